@@ -1,0 +1,307 @@
+//! The broker's topics: names, ids, partitions, configs. Kafka's topic rules live here.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, RwLock};
+
+use uuid::Uuid;
+
+use super::log::PartitionLog;
+
+/// Name of Kafka's internal offsets topic.
+pub const CONSUMER_OFFSETS: &str = "__consumer_offsets";
+
+/// One topic and its partition logs.
+#[derive(Debug)]
+pub struct Topic {
+    /// Topic name.
+    pub name: String,
+    /// Topic id (KIP-516), stable for the topic's life.
+    pub id: Uuid,
+    /// Internal topics (`__consumer_offsets`) are flagged in Metadata.
+    pub internal: bool,
+    /// Partition logs, index = partition id.
+    pub partitions: RwLock<Vec<Arc<Mutex<PartitionLog>>>>,
+    /// Configs given at creation.
+    pub configs: BTreeMap<String, String>,
+}
+
+impl Topic {
+    /// The log of one partition, if it exists.
+    pub fn partition(&self, index: i32) -> Option<Arc<Mutex<PartitionLog>>> {
+        let parts = self.partitions.read().expect("partitions lock");
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| parts.get(i).cloned())
+    }
+
+    /// How many partitions the topic has.
+    pub fn partition_count(&self) -> i32 {
+        self.partitions.read().expect("partitions lock").len() as i32
+    }
+}
+
+/// Errors Kafka reports for topic administration.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TopicError {
+    /// INVALID_TOPIC_EXCEPTION.
+    #[error("{0}")]
+    InvalidName(String),
+    /// TOPIC_ALREADY_EXISTS.
+    #[error("Topic '{0}' already exists.")]
+    Exists(String),
+    /// INVALID_PARTITIONS.
+    #[error("{0}")]
+    InvalidPartitions(String),
+    /// INVALID_REPLICATION_FACTOR.
+    #[error("Unable to replicate the partition {0} time(s): The target replication factor of {0} cannot be reached because only 1 broker(s) are registered.")]
+    ReplicationFactor(i16),
+    /// UNKNOWN_TOPIC_OR_PARTITION.
+    #[error("This server does not host this topic-partition.")]
+    Unknown,
+}
+
+impl TopicError {
+    /// The Kafka error code for this error.
+    pub fn code(&self) -> i16 {
+        match self {
+            TopicError::InvalidName(_) => 17,
+            TopicError::Exists(_) => 36,
+            TopicError::InvalidPartitions(_) => 37,
+            TopicError::ReplicationFactor(_) => 38,
+            TopicError::Unknown => 3,
+        }
+    }
+}
+
+/// Kafka's topic name rules (`Topic.validate`).
+pub fn validate_topic_name(name: &str) -> Result<(), TopicError> {
+    if name.is_empty() {
+        return Err(TopicError::InvalidName(
+            "Topic name is illegal, it can't be empty".into(),
+        ));
+    }
+    if name == "." || name == ".." {
+        return Err(TopicError::InvalidName(
+            "Topic name cannot be \".\" or \"..\"".into(),
+        ));
+    }
+    if name.len() > 249 {
+        return Err(TopicError::InvalidName(format!(
+            "Topic name is illegal, it can't be longer than 249 characters, topic name: {name}"
+        )));
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
+    {
+        return Err(TopicError::InvalidName(format!(
+            "Topic name \"{name}\" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'"
+        )));
+    }
+    Ok(())
+}
+
+/// All topics of the single-node cluster.
+#[derive(Debug, Default)]
+pub struct Topics {
+    by_name: RwLock<HashMap<String, Arc<Topic>>>,
+    cap: usize,
+}
+
+impl Topics {
+    /// An empty registry whose partitions keep at most `cap` bytes each.
+    pub fn new(cap: usize) -> Self {
+        Self {
+            by_name: RwLock::default(),
+            cap,
+        }
+    }
+
+    /// Looks a topic up by name.
+    pub fn get(&self, name: &str) -> Option<Arc<Topic>> {
+        self.by_name.read().expect("topics lock").get(name).cloned()
+    }
+
+    /// Looks a topic up by id.
+    pub fn get_by_id(&self, id: Uuid) -> Option<Arc<Topic>> {
+        self.by_name
+            .read()
+            .expect("topics lock")
+            .values()
+            .find(|t| t.id == id)
+            .cloned()
+    }
+
+    /// Every topic, sorted by name.
+    pub fn all(&self) -> Vec<Arc<Topic>> {
+        let mut v: Vec<_> = self
+            .by_name
+            .read()
+            .expect("topics lock")
+            .values()
+            .cloned()
+            .collect();
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        v
+    }
+
+    /// Checks a create request without creating anything.
+    pub fn validate_create(
+        &self,
+        name: &str,
+        partitions: i32,
+        replication: i16,
+    ) -> Result<(), TopicError> {
+        validate_topic_name(name)?;
+        if partitions <= 0 {
+            return Err(TopicError::InvalidPartitions(
+                "Number of partitions must be larger than 0.".into(),
+            ));
+        }
+        if partitions > 100_000 {
+            return Err(TopicError::InvalidPartitions(format!(
+                "Number of partitions {partitions} is too large for this broker."
+            )));
+        }
+        if replication <= 0 || replication > 1 {
+            return Err(TopicError::ReplicationFactor(replication));
+        }
+        if self.get(name).is_some() {
+            return Err(TopicError::Exists(name.into()));
+        }
+        Ok(())
+    }
+
+    /// Creates a topic, returning it.
+    pub fn create(
+        &self,
+        name: &str,
+        partitions: i32,
+        replication: i16,
+        configs: BTreeMap<String, String>,
+    ) -> Result<Arc<Topic>, TopicError> {
+        self.validate_create(name, partitions, replication)?;
+        let mut map = self.by_name.write().expect("topics lock");
+        if map.contains_key(name) {
+            return Err(TopicError::Exists(name.into()));
+        }
+        let topic = Arc::new(Topic {
+            name: name.to_string(),
+            id: Uuid::new_v4(),
+            internal: name == CONSUMER_OFFSETS,
+            partitions: RwLock::new(
+                (0..partitions)
+                    .map(|_| Arc::new(Mutex::new(PartitionLog::new(self.cap))))
+                    .collect(),
+            ),
+            configs,
+        });
+        map.insert(name.to_string(), topic.clone());
+        Ok(topic)
+    }
+
+    /// Gets a topic, creating it with `partitions` when it does not exist.
+    pub fn get_or_create(&self, name: &str, partitions: i32) -> Result<Arc<Topic>, TopicError> {
+        if let Some(t) = self.get(name) {
+            return Ok(t);
+        }
+        match self.create(name, partitions, 1, BTreeMap::new()) {
+            Err(TopicError::Exists(_)) => self.get(name).ok_or(TopicError::Unknown),
+            other => other,
+        }
+    }
+
+    /// Deletes a topic.
+    pub fn delete(&self, name: &str) -> Result<Arc<Topic>, TopicError> {
+        self.by_name
+            .write()
+            .expect("topics lock")
+            .remove(name)
+            .ok_or(TopicError::Unknown)
+    }
+
+    /// Grows a topic to `count` partitions.
+    pub fn set_partition_count(
+        &self,
+        name: &str,
+        count: i32,
+        validate_only: bool,
+    ) -> Result<(), TopicError> {
+        let topic = self.get(name).ok_or(TopicError::Unknown)?;
+        let mut parts = topic.partitions.write().expect("partitions lock");
+        let current = parts.len() as i32;
+        if count < current {
+            return Err(TopicError::InvalidPartitions(format!(
+                "Topic currently has {current} partitions, which is higher than the requested {count}."
+            )));
+        }
+        if count == current {
+            return Err(TopicError::InvalidPartitions(format!(
+                "Topic already has {current} partitions."
+            )));
+        }
+        if count > 100_000 {
+            return Err(TopicError::InvalidPartitions(format!(
+                "Number of partitions {count} is too large for this broker."
+            )));
+        }
+        if !validate_only {
+            while (parts.len() as i32) < count {
+                parts.push(Arc::new(Mutex::new(PartitionLog::new(self.cap))));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_kafka_rules() {
+        assert!(validate_topic_name("strconv").is_ok());
+        assert!(validate_topic_name("a.b_c-1").is_ok());
+        for bad in ["", ".", "..", "has space", "ünï", &"x".repeat(250)] {
+            assert_eq!(validate_topic_name(bad).unwrap_err().code(), 17, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn create_validates_and_rejects_duplicates() {
+        let topics = Topics::new(0);
+        assert_eq!(
+            topics
+                .create("t", 0, 1, BTreeMap::new())
+                .unwrap_err()
+                .code(),
+            37
+        );
+        assert_eq!(
+            topics
+                .create("t", 1, 3, BTreeMap::new())
+                .unwrap_err()
+                .code(),
+            38
+        );
+        topics.create("t", 2, 1, BTreeMap::new()).unwrap();
+        assert_eq!(
+            topics
+                .create("t", 2, 1, BTreeMap::new())
+                .unwrap_err()
+                .code(),
+            36
+        );
+        topics.set_partition_count("t", 4, false).unwrap();
+        assert_eq!(topics.get("t").unwrap().partition_count(), 4);
+        assert_eq!(
+            topics
+                .set_partition_count("t", 3, false)
+                .unwrap_err()
+                .code(),
+            37
+        );
+        topics.delete("t").unwrap();
+        assert!(topics.get("t").is_none());
+    }
+}

@@ -1,0 +1,205 @@
+//! ApiVersions, Metadata, DescribeCluster, FindCoordinator: what the cluster looks like.
+
+use kafka_protocol::messages::api_versions_response::ApiVersion;
+use kafka_protocol::messages::describe_cluster_response::DescribeClusterBroker;
+use kafka_protocol::messages::find_coordinator_response::Coordinator;
+use kafka_protocol::messages::metadata_response::{
+    MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic,
+};
+use kafka_protocol::messages::*;
+use uuid::Uuid;
+
+use super::{sb, Ctx, SUPPORTED};
+use crate::broker::cluster::{Topic, TopicError, CONSUMER_OFFSETS};
+
+/// The node id of our only broker.
+pub(crate) const NODE_ID: i32 = 0;
+
+/// Kafka's "authorized operations were not requested" value.
+const OPS_NOT_REQUESTED: i32 = i32::MIN;
+/// ACL operations allowed on a topic without an authorizer: READ, WRITE, CREATE, DELETE,
+/// ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS (Kafka's AclOperation codes).
+pub(crate) const TOPIC_OPS: &[u8] = &[3, 4, 5, 6, 7, 8, 10, 11];
+/// On the cluster: CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE.
+const CLUSTER_OPS: &[u8] = &[5, 7, 8, 9, 10, 11, 12];
+
+/// The bit field Kafka sends for a set of allowed operations.
+pub(crate) fn authorized_ops(ops: &[u8]) -> i32 {
+    ops.iter().fold(0, |bits, op| bits | (1 << op))
+}
+
+/// ApiVersions listing exactly what `SUPPORTED` says; `error` 35 for the
+/// unsupported-version answer.
+pub(crate) fn api_versions_response(error: i16) -> ApiVersionsResponse {
+    ApiVersionsResponse::default()
+        .with_error_code(error)
+        .with_api_keys(
+            SUPPORTED
+                .iter()
+                .map(|(k, lo, hi)| {
+                    ApiVersion::default()
+                        .with_api_key(*k as i16)
+                        .with_min_version(*lo)
+                        .with_max_version(*hi)
+                })
+                .collect(),
+        )
+}
+
+fn partitions_of(topic: &Topic, version: i16) -> Vec<MetadataResponsePartition> {
+    (0..topic.partition_count())
+        .map(|i| {
+            let mut p = MetadataResponsePartition::default()
+                .with_partition_index(i)
+                .with_leader_id(BrokerId(NODE_ID))
+                .with_replica_nodes(vec![BrokerId(NODE_ID)])
+                .with_isr_nodes(vec![BrokerId(NODE_ID)]);
+            if version >= 7 {
+                p.leader_epoch = 0;
+            }
+            p
+        })
+        .collect()
+}
+
+fn topic_entry(topic: &Topic, version: i16, with_ops: bool) -> MetadataResponseTopic {
+    let mut t = MetadataResponseTopic::default()
+        .with_name(Some(TopicName(sb(topic.name.clone()))))
+        .with_partitions(partitions_of(topic, version));
+    if version >= 1 {
+        t.is_internal = topic.internal;
+    }
+    if version >= 10 {
+        t.topic_id = topic.id;
+    }
+    if version >= 8 {
+        t.topic_authorized_operations = if with_ops {
+            authorized_ops(TOPIC_OPS)
+        } else {
+            OPS_NOT_REQUESTED
+        };
+    }
+    t
+}
+
+fn topic_error(name: Option<&str>, id: Uuid, code: i16, version: i16) -> MetadataResponseTopic {
+    let mut t = MetadataResponseTopic::default()
+        .with_error_code(code)
+        .with_name(name.map(|n| TopicName(sb(n))));
+    if version >= 10 {
+        t.topic_id = id;
+    }
+    t
+}
+
+/// Metadata: the broker, and the requested topics (auto-creating them if allowed).
+pub(crate) fn metadata(ctx: &Ctx<'_>, req: MetadataRequest) -> MetadataResponse {
+    let shared = ctx.shared;
+    let v = ctx.version;
+    let wanted = match req.topics {
+        Some(t) if !(v == 0 && t.is_empty()) => Some(t),
+        _ => None,
+    };
+    let with_ops = v >= 8 && req.include_topic_authorized_operations;
+    let allow_auto = shared.config.auto_create_topics && (v < 4 || req.allow_auto_topic_creation);
+    let topics = match wanted {
+        None => shared
+            .topics
+            .all()
+            .iter()
+            .map(|t| topic_entry(t, v, with_ops))
+            .collect(),
+        Some(list) => list
+            .iter()
+            .map(|want| {
+                let name = want.name.as_ref().map(|n| n.as_str().to_string());
+                let found = match &name {
+                    Some(n) => shared.topics.get(n),
+                    None => shared.topics.get_by_id(want.topic_id),
+                };
+                match (found, name) {
+                    (Some(t), _) => topic_entry(&t, v, with_ops),
+                    (None, Some(n)) if allow_auto => match shared
+                        .topics
+                        .get_or_create(&n, shared.config.default_partitions)
+                    {
+                        Ok(t) => {
+                            tracing::info!(topic = %n, "auto-created topic");
+                            topic_entry(&t, v, with_ops)
+                        }
+                        Err(e) => topic_error(Some(&n), want.topic_id, e.code(), v),
+                    },
+                    (None, Some(n)) => {
+                        topic_error(Some(&n), want.topic_id, TopicError::Unknown.code(), v)
+                    }
+                    (None, None) => topic_error(None, want.topic_id, 100, v),
+                }
+            })
+            .collect(),
+    };
+    let (host, port) = &shared.advertised;
+    let mut resp = MetadataResponse::default()
+        .with_brokers(vec![MetadataResponseBroker::default()
+            .with_node_id(BrokerId(NODE_ID))
+            .with_host(sb(host.clone()))
+            .with_port(*port)])
+        .with_topics(topics);
+    if v >= 1 {
+        resp.controller_id = BrokerId(NODE_ID);
+    }
+    if v >= 2 {
+        resp.cluster_id = Some(sb(shared.config.cluster_id.clone()));
+    }
+    if (8..=10).contains(&v) && req.include_cluster_authorized_operations {
+        resp.cluster_authorized_operations = authorized_ops(CLUSTER_OPS);
+    }
+    resp
+}
+
+/// DescribeCluster: the one broker.
+pub(crate) fn describe_cluster(
+    ctx: &Ctx<'_>,
+    _req: DescribeClusterRequest,
+) -> DescribeClusterResponse {
+    let (host, port) = &ctx.shared.advertised;
+    DescribeClusterResponse::default()
+        .with_cluster_id(sb(ctx.shared.config.cluster_id.clone()))
+        .with_controller_id(BrokerId(NODE_ID))
+        .with_brokers(vec![DescribeClusterBroker::default()
+            .with_broker_id(BrokerId(NODE_ID))
+            .with_host(sb(host.clone()))
+            .with_port(*port)])
+}
+
+/// FindCoordinator: always us. Creates `__consumer_offsets` the first time, as Kafka does.
+pub(crate) fn find_coordinator(
+    ctx: &Ctx<'_>,
+    req: FindCoordinatorRequest,
+) -> FindCoordinatorResponse {
+    let shared = ctx.shared;
+    if req.key_type == 0 {
+        let _ = shared
+            .topics
+            .get_or_create(CONSUMER_OFFSETS, shared.config.offsets_topic_partitions);
+    }
+    let (host, port) = &shared.advertised;
+    if ctx.version >= 4 {
+        FindCoordinatorResponse::default().with_coordinators(
+            req.coordinator_keys
+                .into_iter()
+                .map(|key| {
+                    Coordinator::default()
+                        .with_key(key)
+                        .with_node_id(BrokerId(NODE_ID))
+                        .with_host(sb(host.clone()))
+                        .with_port(*port)
+                })
+                .collect(),
+        )
+    } else {
+        FindCoordinatorResponse::default()
+            .with_node_id(BrokerId(NODE_ID))
+            .with_host(sb(host.clone()))
+            .with_port(*port)
+    }
+}

@@ -1,0 +1,64 @@
+//! The embedded single-node Kafka broker: a wire-protocol server built on the
+//! `kafka-protocol` crate, with in-memory partition logs and Kafka's classic group
+//! coordinator. Unmodified clients (librdkafka, sarama, kafka-python, ...) use it as
+//! they would Apache Kafka.
+
+mod cluster;
+mod config;
+mod coordinator;
+mod framing;
+mod handlers;
+mod log;
+mod records;
+mod server;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::AtomicI64;
+
+pub use cluster::{validate_topic_name, TopicError, CONSUMER_OFFSETS};
+pub use config::BrokerConfig;
+pub use coordinator::{GroupState, GroupSummary, MemberSummary};
+pub use server::Broker;
+
+/// State shared by every connection of one broker.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    config: BrokerConfig,
+    /// Host and port put in Metadata answers.
+    advertised: (String, i32),
+    topics: cluster::Topics,
+    groups: coordinator::Coordinator,
+    /// Bumped on every append so long-polling fetches wake up.
+    appended: tokio::sync::watch::Sender<u64>,
+    next_producer_id: AtomicI64,
+}
+
+impl Shared {
+    fn new(config: BrokerConfig, bound: SocketAddr) -> Self {
+        let host = config
+            .advertised_host
+            .clone()
+            .unwrap_or_else(|| bound.ip().to_string());
+        let groups = coordinator::Coordinator::new(coordinator::CoordinatorConfig {
+            initial_rebalance_delay: config.initial_rebalance_delay,
+            min_session_timeout: config.group_min_session_timeout,
+            max_session_timeout: config.group_max_session_timeout,
+        });
+        Self {
+            topics: cluster::Topics::new(config.partition_size_cap),
+            advertised: (host, bound.port() as i32),
+            groups,
+            appended: tokio::sync::watch::channel(0).0,
+            next_producer_id: AtomicI64::new(1000),
+            config,
+        }
+    }
+
+    /// Creates a topic from inside the process (the dashboard's seed topics, tests).
+    fn create_topic(&self, name: &str, partitions: i32) -> Result<(), TopicError> {
+        self.topics
+            .create(name, partitions, 1, BTreeMap::new())
+            .map(|_| ())
+    }
+}

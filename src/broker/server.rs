@@ -1,0 +1,172 @@
+//! Listener, per-connection tasks, the coordinator's timer, and the handle to stop it all.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use super::framing::{frame, read_frame, FrameError};
+use super::handlers::{self, Outcome};
+use super::{BrokerConfig, GroupSummary, Shared, TopicError};
+
+/// A running embedded broker. Dropping it stops the broker.
+#[derive(Debug)]
+pub struct Broker {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    /// `true` stops everything; bumping the counter drops connections only.
+    stop_tx: watch::Sender<(bool, u64)>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// Per-connection facts handlers need.
+#[derive(Debug, Clone)]
+pub(crate) struct Peer {
+    /// `/ip` as Kafka prints client hosts.
+    pub host: String,
+}
+
+impl Broker {
+    /// Binds and starts serving on the current tokio runtime.
+    pub async fn start(config: BrokerConfig) -> std::io::Result<Broker> {
+        let listener = TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(config, addr));
+        let (stop_tx, stop_rx) = watch::channel((false, 0));
+        let task = tokio::spawn(serve(listener, shared.clone(), stop_rx));
+        tracing::info!(%addr, "embedded broker listening");
+        Ok(Broker {
+            addr,
+            shared,
+            stop_tx,
+            task: Some(task),
+        })
+    }
+
+    /// The bound address (useful after binding port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `host:port` for a client's `bootstrap.servers`.
+    pub fn bootstrap(&self) -> String {
+        format!("{}:{}", self.shared.advertised.0, self.shared.advertised.1)
+    }
+
+    /// Creates a topic directly (no client round trip).
+    pub fn create_topic(&self, name: &str, partitions: i32) -> Result<(), TopicError> {
+        self.shared.create_topic(name, partitions)
+    }
+
+    /// What DescribeGroups would say about a group.
+    pub fn describe_group(&self, group: &str) -> GroupSummary {
+        self.shared.groups.describe(group)
+    }
+
+    /// Closes every client connection; the listener keeps accepting.
+    pub fn drop_connections(&self) {
+        self.stop_tx.send_modify(|(_, n)| *n += 1);
+    }
+
+    /// Stops listening, closes all connections, and waits until that is done.
+    pub async fn stop(mut self) {
+        self.stop_tx.send_modify(|(stop, _)| *stop = true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        self.stop_tx.send_modify(|(stop, _)| *stop = true);
+    }
+}
+
+async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<(bool, u64)>) {
+    let mut conns = JoinSet::new();
+    let ticker = tokio::spawn(tick(shared.clone()));
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    let _ = stream.set_nodelay(true);
+                    conns.spawn(connection(stream, peer, shared.clone(), stop.clone()));
+                }
+                Err(e) => {
+                    // Running out of descriptors must not end the broker; back off briefly.
+                    tracing::warn!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            changed = stop.changed() => {
+                if changed.is_err() || stop.borrow().0 {
+                    break;
+                }
+            }
+            Some(_) = conns.join_next() => {}
+        }
+    }
+    ticker.abort();
+    drop(listener);
+    conns.shutdown().await;
+    tracing::info!("embedded broker stopped");
+}
+
+async fn tick(shared: Arc<Shared>) {
+    let mut interval = tokio::time::interval(Duration::from_millis(25));
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        interval.tick().await;
+        shared.groups.tick(Instant::now());
+    }
+}
+
+async fn connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<(bool, u64)>,
+) {
+    let generation = stop.borrow().1;
+    let (rd, mut wr) = stream.into_split();
+    let mut rd = BufReader::with_capacity(64 * 1024, rd);
+    let who = Peer {
+        host: format!("/{}", peer.ip()),
+    };
+    loop {
+        let frame_result = tokio::select! {
+            f = read_frame(&mut rd, shared.config.max_request_bytes) => f,
+            _ = stop.wait_for(|(s, n)| *s || *n != generation) => return,
+        };
+        let request = match frame_result {
+            Ok(r) => r,
+            Err(FrameError::Closed) => return,
+            Err(e) => {
+                tracing::warn!(%peer, "closing connection: {e}");
+                return;
+            }
+        };
+        let outcome = tokio::select! {
+            o = handlers::handle(&shared, &who, request) => o,
+            _ = stop.wait_for(|(s, n)| *s || *n != generation) => return,
+        };
+        match outcome {
+            Outcome::Respond(body) => {
+                if let Err(e) = wr.write_all(&frame(&body)).await {
+                    tracing::debug!(%peer, "write failed: {e}");
+                    return;
+                }
+            }
+            Outcome::NoResponse => {}
+            Outcome::Close(reason) => {
+                tracing::warn!(%peer, "closing connection: {reason}");
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! kafka-dash: a terminal dashboard for Apache Kafka, and the embedded broker it runs on.
+
+pub mod broker;
+pub mod cli;
+pub mod logging;
