@@ -2,4 +2,5 @@
 
 pub mod broker;
 pub mod cli;
+pub mod kafka;
 pub mod logging;

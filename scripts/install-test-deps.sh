@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh Debian machine, skipping what is already there:
+# build deps of rdkafka, tmux, kcat, Go with Debian's sarama and confluent-kafka-go, and the
+# Python clients. Safe to run again.
+set -euo pipefail
+
+APT_PACKAGES=(pkg-config libssl-dev make g++ tmux kcat golang-go
+  golang-github-shopify-sarama-dev golang-github-confluentinc-confluent-kafka-go-dev librdkafka-dev)
+PY_PACKAGES=("kafka-python==2.3.3" "confluent-kafka==2.16.1")
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  echo "installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import kafka, confluent_kafka, sys; sys.exit(0 if kafka.__version__ == "2.3.3" else 1)' 2>/dev/null; then
+  echo "installing: ${PY_PACKAGES[*]}"
+  python3 -m pip install -q --disable-pip-version-check "${PY_PACKAGES[@]}" 2>&1 | grep -v "Running pip as the 'root' user" || true
+fi
