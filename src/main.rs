@@ -14,6 +14,8 @@ const SEED_TOPICS: &[(&str, i32)] = &[("strconv", 1), ("sarama", 2)];
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // Every client connection is a descriptor; take what the hard limit allows.
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
     match cli.command {
         Some(Command::Broker(args)) => {
             match &cli.log_file {

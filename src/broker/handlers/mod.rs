@@ -143,10 +143,21 @@ pub(crate) async fn handle(shared: &Shared, peer: &Peer, mut frame: Bytes) -> Ou
         version,
     };
     tracing::trace!(?api, version, correlation_id, client = %ctx.client_id, "request");
-    match dispatch(api, &ctx, &mut frame, correlation_id).await {
+    let started = std::time::Instant::now();
+    let outcome = match dispatch(api, &ctx, &mut frame, correlation_id).await {
         Ok(o) => o,
         Err(o) => o,
+    };
+    if let Outcome::Respond(body) = &outcome {
+        tracing::trace!(
+            ?api,
+            version,
+            bytes = body.len(),
+            micros = started.elapsed().as_micros() as u64,
+            "response"
+        );
     }
+    outcome
 }
 
 macro_rules! route {
