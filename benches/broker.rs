@@ -96,6 +96,73 @@ fn kcat_consume(broker: &Broker, topic: &str, n: usize) -> Option<f64> {
         .then(|| n as f64 / start.elapsed().as_secs_f64())
 }
 
+/// Reads the topic with bare Fetch requests (no per-record decoding; record counts come
+/// from batch headers): what the broker itself can serve, without a client library's cost.
+async fn raw_fetch(broker: &Broker, topic: &str, partitions: i32, n: usize) -> f64 {
+    use bytes::{Buf, BufMut, BytesMut};
+    use kafka_protocol::messages::fetch_request::{FetchPartition, FetchTopic};
+    use kafka_protocol::messages::{ApiKey, FetchRequest, FetchResponse, RequestHeader, TopicName};
+    use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let mut stream = tokio::net::TcpStream::connect(broker.addr()).await.unwrap();
+    let mut offsets = vec![0i64; partitions as usize];
+    let mut seen = 0usize;
+    let start = Instant::now();
+    while seen < n {
+        let req = FetchRequest::default()
+            .with_max_wait_ms(500)
+            .with_min_bytes(1)
+            .with_max_bytes(50 << 20)
+            .with_topics(vec![FetchTopic::default()
+                .with_topic(TopicName(StrBytes::from_string(topic.into())))
+                .with_partitions(
+                    (0..partitions)
+                        .map(|p| {
+                            FetchPartition::default()
+                                .with_partition(p)
+                                .with_fetch_offset(offsets[p as usize])
+                                .with_partition_max_bytes(10 << 20)
+                        })
+                        .collect(),
+                )]);
+        let mut buf = BytesMut::new();
+        RequestHeader::default()
+            .with_request_api_key(ApiKey::Fetch as i16)
+            .with_request_api_version(11)
+            .encode(&mut buf, 1)
+            .unwrap();
+        req.encode(&mut buf, 11).unwrap();
+        let mut framed = BytesMut::new();
+        framed.put_i32(buf.len() as i32);
+        framed.extend_from_slice(&buf);
+        stream.write_all(&framed).await.unwrap();
+        let len = stream.read_i32().await.unwrap() as usize;
+        let mut body = vec![0u8; len];
+        stream.read_exact(&mut body).await.unwrap();
+        let mut body = bytes::Bytes::from(body);
+        body.advance(4);
+        let resp = FetchResponse::decode(&mut body, 11).unwrap();
+        for part in &resp.responses[0].partitions {
+            let mut records = part.records.clone().unwrap_or_default();
+            while records.len() >= 61 {
+                let base = i64::from_be_bytes(records[0..8].try_into().unwrap());
+                let batch_len = i32::from_be_bytes(records[8..12].try_into().unwrap()) as usize;
+                let last_delta = i32::from_be_bytes(records[23..27].try_into().unwrap()) as i64;
+                let count = i32::from_be_bytes(records[57..61].try_into().unwrap()) as usize;
+                let next = base + last_delta + 1;
+                let slot = &mut offsets[part.partition_index as usize];
+                if next > *slot {
+                    seen += count;
+                    *slot = next;
+                }
+                records.advance((12 + batch_len).min(records.len()));
+            }
+        }
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
 async fn first_message(broker: &Broker, topic: &str, run: usize) -> Duration {
     let consumer: StreamConsumer = config(broker)
         .set("group.id", format!("bench-first-{run}"))
@@ -129,6 +196,7 @@ fn main() {
     let p = produce(&broker, "bench", n);
     let (c, startup) = consume(&broker, "bench", n);
     let kcat = kcat_consume(&broker, "bench", n);
+    let raw = rt.block_on(raw_fetch(&broker, "bench", 2, n));
     produce(&broker, "first", 1);
     let mut firsts: Vec<Duration> = (0..5)
         .map(|i| rt.block_on(first_message(&broker, "first", i)))
@@ -143,6 +211,10 @@ fn main() {
         "consume: {:>10.0} msg/s (rdkafka BaseConsumer, after {:.0} ms start-up)",
         c,
         startup.as_secs_f64() * 1e3
+    );
+    println!(
+        "raw Fetch requests (broker side, no client decoding): {:>10.0} msg/s",
+        raw
     );
     match kcat {
         Some(k) => println!(

@@ -2,5 +2,6 @@
 
 pub mod broker;
 pub mod cli;
+pub mod escape;
 pub mod kafka;
 pub mod logging;

@@ -2,3 +2,4 @@
 //! consumer-protocol bytes found in JoinGroup/SyncGroup/DescribeGroups.
 
 pub mod consumer_protocol;
+pub mod partitioner;

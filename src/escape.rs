@@ -1,0 +1,126 @@
+//! Bytes and text: message bytes are untrusted, so anything that could steer the terminal
+//! (control characters, escape sequences, invalid UTF-8) is shown escaped; and the
+//! composer reads `\x00`-style escapes back into bytes.
+
+use std::fmt::Write;
+
+/// Renders bytes as one safe line: printable UTF-8 as is, everything else escaped
+/// (`\n`, `\r`, `\t`, `\\`, `\xNN` for other bytes, `\u{NNNN}` for control characters).
+pub fn escape_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                escape_str_into(s, &mut out);
+                break;
+            }
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                escape_str_into(std::str::from_utf8(valid).expect("valid prefix"), &mut out);
+                let bad = e.error_len().unwrap_or(after.len());
+                for b in &after[..bad] {
+                    let _ = write!(out, "\\x{b:02x}");
+                }
+                rest = &after[bad..];
+            }
+        }
+    }
+    out
+}
+
+fn escape_str_into(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x80 && c.is_control() => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            // C1 controls, bidi overrides and other invisible format characters.
+            c if c.is_control() || is_format_char(c) => {
+                let _ = write!(out, "\\u{{{:04x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+fn is_format_char(c: char) -> bool {
+    matches!(c as u32, 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x2064 | 0x2066..=0x2069 | 0xfeff)
+}
+
+/// Renders multi-line text safely: like [`escape_bytes`] but keeps line breaks, so a
+/// value can be shown as text in the detail view.
+pub fn escape_lines(bytes: &[u8]) -> Vec<String> {
+    bytes.split(|b| *b == b'\n').map(escape_bytes).collect()
+}
+
+/// Parses composer input with escapes (`\n`, `\r`, `\t`, `\0`, `\\`, `\xNN`) into bytes.
+pub fn parse_escapes(text: &str) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            let mut buf = [0u8; 4];
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            continue;
+        }
+        match chars.next() {
+            Some((_, 'n')) => out.push(b'\n'),
+            Some((_, 'r')) => out.push(b'\r'),
+            Some((_, 't')) => out.push(b'\t'),
+            Some((_, '0')) => out.push(0),
+            Some((_, '\\')) => out.push(b'\\'),
+            Some((_, 'x')) => {
+                let hex: String = (0..2)
+                    .filter_map(|_| chars.next().map(|(_, h)| h))
+                    .collect();
+                let byte = u8::from_str_radix(&hex, 16)
+                    .ok()
+                    .filter(|_| hex.len() == 2)
+                    .ok_or_else(|| {
+                        format!("\\x at column {} needs two hex digits, got {hex:?}", i + 1)
+                    })?;
+                out.push(byte);
+            }
+            Some((_, other)) => {
+                return Err(format!("unknown escape \\{other} at column {}", i + 1))
+            }
+            None => return Err("a lone \\ at the end (write \\\\ for a backslash)".into()),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_controls_are_escaped() {
+        assert_eq!(escape_bytes(b"\x1b[2J"), "\\x1b[2J");
+        assert_eq!(escape_bytes(b"\x1b]0;title\x07"), "\\x1b]0;title\\x07");
+        assert_eq!(escape_bytes(b"a\rb\0c"), "a\\rb\\x00c");
+        assert_eq!(escape_bytes(b"\xff\xfeok"), "\\xff\\xfeok");
+        assert_eq!(
+            escape_bytes("\u{9b}31m \u{202e}".as_bytes()),
+            "\\u{009b}31m \\u{202e}"
+        );
+        assert_eq!(escape_bytes("Grüße ✓".as_bytes()), "Grüße ✓");
+    }
+
+    #[test]
+    fn input_escapes_round_trip() {
+        assert_eq!(
+            parse_escapes("a\\x00\\xff\\n\\\\").unwrap(),
+            b"a\x00\xff\n\\"
+        );
+        assert_eq!(escape_bytes(&parse_escapes("x\\x1by").unwrap()), "x\\x1by");
+        assert!(parse_escapes("\\xg0").is_err());
+        assert!(parse_escapes("\\q").is_err());
+        assert!(parse_escapes("end\\").is_err());
+    }
+}
