@@ -92,7 +92,7 @@ mod tests {
             murmur2(b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8") as i32,
             -58_897_971
         );
-        assert_eq!(murmur2(&[b'a', b'b', b'c']) as i32, 479_470_107);
+        assert_eq!(murmur2(b"abc") as i32, 479_470_107);
     }
 
     #[test]
