@@ -18,6 +18,29 @@ pub struct Cli {
     /// Where logs go (never to the terminal the dashboard draws on).
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+    /// Kafka cluster to use instead of the embedded broker (kcat's -b).
+    #[arg(
+        short = 'b',
+        long = "bootstrap-servers",
+        env = "KAFKA_DASH_BOOTSTRAP_SERVERS",
+        value_name = "HOST:PORT,..."
+    )]
+    pub bootstrap: Option<String>,
+    /// A librdkafka property, e.g. -X security.protocol=SASL_SSL (repeatable).
+    #[arg(short = 'X', value_name = "KEY=VALUE", value_parser = crate::kafka::client::parse_property)]
+    pub properties: Vec<(String, String)>,
+    /// A named profile from the config file.
+    #[arg(long, env = "KAFKA_DASH_PROFILE")]
+    pub profile: Option<String>,
+    /// Config file (default: the user's config directory, kafka-dash/config.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// On the embedded broker, do not run the background producer.
+    #[arg(long)]
+    pub no_producer: bool,
+    /// Test hook: panic right after the first frame (to test terminal restore).
+    #[arg(long, hide = true)]
+    pub test_panic: bool,
 }
 
 /// Subcommands.

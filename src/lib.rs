@@ -1,7 +1,13 @@
 //! kafka-dash: a terminal dashboard for Apache Kafka, and the embedded broker it runs on.
 
+pub mod action;
+pub mod app;
 pub mod broker;
 pub mod cli;
+pub mod config;
+pub mod dashboard;
 pub mod escape;
 pub mod kafka;
 pub mod logging;
+pub mod tui;
+pub mod ui;

@@ -1,12 +1,16 @@
-//! kafka-dash: parse the command line, start logging and the embedded broker, run.
+//! kafka-dash: parse the command line, start logging and (if no cluster is given) the
+//! embedded broker, then run the dashboard.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Parser;
+use kafka_dash::app::App;
 use kafka_dash::broker::{Broker, BrokerConfig};
 use kafka_dash::cli::{parse_topic_spec, Cli, Command};
-use kafka_dash::logging;
+use kafka_dash::config::Config;
+use kafka_dash::kafka::client::ClientSettings;
+use kafka_dash::{dashboard, kafka, logging, tui};
 
 /// The seed walkthrough's topics: `strconv` with 1 partition, `sarama` with 2.
 const SEED_TOPICS: &[(&str, i32)] = &[("strconv", 1), ("sarama", 2)];
@@ -16,50 +20,91 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     // Every client connection is a descriptor; take what the hard limit allows.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
-    match cli.command {
-        Some(Command::Broker(args)) => {
-            match &cli.log_file {
-                Some(path) => std::mem::forget(logging::to_file(path)?),
-                None => logging::to_stderr(),
-            }
-            let topics = args
-                .topics
-                .iter()
-                .map(|t| parse_topic_spec(t))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(anyhow::Error::msg)?;
-            let broker = Broker::start(args.config())
-                .await
-                .with_context(|| format!("cannot listen on {}", args.listen))?;
-            for (name, partitions) in topics {
-                broker.create_topic(&name, partitions)?;
-            }
-            println!("kafka-dash broker listening on {}", broker.bootstrap());
-            wait_for_shutdown().await;
-            broker.stop().await;
+    if let Some(Command::Broker(args)) = &cli.command {
+        match &cli.log_file {
+            Some(path) => std::mem::forget(logging::to_file(path)?),
+            None => logging::to_stderr(),
+        }
+        let topics = args
+            .topics
+            .iter()
+            .map(|t| parse_topic_spec(t))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(anyhow::Error::msg)?;
+        let broker = Broker::start(args.config())
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        for (name, partitions) in topics {
+            broker.create_topic(&name, partitions)?;
+        }
+        println!("kafka-dash broker listening on {}", broker.bootstrap());
+        wait_for_shutdown().await;
+        broker.stop().await;
+        return Ok(());
+    }
+
+    let log = cli.log_file.clone().unwrap_or_else(default_log_path);
+    let _guard = logging::to_file(&log)
+        .with_context(|| format!("cannot open log file {}", log.display()))?;
+    let config_path = cli.config.clone().or_else(kafka_dash::config::default_path);
+    let config = Config::load(config_path.as_deref()).map_err(anyhow::Error::msg)?;
+    let profile = match &cli.profile {
+        Some(name) => Some(config.profile(name).map_err(anyhow::Error::msg)?.clone()),
+        None => None,
+    };
+    let bootstrap = cli
+        .bootstrap
+        .clone()
+        .or_else(|| profile.as_ref().and_then(|p| p.bootstrap.clone()));
+    let mut overrides: Vec<(String, String)> = profile
+        .map(|p| p.properties.into_iter().collect())
+        .unwrap_or_default();
+    overrides.extend(cli.properties.iter().cloned());
+
+    let (settings, broker, label) = match bootstrap {
+        Some(b) => {
+            let label = b.clone();
+            (
+                ClientSettings {
+                    bootstrap: b,
+                    overrides,
+                },
+                None,
+                label,
+            )
         }
         None => {
-            let log = cli.log_file.unwrap_or_else(default_log_path);
-            let _guard = logging::to_file(&log)
-                .with_context(|| format!("cannot open log file {}", log.display()))?;
             let broker = Broker::start(BrokerConfig::default())
                 .await
                 .context("cannot start the embedded broker")?;
             for (name, partitions) in SEED_TOPICS {
                 broker.create_topic(name, *partitions)?;
             }
-            // The dashboard itself is being built (issue 3); until then this serves the seed topics.
-            println!(
-                "embedded broker on {} with topics strconv (1) and sarama (2); logs in {}",
-                broker.bootstrap(),
-                log.display()
-            );
-            println!("Ctrl-C stops it.");
-            wait_for_shutdown().await;
-            broker.stop().await;
+            let settings = ClientSettings {
+                bootstrap: broker.bootstrap(),
+                overrides,
+            };
+            if !cli.no_producer {
+                kafka::seed_producer::spawn(&settings, "sarama");
+            }
+            let label = format!("embedded broker {}", broker.bootstrap());
+            (settings, Some(broker), label)
         }
+    };
+    tracing::info!(cluster = %label, overrides = ?settings.describe_overrides(), "starting the dashboard");
+    let workers = kafka::workers::spawn(settings);
+    let app = App::new(label, workers.commands.clone());
+    let mut terminal = tui::init().context("cannot set up the terminal")?;
+    if cli.test_panic {
+        terminal.draw(|f| kafka_dash::ui::draw(f, &app))?;
+        panic!("test panic requested with --test-panic");
     }
-    Ok(())
+    let result = dashboard::run(&mut terminal, app, workers).await;
+    tui::restore();
+    if let Some(b) = broker {
+        b.stop().await;
+    }
+    result.context("the dashboard stopped with an error")
 }
 
 fn default_log_path() -> PathBuf {
@@ -68,15 +113,16 @@ fn default_log_path() -> PathBuf {
 
 /// Resolves on Ctrl-C or SIGTERM.
 async fn wait_for_shutdown() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
         }
     }
-    #[cfg(not(unix))]
-    let _ = tokio::signal::ctrl_c().await;
 }

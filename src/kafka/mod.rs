@@ -1,5 +1,10 @@
-//! Kafka client side: what the dashboard's workers share. For now, decoding of the
-//! consumer-protocol bytes found in JoinGroup/SyncGroup/DescribeGroups.
+//! The dashboard's Kafka side: workers around rdkafka, the owned types they send to the
+//! UI, partition prediction, and consumer-protocol decoding.
 
+pub mod client;
 pub mod consumer_protocol;
+pub mod model;
 pub mod partitioner;
+pub mod seed_producer;
+pub mod tail;
+pub mod workers;

@@ -1,0 +1,103 @@
+//! What the user or a worker asks the app to do, and what the app asks workers to do.
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::kafka::model::{Delivery, OutgoingMessage, PartitionStats, Record, TopicInfo};
+use crate::kafka::partitioner::Partitioner;
+
+/// Input to `App::update`.
+#[derive(Debug)]
+pub enum Action {
+    /// A key press.
+    Key(KeyEvent),
+    /// A mouse event.
+    Mouse(MouseEvent),
+    /// The terminal was resized.
+    Resize,
+    /// Once a second: rates, repeat sends.
+    Tick,
+    /// Something from a Kafka worker.
+    Kafka(KafkaEvent),
+}
+
+/// Where the live view starts reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartFrom {
+    /// The log start of every partition.
+    Beginning,
+    /// Only new messages.
+    End,
+    /// This offset in every partition.
+    Offset(i64),
+    /// The first message at or after this time (ms since the epoch).
+    Time(i64),
+}
+
+/// Workers → app.
+#[derive(Debug)]
+pub enum KafkaEvent {
+    /// Fresh topic list, or why it could not be read (the cluster is unreachable).
+    Topics(Result<Vec<TopicInfo>, String>),
+    /// A delivery report for the send with this id.
+    Delivered(u64, Delivery),
+    /// Records and exact counters from the live view's consumer.
+    Tail {
+        /// Topic being tailed.
+        topic: String,
+        /// New records (possibly fewer than consumed, see `dropped`).
+        records: Vec<Record>,
+        /// Counters per partition, cumulative.
+        stats: Vec<PartitionStats>,
+        /// Records consumed but not sent because the UI was behind (cumulative).
+        dropped: u64,
+    },
+    /// The live view's consumer failed.
+    TailError(String),
+    /// An admin operation finished: what happened, or the error.
+    Admin(Result<String, String>),
+}
+
+/// App → workers.
+#[derive(Debug, Clone)]
+pub enum KafkaCommand {
+    /// Re-read the topic list now.
+    RefreshTopics,
+    /// Create a topic.
+    CreateTopic {
+        /// Name.
+        name: String,
+        /// Partitions.
+        partitions: i32,
+        /// Replication factor.
+        replication: i32,
+        /// Topic configs.
+        configs: Vec<(String, String)>,
+    },
+    /// Grow a topic to `total` partitions.
+    AddPartitions {
+        /// Topic.
+        topic: String,
+        /// New total.
+        total: usize,
+    },
+    /// Delete a topic.
+    DeleteTopic(String),
+    /// Send one message; the report comes back with this id.
+    Produce {
+        /// Correlates the delivery report.
+        id: u64,
+        /// The message.
+        message: OutgoingMessage,
+        /// Partitioner to use for keyed messages without a fixed partition.
+        partitioner: Partitioner,
+    },
+    /// (Re)start the live view on a topic.
+    Tail {
+        /// Topic.
+        topic: String,
+        /// Where to start.
+        from: StartFrom,
+    },
+    /// Pause or resume the live view's consumer.
+    PauseTail(bool),
+}

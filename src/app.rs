@@ -1,0 +1,812 @@
+//! The whole UI state and `update(Action)`: never awaits, never does I/O; asks workers for
+//! work with `try_send` and shows "busy" when they cannot take it.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use tokio::sync::mpsc;
+use tui_input::Input;
+
+use crate::action::{Action, KafkaCommand, KafkaEvent, StartFrom};
+use crate::kafka::model::{Delivery, TopicInfo};
+use crate::ui::composer::{ComposerOutcome, ComposerState, TemplateVars};
+use crate::ui::form::{Form, FormKind, FormOutcome};
+use crate::ui::partitions::{LiveState, ValueView};
+
+/// Delivery reports kept for the list.
+const KEEP_DELIVERIES: usize = 200;
+
+/// The panes, in tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    /// Topics list.
+    Topics,
+    /// Message composer.
+    Composer,
+    /// Live per-partition view.
+    Live,
+}
+
+impl Pane {
+    /// All panes in tab order.
+    pub const ALL: [Pane; 3] = [Pane::Topics, Pane::Composer, Pane::Live];
+
+    /// Tab title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Topics => "1 Topics",
+            Pane::Composer => "2 Compose",
+            Pane::Live => "3 Live",
+        }
+    }
+}
+
+/// A running repeat send.
+#[derive(Debug, Clone)]
+pub struct Repeat {
+    /// Messages sent so far.
+    pub sent: u64,
+    /// Messages to send.
+    pub total: u64,
+    /// Interval.
+    pub every: Duration,
+    /// When the next one is due.
+    pub next_at: Instant,
+}
+
+/// Everything the dashboard shows.
+#[derive(Debug)]
+pub struct App {
+    /// Active pane.
+    pub pane: Pane,
+    /// What the status bar calls the cluster.
+    pub cluster: String,
+    /// `None` until the first metadata answer.
+    pub connected: Option<bool>,
+    /// Last error, shown in the status bar.
+    pub last_error: Option<String>,
+    /// Last notice (admin results and such).
+    pub notice: Option<String>,
+    /// Topics, sorted by name.
+    pub topics: Vec<TopicInfo>,
+    /// Selected topic row.
+    pub topic_selected: usize,
+    /// The composer.
+    pub composer: ComposerState,
+    /// The composer has the keyboard.
+    pub composing: bool,
+    /// Delivery reports, newest first.
+    pub deliveries: VecDeque<Delivery>,
+    /// Sends waiting for a report.
+    pub in_flight: usize,
+    /// Repeat mode.
+    pub repeat: Option<Repeat>,
+    /// The live view.
+    pub live: LiveState,
+    /// A modal form, if open.
+    pub form: Option<Form>,
+    /// Help overlay shown.
+    pub help: bool,
+    /// The app should exit.
+    pub quit: bool,
+    /// Something changed since the last draw.
+    pub dirty: bool,
+    /// Terminal size (for mouse hit tests).
+    pub size: (u16, u16),
+    commands: mpsc::Sender<KafkaCommand>,
+    next_send_id: u64,
+    seq: u64,
+}
+
+fn unix_now() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
+impl App {
+    /// A new app talking to workers through `commands`.
+    pub fn new(cluster: String, commands: mpsc::Sender<KafkaCommand>) -> Self {
+        Self {
+            pane: Pane::Topics,
+            cluster,
+            connected: None,
+            last_error: None,
+            notice: None,
+            topics: Vec::new(),
+            topic_selected: 0,
+            composer: ComposerState::default(),
+            composing: false,
+            deliveries: VecDeque::new(),
+            in_flight: 0,
+            repeat: None,
+            live: LiveState::default(),
+            form: None,
+            help: false,
+            quit: false,
+            dirty: true,
+            size: (80, 24),
+            commands,
+            next_send_id: 0,
+            seq: 0,
+        }
+    }
+
+    fn command(&mut self, cmd: KafkaCommand) -> bool {
+        match self.commands.try_send(cmd) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                self.last_error = Some("busy: the Kafka worker is behind, try again".into());
+                false
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => {
+                self.last_error = Some("the Kafka worker has stopped".into());
+                false
+            }
+        }
+    }
+
+    /// The selected topic.
+    pub fn selected_topic(&self) -> Option<&TopicInfo> {
+        self.topics.get(self.topic_selected)
+    }
+
+    /// Partition count of a topic, if known.
+    pub fn partitions_of(&self, topic: &str) -> Option<i32> {
+        self.topics
+            .iter()
+            .find(|t| t.name == topic)
+            .map(|t| t.partitions)
+    }
+
+    /// Applies one action.
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Key(k) if k.kind != KeyEventKind::Release => {
+                self.on_key(k);
+                self.dirty = true;
+            }
+            Action::Key(_) => {}
+            Action::Mouse(m) => self.on_mouse(m),
+            Action::Resize => self.dirty = true,
+            Action::Tick => self.on_tick(),
+            Action::Kafka(e) => {
+                self.on_kafka(e);
+                self.dirty = true;
+            }
+        }
+    }
+
+    /// Opens the live view on a topic.
+    pub fn watch(&mut self, topic: String, from: StartFrom) {
+        if self.command(KafkaCommand::Tail {
+            topic: topic.clone(),
+            from,
+        }) {
+            self.live.reset(topic, from);
+            self.pane = Pane::Live;
+        }
+    }
+
+    fn on_tick(&mut self) {
+        let now = Instant::now();
+        if let Some(r) = &self.repeat {
+            let (every, mut next_at, mut sent, total) = (r.every, r.next_at, r.sent, r.total);
+            while sent < total && next_at <= now {
+                if !self.send_one() {
+                    self.repeat = None;
+                    self.dirty = true;
+                    return;
+                }
+                sent += 1;
+                next_at += every;
+            }
+            self.repeat = (sent < total).then_some(Repeat {
+                sent,
+                total,
+                every,
+                next_at,
+            });
+            self.dirty = true;
+        }
+    }
+
+    /// Called once a second by the loop: rates for the live view.
+    pub fn on_second(&mut self) {
+        if self.live.topic.is_some() {
+            self.live.tick();
+            self.dirty = true;
+        }
+    }
+
+    /// Builds and sends the composed message; false if it could not be sent.
+    fn send_one(&mut self) -> bool {
+        let vars = TemplateVars {
+            seq: self.seq,
+            unix: unix_now().as_secs(),
+        };
+        match self.composer.build(vars, &mut rand::thread_rng()) {
+            Err(e) => {
+                self.composer.error = Some(e);
+                false
+            }
+            Ok(message) => {
+                let id = self.next_send_id;
+                let partitioner = self.composer.partitioner;
+                if self.command(KafkaCommand::Produce {
+                    id,
+                    message,
+                    partitioner,
+                }) {
+                    self.next_send_id += 1;
+                    self.seq += 1;
+                    self.in_flight += 1;
+                    true
+                } else {
+                    false
+                }
+            }
+        }
+    }
+
+    fn on_kafka(&mut self, e: KafkaEvent) {
+        match e {
+            KafkaEvent::Topics(Ok(topics)) => {
+                if self.connected == Some(false) {
+                    self.notice = Some("connected again".into());
+                }
+                self.connected = Some(true);
+                self.topics = topics;
+                self.topic_selected = self.topic_selected.min(self.topics.len().saturating_sub(1));
+            }
+            KafkaEvent::Topics(Err(e)) => {
+                self.connected = Some(false);
+                self.last_error = Some(e);
+            }
+            KafkaEvent::Delivered(_, d) => {
+                self.in_flight = self.in_flight.saturating_sub(1);
+                if let Err(e) = &d.result {
+                    self.last_error = Some(format!("send to {} failed: {e}", d.topic));
+                }
+                self.deliveries.push_front(d);
+                self.deliveries.truncate(KEEP_DELIVERIES);
+            }
+            KafkaEvent::Tail {
+                topic,
+                records,
+                stats,
+                dropped,
+            } => {
+                if self.live.topic.as_deref() == Some(topic.as_str()) {
+                    self.live.ingest(records, stats, dropped);
+                }
+            }
+            KafkaEvent::TailError(e) => self.live.error = Some(e),
+            KafkaEvent::Admin(Ok(msg)) => {
+                self.notice = Some(msg);
+                self.command(KafkaCommand::RefreshTopics);
+            }
+            KafkaEvent::Admin(Err(e)) => self.last_error = Some(e),
+        }
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent) {
+        match m.kind {
+            MouseEventKind::Down(_) if m.row == 0 => {
+                // The tab bar: each title takes its width plus a separator.
+                let mut x = 0u16;
+                for pane in Pane::ALL {
+                    let w = pane.title().chars().count() as u16 + 3;
+                    if m.column >= x && m.column < x + w {
+                        self.switch(pane);
+                    }
+                    x += w;
+                }
+            }
+            MouseEventKind::Down(_) if self.pane == Pane::Topics && m.row >= 3 => {
+                let row = (m.row - 3) as usize;
+                if row < self.topics.len() {
+                    self.topic_selected = row;
+                }
+            }
+            MouseEventKind::ScrollDown => self.scroll(1),
+            MouseEventKind::ScrollUp => self.scroll(-1),
+            _ => return,
+        }
+        self.dirty = true;
+    }
+
+    fn scroll(&mut self, delta: isize) {
+        match self.pane {
+            Pane::Topics => {
+                let n = self.topics.len() as isize;
+                self.topic_selected =
+                    (self.topic_selected as isize + delta).clamp(0, (n - 1).max(0)) as usize;
+            }
+            Pane::Live => self.live.move_selection(delta),
+            Pane::Composer => {}
+        }
+    }
+
+    fn switch(&mut self, pane: Pane) {
+        self.pane = pane;
+        self.composing = pane == Pane::Composer;
+    }
+
+    fn on_key(&mut self, k: KeyEvent) {
+        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && k.code == KeyCode::Char('c') {
+            self.quit = true;
+            return;
+        }
+        if let Some(form) = &mut self.form {
+            match form.handle_key(k) {
+                FormOutcome::Editing => {}
+                FormOutcome::Cancel => self.form = None,
+                FormOutcome::Submit => self.submit_form(),
+            }
+            return;
+        }
+        if self.help {
+            self.help = false;
+            return;
+        }
+        if k.code == KeyCode::F(1) {
+            self.help = true;
+            return;
+        }
+        if self.pane == Pane::Composer && self.composing {
+            match self.composer.handle_key(k) {
+                ComposerOutcome::None => {}
+                ComposerOutcome::Leave => self.composing = false,
+                ComposerOutcome::Send => {
+                    self.send_one();
+                }
+                ComposerOutcome::ToggleRepeat => self.toggle_repeat(),
+            }
+            return;
+        }
+        if self.pane == Pane::Live && self.live.detail.is_some() {
+            match k.code {
+                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => self.live.detail = None,
+                KeyCode::Char('v') => {
+                    self.live.detail = self.live.detail.map(|v| match v {
+                        ValueView::Text => ValueView::Json,
+                        ValueView::Json => ValueView::Hex,
+                        ValueView::Hex => ValueView::Text,
+                    })
+                }
+                KeyCode::Up | KeyCode::Char('k') => self.live.move_selection(-1),
+                KeyCode::Down | KeyCode::Char('j') => self.live.move_selection(1),
+                _ => {}
+            }
+            return;
+        }
+        match k.code {
+            KeyCode::Char('q') => self.quit = true,
+            KeyCode::Char('?') => self.help = true,
+            KeyCode::Char('1') => self.switch(Pane::Topics),
+            KeyCode::Char('2') => self.switch(Pane::Composer),
+            KeyCode::Char('3') => self.switch(Pane::Live),
+            KeyCode::Tab => {
+                let i = Pane::ALL.iter().position(|p| *p == self.pane).unwrap_or(0);
+                self.switch(Pane::ALL[(i + 1) % Pane::ALL.len()]);
+            }
+            KeyCode::BackTab => {
+                let i = Pane::ALL.iter().position(|p| *p == self.pane).unwrap_or(0);
+                self.switch(Pane::ALL[(i + Pane::ALL.len() - 1) % Pane::ALL.len()]);
+            }
+            _ => match self.pane {
+                Pane::Topics => self.topics_key(k),
+                Pane::Composer => {
+                    if matches!(k.code, KeyCode::Enter | KeyCode::Char('i')) {
+                        self.composing = true;
+                    }
+                }
+                Pane::Live => self.live_key(k),
+            },
+        }
+    }
+
+    fn toggle_repeat(&mut self) {
+        if self.repeat.take().is_some() {
+            self.notice = Some("repeat stopped".into());
+            return;
+        }
+        match self.composer.repeat_settings() {
+            Err(e) => self.composer.error = Some(e),
+            Ok((every, total)) => {
+                self.seq = 0;
+                self.repeat = Some(Repeat {
+                    sent: 0,
+                    total,
+                    every: Duration::from_millis(every),
+                    next_at: Instant::now(),
+                });
+                self.on_tick();
+            }
+        }
+    }
+
+    fn topics_key(&mut self, k: KeyEvent) {
+        let selected = self.selected_topic().map(|t| t.name.clone());
+        match k.code {
+            KeyCode::Up | KeyCode::Char('k') => self.scroll(-1),
+            KeyCode::Down | KeyCode::Char('j') => self.scroll(1),
+            KeyCode::Home | KeyCode::Char('g') => self.topic_selected = 0,
+            KeyCode::End | KeyCode::Char('G') => {
+                self.topic_selected = self.topics.len().saturating_sub(1)
+            }
+            KeyCode::Enter => {
+                if let Some(t) = selected {
+                    self.watch(t, StartFrom::Beginning);
+                }
+            }
+            KeyCode::Char('w') => {
+                if let Some(t) = selected {
+                    self.composer.topic = Input::new(t);
+                    self.composer.focus = crate::ui::composer::Field::Value;
+                    self.switch(Pane::Composer);
+                }
+            }
+            KeyCode::Char('r') => {
+                self.command(KafkaCommand::RefreshTopics);
+            }
+            KeyCode::Char('c') => {
+                self.form = Some(Form::new(
+                    FormKind::CreateTopic,
+                    "Create topic",
+                    &[
+                        ("name", ""),
+                        ("partitions", "1"),
+                        ("replication", "1"),
+                        ("configs (k=v,...)", ""),
+                    ],
+                ))
+            }
+            KeyCode::Char('p') | KeyCode::Char('+') => {
+                if let Some(t) = self.selected_topic() {
+                    let (name, current) = (t.name.clone(), t.partitions);
+                    self.form = Some(Form::new(
+                        FormKind::AddPartitions(name.clone()),
+                        format!("Add partitions to {name} (now {current})"),
+                        &[("new total", &(current + 1).to_string())],
+                    ));
+                }
+            }
+            KeyCode::Char('d') | KeyCode::Delete => {
+                if let Some(t) = selected {
+                    self.form = Some(Form::new(
+                        FormKind::DeleteTopic(t.clone()),
+                        format!("Delete {t}? Type its name"),
+                        &[("name", "")],
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn live_key(&mut self, k: KeyEvent) {
+        let topic = self.live.topic.clone();
+        match k.code {
+            KeyCode::Up | KeyCode::Char('k') => self.live.move_selection(-1),
+            KeyCode::Down | KeyCode::Char('j') => self.live.move_selection(1),
+            KeyCode::PageUp => self.live.move_selection(-20),
+            KeyCode::PageDown => self.live.move_selection(20),
+            KeyCode::Home => self.live.selected = None,
+            KeyCode::Esc => self.live.selected = None,
+            KeyCode::Enter if self.live.selected_record().is_some() => {
+                self.live.selected.get_or_insert(0);
+                self.live.detail = Some(ValueView::Text);
+            }
+            KeyCode::Char(' ') if topic.is_some() => {
+                let paused = !self.live.paused;
+                if self.command(KafkaCommand::PauseTail(paused)) {
+                    self.live.paused = paused;
+                }
+            }
+            KeyCode::Char('b') => {
+                if let Some(t) = topic {
+                    self.watch(t, StartFrom::Beginning);
+                }
+            }
+            KeyCode::Char('e') => {
+                if let Some(t) = topic {
+                    self.watch(t, StartFrom::End);
+                }
+            }
+            KeyCode::Char('o') if topic.is_some() => {
+                self.form = Some(Form::new(
+                    FormKind::StartOffset,
+                    "Start at offset",
+                    &[("offset", "0")],
+                ))
+            }
+            KeyCode::Char('t') if topic.is_some() => {
+                self.form = Some(Form::new(
+                    FormKind::StartTime,
+                    "Start at time",
+                    &[("minutes ago, or ms since epoch", "5")],
+                ))
+            }
+            KeyCode::Char('/') => {
+                let current = self.live.filter.clone();
+                self.form = Some(Form::new(
+                    FormKind::Filter,
+                    "Filter messages (empty clears)",
+                    &[("text", &current)],
+                ));
+            }
+            _ => {}
+        }
+    }
+
+    fn submit_form(&mut self) {
+        let Some(mut form) = self.form.take() else {
+            return;
+        };
+        let result: Result<(), String> = (|| match form.kind.clone() {
+            FormKind::CreateTopic => {
+                let name = form.value(0).to_string();
+                crate::broker::validate_topic_name(&name).map_err(|e| e.to_string())?;
+                let partitions = form
+                    .value(1)
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|p| *p >= 1)
+                    .ok_or("partitions must be a number ≥ 1")?;
+                let replication = form
+                    .value(2)
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|p| *p >= 1)
+                    .ok_or("replication must be a number ≥ 1")?;
+                let mut configs = Vec::new();
+                for kv in form
+                    .value(3)
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                {
+                    let (k, v) = kv
+                        .split_once('=')
+                        .ok_or_else(|| format!("config {kv:?} is not key=value"))?;
+                    configs.push((k.trim().to_string(), v.trim().to_string()));
+                }
+                self.command(KafkaCommand::CreateTopic {
+                    name,
+                    partitions,
+                    replication,
+                    configs,
+                });
+                Ok(())
+            }
+            FormKind::AddPartitions(topic) => {
+                let total = form
+                    .value(0)
+                    .parse::<usize>()
+                    .map_err(|_| "the new total must be a number")?;
+                self.command(KafkaCommand::AddPartitions { topic, total });
+                Ok(())
+            }
+            FormKind::DeleteTopic(topic) => {
+                if form.value(0) != topic {
+                    return Err(format!("type {topic} exactly to delete it"));
+                }
+                self.command(KafkaCommand::DeleteTopic(topic));
+                Ok(())
+            }
+            FormKind::StartOffset => {
+                let offset = form
+                    .value(0)
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|o| *o >= 0)
+                    .ok_or("offset must be a number ≥ 0")?;
+                let topic = self.live.topic.clone().ok_or("no topic")?;
+                self.watch(topic, StartFrom::Offset(offset));
+                Ok(())
+            }
+            FormKind::StartTime => {
+                let v = form
+                    .value(0)
+                    .parse::<i64>()
+                    .map_err(|_| "enter minutes ago (e.g. 5) or ms since the epoch")?;
+                let ts = if v < 10_000_000 {
+                    unix_now().as_millis() as i64 - v * 60_000
+                } else {
+                    v
+                };
+                let topic = self.live.topic.clone().ok_or("no topic")?;
+                self.watch(topic, StartFrom::Time(ts));
+                Ok(())
+            }
+            FormKind::Filter => {
+                self.live.filter = form.value(0).to_string();
+                self.live.selected = None;
+                Ok(())
+            }
+        })();
+        if let Err(e) = result {
+            form.error = Some(e);
+            self.form = Some(form);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEvent;
+
+    fn app() -> (App, mpsc::Receiver<KafkaCommand>) {
+        let (tx, rx) = mpsc::channel(8);
+        (App::new("test".into(), tx), rx)
+    }
+
+    fn key(app: &mut App, code: KeyCode) {
+        app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn typed(app: &mut App, text: &str) {
+        text.chars().for_each(|c| key(app, KeyCode::Char(c)));
+    }
+
+    fn topic(name: &str, partitions: i32) -> TopicInfo {
+        TopicInfo {
+            name: name.into(),
+            partitions,
+            replication: 1,
+            internal: false,
+            messages: Some(0),
+        }
+    }
+
+    #[test]
+    fn compose_and_send_produces_a_command() {
+        let (mut app, mut rx) = app();
+        key(&mut app, KeyCode::Char('2'));
+        assert!(app.composing);
+        typed(&mut app, "strconv");
+        key(&mut app, KeyCode::Tab);
+        key(&mut app, KeyCode::Tab);
+        key(&mut app, KeyCode::Tab);
+        typed(&mut app, "Hello Go!");
+        app.update(Action::Key(KeyEvent::new(
+            KeyCode::Char('a'),
+            KeyModifiers::CONTROL,
+        )));
+        typed(&mut app, "myTestHeader");
+        key(&mut app, KeyCode::Tab);
+        typed(&mut app, "header values are binary");
+        app.update(Action::Key(KeyEvent::new(
+            KeyCode::Char('s'),
+            KeyModifiers::CONTROL,
+        )));
+        match rx.try_recv().unwrap() {
+            KafkaCommand::Produce { message, .. } => {
+                assert_eq!(message.topic, "strconv");
+                assert_eq!(message.value.as_deref(), Some(&b"Hello Go!"[..]));
+                assert_eq!(
+                    message.headers,
+                    vec![("myTestHeader".into(), b"header values are binary".to_vec())]
+                );
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(app.in_flight, 1);
+        app.update(Action::Kafka(KafkaEvent::Delivered(
+            0,
+            Delivery {
+                topic: "strconv".into(),
+                result: Ok((0, 3)),
+                latency: Duration::from_millis(2),
+            },
+        )));
+        assert_eq!(app.in_flight, 0);
+        assert_eq!(app.deliveries[0].result, Ok((0, 3)));
+    }
+
+    #[test]
+    fn q_types_into_the_composer_but_quits_elsewhere() {
+        let (mut app, _rx) = app();
+        key(&mut app, KeyCode::Char('2'));
+        typed(&mut app, "q");
+        assert!(!app.quit);
+        assert_eq!(app.composer.topic.value(), "q");
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('q'));
+        assert!(app.quit);
+    }
+
+    #[test]
+    fn full_worker_channel_shows_busy_instead_of_blocking() {
+        let (tx, _rx) = mpsc::channel(1);
+        let mut app = App::new("t".into(), tx);
+        app.update(Action::Kafka(KafkaEvent::Topics(Ok(vec![topic("a", 1)]))));
+        key(&mut app, KeyCode::Char('r'));
+        key(&mut app, KeyCode::Char('r'));
+        assert!(app.last_error.as_deref().unwrap().starts_with("busy"));
+    }
+
+    #[test]
+    fn enter_on_a_topic_starts_the_live_view() {
+        let (mut app, mut rx) = app();
+        app.update(Action::Kafka(KafkaEvent::Topics(Ok(vec![
+            topic("a", 1),
+            topic("b", 2),
+        ]))));
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.pane, Pane::Live);
+        assert!(
+            matches!(rx.try_recv().unwrap(), KafkaCommand::Tail { topic, from: StartFrom::Beginning } if topic == "b")
+        );
+    }
+
+    #[test]
+    fn delete_needs_the_name_typed() {
+        let (mut app, mut rx) = app();
+        app.update(Action::Kafka(KafkaEvent::Topics(Ok(vec![topic(
+            "doomed", 1,
+        )]))));
+        key(&mut app, KeyCode::Char('d'));
+        typed(&mut app, "nope");
+        key(&mut app, KeyCode::Enter);
+        assert!(app.form.as_ref().unwrap().error.is_some());
+        assert!(rx.try_recv().is_err());
+        let form = app.form.as_mut().unwrap();
+        form.fields[0].1 = Input::new("doomed".into());
+        key(&mut app, KeyCode::Enter);
+        assert!(matches!(rx.try_recv().unwrap(), KafkaCommand::DeleteTopic(t) if t == "doomed"));
+    }
+
+    #[test]
+    fn create_topic_form_rejects_zero_partitions() {
+        let (mut app, mut rx) = app();
+        key(&mut app, KeyCode::Char('c'));
+        typed(&mut app, "new-topic");
+        key(&mut app, KeyCode::Tab);
+        key(&mut app, KeyCode::Backspace);
+        typed(&mut app, "0");
+        for _ in 0..3 {
+            key(&mut app, KeyCode::Enter);
+        }
+        assert!(app
+            .form
+            .as_ref()
+            .unwrap()
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("partitions"));
+        assert!(rx.try_recv().is_err());
+    }
+
+    #[test]
+    fn repeat_sends_the_requested_count() {
+        let (tx, mut rx) = mpsc::channel(64);
+        let mut app = App::new("t".into(), tx);
+        key(&mut app, KeyCode::Char('2'));
+        typed(&mut app, "t");
+        app.composer.value = Input::new("n{seq}".into());
+        app.composer.repeat_every = Input::new("1".into());
+        app.composer.repeat_count = Input::new("3".into());
+        app.update(Action::Key(KeyEvent::new(
+            KeyCode::Char('r'),
+            KeyModifiers::CONTROL,
+        )));
+        std::thread::sleep(Duration::from_millis(5));
+        app.update(Action::Tick);
+        let values: Vec<Vec<u8>> = std::iter::from_fn(|| rx.try_recv().ok())
+            .filter_map(|c| match c {
+                KafkaCommand::Produce { message, .. } => message.value,
+                _ => None,
+            })
+            .collect();
+        assert_eq!(values, vec![b"n0".to_vec(), b"n1".to_vec(), b"n2".to_vec()]);
+        assert!(app.repeat.is_none());
+    }
+}

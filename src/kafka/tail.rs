@@ -1,0 +1,184 @@
+//! The live view's consumer: a thread that reads every partition of one topic, batches
+//! records for the UI (≤ 500 records or ≤ 50 ms), keeps exact counters, and drops
+//! records (counting them) rather than block when the UI falls behind.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rdkafka::config::ClientConfig;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::{Headers, Message};
+use rdkafka::{Offset, TopicPartitionList};
+use tokio::sync::mpsc;
+
+use crate::action::{KafkaEvent, StartFrom};
+use crate::kafka::model::{PartitionStats, Record};
+
+const MAX_BATCH: usize = 500;
+const MAX_BATCH_AGE: Duration = Duration::from_millis(50);
+const WATERMARK_EVERY: Duration = Duration::from_secs(1);
+
+/// Controls a running tail; dropping it stops the thread.
+#[derive(Debug)]
+pub struct TailHandle {
+    stop: Arc<AtomicBool>,
+    paused: Arc<AtomicBool>,
+}
+
+impl TailHandle {
+    /// Pauses or resumes consuming (watermarks keep updating).
+    pub fn pause(&self, paused: bool) {
+        self.paused.store(paused, Ordering::Relaxed);
+    }
+}
+
+impl Drop for TailHandle {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Starts tailing `topic` from `from`.
+pub fn start(
+    config: ClientConfig,
+    topic: String,
+    from: StartFrom,
+    events: mpsc::Sender<KafkaEvent>,
+) -> TailHandle {
+    let stop = Arc::new(AtomicBool::new(false));
+    let paused = Arc::new(AtomicBool::new(false));
+    let handle = TailHandle {
+        stop: stop.clone(),
+        paused: paused.clone(),
+    };
+    let spawned = std::thread::Builder::new()
+        .name(format!("tail-{topic}"))
+        .spawn(move || {
+            if let Err(e) = run(config, &topic, from, &events, &stop, &paused) {
+                let _ = events.blocking_send(KafkaEvent::TailError(format!("{topic}: {e}")));
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!("cannot start the tail thread: {e}");
+    }
+    handle
+}
+
+fn to_record(m: &rdkafka::message::BorrowedMessage<'_>) -> Record {
+    Record {
+        partition: m.partition(),
+        offset: m.offset(),
+        timestamp: m.timestamp().to_millis(),
+        key: m.key().map(<[u8]>::to_vec),
+        value: m.payload().map(<[u8]>::to_vec),
+        headers: m
+            .headers()
+            .map(|h| {
+                h.iter()
+                    .map(|h| (h.key.to_string(), h.value.map(<[u8]>::to_vec)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+fn run(
+    config: ClientConfig,
+    topic: &str,
+    from: StartFrom,
+    events: &mpsc::Sender<KafkaEvent>,
+    stop: &AtomicBool,
+    paused: &AtomicBool,
+) -> Result<(), rdkafka::error::KafkaError> {
+    let consumer: BaseConsumer = config
+        .clone()
+        .set(
+            "group.id",
+            format!("kafka-dash-tail-{}", uuid::Uuid::new_v4()),
+        )
+        .set("enable.auto.commit", "false")
+        .set("enable.auto.offset.store", "false")
+        .set("enable.partition.eof", "false")
+        // librdkafka otherwise idles 1 s whenever its prefetch queue is full.
+        .set("fetch.queue.backoff.ms", "10")
+        .create()?;
+    let md = consumer.fetch_metadata(Some(topic), Duration::from_secs(5))?;
+    let partitions: Vec<i32> = md
+        .topics()
+        .first()
+        .map(|t| t.partitions().iter().map(|p| p.id()).collect())
+        .unwrap_or_default();
+    let mut tpl = TopicPartitionList::new();
+    for p in &partitions {
+        let offset = match from {
+            StartFrom::Beginning => Offset::Beginning,
+            StartFrom::End => Offset::End,
+            StartFrom::Offset(o) => Offset::Offset(o),
+            StartFrom::Time(t) => Offset::Offset(t),
+        };
+        tpl.add_partition_offset(topic, *p, offset)?;
+    }
+    if let StartFrom::Time(_) = from {
+        tpl = consumer.offsets_for_times(tpl, Duration::from_secs(5))?;
+    }
+    consumer.assign(&tpl)?;
+    let mut stats: Vec<PartitionStats> = partitions
+        .iter()
+        .map(|p| PartitionStats {
+            partition: *p,
+            ..Default::default()
+        })
+        .collect();
+    let mut batch = Vec::new();
+    let mut dropped = 0u64;
+    let mut last_flush = Instant::now();
+    let mut last_marks = Instant::now() - WATERMARK_EVERY;
+    let mut changed = true;
+    while !stop.load(Ordering::Relaxed) {
+        if last_marks.elapsed() >= WATERMARK_EVERY {
+            last_marks = Instant::now();
+            for s in &mut stats {
+                if let Ok((low, high)) =
+                    consumer.fetch_watermarks(topic, s.partition, Duration::from_millis(500))
+                {
+                    changed |= s.low != Some(low) || s.high != Some(high);
+                    s.low = Some(low);
+                    s.high = Some(high);
+                }
+            }
+        }
+        if paused.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(50));
+        } else {
+            match consumer.poll(Duration::from_millis(20)) {
+                Some(Ok(m)) => {
+                    if let Some(s) = stats.iter_mut().find(|s| s.partition == m.partition()) {
+                        s.seen += 1;
+                        s.last_offset = Some(m.offset());
+                    }
+                    batch.push(to_record(&m));
+                    changed = true;
+                }
+                Some(Err(e)) => tracing::debug!("tail poll: {e}"),
+                None => {}
+            }
+        }
+        if changed && (batch.len() >= MAX_BATCH || last_flush.elapsed() >= MAX_BATCH_AGE) {
+            let n = batch.len() as u64;
+            let event = KafkaEvent::Tail {
+                topic: topic.to_string(),
+                records: std::mem::take(&mut batch),
+                stats: stats.clone(),
+                dropped,
+            };
+            match events.try_send(event) {
+                Ok(()) => changed = false,
+                Err(mpsc::error::TrySendError::Full(_)) => dropped += n,
+                Err(mpsc::error::TrySendError::Closed(_)) => return Ok(()),
+            }
+            last_flush = Instant::now();
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,602 @@
+//! The composer pane: topic, partition, key, multi-line value, headers, partitioner,
+//! repeat settings; the predicted partition; the delivery reports.
+
+use std::collections::VecDeque;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use rand::Rng;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, List, ListItem, Paragraph, Wrap};
+use ratatui::Frame;
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::Input;
+
+use crate::escape::{escape_bytes, parse_escapes};
+use crate::kafka::model::{Delivery, OutgoingMessage};
+use crate::kafka::partitioner::Partitioner;
+
+/// A focusable part of the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Topic name.
+    Topic,
+    /// `any` or a partition number.
+    Partition,
+    /// Key (empty = no key).
+    Key,
+    /// Value, may span lines.
+    Value,
+    /// Key of header i.
+    HeaderKey(usize),
+    /// Value of header i.
+    HeaderValue(usize),
+    /// The partitioner toggle.
+    Partitioner,
+    /// Repeat: interval in ms.
+    RepeatEvery,
+    /// Repeat: how many messages.
+    RepeatCount,
+}
+
+/// What a key press asks the app to do.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ComposerOutcome {
+    /// Nothing beyond redrawing.
+    None,
+    /// Send one message now.
+    Send,
+    /// Start (or stop) repeat mode.
+    ToggleRepeat,
+    /// Esc: give the keyboard back to the pane switcher.
+    Leave,
+}
+
+/// The composer's own state.
+#[derive(Debug, Clone)]
+pub struct ComposerState {
+    /// Topic.
+    pub topic: Input,
+    /// Partition (`any` or a number).
+    pub partition: Input,
+    /// Key.
+    pub key: Input,
+    /// Value (newlines allowed).
+    pub value: Input,
+    /// Headers as (key, value) inputs; values take escapes.
+    pub headers: Vec<(Input, Input)>,
+    /// Partitioner for keyed messages.
+    pub partitioner: Partitioner,
+    /// Repeat interval (ms).
+    pub repeat_every: Input,
+    /// Repeat count.
+    pub repeat_count: Input,
+    /// Focused field.
+    pub focus: Field,
+    /// Why the last send was refused (shown under the form).
+    pub error: Option<String>,
+}
+
+impl Default for ComposerState {
+    fn default() -> Self {
+        Self {
+            topic: Input::default(),
+            partition: Input::new("any".into()),
+            key: Input::default(),
+            value: Input::default(),
+            headers: Vec::new(),
+            partitioner: Partitioner::ConsistentRandom,
+            repeat_every: Input::new("1000".into()),
+            repeat_count: Input::new("10".into()),
+            focus: Field::Topic,
+            error: None,
+        }
+    }
+}
+
+/// Template fields filled in for each message of a repeat run.
+#[derive(Debug, Clone, Copy)]
+pub struct TemplateVars {
+    /// `{seq}`: 0, 1, 2, ...
+    pub seq: u64,
+    /// `{unix}`: Unix time in seconds.
+    pub unix: u64,
+}
+
+/// Replaces `{seq}`, `{unix}` and `{letters}` (four random capitals).
+pub fn fill_template(text: &str, vars: TemplateVars, rng: &mut impl Rng) -> String {
+    let mut out = text
+        .replace("{seq}", &vars.seq.to_string())
+        .replace("{unix}", &vars.unix.to_string());
+    while let Some(i) = out.find("{letters}") {
+        let letters = crate::kafka::seed_producer::random_letters(rng);
+        out.replace_range(i..i + "{letters}".len(), &letters);
+    }
+    out
+}
+
+impl ComposerState {
+    /// Every field in focus order.
+    pub fn fields(&self) -> Vec<Field> {
+        let mut v = vec![Field::Topic, Field::Partition, Field::Key, Field::Value];
+        for i in 0..self.headers.len() {
+            v.push(Field::HeaderKey(i));
+            v.push(Field::HeaderValue(i));
+        }
+        v.extend([Field::Partitioner, Field::RepeatEvery, Field::RepeatCount]);
+        v
+    }
+
+    fn move_focus(&mut self, delta: isize) {
+        let fields = self.fields();
+        let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
+        let n = fields.len() as isize;
+        self.focus = fields[((i + delta).rem_euclid(n)) as usize];
+    }
+
+    fn input_mut(&mut self, field: Field) -> Option<&mut Input> {
+        match field {
+            Field::Topic => Some(&mut self.topic),
+            Field::Partition => Some(&mut self.partition),
+            Field::Key => Some(&mut self.key),
+            Field::Value => Some(&mut self.value),
+            Field::HeaderKey(i) => self.headers.get_mut(i).map(|h| &mut h.0),
+            Field::HeaderValue(i) => self.headers.get_mut(i).map(|h| &mut h.1),
+            Field::Partitioner => None,
+            Field::RepeatEvery => Some(&mut self.repeat_every),
+            Field::RepeatCount => Some(&mut self.repeat_count),
+        }
+    }
+
+    /// Adds an empty header and focuses its key.
+    pub fn add_header(&mut self) {
+        self.headers.push((Input::default(), Input::default()));
+        self.focus = Field::HeaderKey(self.headers.len() - 1);
+    }
+
+    /// Removes the focused header, if a header is focused.
+    pub fn remove_focused_header(&mut self) {
+        if let Field::HeaderKey(i) | Field::HeaderValue(i) = self.focus {
+            if i < self.headers.len() {
+                self.headers.remove(i);
+                self.focus = if self.headers.is_empty() {
+                    Field::Value
+                } else {
+                    Field::HeaderKey(i.min(self.headers.len() - 1))
+                };
+            }
+        }
+    }
+
+    /// Handles a key while the composer has the keyboard.
+    pub fn handle_key(&mut self, key: KeyEvent) -> ComposerOutcome {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('s') if ctrl => return ComposerOutcome::Send,
+            KeyCode::F(5) => return ComposerOutcome::Send,
+            KeyCode::Char('r') if ctrl => return ComposerOutcome::ToggleRepeat,
+            KeyCode::Char('a') if ctrl => self.add_header(),
+            KeyCode::Char('d') if ctrl => self.remove_focused_header(),
+            KeyCode::Esc => return ComposerOutcome::Leave,
+            KeyCode::Tab | KeyCode::Down => self.move_focus(1),
+            KeyCode::BackTab | KeyCode::Up => self.move_focus(-1),
+            KeyCode::Enter if self.focus == Field::Value => {
+                self.value.handle_event(&Event::Key(KeyEvent::new(
+                    KeyCode::Char('\n'),
+                    KeyModifiers::NONE,
+                )));
+            }
+            KeyCode::Enter => self.move_focus(1),
+            KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right
+                if self.focus == Field::Partitioner =>
+            {
+                self.partitioner = self.partitioner.next();
+            }
+            _ => {
+                let focus = self.focus;
+                if let Some(input) = self.input_mut(focus) {
+                    input.handle_event(&Event::Key(key));
+                }
+            }
+        }
+        self.error = None;
+        ComposerOutcome::None
+    }
+
+    /// The fixed partition typed, `None` for `any`, or why it is not valid.
+    pub fn fixed_partition(&self) -> Result<Option<i32>, String> {
+        let p = self.partition.value().trim();
+        if p.is_empty() || p.eq_ignore_ascii_case("any") {
+            return Ok(None);
+        }
+        p.parse::<i32>()
+            .ok()
+            .filter(|p| *p >= 0)
+            .map(Some)
+            .ok_or_else(|| format!("partition must be 'any' or a number ≥ 0, not {p:?}"))
+    }
+
+    /// Builds the message, filling templates; errors say which field is wrong.
+    pub fn build(&self, vars: TemplateVars, rng: &mut impl Rng) -> Result<OutgoingMessage, String> {
+        let topic = self.topic.value().trim().to_string();
+        crate::broker::validate_topic_name(&topic).map_err(|e| format!("topic: {e}"))?;
+        let partition = self.fixed_partition()?;
+        let key = match self.key.value() {
+            "" => None,
+            k => {
+                Some(parse_escapes(&fill_template(k, vars, rng)).map_err(|e| format!("key: {e}"))?)
+            }
+        };
+        let value = Some(
+            parse_escapes(&fill_template(self.value.value(), vars, rng))
+                .map_err(|e| format!("value: {e}"))?,
+        );
+        let mut headers = Vec::new();
+        for (i, (k, v)) in self.headers.iter().enumerate() {
+            if k.value().is_empty() {
+                return Err(format!("header {} has no key", i + 1));
+            }
+            let bytes = parse_escapes(&fill_template(v.value(), vars, rng))
+                .map_err(|e| format!("header {}: {e}", k.value()))?;
+            headers.push((k.value().to_string(), bytes));
+        }
+        Ok(OutgoingMessage {
+            topic,
+            partition,
+            key,
+            value,
+            headers,
+        })
+    }
+
+    /// Repeat settings: (interval ms ≥ 1, count ≥ 1) or why not.
+    pub fn repeat_settings(&self) -> Result<(u64, u64), String> {
+        let every = self
+            .repeat_every
+            .value()
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|v| *v >= 1);
+        let count = self
+            .repeat_count
+            .value()
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|v| *v >= 1);
+        match (every, count) {
+            (Some(e), Some(c)) => Ok((e, c)),
+            _ => Err("repeat needs an interval ≥ 1 ms and a count ≥ 1".into()),
+        }
+    }
+
+    /// Where the message will land, in words.
+    pub fn prediction(&self, partitions: Option<i32>) -> String {
+        match self.fixed_partition() {
+            Err(e) => e,
+            Ok(Some(p)) => match partitions {
+                Some(n) if p >= n => format!("partition {p} does not exist ({n} partitions)"),
+                _ => format!("→ partition {p} (fixed)"),
+            },
+            Ok(None) => {
+                let key = self.key.value();
+                if partitions == Some(1) {
+                    return "→ partition 0 (the topic has one)".into();
+                }
+                if key.is_empty() {
+                    return format!(
+                        "→ a random partition (no key, {})",
+                        self.partitioner.config_name()
+                    );
+                }
+                if key.contains('{') {
+                    return "→ depends on the template's expansion".into();
+                }
+                match (parse_escapes(key), partitions) {
+                    (Err(e), _) => format!("key: {e}"),
+                    (Ok(_), None) => "→ unknown topic (it may be auto-created)".into(),
+                    (Ok(k), Some(n)) => match self.partitioner.partition(Some(&k), n) {
+                        Some(p) => format!(
+                            "→ partition {p} of {n} ({})",
+                            self.partitioner.config_name()
+                        ),
+                        None => "→ no partitions".into(),
+                    },
+                }
+            }
+        }
+    }
+}
+
+fn field_line<'a>(label: &'a str, value: String, focused: bool) -> Line<'a> {
+    let style = if focused {
+        Style::default()
+            .fg(Color::Yellow)
+            .add_modifier(Modifier::BOLD)
+    } else {
+        Style::default().fg(Color::Gray)
+    };
+    Line::from(vec![
+        Span::styled(format!("{label:>12} "), style),
+        Span::raw(value),
+    ])
+}
+
+/// One delivery report as the list shows it: `strconv [0] @ 1   3 ms`.
+pub fn delivery_line(d: &Delivery) -> Line<'static> {
+    match &d.result {
+        Ok((p, o)) => Line::from(vec![
+            Span::styled(
+                format!("{} [{p}] @ {o}", d.topic),
+                Style::default().fg(Color::Green),
+            ),
+            Span::styled(
+                format!("  {} ms", d.latency.as_millis()),
+                Style::default().fg(Color::DarkGray),
+            ),
+        ]),
+        Err(e) => Line::from(Span::styled(
+            format!("✗ {}: {}", d.topic, escape_bytes(e.as_bytes())),
+            Style::default().fg(Color::Red),
+        )),
+    }
+}
+
+/// Draws the composer: the form on the left, delivery reports on the right.
+pub fn draw(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    state: &ComposerState,
+    editing: bool,
+    partitions: Option<i32>,
+    deliveries: &VecDeque<Delivery>,
+    repeat: Option<(u64, u64)>,
+) {
+    let [form_area, reports_area] =
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
+    let focused = |f: Field| editing && state.focus == f;
+    let mut lines = vec![
+        field_line(
+            "topic",
+            state.topic.value().to_string(),
+            focused(Field::Topic),
+        ),
+        field_line(
+            "partition",
+            state.partition.value().to_string(),
+            focused(Field::Partition),
+        ),
+        field_line("key", state.key.value().to_string(), focused(Field::Key)),
+    ];
+    let value_lines: Vec<&str> = state.value.value().split('\n').collect();
+    for (i, l) in value_lines.iter().enumerate() {
+        lines.push(field_line(
+            if i == 0 { "value" } else { "" },
+            l.to_string(),
+            focused(Field::Value),
+        ));
+    }
+    for (i, (k, v)) in state.headers.iter().enumerate() {
+        let label = format!("header {}", i + 1);
+        let style = if focused(Field::HeaderKey(i)) || focused(Field::HeaderValue(i)) {
+            Style::default()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::default().fg(Color::Gray)
+        };
+        let kstyle = if focused(Field::HeaderKey(i)) {
+            Style::default().add_modifier(Modifier::UNDERLINED)
+        } else {
+            Style::default()
+        };
+        let vstyle = if focused(Field::HeaderValue(i)) {
+            Style::default().add_modifier(Modifier::UNDERLINED)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{label:>12} "), style),
+            Span::styled(k.value().to_string(), kstyle),
+            Span::raw(" = "),
+            Span::styled(v.value().to_string(), vstyle),
+        ]));
+    }
+    lines.push(field_line(
+        "partitioner",
+        format!("‹ {} ›", state.partitioner.config_name()),
+        focused(Field::Partitioner),
+    ));
+    lines.push(field_line(
+        "repeat every",
+        format!("{} ms", state.repeat_every.value()),
+        focused(Field::RepeatEvery),
+    ));
+    lines.push(field_line(
+        "times",
+        state.repeat_count.value().to_string(),
+        focused(Field::RepeatCount),
+    ));
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        state.prediction(partitions),
+        Style::default().fg(Color::Cyan),
+    )));
+    if let Some((sent, total)) = repeat {
+        lines.push(Line::from(Span::styled(
+            format!("repeating: {sent}/{total} sent (Ctrl-R stops)"),
+            Style::default().fg(Color::Magenta),
+        )));
+    }
+    if let Some(e) = &state.error {
+        lines.push(Line::from(Span::styled(
+            e.clone(),
+            Style::default().fg(Color::Red),
+        )));
+    }
+    let hint = if editing {
+        " Ctrl-S send · Ctrl-R repeat · Ctrl-A add header · Ctrl-D drop header · Esc done "
+    } else {
+        " Enter: edit "
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Compose ")
+        .title_bottom(hint);
+    let inner = block.inner(form_area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        form_area,
+    );
+    if editing {
+        let (row, col) = cursor_of(state);
+        if row < inner.height {
+            frame.set_cursor_position((
+                inner.x + 13 + col.min(inner.width.saturating_sub(14)),
+                inner.y + row,
+            ));
+        }
+    }
+    let items: Vec<ListItem<'_>> = deliveries
+        .iter()
+        .map(|d| ListItem::new(delivery_line(d)))
+        .collect();
+    frame.render_widget(
+        List::new(items).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Delivery reports (newest first) "),
+        ),
+        reports_area,
+    );
+}
+
+/// Row and column of the text cursor inside the form.
+fn cursor_of(state: &ComposerState) -> (u16, u16) {
+    let value_rows = state.value.value().split('\n').count() as u16;
+    let col_of = |i: &Input| i.visual_cursor() as u16;
+    match state.focus {
+        Field::Topic => (0, col_of(&state.topic)),
+        Field::Partition => (1, col_of(&state.partition)),
+        Field::Key => (2, col_of(&state.key)),
+        Field::Value => {
+            let before: String = state
+                .value
+                .value()
+                .chars()
+                .take(state.value.cursor())
+                .collect();
+            let row = before.matches('\n').count() as u16;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u16;
+            (3 + row, col)
+        }
+        Field::HeaderKey(i) => (3 + value_rows + i as u16, col_of(&state.headers[i].0)),
+        Field::HeaderValue(i) => (
+            3 + value_rows + i as u16,
+            state.headers[i].0.value().chars().count() as u16 + 3 + col_of(&state.headers[i].1),
+        ),
+        Field::Partitioner => (3 + value_rows + state.headers.len() as u16, 0),
+        Field::RepeatEvery => (
+            4 + value_rows + state.headers.len() as u16,
+            col_of(&state.repeat_every),
+        ),
+        Field::RepeatCount => (
+            5 + value_rows + state.headers.len() as u16,
+            col_of(&state.repeat_count),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(state: &mut ComposerState, text: &str) {
+        for c in text.chars() {
+            state.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+    }
+
+    #[test]
+    fn builds_the_seed_message_with_a_binary_header() {
+        let mut s = ComposerState::default();
+        typed(&mut s, "strconv");
+        s.focus = Field::Value;
+        typed(&mut s, "Hello Go!");
+        s.add_header();
+        typed(&mut s, "myTestHeader");
+        s.handle_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+        typed(&mut s, "bin\\x00\\xff");
+        let m = s
+            .build(TemplateVars { seq: 0, unix: 0 }, &mut rand::thread_rng())
+            .unwrap();
+        assert_eq!(m.topic, "strconv");
+        assert_eq!(m.value.as_deref(), Some(&b"Hello Go!"[..]));
+        assert_eq!(
+            m.headers,
+            vec![("myTestHeader".to_string(), b"bin\x00\xff".to_vec())]
+        );
+        assert_eq!(m.partition, None);
+    }
+
+    #[test]
+    fn bad_input_is_explained() {
+        let mut s = ComposerState::default();
+        typed(&mut s, "bad topic");
+        let vars = TemplateVars { seq: 0, unix: 0 };
+        assert!(s
+            .build(vars, &mut rand::thread_rng())
+            .unwrap_err()
+            .starts_with("topic:"));
+        s.topic = Input::new("t".into());
+        s.partition = Input::new("-3".into());
+        assert!(s
+            .build(vars, &mut rand::thread_rng())
+            .unwrap_err()
+            .contains("partition"));
+        s.partition = Input::new("any".into());
+        s.value = Input::new("\\xZZ".into());
+        assert!(s
+            .build(vars, &mut rand::thread_rng())
+            .unwrap_err()
+            .starts_with("value:"));
+    }
+
+    #[test]
+    fn templates_fill_sequence_time_and_letters() {
+        let out = fill_template(
+            "{seq}-{unix}-{letters}",
+            TemplateVars {
+                seq: 7,
+                unix: 1_700_000_000,
+            },
+            &mut rand::thread_rng(),
+        );
+        let parts: Vec<&str> = out.split('-').collect();
+        assert_eq!(&parts[..2], &["7", "1700000000"]);
+        assert!(parts[2].len() == 4 && parts[2].chars().all(|c| c.is_ascii_uppercase()));
+    }
+
+    #[test]
+    fn prediction_follows_the_partitioner() {
+        let mut s = ComposerState {
+            key: Input::new("user-42".into()),
+            ..Default::default()
+        };
+        let crc = Partitioner::ConsistentRandom
+            .partition(Some(b"user-42"), 6)
+            .unwrap();
+        assert_eq!(
+            s.prediction(Some(6)),
+            format!("→ partition {crc} of 6 (consistent_random)")
+        );
+        s.partitioner = Partitioner::Murmur2Random;
+        assert!(s.prediction(Some(6)).ends_with("(murmur2_random)"));
+        s.key = Input::default();
+        assert!(s.prediction(Some(6)).contains("random partition"));
+    }
+}

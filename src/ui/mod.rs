@@ -1,0 +1,145 @@
+//! Drawing: the tab bar, the active pane, the status bar, and overlays (help, forms).
+//! Every string that came from Kafka goes through `escape` before it reaches the screen.
+
+pub mod composer;
+pub mod form;
+pub mod help;
+pub mod partitions;
+pub mod topics;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::app::{App, Pane};
+use crate::escape::escape_bytes;
+
+/// Below this size the panes do not fit; a message says so instead.
+pub const MIN_SIZE: (u16, u16) = (40, 10);
+
+/// Draws the whole app.
+pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let msg = format!(
+            "kafka-dash needs {}×{} (now {}×{}); q quits",
+            MIN_SIZE.0, MIN_SIZE.1, area.width, area.height
+        );
+        frame.render_widget(
+            Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let [tabs, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_tabs(frame, tabs, app);
+    match app.pane {
+        Pane::Topics => topics::draw(frame, body, &app.topics, app.topic_selected),
+        Pane::Composer => {
+            let topic = app.composer.topic.value().trim();
+            let repeat = app.repeat.as_ref().map(|r| (r.sent, r.total));
+            composer::draw(
+                frame,
+                body,
+                &app.composer,
+                app.composing,
+                app.partitions_of(topic),
+                &app.deliveries,
+                repeat,
+            )
+        }
+        Pane::Live => partitions::draw(frame, body, &app.live),
+    }
+    draw_status(frame, status, app);
+    if let Some(form) = &app.form {
+        form.draw(frame, body);
+    }
+    if app.help {
+        help::draw(frame, body);
+    }
+}
+
+fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let mut spans = Vec::new();
+    for pane in Pane::ALL {
+        let style = if pane == app.pane {
+            Style::default()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::default().fg(Color::Gray)
+        };
+        spans.push(Span::styled(format!(" {} ", pane.title()), style));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::styled(
+        "kafka-dash",
+        Style::default().fg(Color::DarkGray),
+    ));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let (dot, state) = match app.connected {
+        Some(true) => (
+            Span::styled("●", Style::default().fg(Color::Green)),
+            "connected",
+        ),
+        Some(false) => (
+            Span::styled("●", Style::default().fg(Color::Red)),
+            "disconnected",
+        ),
+        None => (
+            Span::styled("●", Style::default().fg(Color::Yellow)),
+            "connecting",
+        ),
+    };
+    let mut spans = vec![
+        Span::raw(format!(" {} ", app.cluster)),
+        dot,
+        Span::raw(format!(" {state} ")),
+    ];
+    if app.in_flight > 0 {
+        spans.push(Span::styled(
+            format!("· {} in flight ", app.in_flight),
+            Style::default().fg(Color::Yellow),
+        ));
+    }
+    if let Some(e) = &app.last_error {
+        spans.push(Span::styled(
+            format!("· {} ", escape_bytes(e.as_bytes())),
+            Style::default().fg(Color::Red),
+        ));
+    } else if let Some(n) = &app.notice {
+        spans.push(Span::styled(
+            format!("· {} ", escape_bytes(n.as_bytes())),
+            Style::default().fg(Color::Green),
+        ));
+    }
+    let hint = if app.pane == Pane::Composer && app.composing {
+        "Esc: leave fields · F1 help "
+    } else {
+        "? help · q quit "
+    };
+    let [left, right] = Layout::horizontal([
+        Constraint::Min(1),
+        Constraint::Length(hint.chars().count() as u16),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).style(Style::default().bg(Color::Black)),
+        left,
+    );
+    frame.render_widget(
+        Paragraph::new(hint).style(Style::default().fg(Color::DarkGray).bg(Color::Black)),
+        right,
+    );
+}

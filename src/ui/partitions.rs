@@ -1,0 +1,462 @@
+//! The live view: one row per partition (watermarks, messages seen, last offset, rate with
+//! a sparkline), the newest messages below, and a detail view of one message.
+
+use std::collections::VecDeque;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::Frame;
+
+use crate::action::StartFrom;
+use crate::escape::{escape_bytes, escape_lines};
+use crate::kafka::model::{PartitionStats, Record};
+
+/// Messages kept in memory; older ones are counted, not kept.
+pub const KEEP: usize = 10_000;
+const HISTORY: usize = 30;
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// How the detail view shows a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueView {
+    /// Escaped text.
+    Text,
+    /// Pretty-printed JSON (falls back to text).
+    Json,
+    /// Hex dump.
+    Hex,
+}
+
+/// State of the live view.
+#[derive(Debug, Clone)]
+pub struct LiveState {
+    /// Topic being watched.
+    pub topic: Option<String>,
+    /// Where reading started.
+    pub from: StartFrom,
+    /// Per-partition counters from the consumer.
+    pub stats: Vec<PartitionStats>,
+    /// Messages per second, per partition, newest last.
+    pub rates: Vec<VecDeque<u64>>,
+    prev_seen: Vec<u64>,
+    /// Newest messages, newest last.
+    pub records: VecDeque<Record>,
+    /// Records that reached the UI but were evicted by the cap.
+    pub evicted: u64,
+    /// Records the consumer could not hand over in time (UI behind).
+    pub dropped: u64,
+    /// Selected row in the filtered list (0 = newest); `None` follows the newest.
+    pub selected: Option<usize>,
+    /// Consumer paused.
+    pub paused: bool,
+    /// Case-insensitive text filter on key, value and headers.
+    pub filter: String,
+    /// Detail view open, and how it shows the value.
+    pub detail: Option<ValueView>,
+    /// The consumer's last error.
+    pub error: Option<String>,
+}
+
+impl Default for LiveState {
+    fn default() -> Self {
+        Self {
+            topic: None,
+            from: StartFrom::Beginning,
+            stats: Vec::new(),
+            rates: Vec::new(),
+            prev_seen: Vec::new(),
+            records: VecDeque::new(),
+            evicted: 0,
+            dropped: 0,
+            selected: None,
+            paused: false,
+            filter: String::new(),
+            detail: None,
+            error: None,
+        }
+    }
+}
+
+fn matches(r: &Record, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    let hit = |b: &Option<Vec<u8>>| {
+        b.as_deref()
+            .is_some_and(|b| escape_bytes(b).to_lowercase().contains(needle))
+    };
+    hit(&r.key)
+        || hit(&r.value)
+        || r.headers
+            .iter()
+            .any(|(k, v)| k.to_lowercase().contains(needle) || hit(v))
+}
+
+impl LiveState {
+    /// Starts over on a topic.
+    pub fn reset(&mut self, topic: String, from: StartFrom) {
+        let filter = std::mem::take(&mut self.filter);
+        *self = LiveState {
+            topic: Some(topic),
+            from,
+            filter,
+            ..Default::default()
+        };
+    }
+
+    /// Takes a batch from the consumer.
+    pub fn ingest(&mut self, records: Vec<Record>, stats: Vec<PartitionStats>, dropped: u64) {
+        if self.rates.len() != stats.len() {
+            self.rates = vec![VecDeque::new(); stats.len()];
+            self.prev_seen = stats.iter().map(|s| s.seen).collect();
+        }
+        self.stats = stats;
+        self.dropped = dropped;
+        let added = records.len();
+        self.records.extend(records);
+        while self.records.len() > KEEP {
+            self.records.pop_front();
+            self.evicted += 1;
+        }
+        // Keep the selected message in place while new ones arrive above it.
+        if let Some(sel) = &mut self.selected {
+            *sel = (*sel + added).min(self.records.len().saturating_sub(1));
+        }
+    }
+
+    /// Once a second: turns counters into rates.
+    pub fn tick(&mut self) {
+        for (i, s) in self.stats.iter().enumerate() {
+            let prev = self.prev_seen.get(i).copied().unwrap_or(s.seen);
+            if let Some(h) = self.rates.get_mut(i) {
+                h.push_back(s.seen.saturating_sub(prev));
+                if h.len() > HISTORY {
+                    h.pop_front();
+                }
+            }
+        }
+        self.prev_seen = self.stats.iter().map(|s| s.seen).collect();
+    }
+
+    /// Messages passing the filter, newest first.
+    pub fn visible(&self) -> Vec<&Record> {
+        let needle = self.filter.to_lowercase();
+        self.records
+            .iter()
+            .rev()
+            .filter(|r| matches(r, &needle))
+            .collect()
+    }
+
+    /// The selected message (or the newest when following).
+    pub fn selected_record(&self) -> Option<&Record> {
+        self.visible().get(self.selected.unwrap_or(0)).copied()
+    }
+
+    /// Moves the selection by `delta` rows (positive = older).
+    pub fn move_selection(&mut self, delta: isize) {
+        let n = self.visible().len();
+        if n == 0 {
+            self.selected = None;
+            return;
+        }
+        // From "following the newest", the first step down lands on the newest row.
+        let cur = self.selected.map_or(-1, |s| s as isize);
+        let next = (cur.max(0) + delta - isize::from(self.selected.is_none() && delta > 0))
+            .clamp(0, n as isize - 1) as usize;
+        self.selected = Some(next);
+    }
+}
+
+fn sparkline(h: &VecDeque<u64>, width: usize) -> String {
+    let max = h.iter().copied().max().unwrap_or(0).max(1);
+    let start = h.len().saturating_sub(width);
+    h.iter()
+        .skip(start)
+        .map(|v| {
+            if *v == 0 {
+                ' '
+            } else {
+                BARS[((*v * 7) / max) as usize]
+            }
+        })
+        .collect()
+}
+
+/// Local time of day for a timestamp (UTC; the dashboard does not read the time zone).
+pub fn clock(ms: Option<i64>) -> String {
+    match ms {
+        Some(ms) if ms >= 0 => {
+            let secs = ms / 1000;
+            format!(
+                "{:02}:{:02}:{:02}.{:03}",
+                (secs / 3600) % 24,
+                (secs / 60) % 60,
+                secs % 60,
+                ms % 1000
+            )
+        }
+        _ => "--:--:--.---".into(),
+    }
+}
+
+fn preview(b: &Option<Vec<u8>>, max: usize) -> String {
+    match b {
+        None => "∅".into(),
+        Some(b) => {
+            let s = escape_bytes(&b[..b.len().min(max * 4)]);
+            if s.chars().count() > max {
+                s.chars()
+                    .take(max.saturating_sub(1))
+                    .chain(std::iter::once('…'))
+                    .collect()
+            } else {
+                s
+            }
+        }
+    }
+}
+
+/// Draws the live view.
+pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
+    let Some(topic) = &s.topic else {
+        let msg = "No topic yet: pick one in Topics (1) and press Enter.";
+        frame.render_widget(
+            Paragraph::new(msg).block(Block::default().borders(Borders::ALL).title(" Live ")),
+            area,
+        );
+        return;
+    };
+    let table_height = (s.stats.len() as u16 + 3).min(area.height / 2).max(4);
+    let [parts_area, msgs_area] =
+        Layout::vertical([Constraint::Length(table_height), Constraint::Min(3)]).areas(area);
+    let header = Row::new([
+        "part",
+        "low",
+        "high",
+        "seen",
+        "last",
+        "msg/s",
+        "rate (30 s)",
+    ])
+    .style(Style::default().add_modifier(Modifier::BOLD));
+    let rows = s.stats.iter().enumerate().map(|(i, p)| {
+        let rate = s.rates.get(i).and_then(|h| h.back().copied()).unwrap_or(0);
+        let opt = |v: Option<i64>| v.map_or("-".to_string(), |v| v.to_string());
+        Row::new(vec![
+            Cell::from(p.partition.to_string()),
+            Cell::from(opt(p.low)),
+            Cell::from(opt(p.high)),
+            Cell::from(p.seen.to_string()),
+            Cell::from(opt(p.last_offset)),
+            Cell::from(rate.to_string()),
+            Cell::from(Span::styled(
+                sparkline(s.rates.get(i).unwrap_or(&VecDeque::new()), HISTORY),
+                Style::default().fg(Color::Cyan),
+            )),
+        ])
+    });
+    let from = match s.from {
+        StartFrom::Beginning => "beginning".to_string(),
+        StartFrom::End => "end".to_string(),
+        StartFrom::Offset(o) => format!("offset {o}"),
+        StartFrom::Time(t) => format!("time {}", clock(Some(t))),
+    };
+    let state = if s.paused { " PAUSED" } else { "" };
+    let title = format!(" {} · from {from}{state} ", escape_bytes(topic.as_bytes()));
+    let widths = [
+        Constraint::Length(5),
+        Constraint::Length(9),
+        Constraint::Length(9),
+        Constraint::Length(9),
+        Constraint::Length(9),
+        Constraint::Length(7),
+        Constraint::Min(10),
+    ];
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .block(Block::default().borders(Borders::ALL).title(title)),
+        parts_area,
+    );
+
+    let visible = s.visible();
+    let inner_rows = msgs_area.height.saturating_sub(3) as usize;
+    let sel = s.selected.unwrap_or(0);
+    let skip = sel.saturating_sub(inner_rows.saturating_sub(1));
+    let key_w = 16usize;
+    let value_w = (msgs_area.width as usize).saturating_sub(12 + 14 + key_w + 8 + 8);
+    let rows = visible
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .take(inner_rows)
+        .map(|(i, r)| {
+            let style = if i == sel && s.selected.is_some() {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            Row::new(vec![
+                Cell::from(clock(r.timestamp)),
+                Cell::from(format!("{}@{}", r.partition, r.offset)),
+                Cell::from(preview(&r.key, key_w)),
+                Cell::from(preview(&r.value, value_w.max(8))),
+                Cell::from(if r.headers.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}h", r.headers.len())
+                }),
+            ])
+            .style(style)
+        });
+    let kept = format!(
+        " messages {}/{}{}{}{} ",
+        visible.len(),
+        s.records.len(),
+        if s.filter.is_empty() {
+            String::new()
+        } else {
+            format!(" · filter {:?}", s.filter)
+        },
+        if s.evicted > 0 {
+            format!(" · {} older not kept", s.evicted)
+        } else {
+            String::new()
+        },
+        if s.dropped > 0 {
+            format!(" · {} skipped (UI behind)", s.dropped)
+        } else {
+            String::new()
+        },
+    );
+    let widths = [
+        Constraint::Length(12),
+        Constraint::Length(14),
+        Constraint::Length(key_w as u16),
+        Constraint::Min(8),
+        Constraint::Length(4),
+    ];
+    let header = Row::new(["time (UTC)", "part@offset", "key", "value", "hdr"])
+        .style(Style::default().add_modifier(Modifier::BOLD));
+    let hint = " ↑↓ select · Enter open · b/e/o/t start · Space pause · / filter ";
+    frame.render_widget(
+        Table::new(rows, widths).header(header).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(kept)
+                .title_bottom(hint),
+        ),
+        msgs_area,
+    );
+    if let Some(view) = s.detail {
+        if let Some(r) = s.selected_record() {
+            draw_detail(frame, area, r, view);
+        }
+    }
+    if let Some(e) = &s.error {
+        let y = area.bottom().saturating_sub(1);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                escape_bytes(e.as_bytes()),
+                Style::default().fg(Color::Red),
+            )),
+            Rect {
+                y,
+                height: 1,
+                ..area
+            },
+        );
+    }
+}
+
+/// The value as lines for a view.
+pub fn value_lines(value: &[u8], view: ValueView) -> Vec<String> {
+    match view {
+        ValueView::Text => escape_lines(value),
+        ValueView::Json => match serde_json::from_slice::<serde_json::Value>(value) {
+            Ok(v) => serde_json::to_string_pretty(&v)
+                .map(|s| escape_lines(s.as_bytes()))
+                .unwrap_or_default(),
+            Err(e) => {
+                let mut l = vec![format!("(not JSON: {e}; shown as text)")];
+                l.extend(escape_lines(value));
+                l
+            }
+        },
+        ValueView::Hex => value
+            .chunks(16)
+            .enumerate()
+            .map(|(i, c)| {
+                let hex: Vec<String> = c.iter().map(|b| format!("{b:02x}")).collect();
+                let ascii: String = c
+                    .iter()
+                    .map(|b| {
+                        if b.is_ascii_graphic() || *b == b' ' {
+                            *b as char
+                        } else {
+                            '.'
+                        }
+                    })
+                    .collect();
+                format!("{:08x}  {:<48} {ascii}", i * 16, hex.join(" "))
+            })
+            .collect(),
+    }
+}
+
+fn draw_detail(frame: &mut Frame<'_>, area: Rect, r: &Record, view: ValueView) {
+    let rect = Rect {
+        x: area.x + 2,
+        y: area.y + 1,
+        width: area.width.saturating_sub(4),
+        height: area.height.saturating_sub(2),
+    };
+    frame.render_widget(Clear, rect);
+    let mut lines = vec![
+        Line::from(format!(
+            "partition {} · offset {} · {}",
+            r.partition,
+            r.offset,
+            clock(r.timestamp)
+        )),
+        Line::from(format!(
+            "key: {}",
+            r.key.as_deref().map_or("∅".into(), escape_bytes)
+        )),
+        Line::from(format!("headers ({}):", r.headers.len())),
+    ];
+    for (k, v) in &r.headers {
+        lines.push(Line::from(format!(
+            "  {} = {}",
+            escape_bytes(k.as_bytes()),
+            v.as_deref().map_or("∅".into(), escape_bytes)
+        )));
+    }
+    let name = match view {
+        ValueView::Text => "text",
+        ValueView::Json => "json",
+        ValueView::Hex => "hex",
+    };
+    lines.push(Line::from(format!(
+        "value ({name}, {} bytes):",
+        r.value.as_ref().map_or(0, Vec::len)
+    )));
+    lines.extend(
+        value_lines(r.value.as_deref().unwrap_or_default(), view)
+            .into_iter()
+            .map(Line::from),
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Message ")
+        .title_bottom(" v: text/json/hex · Esc: close ");
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+}
