@@ -1,0 +1,216 @@
+//! Drawing, on a fixed-size TestBackend with fixed data: snapshots of each pane, and proof
+//! that untrusted message bytes never reach the terminal raw.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use kafka_dash::action::{Action, KafkaEvent};
+use kafka_dash::app::App;
+use kafka_dash::kafka::model::{Delivery, PartitionStats, Record, TopicInfo};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use tokio::sync::mpsc;
+
+fn app() -> (App, mpsc::Receiver<kafka_dash::action::KafkaCommand>) {
+    let (tx, rx) = mpsc::channel(64);
+    let mut app = App::new("embedded broker 127.0.0.1:9092".into(), tx);
+    app.update(Action::Kafka(KafkaEvent::Topics(Ok(vec![
+        TopicInfo {
+            name: "__consumer_offsets".into(),
+            partitions: 50,
+            replication: 1,
+            internal: true,
+            messages: Some(0),
+        },
+        TopicInfo {
+            name: "sarama".into(),
+            partitions: 2,
+            replication: 1,
+            internal: false,
+            messages: Some(42),
+        },
+        TopicInfo {
+            name: "strconv".into(),
+            partitions: 1,
+            replication: 1,
+            internal: false,
+            messages: Some(2),
+        },
+    ]))));
+    (app, rx)
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn render(app: &App) -> (String, Vec<String>) {
+    let mut t = Terminal::new(TestBackend::new(100, 24)).unwrap();
+    t.draw(|f| kafka_dash::ui::draw(f, app)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let symbols: Vec<String> = buf
+        .content()
+        .iter()
+        .map(|c| c.symbol().to_string())
+        .collect();
+    let text = (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    (text, symbols)
+}
+
+fn record(offset: i64, value: &[u8], headers: Vec<(String, Option<Vec<u8>>)>) -> Record {
+    Record {
+        partition: 0,
+        offset,
+        timestamp: Some(1_700_000_000_000 + offset * 1000),
+        key: Some(b"k".to_vec()),
+        value: Some(value.to_vec()),
+        headers,
+    }
+}
+
+fn live_app(records: Vec<Record>) -> App {
+    let (mut app, _rx) = app();
+    app.watch("strconv".into(), kafka_dash::action::StartFrom::Beginning);
+    let n = records.len() as u64;
+    let stats = vec![PartitionStats {
+        partition: 0,
+        low: Some(0),
+        high: Some(n as i64),
+        seen: n,
+        last_offset: Some(n as i64 - 1),
+    }];
+    app.update(Action::Kafka(KafkaEvent::Tail {
+        topic: "strconv".into(),
+        records,
+        stats,
+        dropped: 0,
+    }));
+    app
+}
+
+#[test]
+fn topics_pane_snapshot() {
+    let (app, _rx) = app();
+    insta::assert_snapshot!(render(&app).0);
+}
+
+#[test]
+fn composer_pane_snapshot() {
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('2'));
+    for c in "strconv".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    app.composer.focus = kafka_dash::ui::composer::Field::Value;
+    for c in "Hello Go!".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char('a'),
+        KeyModifiers::CONTROL,
+    )));
+    for c in "myTestHeader".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    app.update(Action::Kafka(KafkaEvent::Delivered(
+        0,
+        Delivery {
+            topic: "strconv".into(),
+            result: Ok((0, 1)),
+            latency: Duration::from_millis(3),
+        },
+    )));
+    app.update(Action::Kafka(KafkaEvent::Delivered(
+        1,
+        Delivery {
+            topic: "nope".into(),
+            result: Err("Broker: Unknown topic or partition".into()),
+            latency: Duration::from_millis(1),
+        },
+    )));
+    insta::assert_snapshot!(render(&app).0);
+}
+
+#[test]
+fn live_pane_and_detail_snapshot() {
+    let headers = vec![(
+        "myTestHeader".to_string(),
+        Some(b"header values are binary".to_vec()),
+    )];
+    let mut app = live_app(vec![
+        record(0, b"Hello Go!", headers.clone()),
+        record(1, br#"{"a":1,"b":[true,null]}"#, headers),
+    ]);
+    insta::assert_snapshot!("live", render(&app).0);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('v'));
+    insta::assert_snapshot!("live_detail_json", render(&app).0);
+}
+
+#[test]
+fn help_lists_keys() {
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('?'));
+    insta::assert_snapshot!(render(&app).0);
+}
+
+#[test]
+fn untrusted_bytes_are_shown_escaped_never_raw() {
+    let nasty: Vec<(&[u8], &str)> = vec![
+        (b"\x1b[2Jcleared", "\\x1b[2Jcleared"),
+        (b"\x1b]0;title\x07", "\\x1b]0;title\\x07"),
+        (b"car\rret", "car\\rret"),
+        (b"nul\x00byte", "nul\\x00byte"),
+        (b"bad\xff\xfeutf8", "bad\\xff\\xfeutf8"),
+    ];
+    let records: Vec<Record> = nasty
+        .iter()
+        .enumerate()
+        .map(|(i, (v, _))| {
+            record(
+                i as i64,
+                v,
+                vec![("h\x1b[31m".to_string(), Some(v.to_vec()))],
+            )
+        })
+        .collect();
+    let mut app = live_app(records);
+    let check = |app: &App, expect: &[&str]| {
+        let (text, symbols) = render(app);
+        for s in &symbols {
+            assert!(
+                !s.chars().any(|c| c.is_control()),
+                "raw control character reached the buffer: {s:?}"
+            );
+        }
+        for e in expect {
+            assert!(text.contains(e), "expected {e:?} in\n{text}");
+        }
+    };
+    check(&app, &nasty.iter().map(|(_, e)| *e).collect::<Vec<_>>());
+    // The detail view of each message: header key and value escaped too.
+    for (i, (_, escaped)) in nasty.iter().enumerate().rev() {
+        app.live.selected = Some(nasty.len() - 1 - i);
+        app.live.detail = Some(kafka_dash::ui::partitions::ValueView::Text);
+        check(&app, &["h\\x1b[31m", escaped]);
+    }
+}
+
+#[test]
+fn tiny_terminal_gets_a_message_not_a_panic() {
+    let (app, _rx) = app();
+    for (w, h) in [(20, 5), (1, 1), (39, 30)] {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| kafka_dash::ui::draw(f, &app)).unwrap();
+    }
+}
