@@ -356,6 +356,13 @@ impl App {
             self.help = true;
             return;
         }
+        // Alt-1/2/3 switch panes from anywhere, even while typing in a field.
+        if k.modifiers.contains(KeyModifiers::ALT) {
+            if let KeyCode::Char(c @ '1'..='3') = k.code {
+                self.switch(Pane::ALL[(c as u8 - b'1') as usize]);
+                return;
+            }
+        }
         if self.pane == Pane::Composer && self.composing {
             match self.composer.handle_key(k) {
                 ComposerOutcome::None => {}

@@ -11,7 +11,8 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
     (
         "Everywhere",
         &[
-            ("1 2 3 / Tab", "switch pane (also click a tab)"),
+            ("1 2 3  Tab", "switch pane (also click a tab)"),
+            ("Alt-1 2 3", "switch pane, even while typing"),
             ("?  F1", "this help"),
             ("q", "quit (outside text fields)"),
             ("Ctrl-C", "quit"),
