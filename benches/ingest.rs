@@ -1,0 +1,120 @@
+//! How fast the live view ingests messages while drawing at its normal frame rate, against
+//! kcat reading the same topic to /dev/null in the same run; and the dashboard's peak
+//! memory after 1M messages. The broker runs as a separate `kafka-dash broker` process so
+//! the memory measured is the dashboard's own.
+//!
+//!     cargo bench --bench ingest [-- MESSAGES]
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use kafka_dash::action::{Action, KafkaCommand, StartFrom};
+use kafka_dash::app::App;
+use kafka_dash::kafka::client::ClientSettings;
+use kafka_dash::kafka::workers;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn produce(bootstrap: &str, topic: &str, n: usize) {
+    let producer: ThreadedProducer<DefaultProducerContext> = ClientSettings { bootstrap: bootstrap.into(), overrides: vec![] }
+        .config()
+        .set("linger.ms", "5")
+        .set("queue.buffering.max.messages", "1000000")
+        .create()
+        .expect("producer");
+    let value = [b'x'; 100];
+    for i in 0..n {
+        let key = (i % 1000).to_string();
+        let mut record = BaseRecord::to(topic).payload(&value[..]).key(&key);
+        loop {
+            match producer.send(record) {
+                Ok(()) => break,
+                Err((_, r)) => {
+                    record = r;
+                    producer.poll(Duration::from_millis(1));
+                }
+            }
+        }
+    }
+    producer.flush(Duration::from_secs(120)).expect("flush");
+}
+
+fn main() {
+    let n: usize = std::env::args().filter_map(|a| a.parse().ok()).next().unwrap_or(1_000_000);
+    let mut broker = Command::new(env!("CARGO_BIN_EXE_kafka-dash"))
+        .args(["broker", "--listen", "127.0.0.1:0", "--topic", "ingest:2", "--partition-size-cap", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("broker process");
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(broker.stdout.take().unwrap()), &mut line).unwrap();
+    let bootstrap = line.trim().rsplit(' ').next().unwrap().to_string();
+    produce(&bootstrap, "ingest", n);
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let baseline = peak_rss_mb();
+    let (elapsed, frames, shown) = rt.block_on(async {
+        let mut w = workers::spawn(ClientSettings { bootstrap: bootstrap.clone(), overrides: vec![] });
+        let mut app = App::new("bench".into(), w.commands.clone());
+        w.commands.send(KafkaCommand::Tail { topic: "ingest".into(), from: StartFrom::Beginning }).await.unwrap();
+        app.watch("ingest".into(), StartFrom::Beginning);
+        let mut terminal = Terminal::new(TestBackend::new(160, 50)).unwrap();
+        let mut frame = tokio::time::interval(Duration::from_millis(33));
+        let start = Instant::now();
+        let mut frames = 0u64;
+        loop {
+            tokio::select! {
+                Some(ev) = w.events.recv() => {
+                    app.update(Action::Kafka(ev));
+                    while let Ok(ev) = w.events.try_recv() {
+                        app.update(Action::Kafka(ev));
+                    }
+                }
+                _ = frame.tick() => {
+                    if app.dirty {
+                        app.dirty = false;
+                        terminal.draw(|f| kafka_dash::ui::draw(f, &app)).unwrap();
+                        frames += 1;
+                    }
+                }
+            }
+            let seen: u64 = app.live.stats.iter().map(|s| s.seen).sum();
+            if seen >= n as u64 {
+                return (start.elapsed(), frames, app.live.records.len() as u64 + app.live.evicted);
+            }
+            if start.elapsed() > Duration::from_secs(300) {
+                panic!("ingest did not finish: seen {seen}");
+            }
+        }
+    });
+    let rate = n as f64 / elapsed.as_secs_f64();
+    let kcat_start = Instant::now();
+    let kcat_ok = Command::new("kcat")
+        .args(["-C", "-b", &bootstrap, "-t", "ingest", "-o", "beginning", "-e", "-q"])
+        .stdout(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    let kcat_rate = n as f64 / kcat_start.elapsed().as_secs_f64();
+    let _ = broker.kill();
+    println!("messages: {n} x 100 bytes, 2 partitions, live view drawing at ≤ 30 fps ({frames} frames)");
+    println!("live view ingest: {rate:>10.0} msg/s ({} records reached the UI, rest counted only)", shown);
+    if kcat_ok {
+        println!("kcat -C -e -o beginning > /dev/null: {kcat_rate:>10.0} msg/s  → ratio dashboard/kcat = {:.2}", rate / kcat_rate);
+    } else {
+        println!("kcat not available: no peer measurement");
+    }
+    println!("dashboard peak RSS: {:.0} MiB (before ingest: {baseline:.0} MiB)", peak_rss_mb());
+}
