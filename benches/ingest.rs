@@ -27,12 +27,15 @@ fn peak_rss_mb() -> f64 {
 }
 
 fn produce(bootstrap: &str, topic: &str, n: usize) {
-    let producer: ThreadedProducer<DefaultProducerContext> = ClientSettings { bootstrap: bootstrap.into(), overrides: vec![] }
-        .config()
-        .set("linger.ms", "5")
-        .set("queue.buffering.max.messages", "1000000")
-        .create()
-        .expect("producer");
+    let producer: ThreadedProducer<DefaultProducerContext> = ClientSettings {
+        bootstrap: bootstrap.into(),
+        overrides: vec![],
+    }
+    .config()
+    .set("linger.ms", "5")
+    .set("queue.buffering.max.messages", "1000000")
+    .create()
+    .expect("producer");
     let value = [b'x'; 100];
     for i in 0..n {
         let key = (i % 1000).to_string();
@@ -51,24 +54,48 @@ fn produce(bootstrap: &str, topic: &str, n: usize) {
 }
 
 fn main() {
-    let n: usize = std::env::args().filter_map(|a| a.parse().ok()).next().unwrap_or(1_000_000);
+    let n: usize = std::env::args()
+        .filter_map(|a| a.parse().ok())
+        .next()
+        .unwrap_or(1_000_000);
     let mut broker = Command::new(env!("CARGO_BIN_EXE_kafka-dash"))
-        .args(["broker", "--listen", "127.0.0.1:0", "--topic", "ingest:2", "--partition-size-cap", "0"])
+        .args([
+            "broker",
+            "--listen",
+            "127.0.0.1:0",
+            "--topic",
+            "ingest:2",
+            "--partition-size-cap",
+            "0",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("broker process");
     let mut line = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(broker.stdout.take().unwrap()), &mut line).unwrap();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(broker.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
     let bootstrap = line.trim().rsplit(' ').next().unwrap().to_string();
     produce(&bootstrap, "ingest", n);
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     let baseline = peak_rss_mb();
     let (elapsed, frames, shown) = rt.block_on(async {
-        let mut w = workers::spawn(ClientSettings { bootstrap: bootstrap.clone(), overrides: vec![] });
+        let mut w = workers::spawn(ClientSettings {
+            bootstrap: bootstrap.clone(),
+            overrides: vec![],
+        });
         let mut app = App::new("bench".into(), w.commands.clone());
-        w.commands.send(KafkaCommand::Tail { topic: "ingest".into(), from: StartFrom::Beginning }).await.unwrap();
+        w.commands
+            .send(KafkaCommand::Tail {
+                topic: "ingest".into(),
+                from: StartFrom::Beginning,
+            })
+            .await
+            .unwrap();
         app.watch("ingest".into(), StartFrom::Beginning);
         let mut terminal = Terminal::new(TestBackend::new(160, 50)).unwrap();
         let mut frame = tokio::time::interval(Duration::from_millis(33));
@@ -92,7 +119,11 @@ fn main() {
             }
             let seen: u64 = app.live.stats.iter().map(|s| s.seen).sum();
             if seen >= n as u64 {
-                return (start.elapsed(), frames, app.live.records.len() as u64 + app.live.evicted);
+                return (
+                    start.elapsed(),
+                    frames,
+                    app.live.records.len() as u64 + app.live.evicted,
+                );
             }
             if start.elapsed() > Duration::from_secs(300) {
                 panic!("ingest did not finish: seen {seen}");
@@ -102,19 +133,37 @@ fn main() {
     let rate = n as f64 / elapsed.as_secs_f64();
     let kcat_start = Instant::now();
     let kcat_ok = Command::new("kcat")
-        .args(["-C", "-b", &bootstrap, "-t", "ingest", "-o", "beginning", "-e", "-q"])
+        .args([
+            "-C",
+            "-b",
+            &bootstrap,
+            "-t",
+            "ingest",
+            "-o",
+            "beginning",
+            "-e",
+            "-q",
+        ])
         .stdout(Stdio::null())
         .status()
         .map(|s| s.success())
         .unwrap_or(false);
     let kcat_rate = n as f64 / kcat_start.elapsed().as_secs_f64();
     let _ = broker.kill();
-    println!("messages: {n} x 100 bytes, 2 partitions, live view drawing at ≤ 30 fps ({frames} frames)");
-    println!("live view ingest: {rate:>10.0} msg/s ({} records reached the UI, rest counted only)", shown);
+    println!(
+        "messages: {n} x 100 bytes, 2 partitions, live view drawing at ≤ 30 fps ({frames} frames)"
+    );
+    println!(
+        "live view ingest: {rate:>10.0} msg/s ({} records reached the UI, rest counted only)",
+        shown
+    );
     if kcat_ok {
         println!("kcat -C -e -o beginning > /dev/null: {kcat_rate:>10.0} msg/s  → ratio dashboard/kcat = {:.2}", rate / kcat_rate);
     } else {
         println!("kcat not available: no peer measurement");
     }
-    println!("dashboard peak RSS: {:.0} MiB (before ingest: {baseline:.0} MiB)", peak_rss_mb());
+    println!(
+        "dashboard peak RSS: {:.0} MiB (before ingest: {baseline:.0} MiB)",
+        peak_rss_mb()
+    );
 }

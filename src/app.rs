@@ -255,6 +255,7 @@ impl App {
             KafkaEvent::Topics(Ok(topics)) => {
                 if self.connected == Some(false) {
                     self.notice = Some("connected again".into());
+                    self.last_error = None;
                 }
                 self.connected = Some(true);
                 self.topics = topics;
@@ -262,7 +263,7 @@ impl App {
             }
             KafkaEvent::Topics(Err(e)) => {
                 self.connected = Some(false);
-                self.last_error = Some(e);
+                self.last_error = Some(format!("cannot reach the cluster: {e}"));
             }
             KafkaEvent::Delivered(_, d) => {
                 self.in_flight = self.in_flight.saturating_sub(1);
@@ -736,6 +737,22 @@ mod tests {
         key(&mut app, KeyCode::Char('r'));
         key(&mut app, KeyCode::Char('r'));
         assert!(app.last_error.as_deref().unwrap().starts_with("busy"));
+    }
+
+    #[test]
+    fn reconnecting_clears_the_connection_error() {
+        let (mut app, _rx) = app();
+        app.update(Action::Kafka(KafkaEvent::Topics(Err(
+            "BrokerTransportFailure".into(),
+        ))));
+        assert_eq!(app.connected, Some(false));
+        assert!(app.last_error.as_deref().unwrap().contains("cannot reach"));
+        app.update(Action::Kafka(KafkaEvent::Topics(Ok(vec![topic("a", 1)]))));
+        assert_eq!(
+            (app.connected, app.last_error.as_deref()),
+            (Some(true), None)
+        );
+        assert_eq!(app.notice.as_deref(), Some("connected again"));
     }
 
     #[test]
