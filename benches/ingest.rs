@@ -150,6 +150,7 @@ fn main() {
         .unwrap_or(false);
     let kcat_rate = n as f64 / kcat_start.elapsed().as_secs_f64();
     let _ = broker.kill();
+    let _ = broker.wait();
     println!(
         "messages: {n} x 100 bytes, 2 partitions, live view drawing at ≤ 30 fps ({frames} frames)"
     );
