@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-test-deps.sh
 cargo build --release --all-targets
-cargo test --release
+timeout 1800 cargo test --release
 bash tests/interop/run.sh
 bash tests/e2e/run.sh

@@ -216,11 +216,16 @@ async fn seed_demo_two_members_split_third_idle_then_leave() {
     })
     .await;
     assert_eq!(b.describe_group("grp").generation, gen1 + 2);
-    // A closes cleanly (LeaveGroup): the group rebalances at once, both partitions stay owned.
-    drop(a);
-    pump(&[&bm, &c], 15, "B and C hold one each after A left", || {
-        stable_with(&b, "grp", &[("B", &[0]), ("C", &[1])])
-    })
+    // A leaves cleanly (unsubscribe sends LeaveGroup): the group rebalances at once. A keeps
+    // polling so its revoke is served; dropping a consumer mid-rebalance can hang in
+    // librdkafka's close (rd_kafka_assign waits on its main thread), so it closes idle.
+    a.unsubscribe();
+    pump(
+        &[&a, &bm, &c],
+        15,
+        "B and C hold one each after A left",
+        || stable_with(&b, "grp", &[("B", &[0]), ("C", &[1])]),
+    )
     .await;
     let summary = b.describe_group("grp");
     assert_eq!(summary.generation, gen1 + 3);

@@ -7,4 +7,5 @@ pub mod model;
 pub mod partitioner;
 pub mod seed_producer;
 pub mod tail;
+pub mod timeline;
 pub mod workers;

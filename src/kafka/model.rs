@@ -74,3 +74,87 @@ pub struct Delivery {
     /// Time from send to delivery report.
     pub latency: Duration,
 }
+
+/// A consumer group as the groups list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupListing {
+    /// Group id.
+    pub name: String,
+    /// State (Stable, PreparingRebalance, ...).
+    pub state: String,
+    /// Protocol type ("consumer", or "" for offset-only groups).
+    pub protocol_type: String,
+    /// Selected assignor (range, roundrobin, cooperative-sticky, ...).
+    pub protocol: String,
+    /// Member count.
+    pub members: usize,
+    /// Sum of known partition lags, if any is known.
+    pub total_lag: Option<i64>,
+}
+
+/// One member of a group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberInfo {
+    /// Member id.
+    pub member_id: String,
+    /// Client id.
+    pub client_id: String,
+    /// Client host (`/ip`).
+    pub host: String,
+    /// Assigned partitions per topic (decoded from the consumer-protocol bytes).
+    pub assignment: Vec<(String, Vec<i32>)>,
+    /// Topics it subscribes to.
+    pub subscription: Vec<String>,
+}
+
+/// One partition the group reads: who holds it, committed offset, lag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionLag {
+    /// Topic.
+    pub topic: String,
+    /// Partition.
+    pub partition: i32,
+    /// Member id holding it, if any.
+    pub owner: Option<String>,
+    /// Committed offset, if the group committed one.
+    pub committed: Option<i64>,
+    /// High watermark, if read.
+    pub high: Option<i64>,
+}
+
+impl PartitionLag {
+    /// high − committed; unknown (not zero) when nothing is committed.
+    pub fn lag(&self) -> Option<i64> {
+        Some((self.high? - self.committed?).max(0))
+    }
+}
+
+/// A group seen at one moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupSnapshot {
+    /// Group id.
+    pub name: String,
+    /// State.
+    pub state: String,
+    /// Assignor.
+    pub protocol: String,
+    /// Members with their assignments.
+    pub members: Vec<MemberInfo>,
+}
+
+/// A member the dashboard itself runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InAppMember {
+    /// Our handle for it.
+    pub id: u64,
+    /// Group.
+    pub group: String,
+    /// Client id (kafka-dash-A, -B, ...).
+    pub client_id: String,
+    /// Assignor.
+    pub assignor: String,
+    /// Messages read per (topic, partition).
+    pub read: Vec<((String, i32), u64)>,
+    /// Still running (false once it has left).
+    pub running: bool,
+}

@@ -69,3 +69,22 @@ pub async fn eventually<T>(secs: u64, what: &str, mut check: impl FnMut() -> Opt
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Leaves the group cleanly and closes: unsubscribe (LeaveGroup), serve the revoke by
+/// polling, then drop. Dropping a consumer while a rebalance reaches it can hang inside
+/// librdkafka's close, so group members in tests always go this way.
+pub async fn leave(consumer: StreamConsumer) {
+    consumer.unsubscribe();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline
+        && consumer
+            .assignment()
+            .map(|a| a.count() > 0)
+            .unwrap_or(false)
+    {
+        let _ = tokio::time::timeout(Duration::from_millis(20), consumer.recv()).await;
+    }
+    tokio::task::spawn_blocking(move || drop(consumer))
+        .await
+        .expect("consumer closed");
+}
