@@ -2,7 +2,11 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::kafka::model::{Delivery, OutgoingMessage, PartitionStats, Record, TopicInfo};
+use crate::kafka::groups::GroupDetail;
+use crate::kafka::members::MemberSpec;
+use crate::kafka::model::{
+    Delivery, GroupListing, InAppMember, OutgoingMessage, PartitionStats, Record, TopicInfo,
+};
 use crate::kafka::partitioner::Partitioner;
 
 /// Input to `App::update`.
@@ -55,10 +59,29 @@ pub enum KafkaEvent {
     TailError(String),
     /// An admin operation finished: what happened, or the error.
     Admin(Result<String, String>),
+    /// Every group, or why they could not be listed.
+    Groups(Result<Vec<GroupListing>, String>),
+    /// The chosen group in detail.
+    GroupDetail(Box<GroupDetail>),
+    /// An in-app member's counters (and whether it still runs).
+    Member(InAppMember),
+}
+
+/// Where a group's offsets are reset to (as `kafka-consumer-groups.sh --reset-offsets`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResetTo {
+    /// `--to-earliest`.
+    Earliest,
+    /// `--to-latest`.
+    Latest,
+    /// `--to-offset N` (clamped to each partition's range).
+    Offset(i64),
+    /// `--to-datetime` (ms since the epoch).
+    Time(i64),
 }
 
 /// App → workers.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum KafkaCommand {
     /// Re-read the topic list now.
     RefreshTopics,
@@ -100,4 +123,21 @@ pub enum KafkaCommand {
     },
     /// Pause or resume the live view's consumer.
     PauseTail(bool),
+    /// Follow this group closely in the groups pane.
+    WatchGroup(Option<String>),
+    /// Start an in-app member.
+    AddMember(MemberSpec),
+    /// Make an in-app member leave (by its id).
+    RemoveMember(u64),
+    /// Reset a group's committed offsets (only when it has no active members).
+    ResetOffsets {
+        /// Group.
+        group: String,
+        /// Target.
+        to: ResetTo,
+    },
+    /// Delete an empty group.
+    DeleteGroup(String),
+    /// Stop in-app members (they leave their groups), then answer.
+    Shutdown(tokio::sync::oneshot::Sender<()>),
 }

@@ -8,10 +8,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent
 use tokio::sync::mpsc;
 use tui_input::Input;
 
-use crate::action::{Action, KafkaCommand, KafkaEvent, StartFrom};
+use crate::action::{Action, KafkaCommand, KafkaEvent, ResetTo, StartFrom};
+use crate::kafka::members::MemberSpec;
 use crate::kafka::model::{Delivery, TopicInfo};
 use crate::ui::composer::{ComposerOutcome, ComposerState, TemplateVars};
 use crate::ui::form::{Form, FormKind, FormOutcome};
+use crate::ui::groups::GroupsState;
 use crate::ui::partitions::{LiveState, ValueView};
 
 /// Delivery reports kept for the list.
@@ -26,11 +28,13 @@ pub enum Pane {
     Composer,
     /// Live per-partition view.
     Live,
+    /// Consumer groups.
+    Groups,
 }
 
 impl Pane {
     /// All panes in tab order.
-    pub const ALL: [Pane; 3] = [Pane::Topics, Pane::Composer, Pane::Live];
+    pub const ALL: [Pane; 4] = [Pane::Topics, Pane::Composer, Pane::Live, Pane::Groups];
 
     /// Tab title.
     pub fn title(self) -> &'static str {
@@ -38,6 +42,7 @@ impl Pane {
             Pane::Topics => "1 Topics",
             Pane::Composer => "2 Compose",
             Pane::Live => "3 Live",
+            Pane::Groups => "4 Groups",
         }
     }
 }
@@ -84,6 +89,8 @@ pub struct App {
     pub repeat: Option<Repeat>,
     /// The live view.
     pub live: LiveState,
+    /// The groups pane.
+    pub groups: GroupsState,
     /// A modal form, if open.
     pub form: Option<Form>,
     /// Help overlay shown.
@@ -95,6 +102,7 @@ pub struct App {
     /// Terminal size (for mouse hit tests).
     pub size: (u16, u16),
     commands: mpsc::Sender<KafkaCommand>,
+    watching_group: Option<String>,
     next_send_id: u64,
     seq: u64,
 }
@@ -122,12 +130,14 @@ impl App {
             in_flight: 0,
             repeat: None,
             live: LiveState::default(),
+            groups: GroupsState::default(),
             form: None,
             help: false,
             quit: false,
             dirty: true,
             size: (80, 24),
             commands,
+            watching_group: None,
             next_send_id: 0,
             seq: 0,
         }
@@ -289,6 +299,27 @@ impl App {
                 self.command(KafkaCommand::RefreshTopics);
             }
             KafkaEvent::Admin(Err(e)) => self.last_error = Some(e),
+            KafkaEvent::Groups(Ok(groups)) => {
+                let chosen = self.groups.selected_name().map(str::to_string);
+                self.groups.groups = groups;
+                // Keep the same group selected when the list changes around it.
+                if let Some(i) =
+                    chosen.and_then(|c| self.groups.groups.iter().position(|g| g.name == c))
+                {
+                    self.groups.selected = i;
+                } else {
+                    self.groups.selected = self
+                        .groups
+                        .selected
+                        .min(self.groups.groups.len().saturating_sub(1));
+                }
+                self.follow_selected_group();
+            }
+            KafkaEvent::Groups(Err(e)) => self.last_error = Some(format!("groups: {e}")),
+            KafkaEvent::GroupDetail(d) => self.groups.detail = Some(*d),
+            KafkaEvent::Member(m) => {
+                self.groups.members.insert(m.id, m);
+            }
         }
     }
 
@@ -326,6 +357,13 @@ impl App {
                     (self.topic_selected as isize + delta).clamp(0, (n - 1).max(0)) as usize;
             }
             Pane::Live => self.live.move_selection(delta),
+            Pane::Groups => {
+                let n = self.groups.groups.len() as isize;
+                self.groups.selected =
+                    (self.groups.selected as isize + delta).clamp(0, (n - 1).max(0)) as usize;
+                self.groups.member_selected = 0;
+                self.follow_selected_group();
+            }
             Pane::Composer => {}
         }
     }
@@ -359,7 +397,7 @@ impl App {
         }
         // Alt-1/2/3 switch panes from anywhere, even while typing in a field.
         if k.modifiers.contains(KeyModifiers::ALT) {
-            if let KeyCode::Char(c @ '1'..='3') = k.code {
+            if let KeyCode::Char(c @ '1'..='4') = k.code {
                 self.switch(Pane::ALL[(c as u8 - b'1') as usize]);
                 return;
             }
@@ -397,6 +435,7 @@ impl App {
             KeyCode::Char('1') => self.switch(Pane::Topics),
             KeyCode::Char('2') => self.switch(Pane::Composer),
             KeyCode::Char('3') => self.switch(Pane::Live),
+            KeyCode::Char('4') => self.switch(Pane::Groups),
             KeyCode::Tab => {
                 let i = Pane::ALL.iter().position(|p| *p == self.pane).unwrap_or(0);
                 self.switch(Pane::ALL[(i + 1) % Pane::ALL.len()]);
@@ -413,6 +452,7 @@ impl App {
                     }
                 }
                 Pane::Live => self.live_key(k),
+                Pane::Groups => self.groups_key(k),
             },
         }
     }
@@ -551,6 +591,105 @@ impl App {
         }
     }
 
+    /// Tells the watcher which group to follow (the selected one).
+    fn follow_selected_group(&mut self) {
+        let name = self.groups.selected_name().map(str::to_string);
+        let following = self.groups.detail.as_ref().map(|d| d.snapshot.name.clone());
+        if name.is_some() && name != following && self.watching_group != name {
+            self.watching_group = name.clone();
+            self.command(KafkaCommand::WatchGroup(name));
+        }
+    }
+
+    fn groups_key(&mut self, k: KeyEvent) {
+        match k.code {
+            KeyCode::Up | KeyCode::Char('k') => self.scroll(-1),
+            KeyCode::Down | KeyCode::Char('j') => self.scroll(1),
+            KeyCode::Char('m') => {
+                let n = self
+                    .groups
+                    .current()
+                    .map_or(0, |d| d.snapshot.members.len());
+                self.groups.member_selected = if n == 0 {
+                    0
+                } else {
+                    (self.groups.member_selected + 1) % n
+                };
+            }
+            KeyCode::Char('a') => {
+                let group = self
+                    .groups
+                    .selected_name()
+                    .unwrap_or("kafka-dash-demo")
+                    .to_string();
+                let topics = self
+                    .groups
+                    .current()
+                    .and_then(|d| {
+                        d.snapshot
+                            .members
+                            .iter()
+                            .flat_map(|m| m.subscription.clone())
+                            .next()
+                    })
+                    .or_else(|| {
+                        self.topics
+                            .iter()
+                            .find(|t| t.name == "sarama")
+                            .map(|t| t.name.clone())
+                    })
+                    .unwrap_or_default();
+                self.form = Some(Form::new(
+                    FormKind::AddMember,
+                    "Add an in-app member",
+                    &[
+                        ("group", &group),
+                        ("topics (comma-separated)", &topics),
+                        ("assignor: range, roundrobin, cooperative-sticky", "range"),
+                    ],
+                ));
+            }
+            KeyCode::Char('x') => match self
+                .groups
+                .selected_in_app()
+                .map(|m| (m.id, m.client_id.clone()))
+            {
+                Some((id, name)) => {
+                    if self.command(KafkaCommand::RemoveMember(id)) {
+                        self.notice = Some(format!("{name} is leaving the group"));
+                    }
+                }
+                None => {
+                    self.last_error = Some(
+                        "the selected member is not one of ours (m selects the next member)".into(),
+                    )
+                }
+            },
+            KeyCode::Char('R') => {
+                if let Some(g) = self.groups.selected_name().map(str::to_string) {
+                    self.form = Some(Form::new(
+                        FormKind::ResetOffsets(g.clone()),
+                        format!("Reset offsets of {g} (group must be inactive)"),
+                        &[
+                            ("to: earliest, latest, an offset, or -N minutes", "earliest"),
+                            ("type the group name to confirm", ""),
+                        ],
+                    ));
+                }
+            }
+            KeyCode::Char('D') => {
+                if let Some(g) = self.groups.selected_name().map(str::to_string) {
+                    self.form = Some(Form::new(
+                        FormKind::DeleteGroup(g.clone()),
+                        format!("Delete group {g}? Type its name"),
+                        &[("name", "")],
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn submit_form(&mut self) {
         let Some(mut form) = self.form.take() else {
             return;
@@ -629,6 +768,68 @@ impl App {
                 };
                 let topic = self.live.topic.clone().ok_or("no topic")?;
                 self.watch(topic, StartFrom::Time(ts));
+                Ok(())
+            }
+            FormKind::AddMember => {
+                let group = form.value(0).to_string();
+                if group.is_empty() {
+                    return Err("a group id is needed".into());
+                }
+                let topics: Vec<String> = form
+                    .value(1)
+                    .split(',')
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                if topics.is_empty() {
+                    return Err("at least one topic is needed".into());
+                }
+                for t in &topics {
+                    crate::broker::validate_topic_name(t)
+                        .map_err(|e| format!("topic {t:?}: {e}"))?;
+                }
+                let assignor = form.value(2).to_string();
+                if !["range", "roundrobin", "cooperative-sticky"].contains(&assignor.as_str()) {
+                    return Err("assignor must be range, roundrobin or cooperative-sticky".into());
+                }
+                self.command(KafkaCommand::AddMember(MemberSpec {
+                    group: group.clone(),
+                    topics,
+                    assignor,
+                }));
+                if let Some(i) = self.groups.groups.iter().position(|g| g.name == group) {
+                    self.groups.selected = i;
+                }
+                self.watching_group = Some(group.clone());
+                self.command(KafkaCommand::WatchGroup(Some(group)));
+                Ok(())
+            }
+            FormKind::ResetOffsets(group) => {
+                if form.value(1) != group {
+                    return Err(format!("type {group} exactly to reset its offsets"));
+                }
+                let to = match form.value(0) {
+                    "earliest" => ResetTo::Earliest,
+                    "latest" => ResetTo::Latest,
+                    v if v.starts_with('-') => {
+                        let minutes = v[1..]
+                            .parse::<i64>()
+                            .map_err(|_| "-N means N minutes ago")?;
+                        ResetTo::Time(unix_now().as_millis() as i64 - minutes * 60_000)
+                    }
+                    v => ResetTo::Offset(
+                        v.parse::<i64>()
+                            .map_err(|_| "earliest, latest, an offset, or -N minutes")?,
+                    ),
+                };
+                self.command(KafkaCommand::ResetOffsets { group, to });
+                Ok(())
+            }
+            FormKind::DeleteGroup(group) => {
+                if form.value(0) != group {
+                    return Err(format!("type {group} exactly to delete it"));
+                }
+                self.command(KafkaCommand::DeleteGroup(group));
                 Ok(())
             }
             FormKind::Filter => {

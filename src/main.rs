@@ -93,6 +93,7 @@ async fn main() -> anyhow::Result<()> {
     };
     tracing::info!(cluster = %label, overrides = ?settings.describe_overrides(), "starting the dashboard");
     let workers = kafka::workers::spawn(settings);
+    let commands = workers.commands.clone();
     let app = App::new(label, workers.commands.clone());
     let mut terminal = tui::init().context("cannot set up the terminal")?;
     if cli.test_panic {
@@ -101,6 +102,15 @@ async fn main() -> anyhow::Result<()> {
     }
     let result = dashboard::run(&mut terminal, app, workers).await;
     tui::restore();
+    // In-app members leave their groups so the others rebalance at once.
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+    if commands
+        .send(kafka_dash::action::KafkaCommand::Shutdown(done_tx))
+        .await
+        .is_ok()
+    {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(8), done_rx).await;
+    }
     if let Some(b) = broker {
         b.stop().await;
     }

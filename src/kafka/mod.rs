@@ -3,6 +3,8 @@
 
 pub mod client;
 pub mod consumer_protocol;
+pub mod groups;
+pub mod members;
 pub mod model;
 pub mod partitioner;
 pub mod seed_producer;

@@ -11,8 +11,10 @@ use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use tokio::sync::mpsc;
 
-use crate::action::{KafkaCommand, KafkaEvent};
+use crate::action::{KafkaCommand, KafkaEvent, ResetTo};
 use crate::kafka::client::ClientSettings;
+use crate::kafka::groups;
+use crate::kafka::members::{self, MemberHandle};
 use crate::kafka::model::{Delivery, TopicInfo};
 use crate::kafka::tail::{self, TailHandle};
 
@@ -75,6 +77,97 @@ fn read_topics(consumer: &BaseConsumer) -> Result<Vec<TopicInfo>, String> {
     Ok(topics)
 }
 
+/// A, B, ..., Z, AA, AB, ... for in-app member names.
+fn member_letter(mut n: u64) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (n % 26) as u8);
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).expect("ASCII")
+}
+
+/// Commits new offsets for every partition the group has committed, as
+/// `kafka-consumer-groups.sh --reset-offsets --all-topics --execute` does; refused while
+/// the group has active members.
+fn reset_offsets(settings: &ClientSettings, group: &str, to: ResetTo) -> Result<String, String> {
+    use rdkafka::consumer::CommitMode;
+    use rdkafka::{Offset, TopicPartitionList};
+    let timeout = Duration::from_secs(5);
+    let consumer: BaseConsumer = settings
+        .config()
+        .set("group.id", group)
+        .set("enable.auto.commit", "false")
+        .create()
+        .map_err(|e| e.to_string())?;
+    let list = consumer
+        .fetch_group_list(Some(group), timeout)
+        .map_err(|e| e.to_string())?;
+    if let Some(g) = list.groups().first() {
+        if !g.members().is_empty() {
+            return Err(format!(
+                "{group} has {} active members: offsets can only be reset while it is inactive",
+                g.members().len()
+            ));
+        }
+    }
+    let md = consumer
+        .fetch_metadata(None, timeout)
+        .map_err(|e| e.to_string())?;
+    let mut all = TopicPartitionList::new();
+    for t in md.topics().iter().filter(|t| !t.name().starts_with("__")) {
+        for p in t.partitions() {
+            all.add_partition(t.name(), p.id());
+        }
+    }
+    let committed = consumer
+        .committed_offsets(all, timeout)
+        .map_err(|e| e.to_string())?;
+    let mut target = TopicPartitionList::new();
+    for e in committed
+        .elements()
+        .iter()
+        .filter(|e| matches!(e.offset(), Offset::Offset(_)))
+    {
+        let (low, high) = consumer
+            .fetch_watermarks(e.topic(), e.partition(), timeout)
+            .map_err(|e| e.to_string())?;
+        let offset = match to {
+            ResetTo::Earliest => low,
+            ResetTo::Latest => high,
+            ResetTo::Offset(o) => o.clamp(low, high),
+            ResetTo::Time(ts) => {
+                let mut q = TopicPartitionList::new();
+                q.add_partition_offset(e.topic(), e.partition(), Offset::Offset(ts))
+                    .map_err(|e| e.to_string())?;
+                match consumer
+                    .offsets_for_times(q, timeout)
+                    .map_err(|e| e.to_string())?
+                    .elements()[0]
+                    .offset()
+                {
+                    Offset::Offset(o) => o,
+                    _ => high,
+                }
+            }
+        };
+        target
+            .add_partition_offset(e.topic(), e.partition(), Offset::Offset(offset))
+            .map_err(|e| e.to_string())?;
+    }
+    if target.count() == 0 {
+        return Err(format!("{group} has no committed offsets to reset"));
+    }
+    consumer
+        .commit(&target, CommitMode::Sync)
+        .map_err(|e| format!("reset {group}: {e}"))?;
+    Ok(format!("reset {} partitions of {group}", target.count()))
+}
+
 async fn dispatch(
     settings: ClientSettings,
     mut commands: mpsc::Receiver<KafkaCommand>,
@@ -96,6 +189,9 @@ async fn dispatch(
     let admin: Option<AdminClient<DefaultClientContext>> = config.create().ok();
     let mut producers: HashMap<&'static str, FutureProducer> = HashMap::new();
     let mut tail: Option<TailHandle> = None;
+    let watcher = groups::start(&settings, events.clone());
+    let mut members: HashMap<u64, MemberHandle> = HashMap::new();
+    let mut next_member = 0u64;
     // Periodic refresh goes through the same command path.
     tokio::spawn(async move {
         let mut every = tokio::time::interval(REFRESH_EVERY);
@@ -259,6 +355,66 @@ async fn dispatch(
                 if let Some(t) = &tail {
                     t.pause(p);
                 }
+            }
+            KafkaCommand::WatchGroup(g) => watcher.choose(g),
+            KafkaCommand::AddMember(spec) => {
+                let id = next_member;
+                next_member += 1;
+                let client_id = format!("kafka-dash-{}", member_letter(id));
+                match members::start(
+                    &settings,
+                    id,
+                    client_id.clone(),
+                    spec.clone(),
+                    events.clone(),
+                ) {
+                    Ok(h) => {
+                        members.insert(id, h);
+                        let _ = events
+                            .send(KafkaEvent::Admin(Ok(format!(
+                                "{client_id} joins {} ({})",
+                                spec.group, spec.assignor
+                            ))))
+                            .await;
+                    }
+                    Err(e) => {
+                        let _ = events.send(KafkaEvent::Admin(Err(e))).await;
+                    }
+                }
+            }
+            KafkaCommand::RemoveMember(id) => {
+                if let Some(h) = members.remove(&id) {
+                    // Leaving takes a moment (LeaveGroup, revoke); never on this task.
+                    tokio::task::spawn_blocking(move || h.stop_and_join());
+                }
+            }
+            KafkaCommand::ResetOffsets { group, to } => {
+                let settings = settings.clone();
+                let outcome =
+                    tokio::task::spawn_blocking(move || reset_offsets(&settings, &group, to))
+                        .await
+                        .unwrap_or_else(|e| Err(format!("reset task failed: {e}")));
+                let _ = events.send(KafkaEvent::Admin(outcome)).await;
+            }
+            KafkaCommand::DeleteGroup(group) => {
+                let Some(admin) = &admin else { continue };
+                let result = admin.delete_groups(&[&group], &AdminOptions::new()).await;
+                let outcome = match result.map(|mut r| r.remove(0)) {
+                    Ok(Ok(_)) => Ok(format!("deleted group {group}")),
+                    Ok(Err((_, code))) => Err(format!("delete group {group}: {code}")),
+                    Err(e) => Err(format!("delete group {group}: {e}")),
+                };
+                let _ = events.send(KafkaEvent::Admin(outcome)).await;
+            }
+            KafkaCommand::Shutdown(done) => {
+                drop(tail.take());
+                let leaving: Vec<MemberHandle> = members.drain().map(|(_, h)| h).collect();
+                let _ = tokio::task::spawn_blocking(move || {
+                    leaving.into_iter().for_each(MemberHandle::stop_and_join)
+                })
+                .await;
+                let _ = done.send(());
+                return;
             }
         }
     }

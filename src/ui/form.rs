@@ -25,6 +25,12 @@ pub enum FormKind {
     StartTime,
     /// Live view: filter by text.
     Filter,
+    /// Groups pane: start an in-app member.
+    AddMember,
+    /// Groups pane: reset a group's offsets.
+    ResetOffsets(String),
+    /// Groups pane: delete a group.
+    DeleteGroup(String),
 }
 
 /// A modal form.

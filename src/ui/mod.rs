@@ -3,6 +3,7 @@
 
 pub mod composer;
 pub mod form;
+pub mod groups;
 pub mod help;
 pub mod partitions;
 pub mod topics;
@@ -56,6 +57,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
             )
         }
         Pane::Live => partitions::draw(frame, body, &app.live),
+        Pane::Groups => groups::draw(frame, body, &app.groups),
     }
     draw_status(frame, status, app);
     if let Some(form) = &app.form {

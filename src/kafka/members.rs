@@ -1,0 +1,135 @@
+//! Group members the dashboard runs itself: each a thread with its own librdkafka
+//! consumer that subscribes, consumes, commits, counts what it read per partition, and
+//! leaves the group cleanly when removed or when the dashboard exits.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::Message;
+use tokio::sync::mpsc;
+
+use crate::action::KafkaEvent;
+use crate::kafka::client::ClientSettings;
+use crate::kafka::model::InAppMember;
+
+/// What an in-app member is asked to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberSpec {
+    /// Group to join.
+    pub group: String,
+    /// Topics to subscribe to.
+    pub topics: Vec<String>,
+    /// `range`, `roundrobin` or `cooperative-sticky`.
+    pub assignor: String,
+}
+
+/// A running member; `stop_and_join` makes it leave and waits.
+#[derive(Debug)]
+pub struct MemberHandle {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl MemberHandle {
+    /// Asks the member to leave its group and waits until it has (blocking).
+    pub fn stop_and_join(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Starts a member; its stats arrive as `KafkaEvent::Member`.
+pub fn start(
+    settings: &ClientSettings,
+    id: u64,
+    client_id: String,
+    spec: MemberSpec,
+    events: mpsc::Sender<KafkaEvent>,
+) -> Result<MemberHandle, String> {
+    let consumer: BaseConsumer = settings
+        .config()
+        .set("group.id", &spec.group)
+        .set("client.id", &client_id)
+        .set("partition.assignment.strategy", &spec.assignor)
+        .set("auto.offset.reset", "earliest")
+        .set("enable.auto.commit", "true")
+        .set("auto.commit.interval.ms", "1000")
+        .set("session.timeout.ms", "10000")
+        // Rejoin quickly when the group rebalances, so the demo moves at a human pace.
+        .set("heartbeat.interval.ms", "500")
+        .set("fetch.queue.backoff.ms", "10")
+        .create()
+        .map_err(|e| format!("cannot create member: {e}"))?;
+    let topics: Vec<&str> = spec.topics.iter().map(String::as_str).collect();
+    consumer
+        .subscribe(&topics)
+        .map_err(|e| format!("cannot subscribe to {}: {e}", spec.topics.join(",")))?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let stop_flag = stop.clone();
+    let thread = std::thread::Builder::new()
+        .name(format!("member-{client_id}"))
+        .spawn(move || run(consumer, id, client_id, spec, events, &stop_flag))
+        .map_err(|e| format!("cannot start member thread: {e}"))?;
+    Ok(MemberHandle {
+        stop,
+        thread: Some(thread),
+    })
+}
+
+fn run(
+    consumer: BaseConsumer,
+    id: u64,
+    client_id: String,
+    spec: MemberSpec,
+    events: mpsc::Sender<KafkaEvent>,
+    stop: &AtomicBool,
+) {
+    let mut read: BTreeMap<(String, i32), u64> = BTreeMap::new();
+    let mut last_report = Instant::now();
+    let report = |read: &BTreeMap<(String, i32), u64>, running: bool| InAppMember {
+        id,
+        group: spec.group.clone(),
+        client_id: client_id.clone(),
+        assignor: spec.assignor.clone(),
+        read: read.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        running,
+    };
+    let _ = events.try_send(KafkaEvent::Member(report(&read, true)));
+    while !stop.load(Ordering::Relaxed) {
+        match consumer.poll(Duration::from_millis(100)) {
+            Some(Ok(m)) => {
+                *read
+                    .entry((m.topic().to_string(), m.partition()))
+                    .or_default() += 1
+            }
+            Some(Err(e)) => tracing::debug!(member = %client_id, "poll: {e}"),
+            None => {}
+        }
+        if last_report.elapsed() >= Duration::from_millis(500) {
+            last_report = Instant::now();
+            let _ = events.try_send(KafkaEvent::Member(report(&read, true)));
+        }
+    }
+    // Leave cleanly: unsubscribe sends LeaveGroup and revokes; serve the revoke by
+    // polling, then close with nothing assigned (closing mid-rebalance can hang).
+    let _ = consumer.commit_consumer_state(rdkafka::consumer::CommitMode::Sync);
+    consumer.unsubscribe();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline
+        && consumer
+            .assignment()
+            .map(|a| a.count() > 0)
+            .unwrap_or(false)
+    {
+        let _ = consumer.poll(Duration::from_millis(50));
+    }
+    drop(consumer);
+    tracing::info!(member = %client_id, group = %spec.group, "in-app member left its group");
+    let _ = events.blocking_send(KafkaEvent::Member(report(&read, false)));
+}

@@ -1,0 +1,274 @@
+//! The groups pane: every group (state, assignor, members, total lag); for the chosen one
+//! its members and what they hold, the partition → member grid with committed offsets and
+//! lag, in-app members' read counts, and the rebalance timeline.
+
+use std::collections::BTreeMap;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+use crate::escape::escape_bytes;
+use crate::kafka::groups::GroupDetail;
+use crate::kafka::model::{GroupListing, InAppMember};
+use crate::ui::partitions::clock;
+
+/// State of the groups pane.
+#[derive(Debug, Clone, Default)]
+pub struct GroupsState {
+    /// Every group.
+    pub groups: Vec<GroupListing>,
+    /// Selected group row.
+    pub selected: usize,
+    /// The group being followed, and what the watcher last said about it.
+    pub detail: Option<GroupDetail>,
+    /// In-app members by id (kept after they leave, marked not running).
+    pub members: BTreeMap<u64, InAppMember>,
+    /// Selected member row of the chosen group.
+    pub member_selected: usize,
+}
+
+impl GroupsState {
+    /// The selected group's name.
+    pub fn selected_name(&self) -> Option<&str> {
+        self.groups.get(self.selected).map(|g| g.name.as_str())
+    }
+
+    /// Detail of the selected group, if it is the one the watcher follows.
+    pub fn current(&self) -> Option<&GroupDetail> {
+        self.detail
+            .as_ref()
+            .filter(|d| Some(d.snapshot.name.as_str()) == self.selected_name())
+    }
+
+    /// The in-app member running as the selected member row, if it is ours.
+    pub fn selected_in_app(&self) -> Option<&InAppMember> {
+        let d = self.current()?;
+        let m = d.snapshot.members.get(self.member_selected)?;
+        self.members
+            .values()
+            .find(|a| a.running && a.client_id == m.client_id && a.group == d.snapshot.name)
+    }
+}
+
+fn short(id: &str) -> String {
+    // Member ids are client-id + UUID; the tail of the UUID tells them apart.
+    match id.rsplit_once('-') {
+        Some((_, tail)) if tail.len() > 6 => format!("…{}", &tail[tail.len() - 6..]),
+        _ => id.to_string(),
+    }
+}
+
+fn parts_text(assignment: &[(String, Vec<i32>)]) -> String {
+    if assignment.is_empty() {
+        return "idle (no partitions)".into();
+    }
+    assignment
+        .iter()
+        .map(|(t, ps)| {
+            format!(
+                "{} [{}]",
+                escape_bytes(t.as_bytes()),
+                ps.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Draws the groups pane.
+pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
+    let [list_area, detail_area] =
+        Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(66)]).areas(area);
+    let header = Row::new(["group", "state", "assignor", "mem", "lag"])
+        .style(Style::default().add_modifier(Modifier::BOLD));
+    let rows = s.groups.iter().map(|g| {
+        Row::new(vec![
+            escape_bytes(g.name.as_bytes()),
+            g.state.clone(),
+            escape_bytes(g.protocol.as_bytes()),
+            g.members.to_string(),
+            g.total_lag.map_or("?".into(), |l| l.to_string()),
+        ])
+    });
+    let widths = [
+        Constraint::Min(10),
+        Constraint::Length(11),
+        Constraint::Length(10),
+        Constraint::Length(3),
+        Constraint::Length(6),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" Groups ({}) ", s.groups.len()))
+                .title_bottom(" a add member · x remove · m next member "),
+        );
+    let mut state = TableState::default()
+        .with_selected((!s.groups.is_empty()).then_some(s.selected.min(s.groups.len() - 1)));
+    frame.render_stateful_widget(table, list_area, &mut state);
+
+    let Some(d) = s.current() else {
+        let msg = if s.groups.is_empty() {
+            "No groups yet. Press a to add an in-app member to a new group, or start any consumer."
+        } else {
+            "Loading the group…"
+        };
+        frame.render_widget(
+            Paragraph::new(msg).block(Block::default().borders(Borders::ALL).title(" Group ")),
+            detail_area,
+        );
+        return;
+    };
+    let n_members = d.snapshot.members.len() as u16;
+    let n_parts = d.partitions.len() as u16;
+    let [members_area, grid_area, timeline_area] = Layout::vertical([
+        Constraint::Length(n_members.max(1) + 3),
+        Constraint::Length(n_parts.max(1) + 3),
+        Constraint::Min(4),
+    ])
+    .areas(detail_area);
+
+    let owner_name = |member_id: &str| {
+        d.snapshot
+            .members
+            .iter()
+            .find(|m| m.member_id == member_id)
+            .map_or_else(
+                || short(member_id),
+                |m| escape_bytes(m.client_id.as_bytes()),
+            )
+    };
+    let header = Row::new(["client id", "host", "member", "holds", "read (in-app)"])
+        .style(Style::default().add_modifier(Modifier::BOLD));
+    let rows = d.snapshot.members.iter().enumerate().map(|(i, m)| {
+        let ours = s
+            .members
+            .values()
+            .find(|a| a.running && a.client_id == m.client_id && a.group == d.snapshot.name);
+        let read = ours.map_or(String::new(), |a| {
+            a.read
+                .iter()
+                .map(|((t, p), n)| format!("{}[{p}]={n}", escape_bytes(t.as_bytes())))
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+        let style = if i == s.member_selected {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
+        let name = escape_bytes(m.client_id.as_bytes()) + if ours.is_some() { " ★" } else { "" };
+        Row::new(vec![
+            name,
+            escape_bytes(m.host.as_bytes()),
+            short(&m.member_id),
+            parts_text(&m.assignment),
+            read,
+        ])
+        .style(style)
+    });
+    let title = format!(
+        " {} · {} · {} · {} members ",
+        escape_bytes(d.snapshot.name.as_bytes()),
+        d.snapshot.state,
+        escape_bytes(d.snapshot.protocol.as_bytes()),
+        d.snapshot.members.len()
+    );
+    let widths = [
+        Constraint::Length(18),
+        Constraint::Length(12),
+        Constraint::Length(8),
+        Constraint::Percentage(35),
+        Constraint::Min(16),
+    ];
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .block(Block::default().borders(Borders::ALL).title(title)),
+        members_area,
+    );
+
+    let header = Row::new(["topic", "part", "held by", "committed", "high", "lag"])
+        .style(Style::default().add_modifier(Modifier::BOLD));
+    let rows = d.partitions.iter().map(|p| {
+        Row::new(vec![
+            escape_bytes(p.topic.as_bytes()),
+            p.partition.to_string(),
+            p.owner.as_deref().map_or("—".into(), owner_name),
+            p.committed.map_or("none".into(), |c| c.to_string()),
+            p.high.map_or("?".into(), |h| h.to_string()),
+            p.lag().map_or("unknown".into(), |l| l.to_string()),
+        ])
+    });
+    let widths = [
+        Constraint::Min(10),
+        Constraint::Length(5),
+        Constraint::Length(18),
+        Constraint::Length(10),
+        Constraint::Length(8),
+        Constraint::Length(8),
+    ];
+    frame.render_widget(
+        Table::new(rows, widths).header(header).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Partitions → members "),
+        ),
+        grid_area,
+    );
+
+    let height = timeline_area.height.saturating_sub(2) as usize;
+    let lines: Vec<Line<'_>> = d
+        .timeline
+        .iter()
+        .rev()
+        .take(height)
+        .map(|r| {
+            let mut spans = vec![
+                Span::styled(format!("#{:<3}", r.seq), Style::default().fg(Color::Cyan)),
+                Span::raw(format!(
+                    "{} {} {:.1} s  ",
+                    clock(Some(r.settled_ms)),
+                    if r.began_is_bound { "≤" } else { " " },
+                    r.duration_ms() as f64 / 1000.0
+                )),
+            ];
+            for j in &r.joined {
+                spans.push(Span::styled(
+                    format!("+{} ", escape_bytes(j.as_bytes())),
+                    Style::default().fg(Color::Green),
+                ));
+            }
+            for l in &r.left {
+                spans.push(Span::styled(
+                    format!("−{} ", escape_bytes(l.as_bytes())),
+                    Style::default().fg(Color::Red),
+                ));
+            }
+            for (t, p, from, to) in &r.moved {
+                let who = |x: &Option<String>| {
+                    x.as_deref()
+                        .map_or("∅".to_string(), |s| escape_bytes(s.as_bytes()))
+                };
+                spans.push(Span::raw(format!(
+                    "{}[{p}] {}→{}  ",
+                    escape_bytes(t.as_bytes()),
+                    who(from),
+                    who(to)
+                )));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    let title = " Rebalance timeline (newest first; time settled, time not consuming) ";
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
+        timeline_area,
+    );
+}
