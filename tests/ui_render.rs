@@ -214,3 +214,119 @@ fn tiny_terminal_gets_a_message_not_a_panic() {
         t.draw(|f| kafka_dash::ui::draw(f, &app)).unwrap();
     }
 }
+
+fn member(id: &str, parts: &[i32]) -> kafka_dash::kafka::model::MemberInfo {
+    kafka_dash::kafka::model::MemberInfo {
+        member_id: format!("{id}-0e50ccfd-13f0-4efa-b7b0-3d39544014dd"),
+        client_id: id.into(),
+        host: "/127.0.0.1".into(),
+        assignment: if parts.is_empty() {
+            vec![]
+        } else {
+            vec![("sarama".into(), parts.to_vec())]
+        },
+        subscription: vec!["sarama".into()],
+    }
+}
+
+#[test]
+fn groups_pane_snapshot() {
+    use kafka_dash::kafka::groups::GroupDetail;
+    use kafka_dash::kafka::model::{GroupListing, GroupSnapshot, InAppMember, PartitionLag};
+    use kafka_dash::kafka::timeline::Timeline;
+
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('4'));
+    let listing = |name: &str, state: &str, members, lag| GroupListing {
+        name: name.into(),
+        state: state.into(),
+        protocol_type: "consumer".into(),
+        protocol: "range".into(),
+        members,
+        total_lag: lag,
+    };
+    app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![
+        listing("demo", "Stable", 3, Some(4)),
+        listing("idle-group", "Empty", 0, None),
+    ]))));
+    // The timeline of the seed demo, built the way the watcher builds it.
+    let snap = |state: &str, members| GroupSnapshot {
+        name: "demo".into(),
+        state: state.into(),
+        protocol: "range".into(),
+        members,
+    };
+    let mut t = Timeline::default();
+    t.observe(&snap("Empty", vec![]), 1_700_000_000_000);
+    t.observe(
+        &snap("Stable", vec![member("A", &[0, 1])]),
+        1_700_000_001_000,
+    );
+    t.observe(
+        &snap("PreparingRebalance", vec![member("A", &[])]),
+        1_700_000_002_000,
+    );
+    t.observe(
+        &snap("Stable", vec![member("A", &[0]), member("B", &[1])]),
+        1_700_000_002_250,
+    );
+    t.observe(
+        &snap(
+            "Stable",
+            vec![member("A", &[0]), member("B", &[1]), member("C", &[])],
+        ),
+        1_700_000_003_000,
+    );
+    let members = vec![member("A", &[0]), member("B", &[1]), member("C", &[])];
+    let detail = GroupDetail {
+        snapshot: snap("Stable", members),
+        partitions: vec![
+            PartitionLag {
+                topic: "sarama".into(),
+                partition: 0,
+                owner: Some("A-0e50ccfd-13f0-4efa-b7b0-3d39544014dd".into()),
+                committed: Some(10),
+                high: Some(14),
+            },
+            PartitionLag {
+                topic: "sarama".into(),
+                partition: 1,
+                owner: Some("B-0e50ccfd-13f0-4efa-b7b0-3d39544014dd".into()),
+                committed: None,
+                high: Some(9),
+            },
+        ],
+        timeline: t.entries.clone(),
+    };
+    app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(detail))));
+    app.update(Action::Kafka(KafkaEvent::Member(InAppMember {
+        id: 0,
+        group: "demo".into(),
+        client_id: "A".into(),
+        assignor: "range".into(),
+        read: vec![(("sarama".into(), 0), 10)],
+        running: true,
+    })));
+    let mut t = Terminal::new(TestBackend::new(140, 30)).unwrap();
+    t.draw(|f| kafka_dash::ui::draw(f, &app)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let text = (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        text.contains("idle (no partitions)"),
+        "idle members are shown, not hidden"
+    );
+    assert!(
+        text.contains("unknown"),
+        "lag with nothing committed is unknown, not zero"
+    );
+    insta::assert_snapshot!(text);
+}

@@ -105,6 +105,80 @@ mod tests {
         );
     }
 
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    // Bytes recorded from real clients against `kafka-dash broker` with
+    // `cargo run --example dump_group` (topic "fx", 2 partitions).
+    #[test]
+    fn librdkafka_range_member() {
+        let sub = decode_subscription(&hex("000100000001000266780000000000000000")).unwrap();
+        assert_eq!(
+            sub,
+            Subscription {
+                topics: vec!["fx".into()],
+                owned: vec![]
+            }
+        );
+        let a = decode_assignment(&hex("0000000000010002667800000002000000000000000100000000"))
+            .unwrap();
+        assert_eq!(a, vec![("fx".to_string(), vec![0, 1])]);
+    }
+
+    #[test]
+    fn kafka_python_member() {
+        assert_eq!(
+            decode_subscription(&hex("0000000000010002667800000000"))
+                .unwrap()
+                .topics,
+            vec!["fx".to_string()]
+        );
+        let a = decode_assignment(&hex("0000000000010002667800000002000000000000000100000000"))
+            .unwrap();
+        assert_eq!(a, vec![("fx".to_string(), vec![0, 1])]);
+    }
+
+    #[test]
+    fn sarama_member_with_null_user_data() {
+        assert_eq!(
+            decode_subscription(&hex("00000000000100026678ffffffff"))
+                .unwrap()
+                .topics,
+            vec!["fx".to_string()]
+        );
+        let a = decode_assignment(&hex("00000000000100026678000000020000000000000001ffffffff"))
+            .unwrap();
+        assert_eq!(a, vec![("fx".to_string(), vec![0, 1])]);
+    }
+
+    #[test]
+    fn librdkafka_cooperative_sticky_members_own_one_partition_each() {
+        let first = decode_subscription(&hex(
+            "0001000000010002667800000014000000010002667800000001000000010000000200000001000266780000000100000001",
+        ))
+        .unwrap();
+        assert_eq!(first.owned, vec![("fx".to_string(), vec![1])]);
+        let a1 = decode_assignment(&hex(
+            "000000000001000266780000000100000001000000140000000100026678000000010000000100000002",
+        ))
+        .unwrap();
+        let a2 = decode_assignment(&hex(
+            "000000000001000266780000000100000000000000080000000000000002",
+        ))
+        .unwrap();
+        assert_eq!(
+            (a1, a2),
+            (
+                vec![("fx".to_string(), vec![1])],
+                vec![("fx".to_string(), vec![0])]
+            )
+        );
+    }
+
     #[test]
     fn garbage_is_an_error_not_a_panic() {
         assert!(decode_assignment(&[0]).is_err());
