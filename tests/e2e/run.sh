@@ -63,7 +63,7 @@ else
 fi
 
 # --- 2. Another client's message appears in the live view ----------------------------------
-"$BIN" broker --listen 127.0.0.1:0 --topic ext:1 >"$WORK/broker.out" 2>"$WORK/broker.log" &
+"$BIN" broker --listen 127.0.0.1:0 --topic ext:1 --topic extg:3 --topic lagt:2 >"$WORK/broker.out" 2>"$WORK/broker.log" &
 BROKER_PID=$!
 for _ in $(seq 50); do grep -q "listening on" "$WORK/broker.out" && break; sleep 0.1; done
 B=$(sed -n 's/.*listening on //p' "$WORK/broker.out")
@@ -81,7 +81,80 @@ if wait_screen ext "ext" 30; then
 else bad "dashboard on kafka-dash broker" ext; fi
 T kill-session -t ext 2>/dev/null
 
-# --- 3. The terminal is restored after q, Ctrl-C, SIGTERM and a panic ----------------------
+# --- 3. The seed's group demo on one screen, with in-app members --------------------------
+T new-session -d -s grp -x 170 -y 45 "$BIN --log-file $WORK/grp.log"
+row() { screen "$1" | grep -F -- "$2" | head -n 1; }
+holds() { row "$1" "$2 " | grep -qF -- "$3"; }
+if wait_screen grp "connected" 30; then
+  keys grp 4
+  keys grp a
+  keys grp Enter Enter Enter
+  wait_screen grp "kafka-dash-A" 20
+  deadline=$((SECONDS + 20)); until holds grp kafka-dash-A "sarama [0,1]" || [ $SECONDS -gt $deadline ]; do sleep 0.2; done
+  if holds grp kafka-dash-A "sarama [0,1]"; then ok "in-app member A joins and holds sarama [0,1]"; else bad "member A" grp; fi
+  keys grp a
+  keys grp Enter Enter Enter
+  deadline=$((SECONDS + 20)); until { holds grp kafka-dash-A "sarama [0]" && holds grp kafka-dash-B "sarama [1]"; } || [ $SECONDS -gt $deadline ]; do sleep 0.2; done
+  if holds grp kafka-dash-A "sarama [0]" && holds grp kafka-dash-B "sarama [1]"; then ok "member B joins: A holds [0], B holds [1]"; else bad "member B" grp; fi
+  keys grp a
+  keys grp Enter Enter Enter
+  deadline=$((SECONDS + 20)); until holds grp kafka-dash-C "idle (no partitions)" || [ $SECONDS -gt $deadline ]; do sleep 0.2; done
+  if holds grp kafka-dash-C "idle (no partitions)"; then ok "member C joins and is shown idle"; else bad "member C idle" grp; fi
+  keys grp x
+  if wait_screen grp "−kafka-dash-A" 20 && wait_screen grp "sarama[0] kafka-dash-A→kafka-dash-B" 5; then
+    ok "removing A: the timeline shows the new rebalance and that sarama[0] moved from A to B"
+  else bad "remove A" grp; fi
+  keys grp q
+  # Every in-app member leaves its group cleanly: A when removed, B and C on exit.
+  for _ in $(seq 50); do [ "$(grep -c 'in-app member left its group' "$WORK/grp.log")" -ge 3 ] && break; sleep 0.2; done
+  if [ "$(grep -c 'in-app member left its group' "$WORK/grp.log")" -ge 3 ]; then
+    ok "in-app members leave their group cleanly when the dashboard exits"
+  else bad "members leave on exit ($(grep -c 'in-app member left' "$WORK/grp.log") left)" grp; fi
+else bad "groups demo start" grp; fi
+
+# --- 4. Members started elsewhere, lag, and a SIGKILLed member -----------------------------
+KCX=(kcat -b "$B" -X session.timeout.ms=6000 -X heartbeat.interval.ms=500 -G a-ext)
+"${KCX[@]}" -X client.id=kcat1 extg >/dev/null 2>&1 &
+K1=$!
+"${KCX[@]}" -X client.id=kcat2 extg >/dev/null 2>&1 &
+K2=$!
+python3 -c "
+import time
+from kafka import KafkaConsumer
+c = KafkaConsumer('extg', bootstrap_servers='$B', group_id='a-ext', client_id='kp-member', session_timeout_ms=6000, heartbeat_interval_ms=500)
+end = time.time() + 90
+while time.time() < end: c.poll(200)
+" >/dev/null 2>&1 &
+KP=$!
+python3 tests/e2e/lag_member.py "$B" b-lag lagt "$WORK/lag.txt" >"$WORK/lag.log" 2>&1 &
+LP=$!
+T new-session -d -s grp2 -x 170 -y 45 "$BIN -b $B --log-file $WORK/grp2.log"
+keys grp2 4
+ext_ok() { for c in kcat1 kcat2 kp-member; do row grp2 "$c " | grep -q "/127.0.0.1 .*extg \[[0-2]\]" || return 1; done; }
+deadline=$((SECONDS + 40)); until ext_ok || [ $SECONDS -gt $deadline ]; do sleep 0.3; done
+if ext_ok; then ok "two kcat -G members and a kafka-python member appear with client id, host and partitions"; else bad "external members" grp2; fi
+T0=$SECONDS
+kill -KILL "$K2"
+if wait_screen grp2 "−kcat2" 30; then
+  ok "a SIGKILLed kcat member leaves the timeline after its session timeout ($((SECONDS - T0)) s)"
+else bad "SIGKILL in timeline" grp2; fi
+kill "$K1" "$KP" 2>/dev/null
+for _ in $(seq 100); do [ -s "$WORK/lag.txt" ] && break; sleep 0.3; done
+keys grp2 Down
+lag_ok() {
+  while read -r _ topic part lag; do
+    row grp2 "$topic " | grep -q . || return 1
+    screen grp2 | grep -E "^│.*│$topic +$part +lag-member +[0-9]+ +[0-9]+ +$lag +│" -q || return 1
+  done <"$WORK/lag.txt"
+}
+deadline=$((SECONDS + 20)); until { [ -s "$WORK/lag.txt" ] && lag_ok; } || [ $SECONDS -gt $deadline ]; do sleep 0.3; done
+if [ -s "$WORK/lag.txt" ] && lag_ok; then
+  ok "lag per partition equals kafka-python's ($(tr '\n' ' ' <"$WORK/lag.txt"))"
+else bad "lag vs kafka-python ($(cat "$WORK/lag.txt" 2>/dev/null | tr '\n' ' '))" grp2; fi
+kill "$LP" 2>/dev/null
+T kill-session -t grp2 2>/dev/null
+
+# --- 5. The terminal is restored after q, Ctrl-C, SIGTERM and a panic ----------------------
 restore_case() {
   local name=$1 how=$2 extra=${3:-}
   local s="r-$name"
