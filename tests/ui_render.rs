@@ -45,7 +45,11 @@ fn key(app: &mut App, code: KeyCode) {
 }
 
 fn render(app: &App) -> (String, Vec<String>) {
-    let mut t = Terminal::new(TestBackend::new(100, 24)).unwrap();
+    render_at(app, 100, 24)
+}
+
+fn render_at(app: &App, width: u16, height: u16) -> (String, Vec<String>) {
+    let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
     t.draw(|f| kafka_dash::ui::draw(f, app)).unwrap();
     let buf = t.backend().buffer().clone();
     let symbols: Vec<String> = buf

@@ -275,16 +275,7 @@ impl Watch {
         let committed = self.offsets[&snap.name]
             .committed_offsets(tpl.clone(), TIMEOUT)
             .map_err(|e| e.to_string())?;
-        let owners: BTreeMap<(String, i32), String> = snap
-            .members
-            .iter()
-            .flat_map(|m| {
-                m.assignment.iter().flat_map(move |(t, ps)| {
-                    ps.iter()
-                        .map(move |p| ((t.clone(), *p), m.member_id.clone()))
-                })
-            })
-            .collect();
+        let owners: BTreeMap<(String, i32), String> = snap.owners();
         let mut out = Vec::new();
         for e in committed.elements() {
             let committed = match e.offset() {

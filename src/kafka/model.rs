@@ -142,6 +142,21 @@ pub struct GroupSnapshot {
     pub members: Vec<MemberInfo>,
 }
 
+impl GroupSnapshot {
+    /// Who holds each partition: (topic, partition) → member id.
+    pub fn owners(&self) -> std::collections::BTreeMap<(String, i32), String> {
+        self.members
+            .iter()
+            .flat_map(|m| {
+                m.assignment.iter().flat_map(move |(t, ps)| {
+                    ps.iter()
+                        .map(move |p| ((t.clone(), *p), m.member_id.clone()))
+                })
+            })
+            .collect()
+    }
+}
+
 /// A member the dashboard itself runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InAppMember {

@@ -81,16 +81,7 @@ impl Timeline {
             .iter()
             .map(|m| (m.member_id.clone(), label(&m.member_id, &m.client_id)))
             .collect();
-        let owners: Owners = snap
-            .members
-            .iter()
-            .flat_map(|m| {
-                m.assignment.iter().flat_map(move |(t, ps)| {
-                    ps.iter()
-                        .map(move |p| ((t.clone(), *p), m.member_id.clone()))
-                })
-            })
-            .collect();
+        let owners: Owners = snap.owners();
         let now = Settled { members, owners };
         let Some(before) = self.last.replace(now.clone()) else {
             // The first look: nothing to compare with yet.

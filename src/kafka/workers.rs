@@ -77,6 +77,19 @@ fn read_topics(consumer: &BaseConsumer) -> Result<Vec<TopicInfo>, String> {
     Ok(topics)
 }
 
+/// Turns one admin call's result into what the status bar says.
+fn admin_outcome<T>(
+    result: rdkafka::error::KafkaResult<Vec<Result<T, (String, rdkafka::types::RDKafkaErrorCode)>>>,
+    done: String,
+    what: String,
+) -> Result<String, String> {
+    match result.map(|mut r| r.remove(0)) {
+        Ok(Ok(_)) => Ok(done),
+        Ok(Err((_, code))) => Err(format!("{what}: {code}")),
+        Err(e) => Err(format!("{what}: {e}")),
+    }
+}
+
 /// A, B, ..., Z, AA, AB, ... for in-app member names.
 fn member_letter(mut n: u64) -> String {
     let mut s = Vec::new();
@@ -246,11 +259,11 @@ async fn dispatch(
                         &AdminOptions::new().operation_timeout(Some(Duration::from_secs(10))),
                     )
                     .await;
-                let outcome = match result.map(|mut r| r.remove(0)) {
-                    Ok(Ok(_)) => Ok(format!("created topic {name} ({partitions} partitions)")),
-                    Ok(Err((_, code))) => Err(format!("create {name}: {code}")),
-                    Err(e) => Err(format!("create {name}: {e}")),
-                };
+                let outcome = admin_outcome(
+                    result,
+                    format!("created topic {name} ({partitions} partitions)"),
+                    format!("create {name}"),
+                );
                 let _ = events.send(KafkaEvent::Admin(outcome)).await;
                 if let Some(md) = metadata.clone() {
                     let _ = events
@@ -267,21 +280,21 @@ async fn dispatch(
                 let result = admin
                     .create_partitions(&[NewPartitions::new(&topic, total)], &AdminOptions::new())
                     .await;
-                let outcome = match result.map(|mut r| r.remove(0)) {
-                    Ok(Ok(_)) => Ok(format!("{topic} now has {total} partitions")),
-                    Ok(Err((_, code))) => Err(format!("add partitions to {topic}: {code}")),
-                    Err(e) => Err(format!("add partitions to {topic}: {e}")),
-                };
+                let outcome = admin_outcome(
+                    result,
+                    format!("{topic} now has {total} partitions"),
+                    format!("add partitions to {topic}"),
+                );
                 let _ = events.send(KafkaEvent::Admin(outcome)).await;
             }
             KafkaCommand::DeleteTopic(name) => {
                 let Some(admin) = &admin else { continue };
                 let result = admin.delete_topics(&[&name], &AdminOptions::new()).await;
-                let outcome = match result.map(|mut r| r.remove(0)) {
-                    Ok(Ok(_)) => Ok(format!("deleted topic {name}")),
-                    Ok(Err((_, code))) => Err(format!("delete {name}: {code}")),
-                    Err(e) => Err(format!("delete {name}: {e}")),
-                };
+                let outcome = admin_outcome(
+                    result,
+                    format!("deleted topic {name}"),
+                    format!("delete {name}"),
+                );
                 let _ = events.send(KafkaEvent::Admin(outcome)).await;
             }
             KafkaCommand::Produce {
@@ -399,11 +412,11 @@ async fn dispatch(
             KafkaCommand::DeleteGroup(group) => {
                 let Some(admin) = &admin else { continue };
                 let result = admin.delete_groups(&[&group], &AdminOptions::new()).await;
-                let outcome = match result.map(|mut r| r.remove(0)) {
-                    Ok(Ok(_)) => Ok(format!("deleted group {group}")),
-                    Ok(Err((_, code))) => Err(format!("delete group {group}: {code}")),
-                    Err(e) => Err(format!("delete group {group}: {e}")),
-                };
+                let outcome = admin_outcome(
+                    result,
+                    format!("deleted group {group}"),
+                    format!("delete group {group}"),
+                );
                 let _ = events.send(KafkaEvent::Admin(outcome)).await;
             }
             KafkaCommand::Shutdown(done) => {
