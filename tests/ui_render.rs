@@ -311,19 +311,7 @@ fn groups_pane_snapshot() {
         read: vec![(("sarama".into(), 0), 10)],
         running: true,
     })));
-    let mut t = Terminal::new(TestBackend::new(140, 30)).unwrap();
-    t.draw(|f| kafka_dash::ui::draw(f, &app)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let text = (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let text = render_at(&app, 140, 30).0;
     assert!(
         text.contains("idle (no partitions)"),
         "idle members are shown, not hidden"
