@@ -1,7 +1,7 @@
 //! How fast the live view ingests messages while drawing at its normal frame rate, against
 //! kcat reading the same topic to /dev/null in the same run; and the dashboard's peak
-//! memory after 1M messages. The broker runs as a separate `kafka-dash broker` process so
-//! the memory measured is the dashboard's own.
+//! memory after 1M messages. The broker runs as a separate `kafka-dash broker` process and
+//! kcat produces the data, so the memory measured is the dashboard's own.
 //!
 //!     cargo bench --bench ingest [-- MESSAGES]
 
@@ -14,7 +14,6 @@ use kafka_dash::kafka::client::ClientSettings;
 use kafka_dash::kafka::workers;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -26,31 +25,33 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// Produces with kcat, in its own process, so this process's memory is the dashboard's.
 fn produce(bootstrap: &str, topic: &str, n: usize) {
-    let producer: ThreadedProducer<DefaultProducerContext> = ClientSettings {
-        bootstrap: bootstrap.into(),
-        overrides: vec![],
-    }
-    .config()
-    .set("linger.ms", "5")
-    .set("queue.buffering.max.messages", "1000000")
-    .create()
-    .expect("producer");
-    let value = [b'x'; 100];
-    for i in 0..n {
-        let key = (i % 1000).to_string();
-        let mut record = BaseRecord::to(topic).payload(&value[..]).key(&key);
-        loop {
-            match producer.send(record) {
-                Ok(()) => break,
-                Err((_, r)) => {
-                    record = r;
-                    producer.poll(Duration::from_millis(1));
-                }
-            }
+    use std::io::Write;
+    let mut kcat = Command::new("kcat")
+        .args([
+            "-P",
+            "-b",
+            bootstrap,
+            "-t",
+            topic,
+            "-X",
+            "linger.ms=5",
+            "-X",
+            "queue.buffering.max.messages=1000000",
+        ])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("kcat is needed to produce the bench data");
+    let line = [b'x'; 99];
+    {
+        let mut stdin = std::io::BufWriter::new(kcat.stdin.take().unwrap());
+        for _ in 0..n {
+            stdin.write_all(&line).unwrap();
+            stdin.write_all(b"\n").unwrap();
         }
     }
-    producer.flush(Duration::from_secs(120)).expect("flush");
+    assert!(kcat.wait().unwrap().success(), "kcat -P failed");
 }
 
 fn main() {
