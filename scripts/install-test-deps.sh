@@ -4,7 +4,7 @@
 # Python clients. Safe to run again.
 set -euo pipefail
 
-APT_PACKAGES=(pkg-config libssl-dev make g++ tmux kcat golang-go
+APT_PACKAGES=(pkg-config libssl-dev make g++ procps tmux kcat golang-go
   golang-github-shopify-sarama-dev golang-github-confluentinc-confluent-kafka-go-dev librdkafka-dev)
 PY_PACKAGES=("kafka-python==2.3.3" "confluent-kafka==2.16.1")
 

@@ -342,6 +342,27 @@ impl App {
                     self.topic_selected = row;
                 }
             }
+            MouseEventKind::Down(_) if self.pane == Pane::Groups && m.row >= 3 => {
+                let row = (m.row - 3) as usize;
+                if row < self.groups.groups.len() && m.column < self.size.0 * 34 / 100 {
+                    self.groups.selected = row;
+                    self.groups.member_selected = 0;
+                    self.follow_selected_group();
+                }
+            }
+            MouseEventKind::Down(_) if self.pane == Pane::Live && self.live.detail.is_none() => {
+                // The body sits between the tab bar (row 0) and the status bar (last row).
+                let body_height = self.size.1.saturating_sub(2);
+                if let Some(i) =
+                    crate::ui::partitions::message_at(&self.live, 1, body_height, m.row)
+                {
+                    if self.live.selected == Some(i) {
+                        self.live.detail = Some(ValueView::Text);
+                    } else {
+                        self.live.selected = Some(i);
+                    }
+                }
+            }
             MouseEventKind::ScrollDown => self.scroll(1),
             MouseEventKind::ScrollUp => self.scroll(-1),
             _ => return,
@@ -954,6 +975,49 @@ mod tests {
             (Some(true), None)
         );
         assert_eq!(app.notice.as_deref(), Some("connected again"));
+    }
+
+    #[test]
+    fn clicking_a_message_selects_it_and_a_second_click_opens_it() {
+        use crate::kafka::model::{PartitionStats, Record};
+        let (mut app, _rx) = app();
+        app.size = (100, 24);
+        app.watch("t".into(), StartFrom::Beginning);
+        let records = (0..5)
+            .map(|o| Record {
+                partition: 0,
+                offset: o,
+                timestamp: None,
+                key: None,
+                value: Some(vec![b'v']),
+                headers: vec![],
+            })
+            .collect();
+        let stats = vec![PartitionStats {
+            partition: 0,
+            seen: 5,
+            ..Default::default()
+        }];
+        app.update(Action::Kafka(KafkaEvent::Tail {
+            topic: "t".into(),
+            records,
+            stats,
+            dropped: 0,
+        }));
+        // Body rows 1..=22; the partition table takes 4 rows, then a border and a header:
+        // the newest message (offset 4) is on row 7, offset 3 on row 8.
+        let click = |row| {
+            Action::Mouse(MouseEvent {
+                kind: MouseEventKind::Down(crossterm::event::MouseButton::Left),
+                column: 10,
+                row,
+                modifiers: KeyModifiers::NONE,
+            })
+        };
+        app.update(click(8));
+        assert_eq!(app.live.selected_record().map(|r| r.offset), Some(3));
+        app.update(click(8));
+        assert!(app.live.detail.is_some());
     }
 
     #[test]

@@ -18,6 +18,17 @@ const WAIT: Duration = Duration::from_secs(5);
 /// A framed request whose header claims `version`; the body is encoded at a version the
 /// codec knows (the same one, or the highest for versions from the future).
 fn request<R: Encodable>(key: ApiKey, version: i16, header_version: i16, body: &R) -> Vec<u8> {
+    request_as(key, version, header_version, body, version.min(3))
+}
+
+/// A framed request with its header claiming `version` and the body encoded at `body_version`.
+fn request_as<R: Encodable>(
+    key: ApiKey,
+    version: i16,
+    header_version: i16,
+    body: &R,
+    body_version: i16,
+) -> Vec<u8> {
     let mut buf = BytesMut::new();
     RequestHeader::default()
         .with_request_api_key(key as i16)
@@ -26,7 +37,7 @@ fn request<R: Encodable>(key: ApiKey, version: i16, header_version: i16, body: &
         .with_client_id(Some(StrBytes::from_static_str("robustness")))
         .encode(&mut buf, header_version)
         .unwrap();
-    body.encode(&mut buf, version.min(3)).unwrap();
+    body.encode(&mut buf, body_version).unwrap();
     let mut framed = Vec::new();
     framed.put_i32(buf.len() as i32);
     framed.extend_from_slice(&buf);
@@ -172,4 +183,64 @@ async fn holds_a_thousand_concurrent_connections() {
     assert_eq!(open.len(), 1_000);
     // All still open at once, and a new client still gets through.
     healthy_exchange(addr).await;
+}
+
+/// Fetch v0–3 readers only understand message format v0/v1: the broker down-converts, as
+/// Kafka does (headers cannot survive that, keys and values do).
+#[tokio::test(flavor = "multi_thread")]
+async fn old_fetch_versions_get_legacy_message_sets() {
+    use kafka_protocol::messages::fetch_request::{FetchPartition, FetchTopic};
+    use kafka_protocol::messages::{FetchRequest, FetchResponse, TopicName};
+    use kafka_protocol::records::RecordBatchDecoder;
+    use rdkafka::producer::{FutureProducer, FutureRecord};
+
+    let b = common::broker().await;
+    b.create_topic("legacy", 1).unwrap();
+    let p: FutureProducer = common::client(&b).create().unwrap();
+    for i in 0..3 {
+        p.send(
+            FutureRecord::to("legacy")
+                .key("k")
+                .payload(&format!("v{i}")),
+            WAIT,
+        )
+        .await
+        .unwrap();
+    }
+    for (version, magic) in [(0i16, 0i8), (2, 1), (3, 1), (4, 2)] {
+        let req = FetchRequest::default()
+            .with_max_wait_ms(100)
+            .with_min_bytes(1)
+            .with_max_bytes(1 << 20)
+            .with_topics(vec![FetchTopic::default()
+                .with_topic(TopicName(StrBytes::from_static_str("legacy")))
+                .with_partitions(vec![FetchPartition::default()
+                    .with_partition(0)
+                    .with_fetch_offset(0)
+                    .with_partition_max_bytes(1 << 20)])]);
+        let mut s = TcpStream::connect(b.addr()).await.unwrap();
+        let mut body = exchange(
+            &mut s,
+            &request_as(ApiKey::Fetch, version, 1, &req, version),
+        )
+        .await
+        .expect("answered");
+        let resp = FetchResponse::decode(&mut body, version).unwrap();
+        let mut records = resp.responses[0].partitions[0].records.clone().unwrap();
+        let sets = RecordBatchDecoder::decode_all(&mut records).unwrap();
+        assert!(
+            sets.iter().all(|s| s.version == magic),
+            "Fetch v{version} got magic {:?}",
+            sets.iter().map(|s| s.version).collect::<Vec<_>>()
+        );
+        let values: Vec<_> = sets
+            .iter()
+            .flat_map(|s| s.records.iter().map(|r| r.value.clone().unwrap()))
+            .collect();
+        assert_eq!(
+            values,
+            vec![Bytes::from("v0"), Bytes::from("v1"), Bytes::from("v2")],
+            "Fetch v{version}"
+        );
+    }
 }

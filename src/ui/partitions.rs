@@ -170,6 +170,29 @@ impl LiveState {
     }
 }
 
+/// Rows the per-partition table takes in a body `height` rows tall.
+fn partition_table_height(partitions: usize, height: u16) -> u16 {
+    (partitions as u16 + 3).min(height / 2).max(4)
+}
+
+/// The first message row shown, so the selected one stays visible.
+fn first_shown(selected: usize, rows: usize) -> usize {
+    selected.saturating_sub(rows.saturating_sub(1))
+}
+
+/// Which message (index into `visible()`) is drawn at screen row `row` of a body area
+/// starting at `top` and `height` rows tall; for mouse clicks.
+pub fn message_at(s: &LiveState, top: u16, height: u16, row: u16) -> Option<usize> {
+    let table = partition_table_height(s.stats.len(), height);
+    let first_row = top + table + 2;
+    let rows = height.saturating_sub(table).saturating_sub(3) as usize;
+    if row < first_row || (row - first_row) as usize >= rows {
+        return None;
+    }
+    let index = first_shown(s.selected.unwrap_or(0), rows) + (row - first_row) as usize;
+    (index < s.visible().len()).then_some(index)
+}
+
 fn sparkline(h: &VecDeque<u64>, width: usize) -> String {
     let max = h.iter().copied().max().unwrap_or(0).max(1);
     let start = h.len().saturating_sub(width);
@@ -229,7 +252,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
         );
         return;
     };
-    let table_height = (s.stats.len() as u16 + 3).min(area.height / 2).max(4);
+    let table_height = partition_table_height(s.stats.len(), area.height);
     let [parts_area, msgs_area] =
         Layout::vertical([Constraint::Length(table_height), Constraint::Min(3)]).areas(area);
     let header = Row::new([
@@ -285,7 +308,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
     let visible = s.visible();
     let inner_rows = msgs_area.height.saturating_sub(3) as usize;
     let sel = s.selected.unwrap_or(0);
-    let skip = sel.saturating_sub(inner_rows.saturating_sub(1));
+    let skip = first_shown(sel, inner_rows);
     let key_w = 16usize;
     let value_w = (msgs_area.width as usize).saturating_sub(12 + 14 + key_w + 8 + 8);
     let rows = visible
