@@ -55,6 +55,7 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
                 "↑↓ PgUp PgDn  wheel",
                 "select a message (Home/Esc: follow newest)",
             ),
+            ("click", "select a message; click it again to open it"),
             ("Enter", "open it: headers and value"),
             ("v", "value as text / JSON / hex"),
             ("b / e", "restart from beginning / end"),
