@@ -2,9 +2,11 @@
 ("paused") while more messages arrive; prints the lag kafka-python computes.
 
     lag_member.py BOOTSTRAP GROUP TOPIC OUTFILE
-Writes 'LAG topic partition lag' lines to OUTFILE, then stays in the group a while.
+Writes 'LAG topic partition lag' lines to OUTFILE, then stays in the group a while; on
+SIGTERM it leaves the group cleanly.
 """
 
+import signal
 import sys
 import time
 
@@ -39,4 +41,12 @@ ends = consumer.end_offsets(tps)
 with open(out, "w") as f:
     for tp in tps:
         f.write(f"LAG {tp.topic} {tp.partition} {ends[tp] - committed[tp].offset}\n")
-time.sleep(60)
+
+
+def leave(*_):
+    consumer.close()
+    sys.exit(0)
+
+
+signal.signal(signal.SIGTERM, leave)
+time.sleep(90)

@@ -1,15 +1,32 @@
 #!/usr/bin/env bash
 # End to end, as a person would: tmux runs the real binary, send-keys types, capture-pane
-# reads the screen. Needs a release build and tmux and kcat. Ends with "N passed, N failed".
+# reads the screen. Ends with "e2e: N passed, N failed".
+#
+#   tests/e2e/run.sh                    the dashboard's own embedded broker for the first-run
+#                                       scenarios, `kafka-dash broker` for the rest
+#   tests/e2e/run.sh --bootstrap HOST:PORT[,...]
+#                                       every scenario against that cluster (e.g. Apache Kafka
+#                                       from scripts/real-kafka.sh); it must be fresh: the
+#                                       scenarios create their topics and expect offset 0
+#
+# Needs a release build, tmux, kcat, python3 with kafka-python and confluent-kafka, and
+# Kafka's CLI tools through scripts/real-kafka.sh (Java and Maven).
 set -u
 cd "$(dirname "$0")/../.."
-BIN=$(pwd)/${KAFKA_DASH_BIN:-target/release/kafka-dash}
+ROOT=$(pwd)
+BIN=$ROOT/${KAFKA_DASH_BIN:-target/release/kafka-dash}
 WORK=$(mktemp -d)
 SOCK="kd-e2e-$$"
 PASS=0
 FAIL=0
+CLUSTER=""
+[ "${1:-}" = "--bootstrap" ] && CLUSTER=$2
 T() { tmux -L "$SOCK" "$@"; }
-cleanup() { T kill-server 2>/dev/null; [ -n "${BROKER_PID:-}" ] && kill "$BROKER_PID" 2>/dev/null; wait 2>/dev/null; }
+cleanup() {
+  T kill-server 2>/dev/null
+  for p in ${BROKER_PID:-} ${BG_PIDS:-}; do kill "$p" 2>/dev/null; done
+  wait 2>/dev/null
+}
 trap cleanup EXIT
 
 ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
@@ -21,11 +38,53 @@ wait_screen() {
   while [ $SECONDS -lt $deadline ]; do screen "$1" | grep -qF -- "$2" && return 0; sleep 0.1; done
   return 1
 }
+# Waits up to $2 seconds for the shell test $1 to hold.
+wait_for() {
+  local deadline=$((SECONDS + $2))
+  until eval "$1"; do [ $SECONDS -ge $deadline ] && return 1; sleep 0.2; done
+}
 keys() { local p=$1; shift; T send-keys -t "$p" "$@"; sleep 0.15; }
 type_text() { T send-keys -t "$1" -l "$2"; sleep 0.15; }
+# The text of every highlighted (reverse-video) row on the screen.
+selected_rows() {
+  T capture-pane -e -p -t "$1" | perl -ne 'while (/\e\[(?:\d+;)*7(?:;\d+)*m([^\e]*)/g) { print "$1\n" }'
+}
+# Moves the selection of the focused list to the row that starts with $2.
+select_row() {
+  T send-keys -t "$1" -N 60 Up
+  for _ in $(seq 60); do
+    sleep 0.1
+    selected_rows "$1" | grep -qE "^\s*$2( |$)" && return 0
+    T send-keys -t "$1" Down
+  done
+  return 1
+}
+clear_field() { T send-keys -t "$1" -N 60 BSpace; }
+row() { screen "$1" | grep -F -- "$2" | head -n 1; }
+holds() { row "$1" "$2 " | grep -qF -- "$3"; }
+kafka_tool() { bash "$ROOT/scripts/real-kafka.sh" tool "$@"; }
+# All topics, not `-L -t NAME`: asking for one topic by name auto-creates it on Kafka.
+topic_line() { kcat -b "$B" -L 2>/dev/null | grep -F "topic \"$1\""; }
 
-# --- 1. The seed's header demo, from a first run on the embedded broker --------------------
-T new-session -d -s first -x 130 -y 40 "$BIN --log-file $WORK/first.log"
+if [ -n "$CLUSTER" ]; then
+  B=$CLUSTER
+  # The first-run scenarios run on the given cluster instead of the dashboard's own broker.
+  FIRST=("$BIN" -b "$B")
+  python3 tests/support/kafka_admin.py "$B" create strconv:1 sarama:2 ext:1 extg:3 lagt:2 jext:2 >/dev/null ||
+    { echo "cannot create the test topics on $B"; exit 1; }
+  echo "e2e on the cluster at $B"
+else
+  "$BIN" broker --listen 127.0.0.1:0 --topic ext:1 --topic extg:3 --topic lagt:2 --topic jext:2 \
+    >"$WORK/broker.out" 2>"$WORK/broker.log" &
+  BROKER_PID=$!
+  wait_for 'grep -q "listening on" "$WORK/broker.out"' 10
+  B=$(sed -n 's/.*listening on //p' "$WORK/broker.out")
+  FIRST=("$BIN")
+  echo "e2e on the embedded broker and on kafka-dash broker at $B"
+fi
+
+# --- 1. The seed's header demo -------------------------------------------------------------
+T new-session -d -s first -x 130 -y 40 "${FIRST[*]} --log-file $WORK/first.log"
 if wait_screen first "connected" 30 && wait_screen first "strconv" 10; then
   keys first 2
   type_text first strconv
@@ -44,7 +103,9 @@ if wait_screen first "connected" 30 && wait_screen first "strconv" 10; then
     ok "send again: the offset grows by one (strconv [0] @ 1)"
   else bad "second delivery report" first; fi
   keys first Escape
-  keys first 1 Down Enter
+  keys first 1
+  select_row first strconv
+  keys first Enter
   if wait_screen first "0@1" 10 && screen first | grep -q "0@0 .*Hello Go!"; then
     ok "the messages appear in the live view at those offsets"
   else bad "live view rows" first; fi
@@ -54,21 +115,17 @@ if wait_screen first "connected" 30 && wait_screen first "strconv" 10; then
   else bad "message detail" first; fi
   keys first Escape
   keys first q
-  sleep 1
-  if ! T has-session -t first 2>/dev/null || ! pgrep -f "$WORK/first.log" >/dev/null; then
+  if wait_for '! T has-session -t first 2>/dev/null || ! pgrep -f "$WORK/first.log" >/dev/null' 10; then
     ok "q quits"
   else bad "q quits" first; fi
 else
-  bad "first run did not connect to its embedded broker" first
+  bad "first run did not connect" first
 fi
 
 # --- 2. Another client's message appears in the live view ----------------------------------
-"$BIN" broker --listen 127.0.0.1:0 --topic ext:1 --topic extg:3 --topic lagt:2 >"$WORK/broker.out" 2>"$WORK/broker.log" &
-BROKER_PID=$!
-for _ in $(seq 50); do grep -q "listening on" "$WORK/broker.out" && break; sleep 0.1; done
-B=$(sed -n 's/.*listening on //p' "$WORK/broker.out")
 T new-session -d -s ext -x 130 -y 40 "$BIN -b $B --log-file $WORK/ext.log"
 if wait_screen ext "ext" 30; then
+  select_row ext ext
   keys ext Enter
   wait_screen ext "from beginning" 10
   sleep 1
@@ -78,46 +135,82 @@ if wait_screen ext "ext" 30; then
     MS=$(( ($(date +%s%N) - START) / 1000000 ))
     ok "a message produced by kcat (with a header) appears in the live view (${MS} ms)"
   else bad "kcat message in live view" ext; fi
-else bad "dashboard on kafka-dash broker" ext; fi
+else bad "dashboard on $B" ext; fi
 T kill-session -t ext 2>/dev/null
 
-# --- 3. The seed's group demo on one screen, with in-app members --------------------------
-T new-session -d -s grp -x 170 -y 45 "$BIN --log-file $WORK/grp.log"
-row() { screen "$1" | grep -F -- "$2" | head -n 1; }
-holds() { row "$1" "$2 " | grep -qF -- "$3"; }
-if wait_screen grp "connected" 30; then
+# --- 3. Topics: create, add partitions, delete ---------------------------------------------
+T new-session -d -s top -x 130 -y 40 "$BIN -b $B --log-file $WORK/top.log"
+if wait_screen top "connected" 30 && wait_screen top "extg" 10; then
+  keys top c
+  type_text top e2e-made
+  keys top Tab
+  clear_field top
+  type_text top 3
+  keys top Enter Enter Enter
+  if wait_for 'topic_line e2e-made | grep -q "with 3 partitions"' 15 && wait_screen top "e2e-made" 10; then
+    ok "c creates a topic with 3 partitions (kcat -L agrees)"
+  else bad "create topic ($(topic_line e2e-made))" top; fi
+  select_row top e2e-made
+  keys top p
+  clear_field top
+  type_text top 5
+  keys top Enter
+  if wait_for 'topic_line e2e-made | grep -q "with 5 partitions"' 15 &&
+     wait_for 'row top "e2e-made " | grep -qE "e2e-made +5 "' 10; then
+    ok "p grows it to 5 partitions (kcat -L and the topics pane agree)"
+  else bad "add partitions ($(topic_line e2e-made))" top; fi
+  select_row top e2e-made
+  keys top d
+  type_text top e2e-made
+  keys top Enter
+  if wait_for '[ -z "$(topic_line e2e-made)" ]' 15 && wait_for '! screen top | grep -q "│e2e-made "' 10; then
+    ok "d deletes it after the name is typed (gone from kcat -L and the pane)"
+  else bad "delete topic ($(topic_line e2e-made))" top; fi
+else bad "topics pane on $B" top; fi
+T kill-session -t top 2>/dev/null
+
+# --- 4. The seed's group demo on one screen, with in-app members --------------------------
+T new-session -d -s grp -x 170 -y 45 "${FIRST[*]} --log-file $WORK/grp.log"
+add_member() {
+  keys grp a
+  clear_field grp
+  type_text grp demo-group
+  keys grp Tab
+  clear_field grp
+  type_text grp sarama
+  keys grp Enter Enter
+}
+if wait_screen grp "connected" 30 && wait_screen grp "sarama" 10; then
   keys grp 4
-  keys grp a
-  keys grp Enter Enter Enter
+  add_member
   wait_screen grp "kafka-dash-A" 20
-  deadline=$((SECONDS + 20)); until holds grp kafka-dash-A "sarama [0,1]" || [ $SECONDS -gt $deadline ]; do sleep 0.2; done
+  wait_for 'holds grp kafka-dash-A "sarama [0,1]"' 25
   if holds grp kafka-dash-A "sarama [0,1]"; then ok "in-app member A joins and holds sarama [0,1]"; else bad "member A" grp; fi
-  keys grp a
-  keys grp Enter Enter Enter
-  deadline=$((SECONDS + 20)); until { holds grp kafka-dash-A "sarama [0]" && holds grp kafka-dash-B "sarama [1]"; } || [ $SECONDS -gt $deadline ]; do sleep 0.2; done
+  add_member
+  wait_for 'holds grp kafka-dash-A "sarama [0]" && holds grp kafka-dash-B "sarama [1]"' 25
   if holds grp kafka-dash-A "sarama [0]" && holds grp kafka-dash-B "sarama [1]"; then ok "member B joins: A holds [0], B holds [1]"; else bad "member B" grp; fi
-  keys grp a
-  keys grp Enter Enter Enter
-  deadline=$((SECONDS + 20)); until holds grp kafka-dash-C "idle (no partitions)" || [ $SECONDS -gt $deadline ]; do sleep 0.2; done
+  add_member
+  wait_for 'holds grp kafka-dash-C "idle (no partitions)"' 25
   if holds grp kafka-dash-C "idle (no partitions)"; then ok "member C joins and is shown idle"; else bad "member C idle" grp; fi
   keys grp x
-  if wait_screen grp "−kafka-dash-A" 20 && wait_screen grp "sarama[0] kafka-dash-A→kafka-dash-B" 5; then
+  if wait_screen grp "−kafka-dash-A" 25 && wait_screen grp "sarama[0] kafka-dash-A→kafka-dash-B" 5; then
     ok "removing A: the timeline shows the new rebalance and that sarama[0] moved from A to B"
   else bad "remove A" grp; fi
   keys grp q
   # Every in-app member leaves its group cleanly: A when removed, B and C on exit.
-  for _ in $(seq 50); do [ "$(grep -c 'in-app member left its group' "$WORK/grp.log")" -ge 3 ] && break; sleep 0.2; done
+  wait_for '[ "$(grep -c "in-app member left its group" "$WORK/grp.log")" -ge 3 ]' 15
   if [ "$(grep -c 'in-app member left its group' "$WORK/grp.log")" -ge 3 ]; then
     ok "in-app members leave their group cleanly when the dashboard exits"
   else bad "members leave on exit ($(grep -c 'in-app member left' "$WORK/grp.log") left)" grp; fi
 else bad "groups demo start" grp; fi
 
-# --- 4. Members started elsewhere, lag, and a SIGKILLed member -----------------------------
+# --- 5. Members started elsewhere, lag, and a SIGKILLed member -----------------------------
 KCX=(kcat -b "$B" -X session.timeout.ms=6000 -X heartbeat.interval.ms=500 -G a-ext)
 "${KCX[@]}" -X client.id=kcat1 extg >/dev/null 2>&1 &
 K1=$!
 "${KCX[@]}" -X client.id=kcat2 extg >/dev/null 2>&1 &
 K2=$!
+disown "$K2" # killed on purpose below: no job notice
 python3 -c "
 import time
 from kafka import KafkaConsumer
@@ -126,39 +219,78 @@ end = time.time() + 90
 while time.time() < end: c.poll(200)
 " >/dev/null 2>&1 &
 KP=$!
+# The Java client, through Kafka's own console consumer, in a group of its own.
+kafka_tool console-consumer --bootstrap-server "$B" --topic jext --group j-ext \
+  --consumer-property client.id=java-console >"$WORK/java.out" 2>"$WORK/java.err" &
+KJ=$!
 python3 tests/e2e/lag_member.py "$B" b-lag lagt "$WORK/lag.txt" >"$WORK/lag.log" 2>&1 &
 LP=$!
+BG_PIDS="$K1 $K2 $KP $KJ $LP"
 T new-session -d -s grp2 -x 170 -y 45 "$BIN -b $B --log-file $WORK/grp2.log"
+wait_screen grp2 "connected" 30
 keys grp2 4
 ext_ok() { for c in kcat1 kcat2 kp-member; do row grp2 "$c " | grep -q "/127.0.0.1 .*extg \[[0-2]\]" || return 1; done; }
-deadline=$((SECONDS + 40)); until ext_ok || [ $SECONDS -gt $deadline ]; do sleep 0.3; done
+wait_for ext_ok 40
 if ext_ok; then ok "two kcat -G members and a kafka-python member appear with client id, host and partitions"; else bad "external members" grp2; fi
+select_row grp2 j-ext
+java_ok() { row grp2 "java-console " | grep -q "/127.0.0.1 .*jext \[0,1\]"; }
+wait_for java_ok 40
+if java_ok; then ok "Kafka's Java console consumer appears as a member holding jext [0,1]"; else bad "java console consumer" grp2; cat "$WORK/java.err"; fi
+kill "$KJ" 2>/dev/null
+select_row grp2 a-ext
 T0=$SECONDS
 kill -KILL "$K2"
 if wait_screen grp2 "−kcat2" 30; then
   ok "a SIGKILLed kcat member leaves the timeline after its session timeout ($((SECONDS - T0)) s)"
 else bad "SIGKILL in timeline" grp2; fi
 kill "$K1" "$KP" 2>/dev/null
-for _ in $(seq 100); do [ -s "$WORK/lag.txt" ] && break; sleep 0.3; done
-keys grp2 Down
+wait_for '[ -s "$WORK/lag.txt" ]' 40
+select_row grp2 b-lag
+# A grid row: topic, partition, member, committed, high watermark, lag.
+grid_lag() { screen grp2 | grep -E "^│.*│$1 +$2 +lag-member +[0-9]+ +[0-9]+ +$3 +│" -q; }
 lag_ok() {
-  while read -r _ topic part lag; do
-    row grp2 "$topic " | grep -q . || return 1
-    screen grp2 | grep -E "^│.*│$topic +$part +lag-member +[0-9]+ +[0-9]+ +$lag +│" -q || return 1
-  done <"$WORK/lag.txt"
+  while read -r _ topic part lag; do grid_lag "$topic" "$part" "$lag" || return 1; done <"$WORK/lag.txt"
 }
-deadline=$((SECONDS + 20)); until { [ -s "$WORK/lag.txt" ] && lag_ok; } || [ $SECONDS -gt $deadline ]; do sleep 0.3; done
+wait_for '[ -s "$WORK/lag.txt" ] && lag_ok' 20
 if [ -s "$WORK/lag.txt" ] && lag_ok; then
   ok "lag per partition equals kafka-python's ($(tr '\n' ' ' <"$WORK/lag.txt"))"
 else bad "lag vs kafka-python ($(cat "$WORK/lag.txt" 2>/dev/null | tr '\n' ' '))" grp2; fi
-kill "$LP" 2>/dev/null
+# The same moment through Kafka's own tool: TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG.
+kafka_tool consumer-groups --bootstrap-server "$B" --describe --group b-lag >"$WORK/describe.txt" 2>&1
+awk '$2 == "lagt" { print "LAG", $2, $3, $6 }' "$WORK/describe.txt" >"$WORK/tool-lag.txt"
+if [ "$(wc -l <"$WORK/tool-lag.txt")" = 2 ] &&
+   while read -r _ t p l; do grid_lag "$t" "$p" "$l" || exit 1; done <"$WORK/tool-lag.txt"; then
+  ok "lag per partition equals kafka-consumer-groups --describe ($(tr '\n' ' ' <"$WORK/tool-lag.txt"))"
+else bad "lag vs kafka-consumer-groups" grp2; cat "$WORK/describe.txt"; fi
+
+# --- 6. Reset offsets and delete the group, checked with Kafka's tool ----------------------
+kill -TERM "$LP" 2>/dev/null # lag_member.py leaves its group on SIGTERM
+wait_for 'row grp2 "b-lag " | grep -q Empty' 30
+keys grp2 R
+keys grp2 Tab
+type_text grp2 b-lag
+keys grp2 Enter
+current_offsets() {
+  kafka_tool consumer-groups --bootstrap-server "$B" --describe --group b-lag 2>/dev/null |
+    awk '$2 == "lagt" { printf "%s:%s ", $3, $4 }'
+}
+if wait_for '[ "$(current_offsets)" = "0:0 1:0 " ]' 20; then
+  ok "R resets b-lag to the earliest offsets (kafka-consumer-groups: $(current_offsets))"
+else bad "reset offsets ($(current_offsets))" grp2; fi
+keys grp2 D
+type_text grp2 b-lag
+keys grp2 Enter
+group_listed() { kafka_tool consumer-groups --bootstrap-server "$B" --list 2>/dev/null | grep -qx b-lag; }
+if wait_for '! group_listed' 20 && wait_for '! screen grp2 | grep -q "│b-lag "' 10; then
+  ok "D deletes b-lag (gone from kafka-consumer-groups --list and the pane)"
+else bad "delete group" grp2; fi
 T kill-session -t grp2 2>/dev/null
 
-# --- 5. The terminal is restored after q, Ctrl-C, SIGTERM and a panic ----------------------
+# --- 7. The terminal is restored after q, Ctrl-C, SIGTERM and a panic ----------------------
 restore_case() {
   local name=$1 how=$2 extra=${3:-}
   local s="r-$name"
-  T new-session -d -s "$s" -x 100 -y 30 "sh -c 'stty -g > $WORK/$name.before; $BIN --no-producer --log-file $WORK/$name.log $extra 2> $WORK/$name.err; stty -g > $WORK/$name.after; echo EXITED; sleep 60'"
+  T new-session -d -s "$s" -x 100 -y 30 "sh -c 'stty -g > $WORK/$name.before; ${FIRST[*]} --no-producer --log-file $WORK/$name.log $extra 2> $WORK/$name.err; stty -g > $WORK/$name.after; echo EXITED; sleep 60'"
   wait_screen "$s" "connected" 30 || [ -n "$extra" ]
   case $how in
     q) keys "$s" q ;;
