@@ -4,6 +4,8 @@ that they work the same on `kafka-dash broker` and on Apache Kafka.
     kafka_admin.py BOOTSTRAP create NAME:PARTITIONS[:REPLICATION] ...
     kafka_admin.py BOOTSTRAP leaders TOPIC       one line per partition: "P LEADER R1,R2 I1,I2"
     kafka_admin.py BOOTSTRAP brokers             the ids of the brokers in the metadata
+    kafka_admin.py BOOTSTRAP min-version API_KEY the lowest version the broker accepts
+                                                 (ApiVersions, read with kafka-python)
 """
 
 import sys
@@ -29,6 +31,11 @@ def main() -> int:
             print(p.id, p.leader, ",".join(map(str, p.replicas)), ",".join(map(str, p.isrs)))
     elif cmd == "brokers":
         print(" ".join(str(b) for b in sorted(admin.list_topics(timeout=10).brokers)))
+    elif cmd == "min-version":
+        from kafka import KafkaAdminClient
+
+        versions = KafkaAdminClient(bootstrap_servers=boot)._client.get_api_versions()
+        print(versions[int(args[0])][0])
     else:
         print(__doc__, file=sys.stderr)
         return 2
