@@ -5,7 +5,8 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use crate::kafka::groups::GroupDetail;
 use crate::kafka::members::MemberSpec;
 use crate::kafka::model::{
-    Delivery, GroupListing, InAppMember, OutgoingMessage, PartitionStats, Record, TopicInfo,
+    BrokerInfo, Delivery, GroupListing, InAppMember, OutgoingMessage, PartitionStats, Record,
+    TopicInfo,
 };
 use crate::kafka::partitioner::Partitioner;
 
@@ -42,6 +43,8 @@ pub enum StartFrom {
 pub enum KafkaEvent {
     /// Fresh topic list, or why it could not be read (the cluster is unreachable).
     Topics(Result<Vec<TopicInfo>, String>),
+    /// The brokers in the same metadata answer as the last topic list.
+    Brokers(Vec<BrokerInfo>),
     /// A delivery report for the send with this id.
     Delivered(u64, Delivery),
     /// Records and exact counters from the live view's consumer.

@@ -10,7 +10,7 @@ use tui_input::Input;
 
 use crate::action::{Action, KafkaCommand, KafkaEvent, ResetTo, StartFrom};
 use crate::kafka::members::MemberSpec;
-use crate::kafka::model::{Delivery, TopicInfo};
+use crate::kafka::model::{BrokerInfo, Delivery, TopicInfo};
 use crate::ui::composer::{ComposerOutcome, ComposerState, TemplateVars};
 use crate::ui::form::{Form, FormKind, FormOutcome};
 use crate::ui::groups::GroupsState;
@@ -75,6 +75,8 @@ pub struct App {
     pub notice: Option<String>,
     /// Topics, sorted by name.
     pub topics: Vec<TopicInfo>,
+    /// Brokers in the last metadata answer (the ones that are up).
+    pub brokers: Vec<BrokerInfo>,
     /// Selected topic row.
     pub topic_selected: usize,
     /// The composer.
@@ -85,6 +87,8 @@ pub struct App {
     pub deliveries: VecDeque<Delivery>,
     /// Sends waiting for a report.
     pub in_flight: usize,
+    /// Delivery reports so far: (delivered, failed); the list keeps only the newest.
+    pub delivery_totals: (u64, u64),
     /// Repeat mode.
     pub repeat: Option<Repeat>,
     /// The live view.
@@ -123,11 +127,13 @@ impl App {
             last_error: None,
             notice: None,
             topics: Vec::new(),
+            brokers: Vec::new(),
             topic_selected: 0,
             composer: ComposerState::default(),
             composing: false,
             deliveries: VecDeque::new(),
             in_flight: 0,
+            delivery_totals: (0, 0),
             repeat: None,
             live: LiveState::default(),
             groups: GroupsState::default(),
@@ -271,14 +277,19 @@ impl App {
                 self.topics = topics;
                 self.topic_selected = self.topic_selected.min(self.topics.len().saturating_sub(1));
             }
+            KafkaEvent::Brokers(b) => self.brokers = b,
             KafkaEvent::Topics(Err(e)) => {
                 self.connected = Some(false);
                 self.last_error = Some(format!("cannot reach the cluster: {e}"));
             }
             KafkaEvent::Delivered(_, d) => {
                 self.in_flight = self.in_flight.saturating_sub(1);
-                if let Err(e) = &d.result {
-                    self.last_error = Some(format!("send to {} failed: {e}", d.topic));
+                match &d.result {
+                    Ok(_) => self.delivery_totals.0 += 1,
+                    Err(e) => {
+                        self.delivery_totals.1 += 1;
+                        self.last_error = Some(format!("send to {} failed: {e}", d.topic));
+                    }
                 }
                 self.deliveries.push_front(d);
                 self.deliveries.truncate(KEEP_DELIVERIES);
@@ -338,7 +349,10 @@ impl App {
             }
             MouseEventKind::Down(_) if self.pane == Pane::Topics && m.row >= 3 => {
                 let row = (m.row - 3) as usize;
-                if row < self.topics.len() {
+                // The list's rows end above its bottom border (the body starts at row 1).
+                let rows = crate::ui::topics::list_height(self.size.1.saturating_sub(2))
+                    .saturating_sub(3) as usize;
+                if row < self.topics.len() && row < rows {
                     self.topic_selected = row;
                 }
             }
@@ -891,6 +905,7 @@ mod tests {
             replication: 1,
             internal: false,
             messages: Some(0),
+            partition_meta: Vec::new(),
         }
     }
 

@@ -6,10 +6,26 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kafka_dash::action::{Action, KafkaEvent};
 use kafka_dash::app::App;
-use kafka_dash::kafka::model::{Delivery, PartitionStats, Record, TopicInfo};
+use kafka_dash::kafka::model::{
+    BrokerInfo, Delivery, PartitionMeta, PartitionStats, Record, TopicInfo,
+};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use tokio::sync::mpsc;
+
+/// Partitions led by broker 1, fully in sync, 0..21 each.
+fn healthy(n: i32) -> Vec<PartitionMeta> {
+    (0..n)
+        .map(|id| PartitionMeta {
+            id,
+            leader: 1,
+            replicas: vec![1],
+            isr: vec![1],
+            low: Some(0),
+            high: Some(21),
+        })
+        .collect()
+}
 
 fn app() -> (App, mpsc::Receiver<kafka_dash::action::KafkaCommand>) {
     let (tx, rx) = mpsc::channel(64);
@@ -21,6 +37,7 @@ fn app() -> (App, mpsc::Receiver<kafka_dash::action::KafkaCommand>) {
             replication: 1,
             internal: true,
             messages: Some(0),
+            partition_meta: healthy(50),
         },
         TopicInfo {
             name: "sarama".into(),
@@ -28,6 +45,7 @@ fn app() -> (App, mpsc::Receiver<kafka_dash::action::KafkaCommand>) {
             replication: 1,
             internal: false,
             messages: Some(42),
+            partition_meta: healthy(2),
         },
         TopicInfo {
             name: "strconv".into(),
@@ -35,6 +53,7 @@ fn app() -> (App, mpsc::Receiver<kafka_dash::action::KafkaCommand>) {
             replication: 1,
             internal: false,
             messages: Some(2),
+            partition_meta: healthy(1),
         },
     ]))));
     (app, rx)
@@ -105,6 +124,60 @@ fn live_app(records: Vec<Record>) -> App {
 fn topics_pane_snapshot() {
     let (app, _rx) = app();
     insta::assert_snapshot!(render(&app).0);
+}
+
+#[test]
+fn topics_pane_shows_leaders_replicas_isr_and_brokers_up() {
+    let (mut app, _rx) = app();
+    // Broker 2 is down: partition 0 lost a replica from its ISR, partition 1 (only on 2)
+    // has no leader.
+    let broker = |id| BrokerInfo {
+        id,
+        host: "127.0.0.1".into(),
+        port: 9090 + id,
+    };
+    app.update(Action::Kafka(KafkaEvent::Brokers(vec![
+        broker(1),
+        broker(3),
+    ])));
+    app.update(Action::Kafka(KafkaEvent::Topics(Ok(vec![TopicInfo {
+        name: "failover".into(),
+        partitions: 2,
+        replication: 3,
+        internal: false,
+        messages: None,
+        partition_meta: vec![
+            PartitionMeta {
+                id: 0,
+                leader: 3,
+                replicas: vec![2, 3, 1],
+                isr: vec![3, 1],
+                low: Some(0),
+                high: Some(140),
+            },
+            PartitionMeta {
+                id: 1,
+                leader: -1,
+                replicas: vec![2],
+                isr: vec![],
+                low: None,
+                high: None,
+            },
+        ],
+    }]))));
+    let (text, _) = render_at(&app, 100, 24);
+    assert!(text.contains("brokers up: 1,3"), "{text}");
+    let row = |p: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("│{p} ")))
+            .unwrap_or_else(|| panic!("no row for partition {p}:\n{text}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(row("0"), "│0 3 2,3,1 3,1 0 140 under-replicated│");
+    assert_eq!(row("1"), "│1 none 2 ? ? offline │");
+    insta::assert_snapshot!(text);
 }
 
 #[test]

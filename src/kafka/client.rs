@@ -24,9 +24,17 @@ pub fn is_secret(key: &str) -> bool {
 impl ClientSettings {
     /// A librdkafka config with these settings and quiet logging.
     pub fn config(&self) -> ClientConfig {
+        self.config_with_defaults(&[])
+    }
+
+    /// Like [`Self::config`], with our own defaults that the user's overrides may change.
+    pub fn config_with_defaults(&self, defaults: &[(&str, &str)]) -> ClientConfig {
         let mut c = ClientConfig::new();
         c.set("bootstrap.servers", &self.bootstrap)
             .set("log_level", "3");
+        for (k, v) in defaults {
+            c.set(*k, *v);
+        }
         for (k, v) in &self.overrides {
             c.set(k, v);
         }
@@ -75,6 +83,17 @@ mod tests {
         let shown = s.describe_overrides().join(" ");
         assert!(!shown.contains("hunter2"));
         assert!(shown.contains("security.protocol=SASL_SSL"));
+    }
+
+    #[test]
+    fn overrides_win_over_our_defaults() {
+        let s = ClientSettings {
+            bootstrap: "b:9092".into(),
+            overrides: vec![("enable.idempotence".into(), "false".into())],
+        };
+        let c = s.config_with_defaults(&[("enable.idempotence", "true"), ("linger.ms", "0")]);
+        assert_eq!(c.get("enable.idempotence"), Some("false"));
+        assert_eq!(c.get("linger.ms"), Some("0"));
     }
 
     #[test]

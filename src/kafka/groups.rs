@@ -17,6 +17,7 @@ use crate::kafka::client::ClientSettings;
 use crate::kafka::consumer_protocol::{decode_assignment, decode_subscription};
 use crate::kafka::model::{GroupListing, GroupSnapshot, MemberInfo, PartitionLag};
 use crate::kafka::timeline::{Rebalance, Timeline};
+use crate::kafka::watermarks;
 
 const CHOSEN_EVERY: Duration = Duration::from_millis(250);
 const ALL_EVERY: Duration = Duration::from_millis(500);
@@ -146,6 +147,20 @@ pub fn start(settings: &ClientSettings, events: mpsc::Sender<KafkaEvent>) -> Gro
     watcher
 }
 
+/// Lists groups (all, or one with its members). librdkafka asks every broker it knows
+/// and fails if one does not answer; a broker that left the cluster stays known until a
+/// metadata answer without it arrives, so on failure ask for one and try again.
+fn list_groups(
+    admin: &BaseConsumer,
+    group: Option<&str>,
+) -> rdkafka::error::KafkaResult<rdkafka::groups::GroupList> {
+    admin.fetch_group_list(group, TIMEOUT).or_else(|e| {
+        tracing::debug!("group list failed ({e}); refreshing metadata and trying again");
+        let _ = admin.fetch_metadata(None, TIMEOUT);
+        admin.fetch_group_list(group, TIMEOUT)
+    })
+}
+
 struct Watch {
     settings: ClientSettings,
     /// One consumer per group (its group.id set, never subscribed) to read commits.
@@ -158,9 +173,7 @@ struct Watch {
 
 impl Watch {
     fn all_groups(&mut self, admin: &BaseConsumer) -> Result<Vec<GroupListing>, String> {
-        let list = admin
-            .fetch_group_list(None, TIMEOUT)
-            .map_err(|e| e.to_string())?;
+        let list = list_groups(admin, None).map_err(|e| e.to_string())?;
         let at = now_ms();
         let mut out = Vec::new();
         for g in list.groups() {
@@ -207,7 +220,7 @@ impl Watch {
     }
 
     fn detail(&mut self, admin: &BaseConsumer, group: &str) -> Option<GroupDetail> {
-        let list = admin.fetch_group_list(Some(group), TIMEOUT).ok()?;
+        let list = list_groups(admin, Some(group)).ok()?;
         let snap = list
             .groups()
             .first()
@@ -281,6 +294,12 @@ impl Watch {
             .committed_offsets(tpl.clone(), TIMEOUT)
             .map_err(|e| e.to_string())?;
         let owners: BTreeMap<(String, i32), String> = snap.owners();
+        let elements = committed.elements();
+        let wanted: Vec<(&str, i32)> = elements
+            .iter()
+            .map(|e| (e.topic(), e.partition()))
+            .collect();
+        let marks = watermarks::read(admin, &wanted, TIMEOUT);
         let mut out = Vec::new();
         for e in committed.elements() {
             let committed = match e.offset() {
@@ -290,10 +309,9 @@ impl Watch {
             if only_committed && committed.is_none() {
                 continue;
             }
-            let high = admin
-                .fetch_watermarks(e.topic(), e.partition(), TIMEOUT)
-                .ok()
-                .map(|(_, h)| h);
+            let high = marks
+                .get(&(e.topic().to_string(), e.partition()))
+                .map(|m| m.1);
             out.push(PartitionLag {
                 topic: e.topic().to_string(),
                 partition: e.partition(),

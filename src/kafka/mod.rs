@@ -10,4 +10,5 @@ pub mod partitioner;
 pub mod seed_producer;
 pub mod tail;
 pub mod timeline;
+pub mod watermarks;
 pub mod workers;

@@ -15,6 +15,36 @@ pub struct TopicInfo {
     pub internal: bool,
     /// Sum of (high − low) watermarks over partitions, if known.
     pub messages: Option<i64>,
+    /// Every partition: leader, replicas, in-sync replicas, watermarks.
+    pub partition_meta: Vec<PartitionMeta>,
+}
+
+/// One partition as the cluster's metadata describes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PartitionMeta {
+    /// Partition id.
+    pub id: i32,
+    /// Leader broker id (−1 while there is none).
+    pub leader: i32,
+    /// Replica broker ids, preferred leader first.
+    pub replicas: Vec<i32>,
+    /// In-sync replica broker ids.
+    pub isr: Vec<i32>,
+    /// Low watermark (log start offset), if read.
+    pub low: Option<i64>,
+    /// High watermark, if read.
+    pub high: Option<i64>,
+}
+
+/// A broker the cluster's metadata lists (the ones that are up).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokerInfo {
+    /// Broker id.
+    pub id: i32,
+    /// Advertised host.
+    pub host: String,
+    /// Advertised port.
+    pub port: i32,
 }
 
 /// A consumed record, copied out of librdkafka.
@@ -47,6 +77,19 @@ pub struct PartitionStats {
     pub seen: u64,
     /// Offset of the last record consumed.
     pub last_offset: Option<i64>,
+}
+
+impl PartitionStats {
+    /// Keeps the figures consistent with each other: a record at offset `o` was below the
+    /// high watermark when it was read, so high ≥ o + 1; and low ≤ high.
+    pub fn make_coherent(&mut self) {
+        if let Some(last) = self.last_offset {
+            self.high = Some(self.high.map_or(last + 1, |h| h.max(last + 1)));
+        }
+        if let (Some(low), Some(high)) = (self.low, self.high) {
+            self.low = Some(low.min(high));
+        }
+    }
 }
 
 /// A message the composer asks to send.
@@ -172,4 +215,28 @@ pub struct InAppMember {
     pub read: Vec<((String, i32), u64)>,
     /// Still running (false once it has left).
     pub running: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn high_watermark_never_below_last_offset_plus_one() {
+        let mut s = PartitionStats {
+            partition: 0,
+            low: Some(0),
+            high: Some(220),
+            seen: 227,
+            last_offset: Some(226),
+        };
+        s.make_coherent();
+        assert_eq!(s.high, Some(227));
+        s.high = None;
+        s.make_coherent();
+        assert_eq!(s.high, Some(227));
+        s.low = Some(300);
+        s.make_coherent();
+        assert_eq!(s.low, Some(227), "low is never above high");
+    }
 }

@@ -14,10 +14,12 @@ use tokio::sync::mpsc;
 
 use crate::action::{KafkaEvent, StartFrom};
 use crate::kafka::model::{PartitionStats, Record};
+use crate::kafka::watermarks;
 
 const MAX_BATCH: usize = 500;
 const MAX_BATCH_AGE: Duration = Duration::from_millis(50);
-const WATERMARK_EVERY: Duration = Duration::from_secs(1);
+/// How often the watermarks librdkafka learnt from fetch responses are copied out.
+const WATERMARK_EVERY: Duration = Duration::from_millis(200);
 
 /// Controls a running tail; dropping it stops the thread.
 #[derive(Debug)]
@@ -123,13 +125,24 @@ fn run(
         tpl = consumer.offsets_for_times(tpl, Duration::from_secs(5))?;
     }
     consumer.assign(&tpl)?;
+    // Until the first fetch responses arrive: one ListOffsets round for every partition.
+    let wanted: Vec<(&str, i32)> = partitions.iter().map(|p| (topic, *p)).collect();
+    let first = watermarks::read(&consumer, &wanted, Duration::from_secs(3));
     let mut stats: Vec<PartitionStats> = partitions
         .iter()
-        .map(|p| PartitionStats {
-            partition: *p,
-            ..Default::default()
+        .map(|p| {
+            let mark = first.get(&(topic.to_string(), *p));
+            PartitionStats {
+                partition: *p,
+                low: mark.map(|m| m.0),
+                high: mark.map(|m| m.1),
+                ..Default::default()
+            }
         })
         .collect();
+    let topic_c = std::ffi::CString::new(topic).map_err(|_| {
+        rdkafka::error::KafkaError::ClientCreation("topic name with a NUL byte".into())
+    })?;
     let mut batch = Vec::new();
     let mut dropped = 0u64;
     let mut last_flush = Instant::now();
@@ -139,12 +152,12 @@ fn run(
         if last_marks.elapsed() >= WATERMARK_EVERY {
             last_marks = Instant::now();
             for s in &mut stats {
-                if let Ok((low, high)) =
-                    consumer.fetch_watermarks(topic, s.partition, Duration::from_millis(500))
-                {
-                    changed |= s.low != Some(low) || s.high != Some(high);
-                    s.low = Some(low);
+                if let Some((low, high)) = watermarks::cached(&consumer, &topic_c, s.partition) {
+                    let before = (s.low, s.high);
+                    s.low = low.or(s.low);
                     s.high = Some(high);
+                    s.make_coherent();
+                    changed |= before != (s.low, s.high);
                 }
             }
         }
@@ -156,6 +169,7 @@ fn run(
                     if let Some(s) = stats.iter_mut().find(|s| s.partition == m.partition()) {
                         s.seen += 1;
                         s.last_offset = Some(m.offset());
+                        s.make_coherent();
                     }
                     batch.push(to_record(&m));
                     changed = true;

@@ -15,12 +15,13 @@ use crate::action::{KafkaCommand, KafkaEvent, ResetTo};
 use crate::kafka::client::ClientSettings;
 use crate::kafka::groups;
 use crate::kafka::members::{self, MemberHandle};
-use crate::kafka::model::{Delivery, TopicInfo};
+use crate::kafka::model::{BrokerInfo, Delivery, PartitionMeta, TopicInfo};
 use crate::kafka::tail::{self, TailHandle};
+use crate::kafka::watermarks;
 
 /// How often the topic list is re-read.
 const REFRESH_EVERY: Duration = Duration::from_secs(2);
-/// Watermarks are read for the message estimate only up to this many partitions.
+/// Watermarks are read (for the estimate and the partition table) up to this many partitions.
 const ESTIMATE_MAX_PARTITIONS: usize = 1_000;
 
 /// The app's ends of the worker channels.
@@ -43,26 +44,58 @@ pub fn spawn(settings: ClientSettings) -> Workers {
     }
 }
 
-/// Reads topics with their partition counts and message estimates (blocking).
-fn read_topics(consumer: &BaseConsumer) -> Result<Vec<TopicInfo>, String> {
+/// The cluster as one metadata answer describes it.
+type ClusterRead = Result<(Vec<BrokerInfo>, Vec<TopicInfo>), String>;
+
+/// Reads brokers and topics with each partition's leader, replicas, in-sync replicas and
+/// watermarks (blocking).
+fn read_cluster(consumer: &BaseConsumer) -> ClusterRead {
     let md = consumer
         .fetch_metadata(None, Duration::from_secs(5))
         .map_err(|e| e.to_string())?;
-    let total: usize = md.topics().iter().map(|t| t.partitions().len()).sum();
+    let mut brokers: Vec<BrokerInfo> = md
+        .brokers()
+        .iter()
+        .map(|b| BrokerInfo {
+            id: b.id(),
+            host: b.host().to_string(),
+            port: b.port(),
+        })
+        .collect();
+    brokers.sort_by_key(|b| b.id);
+    let all: Vec<(&str, i32)> = md
+        .topics()
+        .iter()
+        .flat_map(|t| t.partitions().iter().map(move |p| (t.name(), p.id())))
+        .collect();
+    let marks = if all.len() <= ESTIMATE_MAX_PARTITIONS {
+        watermarks::read(consumer, &all, Duration::from_secs(3))
+    } else {
+        HashMap::new()
+    };
     let mut topics: Vec<TopicInfo> = md
         .topics()
         .iter()
         .map(|t| {
-            let messages = (total <= ESTIMATE_MAX_PARTITIONS)
-                .then(|| {
-                    t.partitions().iter().try_fold(0i64, |sum, p| {
-                        consumer
-                            .fetch_watermarks(t.name(), p.id(), Duration::from_secs(2))
-                            .ok()
-                            .map(|(low, high)| sum + (high - low).max(0))
-                    })
+            let mut partition_meta: Vec<PartitionMeta> = t
+                .partitions()
+                .iter()
+                .map(|p| {
+                    let mark = marks.get(&(t.name().to_string(), p.id()));
+                    PartitionMeta {
+                        id: p.id(),
+                        leader: p.leader(),
+                        replicas: p.replicas().to_vec(),
+                        isr: p.isr().to_vec(),
+                        low: mark.map(|m| m.0),
+                        high: mark.map(|m| m.1),
+                    }
                 })
-                .flatten();
+                .collect();
+            partition_meta.sort_by_key(|p| p.id);
+            let messages = partition_meta
+                .iter()
+                .try_fold(0i64, |sum, p| Some(sum + (p.high? - p.low?).max(0)));
             TopicInfo {
                 name: t.name().to_string(),
                 partitions: t.partitions().len() as i32,
@@ -70,11 +103,25 @@ fn read_topics(consumer: &BaseConsumer) -> Result<Vec<TopicInfo>, String> {
                 // Kafka's internal topics are the double-underscore ones.
                 internal: t.name().starts_with("__"),
                 messages,
+                partition_meta,
             }
         })
         .collect();
     topics.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(topics)
+    Ok((brokers, topics))
+}
+
+/// Sends what a cluster read found: the brokers, then the topics (or the error).
+async fn send_cluster(events: &mpsc::Sender<KafkaEvent>, read: ClusterRead) {
+    match read {
+        Ok((brokers, topics)) => {
+            let _ = events.send(KafkaEvent::Brokers(brokers)).await;
+            let _ = events.send(KafkaEvent::Topics(Ok(topics))).await;
+        }
+        Err(e) => {
+            let _ = events.send(KafkaEvent::Topics(Err(e))).await;
+        }
+    }
 }
 
 /// Turns one admin call's result into what the status bar says.
@@ -233,10 +280,10 @@ async fn dispatch(
                     let events = events.clone();
                     let done = refresh_done_tx.clone();
                     tokio::spawn(async move {
-                        let result = tokio::task::spawn_blocking(move || read_topics(&md))
+                        let result = tokio::task::spawn_blocking(move || read_cluster(&md))
                             .await
                             .unwrap_or_else(|e| Err(format!("metadata task failed: {e}")));
-                        let _ = events.send(KafkaEvent::Topics(result)).await;
+                        send_cluster(&events, result).await;
                         let _ = done.send(()).await;
                     });
                 }
@@ -266,13 +313,10 @@ async fn dispatch(
                 );
                 let _ = events.send(KafkaEvent::Admin(outcome)).await;
                 if let Some(md) = metadata.clone() {
-                    let _ = events
-                        .send(KafkaEvent::Topics(
-                            tokio::task::spawn_blocking(move || read_topics(&md))
-                                .await
-                                .unwrap_or_else(|e| Err(e.to_string())),
-                        ))
-                        .await;
+                    let read = tokio::task::spawn_blocking(move || read_cluster(&md))
+                        .await
+                        .unwrap_or_else(|e| Err(e.to_string()));
+                    send_cluster(&events, read).await;
                 }
             }
             KafkaCommand::AddPartitions { topic, total } => {
@@ -304,10 +348,11 @@ async fn dispatch(
             } => {
                 let name = partitioner.config_name();
                 if !producers.contains_key(name) {
+                    // Idempotent: a retry after a leader change never writes a message
+                    // twice, and reports for one partition come in offset order.
                     match settings
-                        .config()
+                        .config_with_defaults(&[("enable.idempotence", "true"), ("linger.ms", "0")])
                         .set("partitioner", name)
-                        .set("linger.ms", "0")
                         .create::<FutureProducer>()
                     {
                         Ok(p) => {

@@ -344,6 +344,17 @@ pub fn delivery_line(d: &Delivery) -> Line<'static> {
     }
 }
 
+/// The delivery reports the composer lists, with totals since the start.
+#[derive(Debug, Clone, Copy)]
+pub struct Reports<'a> {
+    /// Newest first (only the newest are kept).
+    pub list: &'a VecDeque<Delivery>,
+    /// Reports of messages delivered.
+    pub delivered: u64,
+    /// Reports of messages that failed.
+    pub failed: u64,
+}
+
 /// Draws the composer: the form on the left, delivery reports on the right.
 pub fn draw(
     frame: &mut Frame<'_>,
@@ -351,7 +362,7 @@ pub fn draw(
     state: &ComposerState,
     editing: bool,
     partitions: Option<i32>,
-    deliveries: &VecDeque<Delivery>,
+    reports: Reports<'_>,
     repeat: Option<(u64, u64)>,
 ) {
     let [form_area, reports_area] =
@@ -461,16 +472,16 @@ pub fn draw(
             ));
         }
     }
-    let items: Vec<ListItem<'_>> = deliveries
+    let items: Vec<ListItem<'_>> = reports
+        .list
         .iter()
         .map(|d| ListItem::new(delivery_line(d)))
         .collect();
     frame.render_widget(
-        List::new(items).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" Delivery reports (newest first) "),
-        ),
+        List::new(items).block(Block::default().borders(Borders::ALL).title(format!(
+            " Delivery reports · {} delivered · {} failed ",
+            reports.delivered, reports.failed
+        ))),
         reports_area,
     );
 }

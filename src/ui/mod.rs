@@ -42,7 +42,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     .areas(area);
     draw_tabs(frame, tabs, app);
     match app.pane {
-        Pane::Topics => topics::draw(frame, body, &app.topics, app.topic_selected),
+        Pane::Topics => topics::draw(frame, body, &app.topics, &app.brokers, app.topic_selected),
         Pane::Composer => {
             let topic = app.composer.topic.value().trim();
             let repeat = app.repeat.as_ref().map(|r| (r.sent, r.total));
@@ -52,7 +52,11 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
                 &app.composer,
                 app.composing,
                 app.partitions_of(topic),
-                &app.deliveries,
+                composer::Reports {
+                    list: &app.deliveries,
+                    delivered: app.delivery_totals.0,
+                    failed: app.delivery_totals.1,
+                },
                 repeat,
             )
         }
