@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine, skipping what is already there:
-# build deps of rdkafka, tmux, kcat, Go with Debian's sarama and confluent-kafka-go, and the
-# Python clients. Safe to run again.
+# build deps of rdkafka, tmux, kcat, Go with Debian's sarama and confluent-kafka-go, the
+# Python clients, Java and Maven, and Apache Kafka's jars (through Maven, cached in ~/.m2).
+# Safe to run again.
 set -euo pipefail
 
 APT_PACKAGES=(pkg-config libssl-dev make g++ procps tmux kcat golang-go
   golang-github-shopify-sarama-dev golang-github-confluentinc-confluent-kafka-go-dev librdkafka-dev)
 PY_PACKAGES=("kafka-python==2.3.3" "confluent-kafka==2.16.1")
+
+# Java 17+ and Maven run Apache Kafka for the real-Kafka suite; the machine image may
+# bring its own, so only install Debian's when there is none.
+command -v java >/dev/null || APT_PACKAGES+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null || APT_PACKAGES+=(maven)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -24,3 +30,5 @@ if ! python3 -c 'import kafka, confluent_kafka, sys; sys.exit(0 if kafka.__versi
   echo "installing: ${PY_PACKAGES[*]}"
   python3 -m pip install -q --disable-pip-version-check "${PY_PACKAGES[@]}" 2>&1 | grep -v "Running pip as the 'root' user" || true
 fi
+
+bash "$(dirname "$0")/real-kafka.sh" fetch

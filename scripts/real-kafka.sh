@@ -6,6 +6,7 @@
 #       formats storage, starts one combined broker+controller (or three, with
 #       replication factor 3 and min.insync.replicas=2) on free loopback ports, waits until
 #       every broker answers, prints the bootstrap list.
+#   scripts/real-kafka.sh fetch            fetches the jars (done by start when needed)
 #   scripts/real-kafka.sh bootstrap        prints the bootstrap list of the running cluster
 #   scripts/real-kafka.sh kill-node N      SIGKILLs node N (1-based), as a crash would
 #   scripts/real-kafka.sh start-node N     starts node N again on its old ports and data
@@ -23,13 +24,17 @@ HEAP=${REAL_KAFKA_HEAP:-512m}
 
 die() { echo "real-kafka: $*" >&2; exit 1; }
 
+# The jars of the version the pom pins (fetched again when the pom changes).
 ensure_jars() {
-  [ -f "$LIBS/.complete" ] && return 0
+  local want
+  want=$(sha1sum "$ROOT/tests/kafka/pom.xml" | cut -d' ' -f1)
+  [ "$(cat "$LIBS/.complete" 2>/dev/null)" = "$want" ] && return 0
   command -v mvn >/dev/null || die "Maven (mvn) is needed to fetch Kafka's jars"
   echo "real-kafka: fetching Kafka's jars with Maven (once; cached in ~/.m2)" >&2
+  rm -rf "$LIBS"
   (cd "$ROOT/tests/kafka" && mvn -q -B dependency:copy-dependencies -DoutputDirectory="$LIBS" >&2) ||
     die "mvn dependency:copy-dependencies failed"
-  touch "$LIBS/.complete"
+  echo "$want" >"$LIBS/.complete"
 }
 
 # java with Kafka's classpath: heap, then JVM options and the main class.
@@ -222,9 +227,10 @@ cmd_tool() {
 case ${1:-} in
   start) shift; cmd_start "$@" ;;
   stop) cmd_stop ;;
+  fetch) ensure_jars ;;
   bootstrap) cat "$HOME_DIR/bootstrap" ;;
   kill-node) cmd_kill_node "$2" ;;
   start-node) start_node "$2"; wait_started "$2" ;;
   tool) shift; cmd_tool "$@" ;;
-  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

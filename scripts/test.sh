@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Every test: installs missing test dependencies, runs the Rust unit and integration
-# tests, the interoperability run with clients we did not write, and the end-to-end
-# tmux runs of the dashboard.
-set -euo pipefail
+# tests, then the interoperability and end-to-end runs — first on the embedded broker and
+# `kafka-dash broker`, then on Apache Kafka 4 (single node and a three-node cluster).
+set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-test-deps.sh
-cargo build --release --all-targets
-timeout 1800 cargo test --release
-bash tests/interop/run.sh
-bash tests/e2e/run.sh
+bash scripts/install-test-deps.sh || exit 1
+cargo build --release --all-targets || exit 1
+failed=()
+timeout 1800 cargo test --release || failed+=("cargo test")
+bash tests/interop/run.sh || failed+=("interop")
+bash tests/e2e/run.sh || failed+=("e2e")
+bash scripts/test-real-kafka.sh || failed+=("real Kafka")
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "failed: ${failed[*]}"
+  exit 1
+fi

@@ -148,7 +148,7 @@ else bad "kcat: $(wc -l <"$WORK/all.txt") values, $(sort -u "$WORK/all.txt" | wc
 # The in-app member kept its partitions and caught up. It reads at least once: what it
 # read after its last auto-commit (every 5 s) before the coordinator moved, it reads again.
 keys 4
-member_read() { screen | grep -o 'failover\[[0-9]\]=[0-9]*' | sed 's/.*=//' | paste -sd+ - | bc; }
+member_read() { screen | grep -o 'failover\[[0-9]\]=[0-9]*' | sed 's/.*=//' | awk '{ s += $1 } END { print s + 0 }'; }
 caught_up() {
   [ "$(member_read)" -ge "$TOTAL" ] && screen | grep -qE "│fo-group +Stable +range +1 +0 " &&
     screen | grep -q "kafka-dash-A .*failover \[0,1,2\]"

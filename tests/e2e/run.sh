@@ -151,6 +151,12 @@ if wait_screen top "connected" 30 && wait_screen top "extg" 10; then
     ok "c creates a topic with 3 partitions (kcat -L agrees)"
   else bad "create topic ($(topic_line e2e-made))" top; fi
   select_row top e2e-made
+  # The partition table under the list: leader, replicas and ISR are the one broker up.
+  up=$(screen top | grep -o 'brokers up: [0-9,]*' | sed 's/brokers up: //')
+  detail_ok() { [ "$(screen top | grep -cE "^│[0-2] +$up +$up +$up +0 +0 +ok")" = 3 ]; }
+  if [ -n "$up" ] && wait_for detail_ok 10; then
+    ok "its 3 partitions are listed with leader, replicas and in-sync replicas = broker $up"
+  else bad "partition table of e2e-made" top; fi
   keys top p
   clear_field top
   type_text top 5
