@@ -1,9 +1,14 @@
-//! Embedded broker benchmark (not a test): produce and consume rates of 100-byte messages
-//! through rdkafka, and the time from a new group member's subscribe to its first message.
+//! Broker benchmark (not a test): the embedded broker and Apache Kafka side by side, same
+//! client, data and machine: produce and consume rates of 100-byte messages through
+//! rdkafka (kcat and bare Fetch requests as peers), and the time from a new group member's
+//! subscribe to its first message.
 //!
-//!     cargo bench --bench broker [-- MESSAGES]
+//!     cargo bench --bench broker [-- MESSAGES] [--no-kafka]
 
 use std::time::{Duration, Instant};
+
+#[path = "support/real_kafka.rs"]
+mod real_kafka;
 
 use kafka_dash::broker::{Broker, BrokerConfig};
 use rdkafka::config::ClientConfig;
@@ -11,14 +16,13 @@ use rdkafka::consumer::{BaseConsumer, Consumer, StreamConsumer};
 use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 use rdkafka::{Message, Offset, TopicPartitionList};
 
-fn config(broker: &Broker) -> ClientConfig {
+fn config(bootstrap: &str) -> ClientConfig {
     let mut c = ClientConfig::new();
-    c.set("bootstrap.servers", broker.bootstrap())
-        .set("log_level", "3");
+    c.set("bootstrap.servers", bootstrap).set("log_level", "3");
     c
 }
 
-fn produce(broker: &Broker, topic: &str, n: usize) -> f64 {
+fn produce(broker: &str, topic: &str, n: usize) -> f64 {
     let producer: ThreadedProducer<DefaultProducerContext> = config(broker)
         .set("linger.ms", "5")
         .set("batch.num.messages", "10000")
@@ -47,7 +51,7 @@ fn produce(broker: &Broker, topic: &str, n: usize) -> f64 {
 }
 
 /// Consume rate from the first message on (client start-up excluded), and the start-up time.
-fn consume(broker: &Broker, topic: &str, n: usize) -> (f64, Duration) {
+fn consume(broker: &str, topic: &str, n: usize) -> (f64, Duration) {
     let consumer: BaseConsumer = config(broker)
         .set("group.id", "bench-consume")
         // librdkafka 2.x waits 1 s after its prefetch queue fills; the reader here keeps up.
@@ -76,13 +80,13 @@ fn consume(broker: &Broker, topic: &str, n: usize) -> (f64, Duration) {
 }
 
 /// The same read done by kcat (librdkafka's own C consumer) to /dev/null, as a peer.
-fn kcat_consume(broker: &Broker, topic: &str, n: usize) -> Option<f64> {
+fn kcat_consume(broker: &str, topic: &str, n: usize) -> Option<f64> {
     let start = Instant::now();
     let status = std::process::Command::new("kcat")
         .args([
             "-C",
             "-b",
-            &broker.bootstrap(),
+            broker,
             "-t",
             topic,
             "-o",
@@ -100,14 +104,15 @@ fn kcat_consume(broker: &Broker, topic: &str, n: usize) -> Option<f64> {
 
 /// Reads the topic with bare Fetch requests (no per-record decoding; record counts come
 /// from batch headers): what the broker itself can serve, without a client library's cost.
-async fn raw_fetch(broker: &Broker, topic: &str, partitions: i32, n: usize) -> f64 {
+async fn raw_fetch(broker: &str, topic: &str, partitions: i32, n: usize) -> f64 {
     use bytes::{Buf, BufMut, BytesMut};
     use kafka_protocol::messages::fetch_request::{FetchPartition, FetchTopic};
     use kafka_protocol::messages::{ApiKey, FetchRequest, FetchResponse, RequestHeader, TopicName};
     use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    let mut stream = tokio::net::TcpStream::connect(broker.addr()).await.unwrap();
+    let addr = broker.split(',').next().unwrap_or(broker);
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let mut offsets = vec![0i64; partitions as usize];
     let mut seen = 0usize;
     let start = Instant::now();
@@ -165,7 +170,7 @@ async fn raw_fetch(broker: &Broker, topic: &str, partitions: i32, n: usize) -> f
     n as f64 / start.elapsed().as_secs_f64()
 }
 
-async fn first_message(broker: &Broker, topic: &str, run: usize) -> Duration {
+async fn first_message(broker: &str, topic: &str, run: usize) -> Duration {
     let consumer: StreamConsumer = config(broker)
         .set("group.id", format!("bench-first-{run}"))
         .set("auto.offset.reset", "earliest")
@@ -177,11 +182,50 @@ async fn first_message(broker: &Broker, topic: &str, run: usize) -> Duration {
     start.elapsed()
 }
 
+/// What one cluster measured.
+struct Measured {
+    produce: f64,
+    consume: f64,
+    startup: Duration,
+    kcat: Option<f64>,
+    raw: f64,
+    firsts: Vec<Duration>,
+}
+
+/// Runs every measurement on the cluster at `bootstrap`, whose topics `bench` (2
+/// partitions) and `first` (1) exist and are empty.
+fn measure(rt: &tokio::runtime::Runtime, bootstrap: &str, n: usize) -> Measured {
+    let produce_rate = produce(bootstrap, "bench", n);
+    let (consume_rate, startup) = consume(bootstrap, "bench", n);
+    let kcat = kcat_consume(bootstrap, "bench", n);
+    let raw = rt.block_on(raw_fetch(bootstrap, "bench", 2, n));
+    produce(bootstrap, "first", 1);
+    let mut firsts: Vec<Duration> = (0..5)
+        .map(|i| rt.block_on(first_message(bootstrap, "first", i)))
+        .collect();
+    firsts.sort();
+    Measured {
+        produce: produce_rate,
+        consume: consume_rate,
+        startup,
+        kcat,
+        raw,
+        firsts,
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
 fn main() {
-    let n: usize = std::env::args()
+    let args: Vec<String> = std::env::args().collect();
+    let n: usize = args
+        .iter()
         .filter_map(|a| a.parse().ok())
         .next()
         .unwrap_or(1_000_000);
+    let with_kafka = !args.iter().any(|a| a == "--no-kafka");
     if std::env::var_os("KAFKA_DASH_LOG").is_some() {
         kafka_dash::logging::to_stderr();
     }
@@ -194,41 +238,86 @@ fn main() {
         .unwrap();
     broker.create_topic("bench", 2).unwrap();
     broker.create_topic("first", 1).unwrap();
+    let embedded = measure(&rt, &broker.bootstrap(), n);
+    rt.block_on(broker.stop());
 
-    let p = produce(&broker, "bench", n);
-    let (c, startup) = consume(&broker, "bench", n);
-    let kcat = kcat_consume(&broker, "bench", n);
-    let raw = rt.block_on(raw_fetch(&broker, "bench", 2, n));
-    produce(&broker, "first", 1);
-    let mut firsts: Vec<Duration> = (0..5)
-        .map(|i| rt.block_on(first_message(&broker, "first", i)))
-        .collect();
-    firsts.sort();
+    // Kafka runs after the embedded broker has stopped, so neither competes for the cores.
+    let kafka = with_kafka
+        .then(real_kafka::RealKafka::start)
+        .flatten()
+        .map(|k| {
+            rt.block_on(real_kafka::create_topics(
+                &k.bootstrap,
+                &[("bench", 2), ("first", 1)],
+            ));
+            measure(&rt, &k.bootstrap, n)
+        });
+
     println!(
-        "messages: {n} x 100 bytes, 2 partitions, rdkafka {}",
+        "messages: {n} x 100 bytes, 2 partitions, rdkafka {}; Apache Kafka from tests/kafka/pom.xml, one node, default settings",
         rdkafka::util::get_rdkafka_version().1
     );
-    println!("produce: {:>10.0} msg/s", p);
     println!(
-        "consume: {:>10.0} msg/s (rdkafka BaseConsumer, after {:.0} ms start-up)",
-        c,
-        startup.as_secs_f64() * 1e3
+        "{:<58} {:>14} {:>14} {:>7}",
+        "", "kafka-dash", "Apache Kafka", "ratio"
     );
-    println!(
-        "raw Fetch requests (broker side, no client decoding): {:>10.0} msg/s",
-        raw
-    );
-    match kcat {
-        Some(k) => println!(
-            "kcat -C -e -o beginning to /dev/null: {:>10.0} msg/s (start-up included)",
-            k
+    let row = |what: &str, ours: f64, theirs: Option<f64>, unit: &str| match theirs {
+        Some(t) => println!(
+            "{what:<58} {ours:>10.0} {unit:<3} {t:>10.0} {unit:<3} {:>7.2}",
+            ours / t
         ),
-        None => println!("kcat not found: no peer consume measurement"),
-    }
-    println!(
-        "new member subscribe -> first message: median {:.0} ms (min {:.0}, max {:.0}, 5 runs)",
-        firsts[2].as_secs_f64() * 1e3,
-        firsts[0].as_secs_f64() * 1e3,
-        firsts[4].as_secs_f64() * 1e3
+        None => println!("{what:<58} {ours:>10.0} {unit:<3} {:>14}", "-"),
+    };
+    let k = kafka.as_ref();
+    row(
+        "produce (acks=1, linger 5 ms)",
+        embedded.produce,
+        k.map(|k| k.produce),
+        "/s",
     );
+    row(
+        "consume (rdkafka BaseConsumer, from its first message)",
+        embedded.consume,
+        k.map(|k| k.consume),
+        "/s",
+    );
+    row(
+        "consumer start-up to first message",
+        ms(embedded.startup),
+        k.map(|k| ms(k.startup)),
+        "ms",
+    );
+    row(
+        "kcat -C -e -o beginning > /dev/null (start-up included)",
+        embedded.kcat.unwrap_or(0.0),
+        k.and_then(|k| k.kcat),
+        "/s",
+    );
+    row(
+        "bare Fetch requests (no client decoding)",
+        embedded.raw,
+        k.map(|k| k.raw),
+        "/s",
+    );
+    row(
+        "new member subscribe -> first message, median of 5",
+        ms(embedded.firsts[2]),
+        k.map(|k| ms(k.firsts[2])),
+        "ms",
+    );
+    row(
+        "  fastest",
+        ms(embedded.firsts[0]),
+        k.map(|k| ms(k.firsts[0])),
+        "ms",
+    );
+    row(
+        "  slowest",
+        ms(embedded.firsts[4]),
+        k.map(|k| ms(k.firsts[4])),
+        "ms",
+    );
+    if kafka.is_none() {
+        println!("(Apache Kafka not measured: --no-kafka, or it could not start)");
+    }
 }

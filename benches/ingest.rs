@@ -1,12 +1,16 @@
 //! How fast the live view ingests messages while drawing at its normal frame rate, against
 //! kcat reading the same topic to /dev/null in the same run; and the dashboard's peak
-//! memory after 1M messages. The broker runs as a separate `kafka-dash broker` process and
-//! kcat produces the data, so the memory measured is the dashboard's own.
+//! memory after 1M messages. The cluster runs in its own processes — `kafka-dash broker`,
+//! then Apache Kafka (each measurement in a fresh process of this bench, so peak memory
+//! is per cluster) — and kcat produces the data, so the memory measured is the dashboard's.
 //!
-//!     cargo bench --bench ingest [-- MESSAGES]
+//!     cargo bench --bench ingest [-- MESSAGES] [--cluster embedded|kafka]
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+#[path = "support/real_kafka.rs"]
+mod real_kafka;
 
 use kafka_dash::action::{Action, KafkaCommand, StartFrom};
 use kafka_dash::app::App;
@@ -54,11 +58,8 @@ fn produce(bootstrap: &str, topic: &str, n: usize) {
     assert!(kcat.wait().unwrap().success(), "kcat -P failed");
 }
 
-fn main() {
-    let n: usize = std::env::args()
-        .filter_map(|a| a.parse().ok())
-        .next()
-        .unwrap_or(1_000_000);
+/// Starts `kafka-dash broker` with the `ingest` topic; returns it and its bootstrap.
+fn start_embedded() -> (std::process::Child, String) {
     let mut broker = Command::new(env!("CARGO_BIN_EXE_kafka-dash"))
         .args([
             "broker",
@@ -80,6 +81,56 @@ fn main() {
     )
     .unwrap();
     let bootstrap = line.trim().rsplit(' ').next().unwrap().to_string();
+    (broker, bootstrap)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let n: usize = args
+        .iter()
+        .filter_map(|a| a.parse().ok())
+        .next()
+        .unwrap_or(1_000_000);
+    let cluster = args
+        .iter()
+        .position(|a| a == "--cluster")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str);
+    match cluster {
+        Some("embedded") => {
+            let (mut broker, bootstrap) = start_embedded();
+            run(&bootstrap, n, "kafka-dash broker");
+            let _ = broker.kill();
+            let _ = broker.wait();
+        }
+        Some("kafka") => {
+            let Some(kafka) = real_kafka::RealKafka::start() else {
+                return;
+            };
+            tokio::runtime::Runtime::new()
+                .unwrap()
+                .block_on(real_kafka::create_topics(
+                    &kafka.bootstrap,
+                    &[("ingest", 2)],
+                ));
+            run(&kafka.bootstrap, n, "Apache Kafka");
+        }
+        _ => {
+            // Each cluster in a fresh process, one after the other.
+            for c in ["embedded", "kafka"] {
+                let status = Command::new(std::env::current_exe().unwrap())
+                    .args(["--cluster", c, &n.to_string()])
+                    .status()
+                    .expect("bench process");
+                assert!(status.success(), "the {c} run failed");
+            }
+        }
+    }
+}
+
+/// Produces `n` messages to `ingest` and measures the live view reading them.
+fn run(bootstrap: &str, n: usize, cluster: &str) {
+    let bootstrap = bootstrap.to_string();
     produce(&bootstrap, "ingest", n);
 
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -150,10 +201,8 @@ fn main() {
         .map(|s| s.success())
         .unwrap_or(false);
     let kcat_rate = n as f64 / kcat_start.elapsed().as_secs_f64();
-    let _ = broker.kill();
-    let _ = broker.wait();
     println!(
-        "messages: {n} x 100 bytes, 2 partitions, live view drawing at ≤ 30 fps ({frames} frames)"
+        "{cluster}: {n} x 100 bytes, 2 partitions, live view drawing at ≤ 30 fps ({frames} frames)"
     );
     println!(
         "live view ingest: {rate:>10.0} msg/s ({} records reached the UI, rest counted only)",

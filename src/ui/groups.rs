@@ -173,11 +173,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         ])
         .style(style)
     });
+    // An empty group has no assignor: leave it out rather than show "·  ·".
+    let assignor = match d.snapshot.protocol.as_str() {
+        "" => String::new(),
+        p => format!(" · {}", escape_bytes(p.as_bytes())),
+    };
     let title = format!(
-        " {} · {} · {} · {} members ",
+        " {} · {}{assignor} · {} members ",
         escape_bytes(d.snapshot.name.as_bytes()),
         d.snapshot.state,
-        escape_bytes(d.snapshot.protocol.as_bytes()),
         d.snapshot.members.len()
     );
     let widths = [

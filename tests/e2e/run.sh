@@ -235,6 +235,8 @@ BG_PIDS="$K1 $K2 $KP $KJ $LP"
 T new-session -d -s grp2 -x 170 -y 45 "$BIN -b $B --log-file $WORK/grp2.log"
 wait_screen grp2 "connected" 30
 keys grp2 4
+wait_screen grp2 "a-ext" 30
+select_row grp2 a-ext
 ext_ok() { for c in kcat1 kcat2 kp-member; do row grp2 "$c " | grep -q "/127.0.0.1 .*extg \[[0-2]\]" || return 1; done; }
 wait_for ext_ok 40
 if ext_ok; then ok "two kcat -G members and a kafka-python member appear with client id, host and partitions"; else bad "external members" grp2; fi
