@@ -220,8 +220,10 @@ cmd_tool() {
   esac
   ensure_jars
   [ -f "$HOME_DIR/log4j2.properties" ] || { mkdir -p "$HOME_DIR"; write_log_config; }
-  # Short-lived: the quick JIT tier starts faster.
-  kjava 256m -XX:TieredStopAtLevel=1 "$class" "$@"
+  # Short-lived: the quick JIT tier starts faster. exec, so that killing this script's
+  # PID stops the tool itself.
+  exec java -Xmx256m -XX:+UseG1GC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
+    "-Dlog4j2.configurationFile=$HOME_DIR/log4j2.properties" -cp "$LIBS/*" "$class" "$@"
 }
 
 case ${1:-} in

@@ -77,16 +77,24 @@ impl PartitionLog {
     /// Batches from the one holding `offset`, up to `max_bytes` (at least one batch,
     /// as KIP-74 requires so a large batch can never block a consumer).
     pub fn read(&self, offset: i64, max_bytes: usize) -> BytesMut {
-        let mut out = BytesMut::new();
         let start = self.batches.partition_point(|b| b.last < offset);
+        // Which batches fit first, so that the answer is copied once, into a buffer of
+        // the right size (at least one batch, even one larger than the limit: KIP-74).
+        let mut len = 0usize;
+        let mut count = 0usize;
         for b in self.batches.range(start..) {
-            if !out.is_empty() && out.len() + b.data.len() > max_bytes {
+            if count > 0 && len + b.data.len() > max_bytes {
                 break;
             }
+            len += b.data.len();
+            count += 1;
+            if len >= max_bytes {
+                break;
+            }
+        }
+        let mut out = BytesMut::with_capacity(len);
+        for b in self.batches.range(start..start + count) {
             out.extend_from_slice(&b.data);
-            if out.len() >= max_bytes {
-                break;
-            }
         }
         out
     }

@@ -19,77 +19,50 @@ PASS=0
 FAIL=0
 TOTAL=600 # messages, one every 40 ms: the kill lands in the middle of the run
 export REAL_KAFKA_HOME=$WORK/kafka
-T() { tmux -L "$SOCK" "$@"; }
+. tests/e2e/lib.sh
 cleanup() {
   T kill-server 2>/dev/null
   bash scripts/real-kafka.sh stop
 }
 trap cleanup EXIT
 
-ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $1"; echo "---- screen:"; T capture-pane -p -t fo 2>/dev/null | sed 's/^/    /'; }
-screen() { T capture-pane -p -t fo; }
-wait_screen() {
-  local deadline=$((SECONDS + ${2:-15}))
-  while [ $SECONDS -lt $deadline ]; do screen | grep -qF -- "$1" && return 0; sleep 0.2; done
-  return 1
-}
-wait_for() {
-  local deadline=$((SECONDS + $2))
-  until eval "$1"; do [ $SECONDS -ge $deadline ] && return 1; sleep 0.3; done
-}
-keys() { T send-keys -t fo "$@"; sleep 0.15; }
-type_text() { T send-keys -t fo -l "$1"; sleep 0.15; }
-clear_field() { T send-keys -t fo -N 60 BSpace; }
-selected_rows() {
-  T capture-pane -e -p -t fo | perl -ne 'while (/\e\[(?:\d+;)*7(?:;\d+)*m([^\e]*)/g) { print "$1\n" }'
-}
-select_row() {
-  T send-keys -t fo -N 60 Up
-  for _ in $(seq 60); do
-    sleep 0.1
-    selected_rows | grep -qE "^\s*$1( |$)" && return 0
-    T send-keys -t fo Down
-  done
-  return 1
-}
 admin() { python3 tests/support/kafka_admin.py "$B" "$@"; }
 
 B=$(bash scripts/real-kafka.sh start --brokers 3) || { echo "FAIL cannot start a 3-node cluster"; exit 1; }
 echo "three-node Kafka at $B"
 admin create failover:3:3 >/dev/null
 T new-session -d -s fo -x 230 -y 50 "$BIN -b $B --log-file $WORK/fo.log"
-wait_screen "brokers up: 1,2,3" 30 && wait_screen "failover" 10 || { bad "dashboard on the 3-node cluster"; exit 1; }
+wait_screen fo "brokers up: 1,2,3" 30 && wait_screen fo "failover" 10 || { bad "dashboard on the 3-node cluster" fo; exit 1; }
 
 # An in-app member of its own group.
-keys 4
-keys a
-clear_field
-type_text fo-group
-keys Tab
-clear_field
-type_text failover
-keys Enter Enter
-wait_for 'screen | grep -q "kafka-dash-A .*failover \[0,1,2\]"' 30
+keys fo 4
+keys fo a
+clear_field fo
+type_text fo fo-group
+keys fo Tab
+clear_field fo
+type_text fo failover
+keys fo Enter Enter
+wait_for 'screen fo | grep -q "kafka-dash-A .*failover \[0,1,2\]"' 30
 # The live view, from the beginning.
-keys 1
-select_row failover
-keys Enter
-wait_screen "failover · from beginning" 10
+keys fo 1
+select_row fo failover
+keys fo Enter
+wait_screen fo "failover · from beginning" 10
 # The producer: the composer's repeat mode, value fo-{seq}.
-keys 2
-type_text failover
-keys Tab Tab Tab
-type_text 'fo-{seq}'
-keys Tab Tab
-clear_field
-type_text 40
-keys Tab
-clear_field
-type_text "$TOTAL"
-keys C-r
-keys Escape
-wait_screen "repeating: " 5
+keys fo 2
+type_text fo failover
+keys fo Tab Tab Tab
+type_text fo 'fo-{seq}'
+keys fo Tab Tab
+clear_field fo
+type_text fo 40
+keys fo Tab
+clear_field fo
+type_text fo "$TOTAL"
+keys fo C-r
+keys fo Escape
+wait_screen fo "repeating: " 5
 sleep 6
 
 LEADER=$(admin leaders failover | awk '$1 == 0 { print $2 }')
@@ -99,35 +72,35 @@ UP=$(echo 1 2 3 | tr ' ' '\n' | grep -vx "$LEADER" | paste -sd, -)
 
 # The topics pane: new leader for partition 0, the dead broker out of every ISR and of
 # the brokers that are up.
-keys 1
-select_row failover
-p0_row() { screen | grep -E "^│0 +[0-9a-z]+ +[0-9,]+ +" | head -n 1; }
+keys fo 1
+select_row fo failover
+p0_row() { screen fo | grep -E "^│0 +[0-9a-z]+ +[0-9,]+ +" | head -n 1; }
 moved() {
   local r leader isr
   r=$(p0_row)
   leader=$(echo "$r" | awk '{print $2}')
   isr=$(echo "$r" | awk '{print $4}')
-  screen | grep -qF "brokers up: $UP " && [ -n "$leader" ] && [ "$leader" != "$LEADER" ] &&
+  screen fo | grep -qF "brokers up: $UP " && [ -n "$leader" ] && [ "$leader" != "$LEADER" ] &&
     [ "$leader" != none ] && ! echo ",$isr," | grep -q ",$LEADER,"
 }
 if wait_for moved 60; then
   ok "topics pane: partition 0 led by broker $(p0_row | awk '{print $2}') (was $LEADER), ISR $(p0_row | awk '{print $4}'), brokers up: $UP"
-else bad "topics pane after the kill (p0: $(p0_row))"; fi
-if screen | grep -q "under-replicated"; then
+else bad "topics pane after the kill (p0: $(p0_row))" fo; fi
+if screen fo | grep -q "under-replicated"; then
   ok "topics pane marks the partitions that lost a replica as under-replicated"
-else bad "under-replicated marker"; fi
+else bad "under-replicated marker" fo; fi
 
 # Every send ends in a delivery report, none failed.
-keys 2
-keys Escape
-if wait_screen "$TOTAL delivered · 0 failed" 120; then
+keys fo 2
+keys fo Escape
+if wait_screen fo "$TOTAL delivered · 0 failed" 120; then
   ok "composer: $TOTAL delivered · 0 failed (acks=all, through the leader change)"
-else bad "delivery reports"; fi
+else bad "delivery reports" fo; fi
 
 # The live view saw each acknowledged message exactly once: seen = high − low on every
 # partition, and the sum is the number delivered.
-keys 3
-live_rows() { screen | grep -E "^│[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ " | awk -F'[│ ]+' '{print $2, $3, $4, $5}'; }
+keys fo 3
+live_rows() { screen fo | grep -E "^│[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ " | awk -F'[│ ]+' '{print $2, $3, $4, $5}'; }
 exactly_once() {
   local sum=0 n=0
   while read -r p low high seen; do
@@ -138,25 +111,25 @@ exactly_once() {
 }
 if wait_for exactly_once 30; then
   ok "live view: seen = high − low on all 3 partitions, $TOTAL in all"
-else bad "live view counts ($(live_rows | tr '\n' ';'))"; fi
+else bad "live view counts ($(live_rows | tr '\n' ';'))" fo; fi
 # The log holds each value once (the idempotent producer wrote no duplicate).
 kcat -b "$B" -C -t failover -o beginning -e -q -f '%s\n' 2>/dev/null >"$WORK/all.txt"
 if [ "$(wc -l <"$WORK/all.txt")" = "$TOTAL" ] && [ "$(sort -u "$WORK/all.txt" | wc -l)" = "$TOTAL" ]; then
   ok "kcat reads $TOTAL distinct values fo-0 … fo-$((TOTAL - 1)), no duplicates"
-else bad "kcat: $(wc -l <"$WORK/all.txt") values, $(sort -u "$WORK/all.txt" | wc -l) distinct"; fi
+else bad "kcat: $(wc -l <"$WORK/all.txt") values, $(sort -u "$WORK/all.txt" | wc -l) distinct" fo; fi
 
 # The in-app member kept its partitions and caught up. It reads at least once: what it
 # read after its last auto-commit (every 5 s) before the coordinator moved, it reads again.
-keys 4
-member_read() { screen | grep -o 'failover\[[0-9]\]=[0-9]*' | sed 's/.*=//' | awk '{ s += $1 } END { print s + 0 }'; }
+keys fo 4
+member_read() { screen fo | grep -o 'failover\[[0-9]\]=[0-9]*' | sed 's/.*=//' | awk '{ s += $1 } END { print s + 0 }'; }
 caught_up() {
-  [ "$(member_read)" -ge "$TOTAL" ] && screen | grep -qE "│fo-group +Stable +range +1 +0 " &&
-    screen | grep -q "kafka-dash-A .*failover \[0,1,2\]"
+  [ "$(member_read)" -ge "$TOTAL" ] && screen fo | grep -qE "│fo-group +Stable +range +1 +0 " &&
+    screen fo | grep -q "kafka-dash-A .*failover \[0,1,2\]"
 }
 if wait_for caught_up 60; then
   ok "in-app member still holds failover [0,1,2], read $(member_read) (≥ $TOTAL), group lag 0"
-else bad "in-app member (read $(member_read))"; fi
-keys q
+else bad "in-app member (read $(member_read))" fo; fi
+keys fo q
 wait_for '! T has-session -t fo 2>/dev/null' 15
 
 echo "failover: $PASS passed, $FAIL failed"

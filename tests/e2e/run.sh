@@ -21,46 +21,17 @@ PASS=0
 FAIL=0
 CLUSTER=""
 [ "${1:-}" = "--bootstrap" ] && CLUSTER=$2
-T() { tmux -L "$SOCK" "$@"; }
+. tests/e2e/lib.sh
 cleanup() {
   T kill-server 2>/dev/null
   for p in ${BROKER_PID:-} ${BG_PIDS:-}; do kill "$p" 2>/dev/null; done
+  sleep 1
+  # A client whose cluster is already gone may hang in its shutdown: no leftovers.
+  for p in ${BG_PIDS:-}; do kill -KILL "$p" 2>/dev/null; done
   wait 2>/dev/null
 }
 trap cleanup EXIT
 
-ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $1"; echo "---- screen:"; T capture-pane -p -t "$2" 2>/dev/null | sed 's/^/    /'; }
-screen() { T capture-pane -p -t "$1"; }
-# Waits up to $3 seconds until the screen of pane $1 contains the fixed string $2.
-wait_screen() {
-  local deadline=$((SECONDS + ${3:-15}))
-  while [ $SECONDS -lt $deadline ]; do screen "$1" | grep -qF -- "$2" && return 0; sleep 0.1; done
-  return 1
-}
-# Waits up to $2 seconds for the shell test $1 to hold.
-wait_for() {
-  local deadline=$((SECONDS + $2))
-  until eval "$1"; do [ $SECONDS -ge $deadline ] && return 1; sleep 0.2; done
-}
-keys() { local p=$1; shift; T send-keys -t "$p" "$@"; sleep 0.15; }
-type_text() { T send-keys -t "$1" -l "$2"; sleep 0.15; }
-# The text of every highlighted (reverse-video) row on the screen.
-selected_rows() {
-  T capture-pane -e -p -t "$1" | perl -ne 'while (/\e\[(?:\d+;)*7(?:;\d+)*m([^\e]*)/g) { print "$1\n" }'
-}
-# Moves the selection of the focused list to the row that starts with $2.
-select_row() {
-  T send-keys -t "$1" -N 60 Up
-  for _ in $(seq 60); do
-    sleep 0.1
-    selected_rows "$1" | grep -qE "^\s*$2( |$)" && return 0
-    T send-keys -t "$1" Down
-  done
-  return 1
-}
-clear_field() { T send-keys -t "$1" -N 60 BSpace; }
-row() { screen "$1" | grep -F -- "$2" | head -n 1; }
 holds() { row "$1" "$2 " | grep -qF -- "$3"; }
 kafka_tool() { bash "$ROOT/scripts/real-kafka.sh" tool "$@"; }
 # All topics, not `-L -t NAME`: asking for one topic by name auto-creates it on Kafka.
@@ -226,7 +197,8 @@ while time.time() < end: c.poll(200)
 " >/dev/null 2>&1 &
 KP=$!
 # The Java client, through Kafka's own console consumer, in a group of its own.
-kafka_tool console-consumer --bootstrap-server "$B" --topic jext --group j-ext \
+# Started directly (not through a shell function) so that $! is the JVM itself.
+bash scripts/real-kafka.sh tool console-consumer --bootstrap-server "$B" --topic jext --group j-ext \
   --consumer-property client.id=java-console >"$WORK/java.out" 2>"$WORK/java.err" &
 KJ=$!
 python3 tests/e2e/lag_member.py "$B" b-lag lagt "$WORK/lag.txt" >"$WORK/lag.log" 2>&1 &
