@@ -49,7 +49,8 @@ fn sorted(mut v: TopicPartitions) -> TopicPartitions {
     v
 }
 
-/// Decodes an assignment; empty bytes (a member given nothing) decode to no partitions.
+/// Decodes an assignment; a member given nothing decodes to no partitions, whether the
+/// bytes are empty (librdkafka) or list topics with empty partition lists (kafka-python).
 pub fn decode_assignment(bytes: &[u8]) -> Result<TopicPartitions, DecodeError> {
     if bytes.is_empty() {
         return Ok(Vec::new());
@@ -60,6 +61,7 @@ pub fn decode_assignment(bytes: &[u8]) -> Result<TopicPartitions, DecodeError> {
     Ok(sorted(
         a.assigned_partitions
             .into_iter()
+            .filter(|tp| !tp.partitions.is_empty())
             .map(|tp| (tp.topic.to_string(), tp.partitions))
             .collect(),
     ))
@@ -140,6 +142,16 @@ mod tests {
         let a = decode_assignment(&hex("0000000000010002667800000002000000000000000100000000"))
             .unwrap();
         assert_eq!(a, vec![("fx".to_string(), vec![0, 1])]);
+    }
+
+    #[test]
+    fn kafka_python_idle_member_lists_the_topic_with_no_partitions() {
+        // version 0, topic "sarama" with an empty partition list, empty user data: what
+        // kafka-python's third member of a 2-partition group is given.
+        let mut bytes = vec![0, 0, 0, 0, 0, 1, 0, 6];
+        bytes.extend_from_slice(b"sarama");
+        bytes.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(decode_assignment(&bytes).unwrap(), vec![]);
     }
 
     #[test]
