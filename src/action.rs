@@ -17,6 +17,8 @@ pub enum Action {
     Key(KeyEvent),
     /// A mouse event.
     Mouse(MouseEvent),
+    /// Text pasted into the terminal (bracketed paste), delivered whole.
+    Paste(String),
     /// The terminal was resized.
     Resize,
     /// Once a second: rates, repeat sends.
@@ -60,6 +62,8 @@ pub enum KafkaEvent {
     },
     /// The live view's consumer failed.
     TailError(String),
+    /// Something the live view's consumer did that the user did not ask for exactly.
+    TailNotice(String),
     /// An admin operation finished: what happened, or the error.
     Admin(Result<String, String>),
     /// Every group, or why they could not be listed.
@@ -126,6 +130,8 @@ pub enum KafkaCommand {
     },
     /// Pause or resume the live view's consumer.
     PauseTail(bool),
+    /// The live view's topic now has this many partitions.
+    GrowTail(i32),
     /// Follow this group closely in the groups pane.
     WatchGroup(Option<String>),
     /// Start an in-app member.

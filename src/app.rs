@@ -16,6 +16,8 @@ use crate::ui::form::{Form, FormKind, FormOutcome};
 use crate::ui::groups::GroupsState;
 use crate::ui::partitions::{LiveState, ValueView};
 
+/// Seconds a status message stays once nothing new replaces it.
+pub const STATUS_SECONDS: u32 = 10;
 /// Delivery reports kept for the list.
 const KEEP_DELIVERIES: usize = 200;
 
@@ -106,6 +108,9 @@ pub struct App {
     /// Terminal size (for mouse hit tests).
     pub size: (u16, u16),
     commands: mpsc::Sender<KafkaCommand>,
+    /// The status (error, notice) as of the last second, and for how many seconds.
+    status_seen: (Option<String>, Option<String>),
+    status_age: u32,
     watching_group: Option<String>,
     next_send_id: u64,
     seq: u64,
@@ -143,6 +148,8 @@ impl App {
             dirty: true,
             size: (80, 24),
             commands,
+            status_seen: (None, None),
+            status_age: 0,
             watching_group: None,
             next_send_id: 0,
             seq: 0,
@@ -184,6 +191,10 @@ impl App {
                 self.dirty = true;
             }
             Action::Key(_) => {}
+            Action::Paste(text) => {
+                self.on_paste(&text);
+                self.dirty = true;
+            }
             Action::Mouse(m) => self.on_mouse(m),
             Action::Resize => self.dirty = true,
             Action::Tick => self.on_tick(),
@@ -228,11 +239,26 @@ impl App {
         }
     }
 
-    /// Called once a second by the loop: rates for the live view.
+    /// Called once a second by the loop: rates for the live view; status messages that
+    /// have stood unchanged for [`STATUS_SECONDS`] are cleared (a connection error stays
+    /// while the cluster is unreachable).
     pub fn on_second(&mut self) {
         if self.live.topic.is_some() {
             self.live.tick();
             self.dirty = true;
+        }
+        let shown = (self.last_error.clone(), self.notice.clone());
+        if shown != self.status_seen {
+            self.status_seen = shown;
+            self.status_age = 0;
+        } else if shown != (None, None) {
+            self.status_age += 1;
+            if self.status_age >= STATUS_SECONDS && self.connected != Some(false) {
+                self.last_error = None;
+                self.notice = None;
+                self.status_seen = (None, None);
+                self.dirty = true;
+            }
         }
     }
 
@@ -275,6 +301,13 @@ impl App {
                 }
                 self.connected = Some(true);
                 self.topics = topics;
+                // Partitions added to the topic in view: the live view reads them too.
+                if let Some(t) = self.live.topic.as_deref() {
+                    let count = self.partitions_of(t).unwrap_or(0);
+                    if !self.live.stats.is_empty() && count as usize > self.live.stats.len() {
+                        self.command(KafkaCommand::GrowTail(count));
+                    }
+                }
                 self.topic_selected = self.topic_selected.min(self.topics.len().saturating_sub(1));
             }
             KafkaEvent::Brokers(b) => self.brokers = b,
@@ -305,6 +338,7 @@ impl App {
                 }
             }
             KafkaEvent::TailError(e) => self.live.error = Some(e),
+            KafkaEvent::TailNotice(n) => self.live.notice = Some(n),
             KafkaEvent::Admin(Ok(msg)) => {
                 self.notice = Some(msg);
                 self.command(KafkaCommand::RefreshTopics);
@@ -406,6 +440,16 @@ impl App {
     fn switch(&mut self, pane: Pane) {
         self.pane = pane;
         self.composing = pane == Pane::Composer;
+    }
+
+    /// Pasted text goes whole into the field being edited; elsewhere it is ignored (a
+    /// paste is not a stream of commands).
+    fn on_paste(&mut self, text: &str) {
+        if let Some(form) = &mut self.form {
+            form.paste(text);
+        } else if self.pane == Pane::Composer && self.composing {
+            self.composer.paste(text);
+        }
     }
 
     fn on_key(&mut self, k: KeyEvent) {
@@ -907,6 +951,59 @@ mod tests {
             messages: Some(0),
             partition_meta: Vec::new(),
         }
+    }
+
+    #[test]
+    fn added_partitions_of_the_topic_in_view_are_read_too() {
+        let (mut app, mut rx) = app();
+        app.update(Action::Kafka(KafkaEvent::Topics(Ok(vec![topic("t", 3)]))));
+        app.watch("t".into(), StartFrom::Beginning);
+        assert!(matches!(rx.try_recv(), Ok(KafkaCommand::Tail { .. })));
+        let stats = (0..3)
+            .map(|p| crate::kafka::model::PartitionStats {
+                partition: p,
+                ..Default::default()
+            })
+            .collect();
+        app.update(Action::Kafka(KafkaEvent::Tail {
+            topic: "t".into(),
+            records: vec![],
+            stats,
+            dropped: 0,
+        }));
+        app.update(Action::Kafka(KafkaEvent::Topics(Ok(vec![topic("t", 3)]))));
+        assert!(
+            rx.try_recv().is_err(),
+            "nothing to do while the count is the same"
+        );
+        app.update(Action::Kafka(KafkaEvent::Topics(Ok(vec![topic("t", 5)]))));
+        assert!(matches!(rx.try_recv(), Ok(KafkaCommand::GrowTail(5))));
+    }
+
+    #[test]
+    fn status_messages_clear_after_a_while_but_not_while_disconnected() {
+        let (mut app, _rx) = app();
+        app.update(Action::Kafka(KafkaEvent::Topics(Ok(vec![topic("a", 1)]))));
+        app.last_error = Some("send to a failed: boom".into());
+        for _ in 0..STATUS_SECONDS {
+            app.on_second();
+        }
+        assert!(
+            app.last_error.is_some(),
+            "not yet: it was first seen a second in"
+        );
+        app.on_second();
+        assert_eq!(app.last_error, None);
+        // A new message starts its own time.
+        app.notice = Some("created topic b".into());
+        app.on_second();
+        assert!(app.notice.is_some());
+        // While the cluster is unreachable, the reason stays.
+        app.update(Action::Kafka(KafkaEvent::Topics(Err("down".into()))));
+        for _ in 0..3 * STATUS_SECONDS {
+            app.on_second();
+        }
+        assert!(app.last_error.as_deref().unwrap().contains("down"));
     }
 
     #[test]

@@ -3,14 +3,54 @@
 
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream};
-use futures::StreamExt;
+use crossterm::event::Event;
+use tokio::sync::mpsc;
 
 use crate::action::Action;
 use crate::app::App;
 use crate::kafka::workers::Workers;
 
 const FRAME: Duration = Duration::from_millis(33);
+/// Terminal events read ahead of the UI (a paste or a held key arrives in bursts).
+const INPUT_QUEUE: usize = 4096;
+
+/// Reads terminal events on a thread of its own, the only one that touches crossterm's
+/// reader. (crossterm's EventStream keeps a helper thread waiting in epoll while it holds
+/// the reader's lock; after a burst of input the UI task blocked on that lock and stopped
+/// — issue 8 #1.) The thread ends when the UI drops the receiver and the next event comes.
+fn spawn_input_reader() -> mpsc::Receiver<std::io::Result<Event>> {
+    let (tx, rx) = mpsc::channel(INPUT_QUEUE);
+    let spawned = std::thread::Builder::new()
+        .name("terminal-input".into())
+        .spawn(move || loop {
+            let event = crossterm::event::read();
+            let failed = event.is_err();
+            if tx.blocking_send(event).is_err() || failed {
+                return;
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!("cannot start the terminal input thread: {e}");
+    }
+    rx
+}
+
+/// Applies one terminal event; false when the terminal is gone.
+fn on_input(app: &mut App, event: Option<std::io::Result<Event>>) -> std::io::Result<bool> {
+    match event {
+        Some(Ok(Event::Key(k))) => app.update(Action::Key(k)),
+        Some(Ok(Event::Paste(text))) => app.update(Action::Paste(text)),
+        Some(Ok(Event::Mouse(m))) => app.update(Action::Mouse(m)),
+        Some(Ok(Event::Resize(w, h))) => {
+            app.size = (w, h);
+            app.update(Action::Resize);
+        }
+        Some(Ok(_)) => {}
+        Some(Err(e)) => return Err(e),
+        None => return Ok(false),
+    }
+    Ok(true)
+}
 
 /// Runs until the user quits or a signal arrives; the caller restores the terminal.
 pub async fn run(
@@ -18,7 +58,7 @@ pub async fn run(
     mut app: App,
     mut workers: Workers,
 ) -> std::io::Result<()> {
-    let mut events = EventStream::new();
+    let mut input = spawn_input_reader();
     let mut frame = tokio::time::interval(FRAME);
     frame.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut second = tokio::time::interval(Duration::from_secs(1));
@@ -29,17 +69,17 @@ pub async fn run(
     }
     while !app.quit {
         tokio::select! {
-            ev = events.next() => match ev {
-                Some(Ok(Event::Key(k))) => app.update(Action::Key(k)),
-                Some(Ok(Event::Mouse(m))) => app.update(Action::Mouse(m)),
-                Some(Ok(Event::Resize(w, h))) => {
-                    app.size = (w, h);
-                    app.update(Action::Resize);
+            ev = input.recv() => {
+                if !on_input(&mut app, ev)? {
+                    break;
                 }
-                Some(Ok(_)) => {}
-                Some(Err(e)) => return Err(e),
-                None => break,
-            },
+                // Everything already typed is applied before the next frame.
+                while let Ok(ev) = input.try_recv() {
+                    if app.quit || !on_input(&mut app, Some(ev))? {
+                        break;
+                    }
+                }
+            }
             Some(ev) = workers.events.recv() => {
                 app.update(Action::Kafka(ev));
                 // Drain what else is queued before drawing.

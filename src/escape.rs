@@ -59,9 +59,10 @@ pub fn escape_lines(bytes: &[u8]) -> Vec<String> {
 }
 
 /// Parses composer input with escapes (`\n`, `\r`, `\t`, `\0`, `\\`, `\xNN`) into bytes.
+/// Errors name the column in characters (what the user sees), counted from 1.
 pub fn parse_escapes(text: &str) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(text.len());
-    let mut chars = text.char_indices().peekable();
+    let mut chars = text.chars().enumerate().peekable();
     while let Some((i, c)) = chars.next() {
         if c != '\\' {
             let mut buf = [0u8; 4];
@@ -78,9 +79,10 @@ pub fn parse_escapes(text: &str) -> Result<Vec<u8>, String> {
                 let hex: String = (0..2)
                     .filter_map(|_| chars.next().map(|(_, h)| h))
                     .collect();
-                let byte = u8::from_str_radix(&hex, 16)
-                    .ok()
-                    .filter(|_| hex.len() == 2)
+                // from_str_radix alone would take "+1" as 0x01.
+                let byte = Some(&hex)
+                    .filter(|h| h.chars().count() == 2 && h.chars().all(|c| c.is_ascii_hexdigit()))
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
                     .ok_or_else(|| {
                         format!("\\x at column {} needs two hex digits, got {hex:?}", i + 1)
                     })?;
@@ -98,6 +100,24 @@ pub fn parse_escapes(text: &str) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_escapes_take_exactly_two_hex_digits() {
+        assert_eq!(parse_escapes(r"\x41\xfF").unwrap(), b"A\xff");
+        assert_eq!(parse_escapes(r"\\x41").unwrap(), br"\x41");
+        for bad in [r"\x+1", r"\x-1", r"\x 1", r"\x4", r"\xg0"] {
+            assert!(parse_escapes(bad).is_err(), "{bad:?} must be refused");
+        }
+    }
+
+    #[test]
+    fn error_columns_count_characters_not_bytes() {
+        // "é" and "ä" are two bytes each; columns are what the user sees.
+        let e = parse_escapes(r"é\\\q").unwrap_err();
+        assert!(e.contains("column 4"), "{e}");
+        let e = parse_escapes(r"ää\q").unwrap_err();
+        assert!(e.contains("column 3"), "{e}");
+    }
 
     #[test]
     fn terminal_controls_are_escaped() {

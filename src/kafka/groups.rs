@@ -66,7 +66,7 @@ fn now_ms() -> i64 {
 
 /// Members of a described group, with decoded assignments and subscriptions.
 pub fn snapshot_of(g: &GroupInfo) -> GroupSnapshot {
-    GroupSnapshot {
+    let mut snapshot = GroupSnapshot {
         name: g.name().to_string(),
         state: g.state().to_string(),
         protocol: g.protocol().to_string(),
@@ -88,7 +88,13 @@ pub fn snapshot_of(g: &GroupInfo) -> GroupSnapshot {
                     .unwrap_or_default(),
             })
             .collect(),
-    }
+    };
+    // Brokers list members in no particular order (Kafka's differs from run to run):
+    // sort, so rows stay put and A, B, C read in order.
+    snapshot
+        .members
+        .sort_by(|a, b| (&a.client_id, &a.member_id).cmp(&(&b.client_id, &b.member_id)));
+    snapshot
 }
 
 /// Starts the watcher.

@@ -2,7 +2,7 @@
 //! records for the UI (≤ 500 records or ≤ 50 ms), keeps exact counters, and drops
 //! records (counting them) rather than block when the UI falls behind.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,12 +26,18 @@ const WATERMARK_EVERY: Duration = Duration::from_millis(200);
 pub struct TailHandle {
     stop: Arc<AtomicBool>,
     paused: Arc<AtomicBool>,
+    partitions: Arc<AtomicI32>,
 }
 
 impl TailHandle {
     /// Pauses or resumes consuming (watermarks keep updating).
     pub fn pause(&self, paused: bool) {
         self.paused.store(paused, Ordering::Relaxed);
+    }
+
+    /// The topic has grown to `count` partitions: read the new ones from their beginning.
+    pub fn grow(&self, count: i32) {
+        self.partitions.fetch_max(count, Ordering::Relaxed);
     }
 }
 
@@ -50,14 +56,21 @@ pub fn start(
 ) -> TailHandle {
     let stop = Arc::new(AtomicBool::new(false));
     let paused = Arc::new(AtomicBool::new(false));
+    let partitions = Arc::new(AtomicI32::new(0));
     let handle = TailHandle {
         stop: stop.clone(),
         paused: paused.clone(),
+        partitions: partitions.clone(),
     };
     let spawned = std::thread::Builder::new()
         .name(format!("tail-{topic}"))
         .spawn(move || {
-            if let Err(e) = run(config, &topic, from, &events, &stop, &paused) {
+            let control = Control {
+                stop: &stop,
+                paused: &paused,
+                partitions: &partitions,
+            };
+            if let Err(e) = run(config, &topic, from, &events, control) {
                 let _ = events.blocking_send(KafkaEvent::TailError(format!("{topic}: {e}")));
             }
         });
@@ -65,6 +78,28 @@ pub fn start(
         tracing::error!("cannot start the tail thread: {e}");
     }
     handle
+}
+
+/// Where to start reading `partition` when asked for `offset`, and what to tell the user
+/// when the offset is outside the log (Kafka would silently apply auto.offset.reset).
+pub fn clamp_start(partition: i32, offset: i64, low: i64, high: i64) -> (i64, Option<String>) {
+    if offset > high {
+        (
+            high,
+            Some(format!(
+                "offset {offset} is past the end of partition {partition} (high watermark {high}): reading new messages from {high}"
+            )),
+        )
+    } else if offset < low {
+        (
+            low,
+            Some(format!(
+                "offset {offset} is before the start of partition {partition}: reading from {low}"
+            )),
+        )
+    } else {
+        (offset, None)
+    }
 }
 
 fn to_record(m: &rdkafka::message::BorrowedMessage<'_>) -> Record {
@@ -85,14 +120,26 @@ fn to_record(m: &rdkafka::message::BorrowedMessage<'_>) -> Record {
     }
 }
 
+/// What the handle tells the running tail.
+struct Control<'a> {
+    stop: &'a AtomicBool,
+    paused: &'a AtomicBool,
+    /// Partition count the topic is known to have (grows when partitions are added).
+    partitions: &'a AtomicI32,
+}
+
 fn run(
     config: ClientConfig,
     topic: &str,
     from: StartFrom,
     events: &mpsc::Sender<KafkaEvent>,
-    stop: &AtomicBool,
-    paused: &AtomicBool,
+    control: Control<'_>,
 ) -> Result<(), rdkafka::error::KafkaError> {
+    let Control {
+        stop,
+        paused,
+        partitions: known_partitions,
+    } = control;
     let consumer: BaseConsumer = config
         .clone()
         .set(
@@ -111,23 +158,35 @@ fn run(
         .first()
         .map(|t| t.partitions().iter().map(|p| p.id()).collect())
         .unwrap_or_default();
+    // One ListOffsets round for every partition: where a chosen offset must lie, and the
+    // watermarks until the first fetch responses arrive.
+    let wanted: Vec<(&str, i32)> = partitions.iter().map(|p| (topic, *p)).collect();
+    let first = watermarks::read(&consumer, &wanted, Duration::from_secs(3));
     let mut tpl = TopicPartitionList::new();
+    let mut notes = Vec::new();
     for p in &partitions {
         let offset = match from {
             StartFrom::Beginning => Offset::Beginning,
             StartFrom::End => Offset::End,
-            StartFrom::Offset(o) => Offset::Offset(o),
+            StartFrom::Offset(o) => match first.get(&(topic.to_string(), *p)) {
+                Some(&(low, high)) => {
+                    let (start, note) = clamp_start(*p, o, low, high);
+                    notes.extend(note);
+                    Offset::Offset(start)
+                }
+                None => Offset::Offset(o),
+            },
             StartFrom::Time(t) => Offset::Offset(t),
         };
         tpl.add_partition_offset(topic, *p, offset)?;
+    }
+    if !notes.is_empty() {
+        let _ = events.blocking_send(KafkaEvent::TailNotice(notes.join("; ")));
     }
     if let StartFrom::Time(_) = from {
         tpl = consumer.offsets_for_times(tpl, Duration::from_secs(5))?;
     }
     consumer.assign(&tpl)?;
-    // Until the first fetch responses arrive: one ListOffsets round for every partition.
-    let wanted: Vec<(&str, i32)> = partitions.iter().map(|p| (topic, *p)).collect();
-    let first = watermarks::read(&consumer, &wanted, Duration::from_secs(3));
     let mut stats: Vec<PartitionStats> = partitions
         .iter()
         .map(|p| {
@@ -149,6 +208,21 @@ fn run(
     let mut last_marks = Instant::now() - WATERMARK_EVERY;
     let mut changed = true;
     while !stop.load(Ordering::Relaxed) {
+        // Partitions added since the start are read from their beginning, as a consumer
+        // that follows metadata would.
+        let known = known_partitions.load(Ordering::Relaxed);
+        if known > stats.len() as i32 {
+            let mut added = TopicPartitionList::new();
+            for p in stats.len() as i32..known {
+                added.add_partition_offset(topic, p, Offset::Beginning)?;
+                stats.push(PartitionStats {
+                    partition: p,
+                    ..Default::default()
+                });
+            }
+            consumer.incremental_assign(&added)?;
+            changed = true;
+        }
         if last_marks.elapsed() >= WATERMARK_EVERY {
             last_marks = Instant::now();
             for s in &mut stats {
@@ -195,4 +269,23 @@ fn run(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_start_outside_the_log_is_clamped_and_said() {
+        assert_eq!(clamp_start(0, 5, 0, 12), (5, None));
+        assert_eq!(clamp_start(0, 12, 0, 12), (12, None));
+        let (at, note) = clamp_start(3, 1000, 0, 12);
+        assert_eq!(at, 12);
+        assert!(note
+            .unwrap()
+            .contains("offset 1000 is past the end of partition 3"));
+        let (at, note) = clamp_start(1, 2, 40, 90);
+        assert_eq!(at, 40);
+        assert!(note.unwrap().contains("before the start of partition 1"));
+    }
 }

@@ -414,6 +414,11 @@ async fn dispatch(
                     t.pause(p);
                 }
             }
+            KafkaCommand::GrowTail(n) => {
+                if let Some(t) = &tail {
+                    t.grow(n);
+                }
+            }
             KafkaCommand::WatchGroup(g) => watcher.choose(g),
             KafkaCommand::AddMember(spec) => {
                 let id = next_member;

@@ -76,6 +76,10 @@ pub struct ComposerState {
     pub focus: Field,
     /// Why the last send was refused (shown under the form).
     pub error: Option<String>,
+    /// An empty key field sends an empty key, not a null one (Ctrl-N on the key).
+    pub empty_key: bool,
+    /// An empty value field sends a null value, a tombstone (Ctrl-N on the value).
+    pub null_value: bool,
 }
 
 impl Default for ComposerState {
@@ -91,6 +95,8 @@ impl Default for ComposerState {
             repeat_count: Input::new("10".into()),
             focus: Field::Topic,
             error: None,
+            empty_key: false,
+            null_value: false,
         }
     }
 }
@@ -178,6 +184,15 @@ impl ComposerState {
             KeyCode::Char('r') if ctrl => return ComposerOutcome::ToggleRepeat,
             KeyCode::Char('a') if ctrl => self.add_header(),
             KeyCode::Char('d') if ctrl => self.remove_focused_header(),
+            // Null and empty differ on compacted topics: make both expressible.
+            KeyCode::Char('n') if ctrl && self.focus == Field::Key => {
+                self.key = Input::default();
+                self.empty_key = !self.empty_key;
+            }
+            KeyCode::Char('n') if ctrl && self.focus == Field::Value => {
+                self.value = Input::default();
+                self.null_value = !self.null_value;
+            }
             KeyCode::Esc => return ComposerOutcome::Leave,
             KeyCode::Tab | KeyCode::Down => self.move_focus(1),
             KeyCode::BackTab | KeyCode::Up => self.move_focus(-1),
@@ -195,6 +210,12 @@ impl ComposerState {
             }
             _ => {
                 let focus = self.focus;
+                // Typing into a field makes its text the content again.
+                match focus {
+                    Field::Key => self.empty_key = false,
+                    Field::Value => self.null_value = false,
+                    _ => {}
+                }
                 if let Some(input) = self.input_mut(focus) {
                     input.handle_event(&Event::Key(key));
                 }
@@ -204,17 +225,44 @@ impl ComposerState {
         ComposerOutcome::None
     }
 
+    /// Inserts pasted text at the cursor of the focused field; line breaks are kept in
+    /// the value and become spaces elsewhere.
+    pub fn paste(&mut self, text: &str) {
+        let focus = self.focus;
+        let text = if focus == Field::Value {
+            text.replace("\r\n", "\n").replace('\r', "\n")
+        } else {
+            text.replace(['\r', '\n'], " ")
+        };
+        match focus {
+            Field::Key => self.empty_key = false,
+            Field::Value => self.null_value = false,
+            _ => {}
+        }
+        if let Some(input) = self.input_mut(focus) {
+            *input = crate::ui::insert_at_cursor(input, &text);
+        }
+        self.error = None;
+    }
+
     /// The fixed partition typed, `None` for `any`, or why it is not valid.
     pub fn fixed_partition(&self) -> Result<Option<i32>, String> {
         let p = self.partition.value().trim();
         if p.is_empty() || p.eq_ignore_ascii_case("any") {
             return Ok(None);
         }
-        p.parse::<i32>()
-            .ok()
-            .filter(|p| *p >= 0)
-            .map(Some)
-            .ok_or_else(|| format!("partition must be 'any' or a number ≥ 0, not {p:?}"))
+        match p.parse::<i128>() {
+            Err(_) => Err(format!(
+                "partition must be 'any' or a partition number, not {p:?}"
+            )),
+            Ok(n) if n < 0 => Err(format!("partition numbers start at 0, not {n}")),
+            Ok(n) => i32::try_from(n).map(Some).map_err(|_| {
+                format!(
+                    "partition {n} cannot exist (Kafka's largest is {})",
+                    i32::MAX
+                )
+            }),
+        }
     }
 
     /// Builds the message, filling templates; errors say which field is wrong.
@@ -223,15 +271,20 @@ impl ComposerState {
         crate::broker::validate_topic_name(&topic).map_err(|e| format!("topic: {e}"))?;
         let partition = self.fixed_partition()?;
         let key = match self.key.value() {
+            "" if self.empty_key => Some(Vec::new()),
             "" => None,
             k => {
                 Some(parse_escapes(&fill_template(k, vars, rng)).map_err(|e| format!("key: {e}"))?)
             }
         };
-        let value = Some(
-            parse_escapes(&fill_template(self.value.value(), vars, rng))
-                .map_err(|e| format!("value: {e}"))?,
-        );
+        let value = if self.null_value && self.value.value().is_empty() {
+            None
+        } else {
+            Some(
+                parse_escapes(&fill_template(self.value.value(), vars, rng))
+                    .map_err(|e| format!("value: {e}"))?,
+            )
+        };
         let mut headers = Vec::new();
         for (i, (k, v)) in self.headers.iter().enumerate() {
             if k.value().is_empty() {
@@ -282,6 +335,10 @@ impl ComposerState {
             },
             Ok(None) => {
                 let key = self.key.value();
+                // A key that cannot be sent is the news, whatever the partition count.
+                if let (false, Err(e)) = (key.contains('{'), parse_escapes(key)) {
+                    return format!("key: {e}");
+                }
                 if partitions == Some(1) {
                     return "→ partition 0 (the topic has one)".into();
                 }
@@ -322,6 +379,18 @@ fn field_line<'a>(label: &'a str, value: String, focused: bool) -> Line<'a> {
         Span::styled(format!("{label:>12} "), style),
         Span::raw(value),
     ])
+}
+
+/// A field line whose content is a state, not text (`null`, `""`), shown dimmed.
+fn placeholder_line<'a>(label: &'a str, what: &'a str, focused: bool) -> Line<'a> {
+    let mut line = field_line(label, String::new(), focused);
+    line.spans.push(Span::styled(
+        what,
+        Style::default()
+            .fg(Color::DarkGray)
+            .add_modifier(Modifier::ITALIC),
+    ));
+    line
 }
 
 /// One delivery report as the list shows it: `strconv [0] @ 1   3 ms`.
@@ -379,10 +448,36 @@ pub fn draw(
             state.partition.value().to_string(),
             focused(Field::Partition),
         ),
-        field_line("key", state.key.value().to_string(), focused(Field::Key)),
+        match state.key.value() {
+            "" => placeholder_line(
+                "key",
+                if state.empty_key {
+                    "\"\" (empty)"
+                } else {
+                    "null"
+                },
+                focused(Field::Key),
+            ),
+            k => field_line("key", k.to_string(), focused(Field::Key)),
+        },
     ];
     let value_lines: Vec<&str> = state.value.value().split('\n').collect();
-    for (i, l) in value_lines.iter().enumerate() {
+    if state.value.value().is_empty() {
+        lines.push(placeholder_line(
+            "value",
+            if state.null_value {
+                "null (tombstone)"
+            } else {
+                "\"\" (empty)"
+            },
+            focused(Field::Value),
+        ));
+    }
+    for (i, l) in value_lines
+        .iter()
+        .enumerate()
+        .filter(|_| !state.value.value().is_empty())
+    {
         lines.push(field_line(
             if i == 0 { "value" } else { "" },
             l.to_string(),
@@ -431,8 +526,9 @@ pub fn draw(
         focused(Field::RepeatCount),
     ));
     lines.push(Line::default());
+    let prediction = state.prediction(partitions);
     lines.push(Line::from(Span::styled(
-        state.prediction(partitions),
+        prediction.clone(),
         Style::default().fg(Color::Cyan),
     )));
     if let Some((sent, total)) = repeat {
@@ -441,14 +537,15 @@ pub fn draw(
             Style::default().fg(Color::Magenta),
         )));
     }
-    if let Some(e) = &state.error {
+    // The prediction line may already say it (a bad partition or key): once is enough.
+    if let Some(e) = state.error.as_ref().filter(|e| **e != prediction) {
         lines.push(Line::from(Span::styled(
             e.clone(),
             Style::default().fg(Color::Red),
         )));
     }
     let hint = if editing {
-        " Ctrl-S send · Ctrl-R repeat · Ctrl-A add header · Ctrl-D drop header · Esc done "
+        " Ctrl-S send · Ctrl-R repeat · Ctrl-A/D header · Ctrl-N null/empty · Esc done "
     } else {
         " Enter: edit "
     };
@@ -590,6 +687,68 @@ mod tests {
         let parts: Vec<&str> = out.split('-').collect();
         assert_eq!(&parts[..2], &["7", "1700000000"]);
         assert!(parts[2].len() == 4 && parts[2].chars().all(|c| c.is_ascii_uppercase()));
+    }
+
+    #[test]
+    fn empty_key_and_null_value_are_expressible() {
+        let vars = TemplateVars { seq: 0, unix: 0 };
+        let mut s = ComposerState {
+            topic: Input::new("compacted".into()),
+            ..Default::default()
+        };
+        let ctrl_n = KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL);
+        let m = s.build(vars, &mut rand::thread_rng()).unwrap();
+        assert_eq!(
+            (m.key, m.value),
+            (None, Some(Vec::new())),
+            "defaults: null key, empty value"
+        );
+        s.focus = Field::Key;
+        s.handle_key(ctrl_n);
+        s.focus = Field::Value;
+        s.handle_key(ctrl_n);
+        let m = s.build(vars, &mut rand::thread_rng()).unwrap();
+        assert_eq!(
+            (m.key, m.value),
+            (Some(Vec::new()), None),
+            "empty key, tombstone"
+        );
+        // Typing into the value makes it a value again.
+        typed(&mut s, "v");
+        let m = s.build(vars, &mut rand::thread_rng()).unwrap();
+        assert_eq!(m.value.as_deref(), Some(&b"v"[..]));
+    }
+
+    #[test]
+    fn partition_errors_say_what_is_wrong() {
+        let with = |p: &str| ComposerState {
+            partition: Input::new(p.into()),
+            ..Default::default()
+        };
+        assert_eq!(with("any").fixed_partition(), Ok(None));
+        assert_eq!(with("7").fixed_partition(), Ok(Some(7)));
+        assert!(with("99999999999999")
+            .fixed_partition()
+            .unwrap_err()
+            .contains("cannot exist"));
+        assert!(with("-1")
+            .fixed_partition()
+            .unwrap_err()
+            .contains("start at 0"));
+        assert!(with("x").fixed_partition().unwrap_err().contains("'any'"));
+    }
+
+    #[test]
+    fn a_bad_key_is_reported_even_on_a_one_partition_topic() {
+        let s = ComposerState {
+            key: Input::new(r"k\x+1".into()),
+            ..Default::default()
+        };
+        assert!(
+            s.prediction(Some(1)).starts_with("key: "),
+            "{}",
+            s.prediction(Some(1))
+        );
     }
 
     #[test]

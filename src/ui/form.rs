@@ -81,6 +81,14 @@ impl Form {
             .map_or("", |(_, input)| input.value().trim())
     }
 
+    /// Inserts pasted text into the focused field (one line: line breaks become spaces).
+    pub fn paste(&mut self, text: &str) {
+        if let Some((_, input)) = self.fields.get_mut(self.focus) {
+            *input = crate::ui::insert_at_cursor(input, &text.replace(['\r', '\n'], " "));
+        }
+        self.error = None;
+    }
+
     /// Handles a key.
     pub fn handle_key(&mut self, key: KeyEvent) -> FormOutcome {
         match key.code {

@@ -43,6 +43,10 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
                 "start / stop repeat: every N ms, M times, with {seq} {unix} {letters}",
             ),
             ("Ctrl-A / Ctrl-D", "add / remove a header"),
+            (
+                "Ctrl-N",
+                "key: null ↔ empty \"\"; value: empty ↔ null (a tombstone)",
+            ),
             ("Space ← →", "switch partitioner"),
             ("\\x00 \\n \\\\", "escapes in key, value, header values"),
             ("Esc", "leave the fields (then Enter edits again)"),

@@ -57,6 +57,8 @@ pub struct LiveState {
     pub detail: Option<ValueView>,
     /// The consumer's last error.
     pub error: Option<String>,
+    /// What the consumer did differently from what was asked (e.g. a start past the end).
+    pub notice: Option<String>,
 }
 
 impl Default for LiveState {
@@ -75,6 +77,7 @@ impl Default for LiveState {
             filter: String::new(),
             detail: None,
             error: None,
+            notice: None,
         }
     }
 }
@@ -114,15 +117,19 @@ impl LiveState {
         }
         self.stats = stats;
         self.dropped = dropped;
-        let added = records.len();
+        // The selection indexes the filtered list: only new rows that pass the filter
+        // push it down.
+        let needle = self.filter.to_lowercase();
+        let added = records.iter().filter(|r| matches(r, &needle)).count();
         self.records.extend(records);
         while self.records.len() > KEEP {
             self.records.pop_front();
             self.evicted += 1;
         }
         // Keep the selected message in place while new ones arrive above it.
-        if let Some(sel) = &mut self.selected {
-            *sel = (*sel + added).min(self.records.len().saturating_sub(1));
+        if let Some(sel) = self.selected {
+            let shown = self.visible().len();
+            self.selected = Some((sel + added).min(shown.saturating_sub(1)));
         }
     }
 
@@ -227,7 +234,8 @@ pub fn clock(ms: Option<i64>) -> String {
 
 fn preview(b: &Option<Vec<u8>>, max: usize) -> String {
     match b {
-        None => "∅".into(),
+        None => "null".into(),
+        Some(b) if b.is_empty() => "\"\"".into(),
         Some(b) => {
             let s = escape_bytes(&b[..b.len().min(max * 4)]);
             if s.chars().count() > max {
@@ -379,12 +387,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
             draw_detail(frame, area, r, view);
         }
     }
-    if let Some(e) = &s.error {
+    let last_line = s
+        .error
+        .as_ref()
+        .map(|e| (e, Color::Red))
+        .or(s.notice.as_ref().map(|n| (n, Color::Yellow)));
+    if let Some((text, color)) = last_line {
         let y = area.bottom().saturating_sub(1);
         frame.render_widget(
             Paragraph::new(Span::styled(
-                escape_bytes(e.as_bytes()),
-                Style::default().fg(Color::Red),
+                escape_bytes(text.as_bytes()),
+                Style::default().fg(color),
             )),
             Rect {
                 y,
@@ -447,7 +460,7 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, r: &Record, view: ValueView) {
         )),
         Line::from(format!(
             "key: {}",
-            r.key.as_deref().map_or("∅".into(), escape_bytes)
+            r.key.as_deref().map_or("null".into(), escape_bytes)
         )),
         Line::from(format!("headers ({}):", r.headers.len())),
     ];
@@ -455,7 +468,7 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, r: &Record, view: ValueView) {
         lines.push(Line::from(format!(
             "  {} = {}",
             escape_bytes(k.as_bytes()),
-            v.as_deref().map_or("∅".into(), escape_bytes)
+            v.as_deref().map_or("null".into(), escape_bytes)
         )));
     }
     let name = match view {
@@ -482,4 +495,61 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, r: &Record, view: ValueView) {
             .wrap(Wrap { trim: false }),
         rect,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(offset: i64, value: &str) -> Record {
+        Record {
+            partition: 0,
+            offset,
+            timestamp: None,
+            key: None,
+            value: Some(value.as_bytes().to_vec()),
+            headers: Vec::new(),
+        }
+    }
+
+    fn stats() -> Vec<PartitionStats> {
+        vec![PartitionStats::default()]
+    }
+
+    #[test]
+    fn null_and_empty_are_told_apart() {
+        assert_eq!(preview(&None, 10), "null");
+        assert_eq!(preview(&Some(Vec::new()), 10), "\"\"");
+        assert_eq!(preview(&Some(b"v".to_vec()), 10), "v");
+    }
+
+    #[test]
+    fn selection_stays_on_the_same_message_under_a_filter() {
+        let mut live = LiveState {
+            filter: "match".into(),
+            ..Default::default()
+        };
+        let batch = (0..9)
+            .flat_map(|i| [rec(2 * i, &format!("match-{i}")), rec(2 * i + 1, "other")])
+            .collect();
+        live.ingest(batch, stats(), 0);
+        // Newest first: match-8, match-7, ... — pick match-4.
+        live.selected = Some(4);
+        assert_eq!(
+            live.selected_record().unwrap().value.as_deref(),
+            Some(&b"match-4"[..])
+        );
+        // Messages that do not pass the filter arrive: the selection must not move.
+        live.ingest((18..23).map(|o| rec(o, "noise")).collect(), stats(), 0);
+        assert_eq!(
+            live.selected_record().unwrap().value.as_deref(),
+            Some(&b"match-4"[..])
+        );
+        // A matching one arrives above it: still the same message.
+        live.ingest(vec![rec(23, "match-9")], stats(), 0);
+        assert_eq!(
+            live.selected_record().unwrap().value.as_deref(),
+            Some(&b"match-4"[..])
+        );
+    }
 }

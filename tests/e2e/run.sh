@@ -41,11 +41,11 @@ if [ -n "$CLUSTER" ]; then
   B=$CLUSTER
   # The first-run scenarios run on the given cluster instead of the dashboard's own broker.
   FIRST=("$BIN" -b "$B")
-  python3 tests/support/kafka_admin.py "$B" create strconv:1 sarama:2 ext:1 extg:3 lagt:2 jext:2 >/dev/null ||
+  python3 tests/support/kafka_admin.py "$B" create strconv:1 sarama:2 ext:1 extg:3 lagt:2 jext:2 paste:1 >/dev/null ||
     { echo "cannot create the test topics on $B"; exit 1; }
   echo "e2e on the cluster at $B"
 else
-  "$BIN" broker --listen 127.0.0.1:0 --topic ext:1 --topic extg:3 --topic lagt:2 --topic jext:2 \
+  "$BIN" broker --listen 127.0.0.1:0 --topic ext:1 --topic extg:3 --topic lagt:2 --topic jext:2 --topic paste:1 \
     >"$WORK/broker.out" 2>"$WORK/broker.log" &
   BROKER_PID=$!
   wait_for 'grep -q "listening on" "$WORK/broker.out"' 10
@@ -106,6 +106,13 @@ if wait_screen ext "ext" 30; then
     MS=$(( ($(date +%s%N) - START) / 1000000 ))
     ok "a message produced by kcat (with a header) appears in the live view (${MS} ms)"
   else bad "kcat message in live view" ext; fi
+  keys ext o
+  clear_field ext
+  type_text ext 1000
+  keys ext Enter
+  if wait_screen ext "offset 1000 is past the end of partition 0 (high watermark 1)" 10; then
+    ok "starting past the end says so (offset 1000, high watermark 1) instead of silently resetting"
+  else bad "start past the end" ext; fi
 else bad "dashboard on $B" ext; fi
 T kill-session -t ext 2>/dev/null
 
@@ -128,6 +135,11 @@ if wait_screen top "connected" 30 && wait_screen top "extg" 10; then
   if [ -n "$up" ] && wait_for detail_ok 10; then
     ok "its 3 partitions are listed with leader, replicas and in-sync replicas = broker $up"
   else bad "partition table of e2e-made" top; fi
+  # Watch it live, then grow it: the live view must pick up the new partitions.
+  keys top Enter
+  wait_screen top "e2e-made · from beginning" 10
+  keys top 1
+  select_row top e2e-made
   keys top p
   clear_field top
   type_text top 5
@@ -136,6 +148,12 @@ if wait_screen top "connected" 30 && wait_screen top "extg" 10; then
      wait_for 'row top "e2e-made " | grep -qE "e2e-made +5 "' 10; then
     ok "p grows it to 5 partitions (kcat -L and the topics pane agree)"
   else bad "add partitions ($(topic_line e2e-made))" top; fi
+  echo "in-partition-4" | kcat -b "$B" -P -t e2e-made -p 4
+  keys top 3
+  if wait_screen top "in-partition-4" 15 && wait_for 'screen top | grep -qE "^│4 +0 +1 +1 +0 "' 5; then
+    ok "the live view reads the added partitions (a message sent to partition 4 shows up)"
+  else bad "added partitions in the live view" top; fi
+  keys top 1
   select_row top e2e-made
   keys top d
   type_text top e2e-made
@@ -169,6 +187,8 @@ if wait_screen grp "connected" 30 && wait_screen grp "sarama" 10; then
   add_member
   wait_for 'holds grp kafka-dash-C "idle (no partitions)"' 25
   if holds grp kafka-dash-C "idle (no partitions)"; then ok "member C joins and is shown idle"; else bad "member C idle" grp; fi
+  # Select A (m steps through the members), then remove it.
+  for _ in 1 2 3 4; do selected_rows grp | grep -q "^kafka-dash-A " && break; keys grp m; done
   keys grp x
   if wait_screen grp "−kafka-dash-A" 25 && wait_screen grp "sarama[0] kafka-dash-A→kafka-dash-B" 5; then
     ok "removing A: the timeline shows the new rebalance and that sarama[0] moved from A to B"
@@ -266,7 +286,30 @@ if wait_for '! group_listed' 20 && wait_for '! screen grp2 | grep -q "│b-lag "
 else bad "delete group" grp2; fi
 T kill-session -t grp2 2>/dev/null
 
-# --- 7. The terminal is restored after q, Ctrl-C, SIGTERM and a panic ----------------------
+# --- 7. Bursts of input: 20,000 key presses, a 20,000-character paste -------------------
+T new-session -d -s burst -x 120 -y 36 "$BIN -b $B --log-file $WORK/burst.log"
+if wait_screen burst "connected" 30; then
+  T0=$SECONDS
+  T send-keys -t burst -N 20000 j
+  keys burst 2
+  if wait_screen burst "┌ Compose" 60; then
+    ok "20,000 key presses, then 2: the composer opens ($((SECONDS - T0)) s after the burst began)"
+  else bad "input after 20,000 key presses" burst; fi
+  type_text burst paste
+  keys burst Tab Tab Tab
+  python3 -c "import sys; sys.stdout.write('x' * 19991 + 'PASTE-END')" >"$WORK/paste.txt"
+  T load-buffer -b big "$WORK/paste.txt"
+  T paste-buffer -p -b big -t burst # -p: bracketed, as a terminal pastes
+  keys burst C-s
+  pasted() { kcat -b "$B" -C -t paste -o beginning -e -q -f '%S %s\n' 2>/dev/null | grep -q "^20000 x*PASTE-END$"; }
+  if wait_screen burst "paste [0] @ 0" 30 && wait_for pasted 10; then
+    ok "a 20,000-character paste lands whole in the value field and is sent as one 20,000-byte message"
+  else bad "paste of 20,000 characters ($(kcat -b "$B" -C -t paste -o beginning -e -q -f '%S\n' 2>/dev/null))" burst; fi
+  keys burst C-c
+else bad "burst session start" burst; fi
+T kill-session -t burst 2>/dev/null
+
+# --- 8. The terminal is restored after q, Ctrl-C, SIGTERM and a panic ----------------------
 restore_case() {
   local name=$1 how=$2 extra=${3:-}
   local s="r-$name"
