@@ -41,11 +41,11 @@ if [ -n "$CLUSTER" ]; then
   B=$CLUSTER
   # The first-run scenarios run on the given cluster instead of the dashboard's own broker.
   FIRST=("$BIN" -b "$B")
-  python3 tests/support/kafka_admin.py "$B" create strconv:1 sarama:2 ext:1 extg:3 lagt:2 jext:2 paste:1 >/dev/null ||
+  python3 tests/support/kafka_admin.py "$B" create strconv:1 sarama:2 ext:1 extg:3 lagt:2 jext:2 paste:1 wide:64 >/dev/null ||
     { echo "cannot create the test topics on $B"; exit 1; }
   echo "e2e on the cluster at $B"
 else
-  "$BIN" broker --listen 127.0.0.1:0 --topic ext:1 --topic extg:3 --topic lagt:2 --topic jext:2 --topic paste:1 \
+  "$BIN" broker --listen 127.0.0.1:0 --topic ext:1 --topic extg:3 --topic lagt:2 --topic jext:2 --topic paste:1 --topic wide:64 \
     >"$WORK/broker.out" 2>"$WORK/broker.log" &
   BROKER_PID=$!
   wait_for 'grep -q "listening on" "$WORK/broker.out"' 10
@@ -113,6 +113,17 @@ if wait_screen ext "ext" 30; then
   if wait_screen ext "offset 1000 is past the end of partition 0 (high watermark 1)" 10; then
     ok "starting past the end says so (offset 1000, high watermark 1) instead of silently resetting"
   else bad "start past the end" ext; fi
+  # 64 partitions: watermarks at once, and a new message without waiting on 64 queries.
+  keys ext 1
+  select_row ext wide
+  keys ext Enter
+  if wait_for 'screen ext | grep -qE "^│0 +0 +0 +0 "' 10; then
+    START=$(date +%s%N)
+    echo "to-the-last-partition" | kcat -b "$B" -P -t wide -p 63
+    if wait_screen ext "to-the-last-partition" 10; then
+      ok "64 partitions: watermarks shown at once, a message to partition 63 appears ($(( ($(date +%s%N) - START) / 1000000 )) ms)"
+    else bad "message on a 64-partition topic" ext; fi
+  else bad "watermarks of a 64-partition topic" ext; fi
 else bad "dashboard on $B" ext; fi
 T kill-session -t ext 2>/dev/null
 
