@@ -116,6 +116,22 @@ pub struct App {
     seq: u64,
 }
 
+/// Puts a report into the newest-first list. Reports can arrive out of order (each send
+/// completes on its own task); within one partition the list keeps offsets descending, so
+/// `@975` is never listed above `@974`'s successor out of turn.
+fn insert_delivery(list: &mut VecDeque<Delivery>, d: Delivery) {
+    let at = match &d.result {
+        Ok((p, o)) => list
+            .iter()
+            .rposition(|e| {
+                e.topic == d.topic && matches!(e.result, Ok((ep, eo)) if ep == *p && eo > *o)
+            })
+            .map_or(0, |i| i + 1),
+        Err(_) => 0,
+    };
+    list.insert(at, d);
+}
+
 fn unix_now() -> Duration {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -324,7 +340,7 @@ impl App {
                         self.last_error = Some(format!("send to {} failed: {e}", d.topic));
                     }
                 }
-                self.deliveries.push_front(d);
+                insert_delivery(&mut self.deliveries, d);
                 self.deliveries.truncate(KEEP_DELIVERIES);
             }
             KafkaEvent::Tail {
@@ -978,6 +994,21 @@ mod tests {
         );
         app.update(Action::Kafka(KafkaEvent::Topics(Ok(vec![topic("t", 5)]))));
         assert!(matches!(rx.try_recv(), Ok(KafkaCommand::GrowTail(5))));
+    }
+
+    #[test]
+    fn delivery_reports_of_a_partition_stay_in_offset_order() {
+        let report = |p: i32, o: i64| Delivery {
+            topic: "t".into(),
+            result: Ok((p, o)),
+            latency: Duration::ZERO,
+        };
+        let mut list = VecDeque::new();
+        for (p, o) in [(0, 971), (0, 975), (1, 3), (0, 974), (0, 976)] {
+            insert_delivery(&mut list, report(p, o));
+        }
+        let shown: Vec<(i32, i64)> = list.iter().map(|d| d.result.clone().unwrap()).collect();
+        assert_eq!(shown, vec![(0, 976), (1, 3), (0, 975), (0, 974), (0, 971)]);
     }
 
     #[test]

@@ -181,6 +181,28 @@ fn topics_pane_shows_leaders_replicas_isr_and_brokers_up() {
 }
 
 #[test]
+fn composer_feedback_stays_visible_under_a_long_value() {
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('2'));
+    for c in "strconv".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    app.composer.focus = kafka_dash::ui::composer::Field::Value;
+    // A paste of 60 lines, then a bad partition: the prediction (which says what is
+    // wrong) must still be on screen, and so must the cursor's line.
+    app.update(Action::Paste("line\n".repeat(60) + "LAST"));
+    app.composer.partition = tui_input::Input::new("99999999999999".into());
+    for (w, h) in [(80, 24), (120, 36)] {
+        let (text, _) = render_at(&app, w, h);
+        assert!(text.contains("cannot exist"), "{w}x{h}:\n{text}");
+        assert!(
+            text.contains("LAST"),
+            "the cursor's line is shown at {w}x{h}:\n{text}"
+        );
+    }
+}
+
+#[test]
 fn composer_pane_snapshot() {
     let (mut app, _rx) = app();
     key(&mut app, KeyCode::Char('2'));

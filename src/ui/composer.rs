@@ -525,21 +525,22 @@ pub fn draw(
         state.repeat_count.value().to_string(),
         focused(Field::RepeatCount),
     ));
-    lines.push(Line::default());
+    // Feedback has rows of its own at the bottom of the form, so a long value can never
+    // push it out of sight; the fields scroll to keep the cursor visible instead.
     let prediction = state.prediction(partitions);
-    lines.push(Line::from(Span::styled(
+    let mut feedback = vec![Line::from(Span::styled(
         prediction.clone(),
         Style::default().fg(Color::Cyan),
-    )));
+    ))];
     if let Some((sent, total)) = repeat {
-        lines.push(Line::from(Span::styled(
+        feedback.push(Line::from(Span::styled(
             format!("repeating: {sent}/{total} sent (Ctrl-R stops)"),
             Style::default().fg(Color::Magenta),
         )));
     }
     // The prediction line may already say it (a bad partition or key): once is enough.
     if let Some(e) = state.error.as_ref().filter(|e| **e != prediction) {
-        lines.push(Line::from(Span::styled(
+        feedback.push(Line::from(Span::styled(
             e.clone(),
             Style::default().fg(Color::Red),
         )));
@@ -554,20 +555,34 @@ pub fn draw(
         .title(" Compose ")
         .title_bottom(hint);
     let inner = block.inner(form_area);
+    frame.render_widget(block, form_area);
+    let feedback_rows: u16 = feedback
+        .iter()
+        .map(|l| (l.width() as u16).div_ceil(inner.width.max(1)).max(1))
+        .sum();
+    let [fields_area, _, feedback_area] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(feedback_rows.min(inner.height.saturating_sub(2))),
+    ])
+    .areas(inner);
+    let (row, col) = cursor_of(state);
+    let scroll = row.saturating_sub(fields_area.height.saturating_sub(1));
     frame.render_widget(
         Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        form_area,
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        fields_area,
     );
-    if editing {
-        let (row, col) = cursor_of(state);
-        if row < inner.height {
-            frame.set_cursor_position((
-                inner.x + 13 + col.min(inner.width.saturating_sub(14)),
-                inner.y + row,
-            ));
-        }
+    frame.render_widget(
+        Paragraph::new(feedback).wrap(Wrap { trim: false }),
+        feedback_area,
+    );
+    if editing && row - scroll < fields_area.height {
+        frame.set_cursor_position((
+            fields_area.x + 13 + col.min(fields_area.width.saturating_sub(14)),
+            fields_area.y + row - scroll,
+        ));
     }
     let items: Vec<ListItem<'_>> = reports
         .list

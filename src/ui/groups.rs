@@ -12,7 +12,7 @@ use ratatui::Frame;
 
 use crate::escape::escape_bytes;
 use crate::kafka::groups::GroupDetail;
-use crate::kafka::model::{GroupListing, InAppMember};
+use crate::kafka::model::{GroupListing, InAppMember, PartitionLag};
 use crate::ui::partitions::clock;
 
 /// State of the groups pane.
@@ -34,6 +34,20 @@ impl GroupsState {
     /// The selected group's name.
     pub fn selected_name(&self) -> Option<&str> {
         self.groups.get(self.selected).map(|g| g.name.as_str())
+    }
+
+    /// A group's total lag as the list shows it. For the followed group it is the sum of
+    /// the lags its detail shows (read more often), so list and detail never disagree.
+    pub fn total_lag(&self, g: &GroupListing) -> Option<i64> {
+        match &self.detail {
+            Some(d) if d.snapshot.name == g.name => d
+                .partitions
+                .iter()
+                .filter_map(PartitionLag::lag)
+                .reduce(|a, b| a + b)
+                .or(g.total_lag),
+            _ => g.total_lag,
+        }
     }
 
     /// Detail of the selected group, if it is the one the watcher follows.
@@ -90,7 +104,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
             g.state.clone(),
             escape_bytes(g.protocol.as_bytes()),
             g.members.to_string(),
-            g.total_lag.map_or("?".into(), |l| l.to_string()),
+            s.total_lag(g).map_or("?".into(), |l| l.to_string()),
         ])
     });
     let widths = [
@@ -275,4 +289,48 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
         timeline_area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kafka::model::GroupSnapshot;
+
+    #[test]
+    fn list_and_detail_agree_on_the_followed_groups_lag() {
+        let listing = |name: &str| GroupListing {
+            name: name.into(),
+            state: "Empty".into(),
+            protocol_type: "consumer".into(),
+            protocol: String::new(),
+            members: 0,
+            total_lag: None,
+        };
+        let mut s = GroupsState {
+            groups: vec![listing("quiet"), listing("other")],
+            ..Default::default()
+        };
+        s.detail = Some(GroupDetail {
+            snapshot: GroupSnapshot {
+                name: "quiet".into(),
+                state: "Empty".into(),
+                protocol: String::new(),
+                members: vec![],
+            },
+            partitions: vec![crate::kafka::model::PartitionLag {
+                topic: "t".into(),
+                partition: 0,
+                owner: None,
+                committed: Some(10),
+                high: Some(10),
+            }],
+            timeline: vec![],
+        });
+        assert_eq!(
+            s.total_lag(&s.groups[0]),
+            Some(0),
+            "the detail's 0, not '?'"
+        );
+        assert_eq!(s.total_lag(&s.groups[1]), None);
+    }
 }

@@ -33,6 +33,43 @@ pub fn insert_at_cursor(input: &tui_input::Input, text: &str) -> tui_input::Inpu
     tui_input::Input::new(new).with_cursor(cursor)
 }
 
+/// The spans cut to `width` display columns, ending in `…` when something was cut, so a
+/// long status never runs into what is drawn beside it.
+pub fn fit_spans(spans: Vec<Span<'_>>, width: u16) -> Line<'static> {
+    use unicode_width::UnicodeWidthChar;
+    let total: usize = spans.iter().map(Span::width).sum();
+    let width = width as usize;
+    if total <= width {
+        return Line::from(
+            spans
+                .into_iter()
+                .map(|s| Span::styled(s.content.into_owned(), s.style))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let mut room = width.saturating_sub(1); // for the "…"
+    let mut out = Vec::new();
+    for s in spans {
+        let mut text = String::new();
+        for c in s.content.chars() {
+            let w = c.width().unwrap_or(0);
+            if w > room {
+                room = 0;
+                break;
+            }
+            room -= w;
+            text.push(c);
+        }
+        let full = text.len() == s.content.len();
+        out.push(Span::styled(text, s.style));
+        if !full {
+            out.push(Span::styled("…", s.style));
+            break;
+        }
+    }
+    Line::from(out)
+}
+
 /// Below this size the panes do not fit; a message says so instead.
 pub const MIN_SIZE: (u16, u16) = (40, 10);
 
@@ -151,17 +188,43 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     } else {
         "? help · q quit "
     };
-    let [left, right] = Layout::horizontal([
+    let [left, _, right] = Layout::horizontal([
         Constraint::Min(1),
+        Constraint::Length(1),
         Constraint::Length(hint.chars().count() as u16),
     ])
     .areas(area);
     frame.render_widget(
-        Paragraph::new(Line::from(spans)).style(Style::default().bg(Color::Black)),
+        Paragraph::new(fit_spans(spans, left.width)).style(Style::default().bg(Color::Black)),
         left,
     );
     frame.render_widget(
         Paragraph::new(hint).style(Style::default().fg(Color::DarkGray).bg(Color::Black)),
         right,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(l: &Line<'_>) -> String {
+        l.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn spans_are_cut_by_display_width_with_an_ellipsis() {
+        let spans = || vec![Span::raw("ab "), Span::raw("send failed: UnknownPartition")];
+        assert_eq!(
+            text(&fit_spans(spans(), 80)),
+            "ab send failed: UnknownPartition"
+        );
+        let cut = fit_spans(spans(), 12);
+        assert_eq!(text(&cut), "ab send fai…");
+        assert_eq!(cut.width(), 12);
+        // Wide characters count two columns and are never split.
+        let wide = fit_spans(vec![Span::raw("日本語テキスト")], 6);
+        assert_eq!(text(&wide), "日本…");
+        assert!(wide.width() <= 6);
+    }
 }
