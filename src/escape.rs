@@ -48,8 +48,22 @@ fn escape_str_into(s: &str, out: &mut String) {
     }
 }
 
+/// Characters a terminal draws as nothing, or as a line break, or that reorder text:
+/// shown escaped so that what is on screen is what the bytes are, and cell widths hold.
 fn is_format_char(c: char) -> bool {
-    matches!(c as u32, 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x2064 | 0x2066..=0x2069 | 0xfeff)
+    matches!(
+        c as u32,
+        0x00ad // soft hyphen
+            | 0x061c // Arabic letter mark
+            | 0x180e // Mongolian vowel separator
+            | 0x200b..=0x200f // zero-width space, joiners, direction marks
+            | 0x2028..=0x2029 // line and paragraph separators
+            | 0x202a..=0x202e // bidi embeddings and overrides
+            | 0x2060..=0x2064 // word joiner, invisible operators
+            | 0x2066..=0x2069 // bidi isolates
+            | 0xfeff // zero-width no-break space
+            | 0xfff9..=0xfffb // interlinear annotations
+    )
 }
 
 /// Renders multi-line text safely: like [`escape_bytes`] but keeps line breaks, so a
@@ -100,6 +114,12 @@ pub fn parse_escapes(text: &str) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_and_line_breaking_characters_are_escaped() {
+        let shown = escape_bytes("a\u{ad}b\u{2028}c\u{2029}d\u{200b}e".as_bytes());
+        assert_eq!(shown, "a\\u{00ad}b\\u{2028}c\\u{2029}d\\u{200b}e");
+    }
 
     #[test]
     fn hex_escapes_take_exactly_two_hex_digits() {

@@ -33,6 +33,29 @@ pub fn insert_at_cursor(input: &tui_input::Input, text: &str) -> tui_input::Inpu
     tui_input::Input::new(new).with_cursor(cursor)
 }
 
+/// `text` cut to `width` display columns (wide characters count two, and are never
+/// split), ending in `…` when something was cut.
+pub fn fit_str(text: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut room = width.saturating_sub(1);
+    let mut out = String::new();
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if w > room {
+            break;
+        }
+        room -= w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
 /// The spans cut to `width` display columns, ending in `…` when something was cut, so a
 /// long status never runs into what is drawn beside it.
 pub fn fit_spans(spans: Vec<Span<'_>>, width: u16) -> Line<'static> {
@@ -222,6 +245,9 @@ mod tests {
         let cut = fit_spans(spans(), 12);
         assert_eq!(text(&cut), "ab send fai…");
         assert_eq!(cut.width(), 12);
+        assert_eq!(fit_str("日本語テキスト", 7), "日本語…");
+        assert_eq!(fit_str("🇩🇪 ok", 10), "🇩🇪 ok");
+        assert!(unicode_width::UnicodeWidthStr::width(fit_str("😀😀😀😀", 5).as_str()) <= 5);
         // Wide characters count two columns and are never split.
         let wide = fit_spans(vec![Span::raw("日本語テキスト")], 6);
         assert_eq!(text(&wide), "日本…");

@@ -236,17 +236,8 @@ fn preview(b: &Option<Vec<u8>>, max: usize) -> String {
     match b {
         None => "null".into(),
         Some(b) if b.is_empty() => "\"\"".into(),
-        Some(b) => {
-            let s = escape_bytes(&b[..b.len().min(max * 4)]);
-            if s.chars().count() > max {
-                s.chars()
-                    .take(max.saturating_sub(1))
-                    .chain(std::iter::once('…'))
-                    .collect()
-            } else {
-                s
-            }
-        }
+        // By display width: emoji and CJK take two columns each.
+        Some(b) => crate::ui::fit_str(&escape_bytes(&b[..b.len().min(max * 4)]), max),
     }
 }
 
