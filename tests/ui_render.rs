@@ -415,5 +415,17 @@ fn groups_pane_snapshot() {
         text.contains("unknown"),
         "lag with nothing committed is unknown, not zero"
     );
+    // At 80×24 the list drops its less important columns instead of cutting every
+    // header to three letters.
+    let (narrow, _) = render_at(&app, 80, 24);
+    let header = narrow.lines().nth(2).unwrap_or_default();
+    assert!(
+        header.contains("group") && header.contains("mem") && header.contains("lag"),
+        "{narrow}"
+    );
+    assert!(
+        !header.contains(" sta ") && !header.contains(" ass "),
+        "{narrow}"
+    );
     insta::assert_snapshot!(text);
 }

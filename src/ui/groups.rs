@@ -96,24 +96,36 @@ fn parts_text(assignment: &[(String, Vec<i32>)]) -> String {
 pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
     let [list_area, detail_area] =
         Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(66)]).areas(area);
-    let header = Row::new(["group", "state", "assignor", "mem", "lag"])
-        .style(Style::default().add_modifier(Modifier::BOLD));
+    // Columns by priority: the assignor goes first when the list is narrow, then the
+    // state; name, members and lag always stay.
+    let inner = list_area.width.saturating_sub(2);
+    let show_assignor = inner >= 44;
+    let show_state = inner >= 32;
+    let mut titles = vec!["group"];
+    let mut widths = vec![Constraint::Min(8)];
+    if show_state {
+        titles.push("state");
+        widths.push(Constraint::Length(11));
+    }
+    if show_assignor {
+        titles.push("assignor");
+        widths.push(Constraint::Length(10));
+    }
+    titles.extend(["mem", "lag"]);
+    widths.extend([Constraint::Length(3), Constraint::Length(6)]);
+    let header = Row::new(titles).style(Style::default().add_modifier(Modifier::BOLD));
     let rows = s.groups.iter().map(|g| {
-        Row::new(vec![
-            escape_bytes(g.name.as_bytes()),
-            g.state.clone(),
-            escape_bytes(g.protocol.as_bytes()),
-            g.members.to_string(),
-            s.total_lag(g).map_or("?".into(), |l| l.to_string()),
-        ])
+        let mut cells = vec![escape_bytes(g.name.as_bytes())];
+        if show_state {
+            cells.push(g.state.clone());
+        }
+        if show_assignor {
+            cells.push(escape_bytes(g.protocol.as_bytes()));
+        }
+        cells.push(g.members.to_string());
+        cells.push(s.total_lag(g).map_or("?".into(), |l| l.to_string()));
+        Row::new(cells)
     });
-    let widths = [
-        Constraint::Min(10),
-        Constraint::Length(11),
-        Constraint::Length(10),
-        Constraint::Length(3),
-        Constraint::Length(6),
-    ];
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
