@@ -64,6 +64,8 @@ pub enum KafkaEvent {
     TailError(String),
     /// Something the live view's consumer did that the user did not ask for exactly.
     TailNotice(String),
+    /// A record read again in full for the detail view, or why it could not be.
+    FullRecord(Result<Record, String>),
     /// An admin operation finished: what happened, or the error.
     Admin(Result<String, String>),
     /// Every group, or why they could not be listed.
@@ -132,6 +134,15 @@ pub enum KafkaCommand {
     PauseTail(bool),
     /// The live view's topic now has this many partitions.
     GrowTail(i32),
+    /// Read one record in full (its value was cut in the live view).
+    FetchOne {
+        /// Topic.
+        topic: String,
+        /// Partition.
+        partition: i32,
+        /// Offset.
+        offset: i64,
+    },
     /// Follow this group closely in the groups pane.
     WatchGroup(Option<String>),
     /// Start an in-app member.

@@ -221,6 +221,26 @@ impl App {
         }
     }
 
+    /// Opens the selected message; a value that was cut in the list is read again whole.
+    fn open_detail(&mut self) {
+        self.live.detail = Some(ValueView::Text);
+        let wanted = self
+            .live
+            .selected_record()
+            .filter(|r| r.value_size.is_some())
+            .map(|r| (r.partition, r.offset));
+        let have = self.live.opened.as_ref().map(|o| (o.partition, o.offset));
+        if let (Some((partition, offset)), Some(topic)) = (wanted, self.live.topic.clone()) {
+            if have != Some((partition, offset)) {
+                self.command(KafkaCommand::FetchOne {
+                    topic,
+                    partition,
+                    offset,
+                });
+            }
+        }
+    }
+
     /// Opens the live view on a topic.
     pub fn watch(&mut self, topic: String, from: StartFrom) {
         if self.command(KafkaCommand::Tail {
@@ -355,6 +375,10 @@ impl App {
             }
             KafkaEvent::TailError(e) => self.live.error = Some(e),
             KafkaEvent::TailNotice(n) => self.live.notice = Some(n),
+            KafkaEvent::FullRecord(Ok(r)) => self.live.opened = Some(r),
+            KafkaEvent::FullRecord(Err(e)) => {
+                self.last_error = Some(format!("cannot read the whole message: {e}"))
+            }
             KafkaEvent::Admin(Ok(msg)) => {
                 self.notice = Some(msg);
                 self.command(KafkaCommand::RefreshTopics);
@@ -421,7 +445,7 @@ impl App {
                     crate::ui::partitions::message_at(&self.live, 1, body_height, m.row)
                 {
                     if self.live.selected == Some(i) {
-                        self.live.detail = Some(ValueView::Text);
+                        self.open_detail();
                     } else {
                         self.live.selected = Some(i);
                     }
@@ -518,8 +542,14 @@ impl App {
                         ValueView::Hex => ValueView::Text,
                     })
                 }
-                KeyCode::Up | KeyCode::Char('k') => self.live.move_selection(-1),
-                KeyCode::Down | KeyCode::Char('j') => self.live.move_selection(1),
+                KeyCode::Up | KeyCode::Char('k') => {
+                    self.live.move_selection(-1);
+                    self.open_detail();
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    self.live.move_selection(1);
+                    self.open_detail();
+                }
                 _ => {}
             }
             return;
@@ -642,7 +672,7 @@ impl App {
             KeyCode::Esc => self.live.selected = None,
             KeyCode::Enter if self.live.selected_record().is_some() => {
                 self.live.selected.get_or_insert(0);
-                self.live.detail = Some(ValueView::Text);
+                self.open_detail();
             }
             KeyCode::Char(' ') if topic.is_some() => {
                 let paused = !self.live.paused;
@@ -1134,6 +1164,7 @@ mod tests {
                 key: None,
                 value: Some(vec![b'v']),
                 headers: vec![],
+                value_size: None,
             })
             .collect();
         let stats = vec![PartitionStats {

@@ -97,6 +97,7 @@ fn record(offset: i64, value: &[u8], headers: Vec<(String, Option<Vec<u8>>)>) ->
         key: Some(b"k".to_vec()),
         value: Some(value.to_vec()),
         headers,
+        value_size: None,
     }
 }
 

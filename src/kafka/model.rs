@@ -62,6 +62,23 @@ pub struct Record {
     pub value: Option<Vec<u8>>,
     /// Headers in order (keys may repeat; values may be null).
     pub headers: Vec<(String, Option<Vec<u8>>)>,
+    /// The value's true size when the bytes kept here were cut to the preview limit
+    /// (the detail view reads the whole record again).
+    pub value_size: Option<usize>,
+}
+
+impl Record {
+    /// Bytes this record holds (key, value, headers): what the live view's budget counts.
+    pub fn kept_bytes(&self) -> usize {
+        let len = |b: &Option<Vec<u8>>| b.as_ref().map_or(0, Vec::len);
+        len(&self.key)
+            + len(&self.value)
+            + self
+                .headers
+                .iter()
+                .map(|(k, v)| k.len() + len(v))
+                .sum::<usize>()
+    }
 }
 
 /// Live numbers for one partition of the tailed topic.

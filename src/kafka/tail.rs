@@ -80,6 +80,46 @@ pub fn start(
     handle
 }
 
+/// Reads the one record at `partition`@`offset` in full (for the detail view of a record
+/// whose value was cut). Blocking; bounded by `timeout`.
+pub fn fetch_one(
+    mut config: ClientConfig,
+    topic: &str,
+    partition: i32,
+    offset: i64,
+    timeout: Duration,
+) -> Result<Record, String> {
+    let consumer: BaseConsumer = config
+        .set(
+            "group.id",
+            format!("kafka-dash-open-{}", uuid::Uuid::new_v4()),
+        )
+        .set("enable.auto.commit", "false")
+        .set("enable.auto.offset.store", "false")
+        .create()
+        .map_err(|e| e.to_string())?;
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition_offset(topic, partition, Offset::Offset(offset))
+        .map_err(|e| e.to_string())?;
+    consumer.assign(&tpl).map_err(|e| e.to_string())?;
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        match consumer.poll(Duration::from_millis(100)) {
+            Some(Ok(m)) if m.partition() == partition && m.offset() == offset => {
+                return Ok(to_record(&m, usize::MAX));
+            }
+            Some(Ok(m)) if m.offset() > offset => {
+                return Err(format!("offset {offset} is no longer in the log"));
+            }
+            Some(Err(e)) => return Err(e.to_string()),
+            _ => {}
+        }
+    }
+    Err(format!(
+        "{topic} [{partition}] @ {offset}: not read within {timeout:?}"
+    ))
+}
+
 /// Where to start reading `partition` when asked for `offset`, and what to tell the user
 /// when the offset is outside the log (Kafka would silently apply auto.offset.reset).
 pub fn clamp_start(partition: i32, offset: i64, low: i64, high: i64) -> (i64, Option<String>) {
@@ -102,13 +142,21 @@ pub fn clamp_start(partition: i32, offset: i64, low: i64, high: i64) -> (i64, Op
     }
 }
 
-fn to_record(m: &rdkafka::message::BorrowedMessage<'_>) -> Record {
+/// Values longer than this are kept cut to it (their true size noted); the detail view
+/// reads the whole record when it is opened.
+pub const VALUE_PREVIEW_BYTES: usize = 64 * 1024;
+
+/// Copies a message out of librdkafka, its value cut to `value_limit` bytes.
+pub fn to_record(m: &rdkafka::message::BorrowedMessage<'_>, value_limit: usize) -> Record {
+    let payload = m.payload();
+    let cut = payload.is_some_and(|v| v.len() > value_limit);
     Record {
         partition: m.partition(),
         offset: m.offset(),
         timestamp: m.timestamp().to_millis(),
         key: m.key().map(<[u8]>::to_vec),
-        value: m.payload().map(<[u8]>::to_vec),
+        value: payload.map(|v| v[..v.len().min(value_limit)].to_vec()),
+        value_size: cut.then(|| payload.map_or(0, <[u8]>::len)),
         headers: m
             .headers()
             .map(|h| {
@@ -151,6 +199,9 @@ fn run(
         .set("enable.partition.eof", "false")
         // librdkafka otherwise idles 1 s whenever its prefetch queue is full.
         .set("fetch.queue.backoff.ms", "10")
+        // Its prefetch queue is bounded in bytes too (default 64 MiB): large values must
+        // not make the dashboard's memory follow the topic's size.
+        .set("queued.max.messages.kbytes", "16384")
         .create()?;
     let md = consumer.fetch_metadata(Some(topic), Duration::from_secs(5))?;
     let partitions: Vec<i32> = md
@@ -245,7 +296,7 @@ fn run(
                         s.last_offset = Some(m.offset());
                         s.make_coherent();
                     }
-                    batch.push(to_record(&m));
+                    batch.push(to_record(&m, VALUE_PREVIEW_BYTES));
                     changed = true;
                 }
                 Some(Err(e)) => tracing::debug!("tail poll: {e}"),

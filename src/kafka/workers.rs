@@ -414,6 +414,22 @@ async fn dispatch(
                     t.pause(p);
                 }
             }
+            KafkaCommand::FetchOne {
+                topic,
+                partition,
+                offset,
+            } => {
+                let config = settings.config();
+                let events = events.clone();
+                tokio::spawn(async move {
+                    let read = tokio::task::spawn_blocking(move || {
+                        tail::fetch_one(config, &topic, partition, offset, Duration::from_secs(10))
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()));
+                    let _ = events.send(KafkaEvent::FullRecord(read)).await;
+                });
+            }
             KafkaCommand::GrowTail(n) => {
                 if let Some(t) = &tail {
                     t.grow(n);

@@ -15,6 +15,9 @@ use crate::kafka::model::{PartitionStats, Record};
 
 /// Messages kept in memory; older ones are counted, not kept.
 pub const KEEP: usize = 10_000;
+/// Bytes of keys, values and headers kept in memory at most (values are cut to
+/// `tail::VALUE_PREVIEW_BYTES` each); older messages are counted, not kept.
+pub const KEEP_BYTES: usize = 32 * 1024 * 1024;
 const HISTORY: usize = 30;
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -59,6 +62,10 @@ pub struct LiveState {
     pub error: Option<String>,
     /// What the consumer did differently from what was asked (e.g. a start past the end).
     pub notice: Option<String>,
+    /// Bytes the kept records hold.
+    pub kept_bytes: usize,
+    /// The opened record read again in full (its value was cut in the list).
+    pub opened: Option<Record>,
 }
 
 impl Default for LiveState {
@@ -78,6 +85,8 @@ impl Default for LiveState {
             detail: None,
             error: None,
             notice: None,
+            kept_bytes: 0,
+            opened: None,
         }
     }
 }
@@ -121,9 +130,13 @@ impl LiveState {
         // push it down.
         let needle = self.filter.to_lowercase();
         let added = records.iter().filter(|r| matches(r, &needle)).count();
+        self.kept_bytes += records.iter().map(Record::kept_bytes).sum::<usize>();
         self.records.extend(records);
-        while self.records.len() > KEEP {
-            self.records.pop_front();
+        while self.records.len() > KEEP || (self.kept_bytes > KEEP_BYTES && self.records.len() > 1)
+        {
+            if let Some(old) = self.records.pop_front() {
+                self.kept_bytes -= old.kept_bytes();
+            }
             self.evicted += 1;
         }
         // Keep the selected message in place while new ones arrive above it.
@@ -375,7 +388,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
     );
     if let Some(view) = s.detail {
         if let Some(r) = s.selected_record() {
-            draw_detail(frame, area, r, view);
+            // The whole record once it has been read again; until then what is kept.
+            let full = s
+                .opened
+                .as_ref()
+                .filter(|o| (o.partition, o.offset) == (r.partition, r.offset));
+            draw_detail(frame, area, full.unwrap_or(r), view);
         }
     }
     let last_line = s
@@ -467,10 +485,16 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, r: &Record, view: ValueView) {
         ValueView::Json => "json",
         ValueView::Hex => "hex",
     };
-    lines.push(Line::from(format!(
-        "value ({name}, {} bytes):",
-        r.value.as_ref().map_or(0, Vec::len)
-    )));
+    lines.push(Line::from(match r.value_size {
+        Some(size) => format!(
+            "value ({name}, {size} bytes; showing the first {} while the rest is read):",
+            r.value.as_ref().map_or(0, Vec::len)
+        ),
+        None => format!(
+            "value ({name}, {} bytes):",
+            r.value.as_ref().map_or(0, Vec::len)
+        ),
+    }));
     lines.extend(
         value_lines(r.value.as_deref().unwrap_or_default(), view)
             .into_iter()
@@ -500,11 +524,37 @@ mod tests {
             key: None,
             value: Some(value.as_bytes().to_vec()),
             headers: Vec::new(),
+            value_size: None,
         }
     }
 
     fn stats() -> Vec<PartitionStats> {
         vec![PartitionStats::default()]
+    }
+
+    #[test]
+    fn kept_messages_stay_within_the_byte_budget() {
+        let mut live = LiveState::default();
+        let big = "x".repeat(400 * 1024);
+        for batch in 0..30 {
+            let records = (0..10).map(|i| rec(batch * 10 + i, &big)).collect();
+            live.ingest(records, stats(), 0);
+            assert!(live.kept_bytes <= KEEP_BYTES, "{} kept", live.kept_bytes);
+        }
+        assert_eq!(
+            live.kept_bytes,
+            live.records.iter().map(Record::kept_bytes).sum::<usize>()
+        );
+        assert_eq!(
+            live.records.len() as u64 + live.evicted,
+            300,
+            "every record counted"
+        );
+        assert_eq!(
+            live.records.back().unwrap().offset,
+            299,
+            "the newest are the ones kept"
+        );
     }
 
     #[test]

@@ -41,11 +41,11 @@ if [ -n "$CLUSTER" ]; then
   B=$CLUSTER
   # The first-run scenarios run on the given cluster instead of the dashboard's own broker.
   FIRST=("$BIN" -b "$B")
-  python3 tests/support/kafka_admin.py "$B" create strconv:1 sarama:2 ext:1 extg:3 lagt:2 jext:2 paste:1 wide:64 >/dev/null ||
+  python3 tests/support/kafka_admin.py "$B" create strconv:1 sarama:2 ext:1 extg:3 lagt:2 jext:2 paste:1 wide:64 big:1 >/dev/null ||
     { echo "cannot create the test topics on $B"; exit 1; }
   echo "e2e on the cluster at $B"
 else
-  "$BIN" broker --listen 127.0.0.1:0 --topic ext:1 --topic extg:3 --topic lagt:2 --topic jext:2 --topic paste:1 --topic wide:64 \
+  "$BIN" broker --listen 127.0.0.1:0 --topic ext:1 --topic extg:3 --topic lagt:2 --topic jext:2 --topic paste:1 --topic wide:64 --topic big:1 \
     >"$WORK/broker.out" 2>"$WORK/broker.log" &
   BROKER_PID=$!
   wait_for 'grep -q "listening on" "$WORK/broker.out"' 10
@@ -124,6 +124,18 @@ if wait_screen ext "ext" 30; then
       ok "64 partitions: watermarks shown at once, a message to partition 63 appears ($(( ($(date +%s%N) - START) / 1000000 )) ms)"
     else bad "message on a 64-partition topic" ext; fi
   else bad "watermarks of a 64-partition topic" ext; fi
+  # Large values are kept cut; opening one reads it whole.
+  python3 -c "import sys; [sys.stdout.write('big%d-' % i + 'y' * 409595 + '\n') for i in range(3)]" |
+    kcat -b "$B" -P -t big -X message.max.bytes=1000000
+  keys ext 1
+  select_row ext big
+  keys ext Enter
+  wait_screen ext "big2-" 15
+  keys ext Down Enter
+  if wait_screen ext "value (text, 409600 bytes):" 15; then
+    ok "a 400 KB value is kept cut in the list; opening it reads the whole 409,600 bytes"
+  else bad "large value detail" ext; fi
+  keys ext Escape
 else bad "dashboard on $B" ext; fi
 T kill-session -t ext 2>/dev/null
 
