@@ -3,6 +3,10 @@
 # shellcheck shell=bash
 
 T() { tmux -L "$SOCK" "$@"; }
+# A session that lives as long as the script: without it, killing the last session makes
+# the tmux server exit, and a session started at that moment fails ("server exited
+# unexpectedly").
+T new-session -d -s keeper "sleep 86400"
 ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
 # Reports a failure with the screen of pane $2.
 bad() { FAIL=$((FAIL + 1)); echo "FAIL $1"; echo "---- screen:"; T capture-pane -p -t "$2" 2>/dev/null | sed 's/^/    /'; }
