@@ -101,6 +101,8 @@ pub struct App {
     pub form: Option<Form>,
     /// Help overlay shown.
     pub help: bool,
+    /// Lines the help is scrolled down by.
+    pub help_scroll: u16,
     /// The app should exit.
     pub quit: bool,
     /// Something changed since the last draw.
@@ -160,6 +162,7 @@ impl App {
             groups: GroupsState::default(),
             form: None,
             help: false,
+            help_scroll: 0,
             quit: false,
             dirty: true,
             size: (80, 24),
@@ -507,7 +510,25 @@ impl App {
             return;
         }
         if self.help {
-            self.help = false;
+            // The help scrolls; any other key closes it.
+            match k.code {
+                KeyCode::Up | KeyCode::Char('k') => {
+                    self.help_scroll = self.help_scroll.saturating_sub(1)
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    self.help_scroll = (self.help_scroll + 1).min(crate::ui::help::line_count())
+                }
+                KeyCode::PageUp => self.help_scroll = self.help_scroll.saturating_sub(10),
+                KeyCode::PageDown => {
+                    self.help_scroll = (self.help_scroll + 10).min(crate::ui::help::line_count())
+                }
+                KeyCode::Home => self.help_scroll = 0,
+                KeyCode::End => self.help_scroll = crate::ui::help::line_count(),
+                _ => {
+                    self.help = false;
+                    self.help_scroll = 0;
+                }
+            }
             return;
         }
         if k.code == KeyCode::F(1) {

@@ -261,7 +261,21 @@ fn live_pane_and_detail_snapshot() {
 fn help_lists_keys() {
     let (mut app, _rx) = app();
     key(&mut app, KeyCode::Char('?'));
-    insta::assert_snapshot!(render(&app).0);
+    let (text, _) = render(&app);
+    insta::assert_snapshot!(text);
+    assert!(
+        text.starts_with(" 1 Topics") && text.lines().nth(1).unwrap().starts_with("┌ Keys"),
+        "one border:\n{text}"
+    );
+    // The help scrolls to its end, where the Groups keys are.
+    key(&mut app, KeyCode::End);
+    let (end, _) = render(&app);
+    assert!(
+        end.contains("Groups") && end.contains("delete an empty group"),
+        "{end}"
+    );
+    key(&mut app, KeyCode::Char('z'));
+    assert!(!app.help, "any other key closes the help");
 }
 
 #[test]

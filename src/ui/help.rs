@@ -11,8 +11,8 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
     (
         "Everywhere",
         &[
-            ("1 2 3  Tab", "switch pane (also click a tab)"),
-            ("Alt-1 2 3", "switch pane, even while typing"),
+            ("1 2 3 4  Tab", "switch pane (also click a tab)"),
+            ("Alt-1 … 4", "switch pane, even while typing"),
             ("?  F1", "this help"),
             ("q", "quit (outside text fields)"),
             ("Ctrl-C", "quit"),
@@ -68,16 +68,32 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
             ("/", "filter by text"),
         ],
     ),
+    (
+        "Groups",
+        &[
+            ("↑↓ j k  click", "select a group (it is followed closely)"),
+            ("a", "add an in-app member: group, topics, assignor"),
+            ("m", "select the next member"),
+            (
+                "x",
+                "remove the selected member if it is ours (★), with a clean leave",
+            ),
+            ("R", "reset an inactive group's offsets (type its name)"),
+            ("D", "delete an empty group (type its name)"),
+        ],
+    ),
 ];
 
 /// Draws the help overlay.
-pub fn draw(frame: &mut Frame<'_>, area: Rect) {
-    let rect = Rect {
-        x: area.x + 1,
-        y: area.y,
-        width: area.width.saturating_sub(2),
-        height: area.height,
-    };
+/// Lines the help has (a heading per section, a line per key), before wrapping.
+pub fn line_count() -> u16 {
+    KEYS.iter().map(|(_, keys)| 1 + keys.len() as u16).sum()
+}
+
+/// Draws the help overlay over the whole body (one border, not two), scrolled down by
+/// `scroll` lines (clamped so the last line stays at the bottom).
+pub fn draw(frame: &mut Frame<'_>, area: Rect, scroll: u16) {
+    let rect = area;
     frame.render_widget(Clear, rect);
     let mut lines = Vec::new();
     for (section, keys) in KEYS {
@@ -94,14 +110,45 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect) {
             ]));
         }
     }
+    let visible = rect.height.saturating_sub(2);
+    let scroll = scroll.min((lines.len() as u16).saturating_sub(visible));
+    let more = if scroll + visible < lines.len() as u16 {
+        " ↓ more"
+    } else {
+        ""
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" Keys ")
-        .title_bottom(" any key closes ");
+        .title_bottom(format!(
+            " ↑↓ PgUp PgDn scroll{more} · any other key closes "
+        ));
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
-            .wrap(Wrap { trim: false }),
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
         rect,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pane_has_a_section_and_every_key_a_description() {
+        for pane in ["Everywhere", "Topics", "Compose", "Live", "Groups"] {
+            assert!(
+                KEYS.iter().any(|(name, _)| *name == pane),
+                "no help for {pane}"
+            );
+        }
+        for (section, keys) in KEYS {
+            assert!(!keys.is_empty(), "{section} lists no key");
+            for (key, what) in *keys {
+                assert!(!key.is_empty() && !what.is_empty(), "{section}: {key:?}");
+            }
+        }
+    }
 }

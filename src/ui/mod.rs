@@ -144,7 +144,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         form.draw(frame, body);
     }
     if app.help {
-        help::draw(frame, body);
+        help::draw(frame, body, app.help_scroll);
     }
 }
 
