@@ -36,13 +36,7 @@ wait_screen fo "brokers up: 1,2,3" 30 && wait_screen fo "failover" 10 || { bad "
 
 # An in-app member of its own group.
 keys fo 4
-keys fo a
-clear_field fo
-type_text fo fo-group
-keys fo Tab
-clear_field fo
-type_text fo failover
-keys fo Enter Enter
+add_member fo fo-group failover
 wait_for 'screen fo | grep -q "kafka-dash-A .*failover \[0,1,2\]"' 30
 # The live view, from the beginning.
 keys fo 1

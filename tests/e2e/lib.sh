@@ -39,5 +39,15 @@ select_row() {
   done
   return 1
 }
+# In the groups pane of pane $1: `a`, then group $2, topics $3, the default assignor.
+add_member() {
+  keys "$1" a
+  clear_field "$1"
+  type_text "$1" "$2"
+  keys "$1" Tab
+  clear_field "$1"
+  type_text "$1" "$3"
+  keys "$1" Enter Enter
+}
 # The first line of pane $1's screen that contains $2.
 row() { screen "$1" | grep -F -- "$2" | head -n 1; }

@@ -189,25 +189,16 @@ T kill-session -t top 2>/dev/null
 
 # --- 4. The seed's group demo on one screen, with in-app members --------------------------
 T new-session -d -s grp -x 170 -y 45 "${FIRST[*]} --log-file $WORK/grp.log"
-add_member() {
-  keys grp a
-  clear_field grp
-  type_text grp demo-group
-  keys grp Tab
-  clear_field grp
-  type_text grp sarama
-  keys grp Enter Enter
-}
 if wait_screen grp "connected" 30 && wait_screen grp "sarama" 10; then
   keys grp 4
-  add_member
+  add_member grp demo-group sarama
   wait_screen grp "kafka-dash-A" 20
   wait_for 'holds grp kafka-dash-A "sarama [0,1]"' 25
   if holds grp kafka-dash-A "sarama [0,1]"; then ok "in-app member A joins and holds sarama [0,1]"; else bad "member A" grp; fi
-  add_member
+  add_member grp demo-group sarama
   wait_for 'holds grp kafka-dash-A "sarama [0]" && holds grp kafka-dash-B "sarama [1]"' 25
   if holds grp kafka-dash-A "sarama [0]" && holds grp kafka-dash-B "sarama [1]"; then ok "member B joins: A holds [0], B holds [1]"; else bad "member B" grp; fi
-  add_member
+  add_member grp demo-group sarama
   wait_for 'holds grp kafka-dash-C "idle (no partitions)"' 25
   if holds grp kafka-dash-C "idle (no partitions)"; then ok "member C joins and is shown idle"; else bad "member C idle" grp; fi
   # Select A (m steps through the members), then remove it.
