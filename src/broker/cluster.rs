@@ -21,8 +21,8 @@ pub struct Topic {
     pub internal: bool,
     /// Partition logs, index = partition id.
     pub partitions: RwLock<Vec<Arc<Mutex<PartitionLog>>>>,
-    /// Configs given at creation.
-    pub configs: BTreeMap<String, String>,
+    /// Configs set on the topic (at creation or by AlterConfigs), validated.
+    pub configs: RwLock<BTreeMap<String, String>>,
 }
 
 impl Topic {
@@ -38,7 +38,37 @@ impl Topic {
     pub fn partition_count(&self) -> i32 {
         self.partitions.read().expect("partitions lock").len() as i32
     }
+
+    /// A config set on the topic, if any.
+    pub fn config(&self, name: &str) -> Option<String> {
+        self.configs
+            .read()
+            .expect("configs lock")
+            .get(name)
+            .cloned()
+    }
+
+    /// The largest batch the topic accepts (`max.message.bytes`, else Kafka's default).
+    pub fn max_message_bytes(&self) -> usize {
+        self.config("max.message.bytes")
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(DEFAULT_MAX_MESSAGE_BYTES)
+    }
+
+    /// True when `cleanup.policy` includes `compact` (records then need keys).
+    pub fn compacted(&self) -> bool {
+        super::topic_config::is_compacted(self.config("cleanup.policy").as_deref())
+    }
+
+    /// True when `message.timestamp.type` is LogAppendTime on the topic.
+    pub fn log_append_time(&self) -> Option<bool> {
+        self.config("message.timestamp.type")
+            .map(|v| v == "LogAppendTime")
+    }
 }
+
+/// Kafka's default `message.max.bytes`.
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 1_048_588;
 
 /// Errors Kafka reports for topic administration.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -53,11 +83,14 @@ pub enum TopicError {
     #[error("{0}")]
     InvalidPartitions(String),
     /// INVALID_REPLICATION_FACTOR.
-    #[error("Unable to replicate the partition {0} time(s): The target replication factor of {0} cannot be reached because only 1 broker(s) are registered.")]
-    ReplicationFactor(i16),
+    #[error("{0}")]
+    ReplicationFactor(String),
     /// UNKNOWN_TOPIC_OR_PARTITION.
     #[error("This server does not host this topic-partition.")]
     Unknown,
+    /// TOPIC_AUTHORIZATION_FAILED.
+    #[error("Authorization failed.")]
+    NotAuthorized,
 }
 
 impl TopicError {
@@ -69,36 +102,44 @@ impl TopicError {
             TopicError::InvalidPartitions(_) => 37,
             TopicError::ReplicationFactor(_) => 38,
             TopicError::Unknown => 3,
+            TopicError::NotAuthorized => 29,
         }
     }
 }
 
-/// Kafka's topic name rules (`Topic.validate`).
+/// Kafka's topic name rules (`Topic.validate`), with Kafka 4's messages.
 pub fn validate_topic_name(name: &str) -> Result<(), TopicError> {
+    let invalid = |why: String| {
+        Err(TopicError::InvalidName(format!(
+            "Topic name is invalid: {why}"
+        )))
+    };
     if name.is_empty() {
-        return Err(TopicError::InvalidName(
-            "Topic name is illegal, it can't be empty".into(),
-        ));
+        return invalid("the empty string is not allowed".into());
     }
     if name == "." || name == ".." {
-        return Err(TopicError::InvalidName(
-            "Topic name cannot be \".\" or \"..\"".into(),
-        ));
+        return invalid(format!("'{name}' is not allowed"));
     }
     if name.len() > 249 {
-        return Err(TopicError::InvalidName(format!(
-            "Topic name is illegal, it can't be longer than 249 characters, topic name: {name}"
-        )));
+        return invalid(format!(
+            "the length of '{name}' is longer than the max allowed length 249"
+        ));
     }
     if !name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
     {
-        return Err(TopicError::InvalidName(format!(
-            "Topic name \"{name}\" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'"
-        )));
+        return invalid(format!(
+            "'{name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'"
+        ));
     }
     Ok(())
+}
+
+/// Kafka refuses a name that equals an existing one once '.' is read as '_', because
+/// both map to the same metric names.
+fn collides(a: &str, b: &str) -> bool {
+    a != b && a.replace('.', "_") == b.replace('.', "_")
 }
 
 /// All topics of the single-node cluster.
@@ -155,7 +196,7 @@ impl Topics {
         validate_topic_name(name)?;
         if partitions <= 0 {
             return Err(TopicError::InvalidPartitions(
-                "Number of partitions must be larger than 0.".into(),
+                "Number of partitions was set to an invalid non-positive value.".into(),
             ));
         }
         if partitions > 100_000 {
@@ -163,11 +204,24 @@ impl Topics {
                 "Number of partitions {partitions} is too large for this broker."
             )));
         }
-        if replication <= 0 || replication > 1 {
-            return Err(TopicError::ReplicationFactor(replication));
+        if replication <= 0 {
+            return Err(TopicError::ReplicationFactor(
+                "Replication factor must be larger than 0, or -1 to use the default value.".into(),
+            ));
         }
-        if self.get(name).is_some() {
+        if replication > 1 {
+            return Err(TopicError::ReplicationFactor(format!(
+                "Unable to replicate the partition {replication} time(s): The target replication factor of {replication} cannot be reached because only 1 broker(s) are registered or some brokers have all their log directories cordoned."
+            )));
+        }
+        let topics = self.by_name.read().expect("topics lock");
+        if topics.contains_key(name) {
             return Err(TopicError::Exists(name.into()));
+        }
+        if let Some(other) = topics.keys().find(|other| collides(name, other)) {
+            return Err(TopicError::InvalidName(format!(
+                "Topic '{name}' collides with existing topic: {other}"
+            )));
         }
         Ok(())
     }
@@ -194,7 +248,7 @@ impl Topics {
                     .map(|_| Arc::new(Mutex::new(PartitionLog::new(self.cap))))
                     .collect(),
             ),
-            configs,
+            configs: RwLock::new(configs),
         });
         map.insert(name.to_string(), topic.clone());
         Ok(topic)
@@ -265,6 +319,26 @@ mod tests {
         for bad in ["", ".", "..", "has space", "ünï", &"x".repeat(250)] {
             assert_eq!(validate_topic_name(bad).unwrap_err().code(), 17, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn names_colliding_on_dot_and_underscore_are_refused() {
+        let topics = Topics::new(0);
+        topics.create("has_und", 1, 1, BTreeMap::new()).unwrap();
+        let err = topics.create("has.und", 1, 1, BTreeMap::new()).unwrap_err();
+        assert_eq!(err.code(), 17);
+        assert_eq!(
+            err.to_string(),
+            "Topic 'has.und' collides with existing topic: has_und"
+        );
+        assert_eq!(
+            topics
+                .create("has_und", 1, 1, BTreeMap::new())
+                .unwrap_err()
+                .code(),
+            36
+        );
+        topics.create("has-und", 1, 1, BTreeMap::new()).unwrap();
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub mod code {
     pub const NON_EMPTY_GROUP: i16 = 68;
     /// GROUP_ID_NOT_FOUND.
     pub const GROUP_ID_NOT_FOUND: i16 = 69;
+    /// GROUP_SUBSCRIBED_TO_TOPIC.
+    pub const GROUP_SUBSCRIBED_TO_TOPIC: i16 = 86;
     /// MEMBER_ID_REQUIRED.
     pub const MEMBER_ID_REQUIRED: i16 = 79;
     /// FENCED_INSTANCE_ID.
@@ -403,7 +405,10 @@ impl Group {
         self.state = GroupState::PreparingRebalance;
         self.sync_deadline = None;
         let timeout = self.max_rebalance_timeout();
-        if was_empty && !cfg.initial_rebalance_delay.is_zero() {
+        if was_empty {
+            // Even with no delay, Kafka completes a first join from its timer, after the
+            // requests already in flight: members starting together share the first
+            // generation instead of forcing a second rebalance a heartbeat later.
             let delay = cfg.initial_rebalance_delay.min(timeout);
             self.initial_delay = Some((now + delay, timeout.saturating_sub(delay)));
             self.new_member_added = false;
@@ -738,7 +743,10 @@ impl Coordinator {
             ));
         }
         if req.member_id.is_empty() {
-            let new_id = format!("{}-{}", req.client_id, uuid::Uuid::new_v4());
+            // Kafka prefixes a static member's id with its instance id, others with the
+            // client id.
+            let prefix = req.instance_id.as_deref().unwrap_or(&req.client_id);
+            let new_id = format!("{prefix}-{}", uuid::Uuid::new_v4());
             if let Some(inst) = &req.instance_id {
                 if let Some(old) = group.statics.get(inst).cloned() {
                     return group.replace_static(&old, new_id, &req, now, cfg);
@@ -996,6 +1004,45 @@ impl Coordinator {
         v
     }
 
+    /// OffsetDelete (KIP-496): forgets committed offsets, one code per partition; the
+    /// group's own error (GROUP_ID_NOT_FOUND) as `Err`. A partition of a topic the
+    /// group's members subscribe to stays (GROUP_SUBSCRIBED_TO_TOPIC).
+    pub fn delete_offsets(
+        &self,
+        group_id: &str,
+        partitions: &[(String, i32)],
+    ) -> Result<Vec<i16>, i16> {
+        let mut groups = self.lock();
+        let group = match groups.get_mut(group_id) {
+            Some(g) if g.state != GroupState::Dead => g,
+            _ => return Err(code::GROUP_ID_NOT_FOUND),
+        };
+        let subscribed: std::collections::HashSet<String> =
+            match (&group.protocol_type, &group.protocol_name) {
+                (Some(t), Some(p)) if t == "consumer" && group.state != GroupState::Empty => group
+                    .members
+                    .values()
+                    .filter_map(|m| {
+                        crate::kafka::consumer_protocol::decode_subscription(&m.metadata_for(p))
+                            .ok()
+                    })
+                    .flat_map(|s| s.topics)
+                    .collect(),
+                _ => Default::default(),
+            };
+        Ok(partitions
+            .iter()
+            .map(|(topic, partition)| {
+                if subscribed.contains(topic) {
+                    code::GROUP_SUBSCRIBED_TO_TOPIC
+                } else {
+                    group.offsets.remove(&(topic.clone(), *partition));
+                    code::NONE
+                }
+            })
+            .collect())
+    }
+
     /// DeleteGroups: only groups without members can go.
     pub fn delete(&self, group_id: &str) -> i16 {
         let mut groups = self.lock();
@@ -1016,8 +1063,30 @@ impl Coordinator {
         }
     }
 
+    /// The earliest moment a timer of `tick` is due, so the timer task can wake exactly
+    /// then (a session expiring a few milliseconds late can lose a client's race, as
+    /// librdkafka's test 0081 showed).
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.lock()
+            .values()
+            .flat_map(|g| {
+                let sessions = g
+                    .members
+                    .values()
+                    .filter(|m| m.join_waiter.is_none() && m.sync_waiter.is_none())
+                    .map(|m| m.last_heartbeat + m.session_timeout);
+                sessions
+                    .chain(g.pending.values().copied())
+                    .chain(g.initial_delay.map(|(d, _)| d))
+                    .chain(g.join_deadline)
+                    .chain(g.sync_deadline)
+                    .collect::<Vec<_>>()
+            })
+            .min()
+    }
+
     /// Runs the timers: session expiry, pending members, join and sync deadlines,
-    /// the initial rebalance delay. Called every few tens of milliseconds.
+    /// the initial rebalance delay. Called at `next_deadline` and every 25 ms.
     pub fn tick(&self, now: Instant) {
         let cfg = &self.config;
         for group in self.lock().values_mut() {
@@ -1122,6 +1191,13 @@ mod tests {
         }
     }
 
+    /// The first join of an empty group: answered once the timer has run.
+    fn first_join(c: &Coordinator, r: JoinRequest, now: Instant) -> JoinOutcome {
+        let reply = c.join(r, now);
+        c.tick(now);
+        ready(reply)
+    }
+
     fn pending<T: std::fmt::Debug>(r: Reply<T>) -> oneshot::Receiver<T> {
         match r {
             Reply::Wait(rx) => rx,
@@ -1134,7 +1210,10 @@ mod tests {
         let first = ready(c.join(req("", &["range"]), now));
         assert_eq!(first.error, code::MEMBER_ID_REQUIRED);
         let id = first.member_id.clone();
-        (id.clone(), c.join(req(&id, &["range"]), now))
+        let reply = c.join(req(&id, &["range"]), now);
+        // A first join completes from the timer, as in Kafka.
+        c.tick(now);
+        (id.clone(), reply)
     }
 
     fn sync_all(c: &Coordinator, gen: i32, leader: &str, members: &[&str], now: Instant) {
@@ -1281,7 +1360,7 @@ mod tests {
         let now = Instant::now();
         let mut v3 = req("", &["roundrobin", "range"]);
         v3.require_known_member_id = false;
-        let a = ready(c.join(v3.clone(), now));
+        let a = first_join(&c, v3.clone(), now);
         assert_eq!(a.protocol_name.as_deref(), Some("roundrobin"));
         sync_all(&c, 1, &a.member_id, &[&a.member_id], now);
         let mut other = req("", &["range", "cooperative-sticky"]);
@@ -1310,7 +1389,7 @@ mod tests {
         let now = Instant::now();
         let mut s = req("", &["range"]);
         s.instance_id = Some("node-1".into());
-        let a = ready(c.join(s.clone(), now));
+        let a = first_join(&c, s.clone(), now);
         assert_eq!(
             a.error,
             code::NONE,

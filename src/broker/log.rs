@@ -1,11 +1,44 @@
 //! One partition's in-memory log: stored batches, watermarks, a size cap.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use bytes::{Bytes, BytesMut};
-use kafka_protocol::records::RecordBatchDecoder;
 
-use super::records::IncomingBatch;
+use super::records::{record_summaries, IncomingBatch, ProducerStamp};
+
+/// Batches per producer Kafka remembers for deduplication (`max.in.flight` ≤ 5).
+const PRODUCER_BATCHES_KEPT: usize = 5;
+/// OUT_OF_ORDER_SEQUENCE_NUMBER.
+const OUT_OF_ORDER_SEQUENCE: i16 = 45;
+/// INVALID_PRODUCER_EPOCH.
+const INVALID_PRODUCER_EPOCH: i16 = 47;
+
+/// What a partition remembers of one idempotent producer: its epoch and its latest
+/// batches as (first sequence, last sequence, base offset).
+#[derive(Debug, Default)]
+struct ProducerState {
+    epoch: i16,
+    recent: VecDeque<(i32, i32, i64)>,
+}
+
+/// Why an append was refused: a Kafka error code and message.
+#[derive(Debug, PartialEq, Eq)]
+pub struct AppendRefused {
+    /// Kafka error code.
+    pub code: i16,
+    /// What to tell the producer.
+    pub message: String,
+}
+
+/// What an append did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Appended {
+    /// Stored, the first record at this offset.
+    New(i64),
+    /// A retry of batches already stored at this offset (idempotent producer); nothing
+    /// was written again.
+    Duplicate(i64),
+}
 
 /// A stored batch and the offsets it covers.
 #[derive(Debug)]
@@ -24,6 +57,7 @@ pub struct PartitionLog {
     next_offset: i64,
     bytes: usize,
     cap: usize,
+    producers: HashMap<i64, ProducerState>,
 }
 
 impl PartitionLog {
@@ -45,12 +79,23 @@ impl PartitionLog {
         self.log_start
     }
 
-    /// Appends batches, assigning offsets; returns the first offset assigned.
-    pub fn append(&mut self, batches: Vec<IncomingBatch>, log_append_time: Option<i64>) -> i64 {
+    /// Appends batches, assigning offsets, after Kafka's idempotence checks: a retried
+    /// batch is recognised by producer id, epoch and sequence and not stored twice.
+    pub fn append(
+        &mut self,
+        batches: Vec<IncomingBatch>,
+        log_append_time: Option<i64>,
+    ) -> Result<Appended, AppendRefused> {
+        if let Some(first) = batches.first() {
+            if let Some(base) = self.check_sequence(&first.producer())? {
+                return Ok(Appended::Duplicate(base));
+            }
+        }
         let first = self.next_offset;
         for mut b in batches {
             let base = self.next_offset;
             b.assign(base, log_append_time);
+            let stamp = b.producer();
             let last = base + b.offset_count - 1;
             self.bytes += b.data.len();
             self.batches.push_back(StoredBatch {
@@ -60,9 +105,73 @@ impl PartitionLog {
                 data: b.data.freeze(),
             });
             self.next_offset = last + 1;
+            if stamp.id >= 0 {
+                let state = self.producers.entry(stamp.id).or_default();
+                if state.epoch != stamp.epoch {
+                    state.recent.clear();
+                }
+                state.epoch = stamp.epoch;
+                state
+                    .recent
+                    .push_back((stamp.first_seq, stamp.last_seq, base));
+                if state.recent.len() > PRODUCER_BATCHES_KEPT {
+                    state.recent.pop_front();
+                }
+            }
         }
         self.enforce_cap();
-        first
+        Ok(Appended::New(first))
+    }
+
+    /// Kafka's ProducerStateManager checks for one batch: `Ok(Some(offset))` for a
+    /// duplicate of a stored batch, `Ok(None)` when it may be appended.
+    fn check_sequence(&self, stamp: &ProducerStamp) -> Result<Option<i64>, AppendRefused> {
+        if stamp.id < 0 {
+            return Ok(None);
+        }
+        let Some(state) = self.producers.get(&stamp.id) else {
+            return Ok(None);
+        };
+        if stamp.epoch < state.epoch {
+            return Err(AppendRefused {
+                code: INVALID_PRODUCER_EPOCH,
+                message: format!(
+                    "Epoch of producer {} at offset {} is {}, which is smaller than the last seen epoch {}",
+                    stamp.id, self.next_offset, stamp.epoch, state.epoch
+                ),
+            });
+        }
+        if stamp.epoch > state.epoch {
+            if stamp.first_seq != 0 {
+                return Err(AppendRefused {
+                    code: OUT_OF_ORDER_SEQUENCE,
+                    message: format!(
+                        "Invalid sequence number for new epoch of producer {}: {} (request epoch), {} (seq. number), {} (current producer epoch)",
+                        stamp.id, stamp.epoch, stamp.first_seq, state.epoch
+                    ),
+                });
+            }
+            return Ok(None);
+        }
+        if let Some((_, _, base)) = state
+            .recent
+            .iter()
+            .find(|(f, l, _)| *f == stamp.first_seq && *l == stamp.last_seq)
+        {
+            return Ok(Some(*base));
+        }
+        let last = state.recent.back().map_or(-1, |(_, l, _)| *l);
+        let expected = if last == i32::MAX { 0 } else { last + 1 };
+        if stamp.first_seq != expected {
+            return Err(AppendRefused {
+                code: OUT_OF_ORDER_SEQUENCE,
+                message: format!(
+                    "Out of order sequence number for producer {} at offset {} in partition: {} (incoming seq. number), {} (current end sequence number)",
+                    stamp.id, self.next_offset, stamp.first_seq, last
+                ),
+            });
+        }
+        Ok(None)
     }
 
     fn enforce_cap(&mut self) {
@@ -72,6 +181,27 @@ impl PartitionLog {
             self.bytes -= old.data.len();
             self.log_start = self.batches.front().map_or(self.next_offset, |b| b.base);
         }
+    }
+
+    /// DeleteRecords: moves the log start to `offset` (-1: the high watermark), dropping
+    /// the batches wholly below it. `None` when the offset is beyond the high watermark.
+    pub fn delete_before(&mut self, offset: i64) -> Option<i64> {
+        let target = if offset == -1 {
+            self.next_offset
+        } else {
+            offset
+        };
+        if target < 0 || target > self.next_offset {
+            return None;
+        }
+        if target > self.log_start {
+            while self.batches.front().is_some_and(|b| b.last < target) {
+                let old = self.batches.pop_front().expect("front exists");
+                self.bytes -= old.data.len();
+            }
+            self.log_start = target;
+        }
+        Some(self.log_start)
     }
 
     /// Batches from the one holding `offset`, up to `max_bytes` (at least one batch,
@@ -102,14 +232,15 @@ impl PartitionLog {
     /// Offset of the first record whose timestamp is at least `ts`, with that timestamp;
     /// `None` when no record is that new (ListOffsets then answers -1).
     pub fn offset_for_timestamp(&self, ts: i64) -> Option<(i64, i64)> {
-        let batch = self.batches.iter().find(|b| b.max_timestamp >= ts)?;
-        let mut data = batch.data.clone();
-        let set = RecordBatchDecoder::decode(&mut data).ok()?;
-        set.records
+        self.batches
             .iter()
-            .find(|r| r.timestamp >= ts)
-            .map(|r| (r.offset, r.timestamp))
-            .or(Some((batch.base, batch.max_timestamp)))
+            .filter(|b| b.max_timestamp >= ts)
+            .find_map(|b| {
+                record_summaries(&b.data)?
+                    .into_iter()
+                    .find(|r| r.timestamp >= ts && r.offset >= self.log_start)
+                    .map(|r| (r.offset, r.timestamp))
+            })
     }
 
     /// The offset and timestamp of the record with the largest timestamp (ListOffsets -3).
@@ -118,13 +249,13 @@ impl PartitionLog {
             .batches
             .iter()
             .max_by_key(|b| (b.max_timestamp, std::cmp::Reverse(b.base)))?;
-        let mut data = batch.data.clone();
-        let set = RecordBatchDecoder::decode(&mut data).ok()?;
-        set.records
-            .iter()
-            .filter(|r| r.timestamp == batch.max_timestamp)
-            .map(|r| (r.offset, r.timestamp))
-            .next()
+        record_summaries(&batch.data)
+            .and_then(|records| {
+                records
+                    .into_iter()
+                    .find(|r| r.timestamp == batch.max_timestamp)
+                    .map(|r| (r.offset, r.timestamp))
+            })
             .or(Some((batch.last, batch.max_timestamp)))
     }
 }
@@ -135,20 +266,29 @@ mod tests {
     use crate::broker::records::parse_produce_payload;
     use kafka_protocol::indexmap::IndexMap;
     use kafka_protocol::records::{
-        Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
+        Compression, Record, RecordBatchDecoder, RecordBatchEncoder, RecordEncodeOptions,
+        TimestampType,
     };
 
     fn batch(n: usize, ts: i64) -> Vec<IncomingBatch> {
+        stamped_batch(n, ts, -1, -1, -1)
+    }
+
+    fn stamped_batch(n: usize, ts: i64, pid: i64, epoch: i16, seq: i32) -> Vec<IncomingBatch> {
         let records: Vec<Record> = (0..n)
             .map(|i| Record {
                 transactional: false,
                 control: false,
                 partition_leader_epoch: 0,
-                producer_id: -1,
-                producer_epoch: -1,
+                producer_id: pid,
+                producer_epoch: epoch,
                 timestamp_type: TimestampType::Creation,
                 offset: i as i64,
-                sequence: i as i32 - 1,
+                sequence: if pid < 0 {
+                    i as i32 - 1
+                } else {
+                    seq + i as i32
+                },
                 timestamp: ts + i as i64,
                 key: None,
                 value: Some(Bytes::from(vec![b'v'; 100])),
@@ -167,8 +307,8 @@ mod tests {
     #[test]
     fn offsets_grow_and_reads_start_at_the_holding_batch() {
         let mut log = PartitionLog::new(0);
-        assert_eq!(log.append(batch(3, 100), None), 0);
-        assert_eq!(log.append(batch(2, 200), None), 3);
+        assert_eq!(log.append(batch(3, 100), None), Ok(Appended::New(0)));
+        assert_eq!(log.append(batch(2, 200), None), Ok(Appended::New(3)));
         assert_eq!(log.high_watermark(), 5);
         let mut read = log.read(4, 1 << 20).freeze();
         let sets = RecordBatchDecoder::decode_all(&mut read).unwrap();
@@ -179,8 +319,8 @@ mod tests {
     #[test]
     fn read_returns_one_batch_even_if_larger_than_max() {
         let mut log = PartitionLog::new(0);
-        log.append(batch(10, 0), None);
-        log.append(batch(10, 0), None);
+        log.append(batch(10, 0), None).unwrap();
+        log.append(batch(10, 0), None).unwrap();
         let read = log.read(0, 10);
         let mut bytes = read.freeze();
         assert_eq!(RecordBatchDecoder::decode_all(&mut bytes).unwrap().len(), 1);
@@ -190,7 +330,7 @@ mod tests {
     fn cap_advances_log_start() {
         let mut log = PartitionLog::new(2_000);
         for _ in 0..10 {
-            log.append(batch(5, 0), None);
+            log.append(batch(5, 0), None).unwrap();
         }
         assert!(log.bytes <= 2_000 + 1_000);
         assert!(log.log_start() > 0);
@@ -202,10 +342,71 @@ mod tests {
     }
 
     #[test]
+    fn idempotent_retries_are_stored_once_and_gaps_refused() {
+        let mut log = PartitionLog::new(0);
+        assert_eq!(
+            log.append(stamped_batch(3, 0, 7, 0, 0), None),
+            Ok(Appended::New(0))
+        );
+        assert_eq!(
+            log.append(stamped_batch(2, 0, 7, 0, 3), None),
+            Ok(Appended::New(3))
+        );
+        // The first batch again (its response was lost): same offset, nothing stored.
+        assert_eq!(
+            log.append(stamped_batch(3, 0, 7, 0, 0), None),
+            Ok(Appended::Duplicate(0))
+        );
+        assert_eq!(log.high_watermark(), 5);
+        assert_eq!(
+            log.append(stamped_batch(1, 0, 7, 0, 9), None)
+                .unwrap_err()
+                .code,
+            45
+        );
+        assert_eq!(
+            log.append(stamped_batch(1, 0, 7, 1, 4), None)
+                .unwrap_err()
+                .code,
+            45,
+            "a new epoch starts at sequence 0"
+        );
+        assert_eq!(
+            log.append(stamped_batch(1, 0, 7, 1, 0), None),
+            Ok(Appended::New(5))
+        );
+        assert_eq!(
+            log.append(stamped_batch(1, 0, 7, 0, 5), None)
+                .unwrap_err()
+                .code,
+            47
+        );
+        // Another producer has its own sequence.
+        assert_eq!(
+            log.append(stamped_batch(1, 0, 8, 0, 0), None),
+            Ok(Appended::New(6))
+        );
+    }
+
+    #[test]
+    fn delete_before_moves_the_start_and_drops_whole_batches() {
+        let mut log = PartitionLog::new(0);
+        log.append(batch(3, 0), None).unwrap(); // 0..2
+        log.append(batch(3, 0), None).unwrap(); // 3..5
+        assert_eq!(log.delete_before(4), Some(4));
+        assert_eq!(log.log_start(), 4);
+        assert_eq!(log.batches.len(), 1, "the batch holding 4 stays");
+        assert_eq!(log.delete_before(2), Some(4), "never moves back");
+        assert_eq!(log.delete_before(7), None);
+        assert_eq!(log.delete_before(-1), Some(6));
+        assert!(log.batches.is_empty());
+    }
+
+    #[test]
     fn timestamps_find_offsets() {
         let mut log = PartitionLog::new(0);
-        log.append(batch(3, 100), None); // ts 100..102, offsets 0..2
-        log.append(batch(3, 200), None); // ts 200..202, offsets 3..5
+        log.append(batch(3, 100), None).unwrap(); // ts 100..102, offsets 0..2
+        log.append(batch(3, 200), None).unwrap(); // ts 200..202, offsets 3..5
         assert_eq!(log.offset_for_timestamp(101), Some((1, 101)));
         assert_eq!(log.offset_for_timestamp(150), Some((3, 200)));
         assert_eq!(log.offset_for_timestamp(999), None);

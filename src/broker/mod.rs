@@ -3,14 +3,17 @@
 //! coordinator. Unmodified clients (librdkafka, sarama, kafka-python, ...) use it as
 //! they would Apache Kafka.
 
+mod acl;
 mod cluster;
 mod config;
 mod coordinator;
+mod dynamic_config;
 mod framing;
 mod handlers;
 mod log;
 mod records;
 mod server;
+mod topic_config;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -29,6 +32,12 @@ pub(crate) struct Shared {
     advertised: (String, i32),
     topics: cluster::Topics,
     groups: coordinator::Coordinator,
+    /// ACLs, enforced as Kafka's StandardAuthorizer does with allow.everyone.if.no.acl.found.
+    acls: acl::Acls,
+    /// SCRAM credentials (stored and described only).
+    scram: handlers::ScramStore,
+    /// Broker and group configs changed at run time.
+    dynamic_configs: dynamic_config::DynamicConfigs,
     /// Bumped on every append so long-polling fetches wake up.
     appended: tokio::sync::watch::Sender<u64>,
     next_producer_id: AtomicI64,
@@ -49,6 +58,9 @@ impl Shared {
             topics: cluster::Topics::new(config.partition_size_cap),
             advertised: (host, bound.port() as i32),
             groups,
+            acls: acl::Acls::default(),
+            dynamic_configs: dynamic_config::DynamicConfigs::default(),
+            scram: Default::default(),
             appended: tokio::sync::watch::channel(0).0,
             next_producer_id: AtomicI64::new(1000),
             config,

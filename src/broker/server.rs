@@ -30,6 +30,13 @@ pub(crate) struct Peer {
     pub host: String,
 }
 
+impl Peer {
+    /// The client's IP address, as ACL hosts name it.
+    pub fn ip(&self) -> String {
+        self.host.trim_start_matches('/').to_string()
+    }
+}
+
 impl Broker {
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(config: BrokerConfig) -> std::io::Result<Broker> {
@@ -117,11 +124,17 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Rece
     tracing::info!("embedded broker stopped");
 }
 
+/// Runs the group coordinator's timers: at the earliest deadline, and at least every
+/// 25 ms (new deadlines appear with requests).
 async fn tick(shared: Arc<Shared>) {
-    let mut interval = tokio::time::interval(Duration::from_millis(25));
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
-        interval.tick().await;
+        let now = Instant::now();
+        let at_most = now + Duration::from_millis(25);
+        let wake = shared
+            .groups
+            .next_deadline()
+            .map_or(at_most, |d| d.clamp(now, at_most));
+        tokio::time::sleep_until(wake.into()).await;
         shared.groups.tick(Instant::now());
     }
 }

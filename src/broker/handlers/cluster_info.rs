@@ -10,7 +10,11 @@ use kafka_protocol::messages::*;
 use uuid::Uuid;
 
 use super::{sb, Ctx, SUPPORTED};
+use crate::broker::acl::{op, resource};
 use crate::broker::cluster::{Topic, TopicError, CONSUMER_OFFSETS};
+
+/// TOPIC_AUTHORIZATION_FAILED.
+pub(crate) const TOPIC_AUTHORIZATION_FAILED: i16 = 29;
 
 /// The node id of our only broker.
 pub(crate) const NODE_ID: i32 = 0;
@@ -102,11 +106,14 @@ pub(crate) fn metadata(ctx: &Ctx<'_>, req: MetadataRequest) -> MetadataResponse 
     };
     let with_ops = v >= 8 && req.include_topic_authorized_operations;
     let allow_auto = shared.config.auto_create_topics && (v < 4 || req.allow_auto_topic_creation);
+    let describable = |name: &str| ctx.allowed(op::DESCRIBE, resource::TOPIC, name);
     let topics = match wanted {
+        // Topics the client may not describe are left out of a full listing.
         None => shared
             .topics
             .all()
             .iter()
+            .filter(|t| describable(&t.name))
             .map(|t| topic_entry(t, v, with_ops))
             .collect(),
         Some(list) => list
@@ -117,16 +124,29 @@ pub(crate) fn metadata(ctx: &Ctx<'_>, req: MetadataRequest) -> MetadataResponse 
                     Some(n) => shared.topics.get(n),
                     None => shared.topics.get_by_id(want.topic_id),
                 };
+                if let Some(n) = name.as_deref().filter(|n| !describable(n)) {
+                    return topic_error(Some(n), want.topic_id, TOPIC_AUTHORIZATION_FAILED, v);
+                }
                 match (found, name) {
                     (Some(t), _) => topic_entry(&t, v, with_ops),
-                    (None, Some(n)) if allow_auto => match shared
-                        .topics
-                        .get_or_create(&n, shared.config.default_partitions)
-                    {
-                        Ok(t) => {
+                    (None, Some(n)) if allow_auto => match shared.topics.create(
+                        &n,
+                        shared.config.default_partitions,
+                        1,
+                        Default::default(),
+                    ) {
+                        // Kafka 4 creates the topic yet answers UNKNOWN_TOPIC_OR_PARTITION
+                        // this once; clients ask again and find it.
+                        Ok(_) => {
                             tracing::info!(topic = %n, "auto-created topic");
-                            topic_entry(&t, v, with_ops)
+                            topic_error(Some(&n), want.topic_id, TopicError::Unknown.code(), v)
                         }
+                        Err(TopicError::Exists(_)) => match shared.topics.get(&n) {
+                            Some(t) => topic_entry(&t, v, with_ops),
+                            None => {
+                                topic_error(Some(&n), want.topic_id, TopicError::Unknown.code(), v)
+                            }
+                        },
                         Err(e) => topic_error(Some(&n), want.topic_id, e.code(), v),
                     },
                     (None, Some(n)) => {
@@ -154,6 +174,78 @@ pub(crate) fn metadata(ctx: &Ctx<'_>, req: MetadataRequest) -> MetadataResponse 
         resp.cluster_authorized_operations = authorized_ops(CLUSTER_OPS);
     }
     resp
+}
+
+/// DescribeTopicPartitions (KIP-966): partitions with their eligible leader replicas,
+/// paged by `response_partition_limit` and a cursor, topics sorted by name.
+pub(crate) fn describe_topic_partitions(
+    ctx: &Ctx<'_>,
+    req: DescribeTopicPartitionsRequest,
+) -> DescribeTopicPartitionsResponse {
+    use kafka_protocol::messages::describe_topic_partitions_response::{
+        Cursor, DescribeTopicPartitionsResponsePartition, DescribeTopicPartitionsResponseTopic,
+    };
+    let shared = ctx.shared;
+    let mut names: Vec<String> = if req.topics.is_empty() {
+        shared.topics.all().iter().map(|t| t.name.clone()).collect()
+    } else {
+        req.topics
+            .iter()
+            .map(|t| t.name.as_str().to_string())
+            .collect()
+    };
+    names.sort();
+    names.dedup();
+    let (start_topic, start_partition) = req.cursor.as_ref().map_or((String::new(), 0), |c| {
+        (c.topic_name.as_str().to_string(), c.partition_index)
+    });
+    let mut budget = req.response_partition_limit.max(1);
+    let mut next_cursor = None;
+    let mut topics = Vec::new();
+    for name in names.into_iter().filter(|n| *n >= start_topic) {
+        let mut entry = DescribeTopicPartitionsResponseTopic::default()
+            .with_name(Some(TopicName(sb(name.clone()))))
+            .with_topic_authorized_operations(authorized_ops(TOPIC_OPS));
+        let Some(topic) = shared.topics.get(&name) else {
+            topics.push(entry.with_error_code(TopicError::Unknown.code()));
+            continue;
+        };
+        entry.topic_id = topic.id;
+        entry.is_internal = topic.internal;
+        let first = if name == start_topic {
+            start_partition
+        } else {
+            0
+        };
+        for i in first..topic.partition_count() {
+            if budget == 0 {
+                next_cursor = Some(
+                    Cursor::default()
+                        .with_topic_name(TopicName(sb(name.clone())))
+                        .with_partition_index(i),
+                );
+                break;
+            }
+            budget -= 1;
+            entry.partitions.push(
+                DescribeTopicPartitionsResponsePartition::default()
+                    .with_partition_index(i)
+                    .with_leader_id(BrokerId(NODE_ID))
+                    .with_leader_epoch(0)
+                    .with_replica_nodes(vec![BrokerId(NODE_ID)])
+                    .with_isr_nodes(vec![BrokerId(NODE_ID)])
+                    .with_eligible_leader_replicas(Some(Vec::new()))
+                    .with_last_known_elr(Some(Vec::new())),
+            );
+        }
+        topics.push(entry);
+        if next_cursor.is_some() {
+            break;
+        }
+    }
+    DescribeTopicPartitionsResponse::default()
+        .with_topics(topics)
+        .with_next_cursor(next_cursor)
 }
 
 /// DescribeCluster: the one broker.

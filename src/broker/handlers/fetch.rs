@@ -1,8 +1,12 @@
-//! Fetch (long-polling), ListOffsets, OffsetForLeaderEpoch.
+//! Reading and trimming partition logs: Fetch (long-polling), ListOffsets,
+//! OffsetForLeaderEpoch, DeleteRecords.
 
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
+use kafka_protocol::messages::delete_records_response::{
+    DeleteRecordsPartitionResult, DeleteRecordsTopicResult,
+};
 use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
 use kafka_protocol::messages::list_offsets_response::{
     ListOffsetsPartitionResponse, ListOffsetsTopicResponse,
@@ -15,7 +19,9 @@ use kafka_protocol::records::{
     Compression, RecordBatchDecoder, RecordBatchEncoder, RecordEncodeOptions,
 };
 
+use super::cluster_info::TOPIC_AUTHORIZATION_FAILED;
 use super::Ctx;
+use crate::broker::acl::{op, resource};
 
 const OFFSET_OUT_OF_RANGE: i16 = 1;
 const UNKNOWN_TOPIC_OR_PARTITION: i16 = 3;
@@ -58,6 +64,9 @@ fn build_fetch(ctx: &Ctx<'_>, req: &FetchRequest) -> (FetchResponse, usize, bool
             } else {
                 topics.get(ft.topic.as_str())
             };
+            let readable = topic
+                .as_ref()
+                .is_none_or(|t| ctx.allowed(op::READ, resource::TOPIC, &t.name));
             let unknown = if v >= 13 {
                 UNKNOWN_TOPIC_ID
             } else {
@@ -68,6 +77,12 @@ fn build_fetch(ctx: &Ctx<'_>, req: &FetchRequest) -> (FetchResponse, usize, bool
                 .iter()
                 .map(|fp| {
                     let mut pd = PartitionData::default().with_partition_index(fp.partition);
+                    if !readable {
+                        errors = true;
+                        return pd
+                            .with_error_code(TOPIC_AUTHORIZATION_FAILED)
+                            .with_high_watermark(-1);
+                    }
                     let Some(log) = topic.as_ref().and_then(|t| t.partition(fp.partition)) else {
                         errors = true;
                         return pd.with_error_code(unknown).with_high_watermark(-1);
@@ -158,12 +173,16 @@ pub(crate) fn list_offsets(ctx: &Ctx<'_>, req: ListOffsetsRequest) -> ListOffset
         .into_iter()
         .map(|lt| {
             let topic = ctx.shared.topics.get(lt.name.as_str());
+            let describable = ctx.allowed(op::DESCRIBE, resource::TOPIC, lt.name.as_str());
             let partitions = lt
                 .partitions
                 .into_iter()
                 .map(|lp| {
                     let mut r = ListOffsetsPartitionResponse::default()
                         .with_partition_index(lp.partition_index);
+                    if !describable {
+                        return r.with_error_code(TOPIC_AUTHORIZATION_FAILED);
+                    }
                     let Some(log) = topic.as_ref().and_then(|t| t.partition(lp.partition_index))
                     else {
                         return r.with_error_code(UNKNOWN_TOPIC_OR_PARTITION);
@@ -243,4 +262,37 @@ pub(crate) fn offset_for_leader_epoch(
         })
         .collect();
     OffsetForLeaderEpochResponse::default().with_topics(topics)
+}
+
+/// DeleteRecords: moves each partition's log start offset forward.
+pub(crate) fn delete_records(ctx: &Ctx<'_>, req: DeleteRecordsRequest) -> DeleteRecordsResponse {
+    let topics = req
+        .topics
+        .into_iter()
+        .map(|t| {
+            let topic = ctx.shared.topics.get(t.name.as_str());
+            let partitions = t
+                .partitions
+                .into_iter()
+                .map(|p| {
+                    let r = DeleteRecordsPartitionResult::default()
+                        .with_partition_index(p.partition_index)
+                        .with_low_watermark(-1);
+                    let Some(log) = topic.as_ref().and_then(|t| t.partition(p.partition_index))
+                    else {
+                        return r.with_error_code(UNKNOWN_TOPIC_OR_PARTITION);
+                    };
+                    let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
+                    match log.delete_before(p.offset) {
+                        Some(low) => r.with_low_watermark(low),
+                        None => r.with_error_code(OFFSET_OUT_OF_RANGE),
+                    }
+                })
+                .collect();
+            DeleteRecordsTopicResult::default()
+                .with_name(t.name)
+                .with_partitions(partitions)
+        })
+        .collect();
+    DeleteRecordsResponse::default().with_topics(topics)
 }

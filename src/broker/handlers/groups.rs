@@ -3,19 +3,25 @@
 
 use std::time::{Duration, Instant};
 
+use bytes::{BufMut, BytesMut};
 use kafka_protocol::messages::delete_groups_response::DeletableGroupResult;
 use kafka_protocol::messages::describe_groups_response::{DescribedGroup, DescribedGroupMember};
 use kafka_protocol::messages::join_group_response::JoinGroupResponseMember;
 use kafka_protocol::messages::leave_group_response::MemberResponse;
 use kafka_protocol::messages::list_groups_response::ListedGroup;
 use kafka_protocol::messages::*;
+use kafka_protocol::protocol::Encodable;
 
 use super::cluster_info::authorized_ops;
 use super::{sb, Ctx};
+use crate::broker::acl::{op, resource};
+use crate::broker::coordinator::{code, GroupState, JoinOutcome, JoinRequest, Reply, SyncOutcome};
+
+/// GROUP_AUTHORIZATION_FAILED.
+const GROUP_AUTHORIZATION_FAILED: i16 = 30;
 
 /// ACL operations allowed on a group without an authorizer: READ, DELETE, DESCRIBE.
 const GROUP_OPS: &[u8] = &[3, 6, 8];
-use crate::broker::coordinator::{code, JoinOutcome, JoinRequest, Reply, SyncOutcome};
 
 fn ms(v: i32) -> Duration {
     Duration::from_millis(v.max(0) as u64)
@@ -24,6 +30,11 @@ fn ms(v: i32) -> Duration {
 /// JoinGroup: may wait until the rebalance completes.
 pub(crate) async fn join_group(ctx: &Ctx<'_>, req: JoinGroupRequest) -> JoinGroupResponse {
     let v = ctx.version;
+    if !ctx.allowed(op::READ, resource::GROUP, req.group_id.as_str()) {
+        return JoinGroupResponse::default()
+            .with_error_code(GROUP_AUTHORIZATION_FAILED)
+            .with_generation_id(-1);
+    }
     let join = JoinRequest {
         group_id: req.group_id.as_str().to_string(),
         member_id: req.member_id.as_str().to_string(),
@@ -184,12 +195,17 @@ pub(crate) fn leave_group(ctx: &Ctx<'_>, req: LeaveGroupRequest) -> LeaveGroupRe
 /// DescribeGroups: state, protocol and every member with metadata and assignment.
 pub(crate) fn describe_groups(ctx: &Ctx<'_>, req: DescribeGroupsRequest) -> DescribeGroupsResponse {
     let v = ctx.version;
+    run_due_timers(ctx);
     let groups = req
         .groups
         .iter()
         .map(|g| {
             let s = ctx.shared.groups.describe(g.as_str());
             let mut described = DescribedGroup::default();
+            if v >= 6 && s.state == GroupState::Dead {
+                // From v6 Kafka reports an unknown group as not found, not as Dead.
+                described.error_code = code::GROUP_ID_NOT_FOUND;
+            }
             if v >= 3 && req.include_authorized_operations {
                 described.authorized_operations = authorized_ops(GROUP_OPS);
             }
@@ -220,14 +236,75 @@ pub(crate) fn describe_groups(ctx: &Ctx<'_>, req: DescribeGroupsRequest) -> Desc
     DescribeGroupsResponse::default().with_groups(groups)
 }
 
-/// ListGroups, with the v4 state filter.
+/// Writes a DescribeGroups v6 body: v5's layout with each group's error message after
+/// its error code ("Group X not found." for GROUP_ID_NOT_FOUND).
+pub(crate) fn encode_describe_groups_v6(resp: &DescribeGroupsResponse, buf: &mut BytesMut) {
+    fn uvarint(mut n: u64, buf: &mut BytesMut) {
+        while n >= 0x80 {
+            buf.put_u8((n as u8) | 0x80);
+            n >>= 7;
+        }
+        buf.put_u8(n as u8);
+    }
+    fn compact_str(s: Option<&str>, buf: &mut BytesMut) {
+        match s {
+            None => uvarint(0, buf),
+            Some(s) => {
+                uvarint(s.len() as u64 + 1, buf);
+                buf.put_slice(s.as_bytes());
+            }
+        }
+    }
+    buf.put_i32(resp.throttle_time_ms);
+    uvarint(resp.groups.len() as u64 + 1, buf);
+    for g in &resp.groups {
+        buf.put_i16(g.error_code);
+        let message = (g.error_code == code::GROUP_ID_NOT_FOUND)
+            .then(|| format!("Group {} not found.", g.group_id.as_str()));
+        compact_str(message.as_deref(), buf);
+        compact_str(Some(g.group_id.as_str()), buf);
+        compact_str(Some(g.group_state.as_str()), buf);
+        compact_str(Some(g.protocol_type.as_str()), buf);
+        compact_str(Some(g.protocol_data.as_str()), buf);
+        uvarint(g.members.len() as u64 + 1, buf);
+        for m in &g.members {
+            // A member is the same in v5 and v6.
+            if let Err(e) = m.encode(buf, 5) {
+                tracing::error!("group member could not be encoded: {e}");
+            }
+        }
+        buf.put_i32(g.authorized_operations);
+        uvarint(0, buf); // no tagged fields
+    }
+    uvarint(0, buf);
+}
+
+/// Expires what is due before answering about groups: Kafka's coordinator runs its
+/// timers and requests in time order, so a session that ended before the request came
+/// is over by the time it is answered.
+fn run_due_timers(ctx: &Ctx<'_>) {
+    ctx.shared.groups.tick(Instant::now());
+}
+
+/// ListGroups, with the v4 state filter and the v5 type filter (every group here is a
+/// classic group).
 pub(crate) fn list_groups(ctx: &Ctx<'_>, req: ListGroupsRequest) -> ListGroupsResponse {
     let v = ctx.version;
+    run_due_timers(ctx);
     let filter: Vec<String> = if v >= 4 {
         req.states_filter.iter().map(|s| s.to_lowercase()).collect()
     } else {
         Vec::new()
     };
+    if v >= 5
+        && !req.types_filter.is_empty()
+        && !req
+            .types_filter
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case("classic"))
+    {
+        return ListGroupsResponse::default();
+    }
     let groups = ctx
         .shared
         .groups
@@ -241,6 +318,9 @@ pub(crate) fn list_groups(ctx: &Ctx<'_>, req: ListGroupsRequest) -> ListGroupsRe
             if v >= 4 {
                 l.group_state = sb(g.state.as_str());
             }
+            if v >= 5 {
+                l.group_type = sb("classic");
+            }
             l
         })
         .collect();
@@ -249,6 +329,7 @@ pub(crate) fn list_groups(ctx: &Ctx<'_>, req: ListGroupsRequest) -> ListGroupsRe
 
 /// DeleteGroups: only empty groups.
 pub(crate) fn delete_groups(ctx: &Ctx<'_>, req: DeleteGroupsRequest) -> DeleteGroupsResponse {
+    run_due_timers(ctx);
     let results = req
         .groups_names
         .into_iter()

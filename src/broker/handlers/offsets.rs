@@ -1,4 +1,4 @@
-//! OffsetCommit and OffsetFetch.
+//! OffsetCommit, OffsetFetch and OffsetDelete: a group's committed offsets.
 
 use std::time::Instant;
 
@@ -11,10 +11,14 @@ use kafka_protocol::messages::offset_fetch_response::{
 };
 use kafka_protocol::messages::*;
 
+use super::cluster_info::TOPIC_AUTHORIZATION_FAILED;
 use super::{now_ms, sb, Ctx};
+use crate::broker::acl::{op, resource};
 use crate::broker::coordinator::{code, CommittedOffset};
 
 const UNKNOWN_TOPIC_OR_PARTITION: i16 = 3;
+/// GROUP_AUTHORIZATION_FAILED.
+const GROUP_AUTHORIZATION_FAILED: i16 = 30;
 const OFFSET_METADATA_TOO_LARGE: i16 = 12;
 /// Kafka's `offset.metadata.max.bytes`.
 const MAX_METADATA: usize = 4096;
@@ -34,25 +38,32 @@ pub(crate) fn offset_commit(ctx: &Ctx<'_>, req: OffsetCommitRequest) -> OffsetCo
     } else {
         None
     };
-    let check = shared.groups.check_commit(
-        group,
-        generation,
-        req.member_id.as_str(),
-        instance,
-        Instant::now(),
-    );
+    let check = if ctx.allowed(op::READ, resource::GROUP, group) {
+        shared.groups.check_commit(
+            group,
+            generation,
+            req.member_id.as_str(),
+            instance,
+            Instant::now(),
+        )
+    } else {
+        GROUP_AUTHORIZATION_FAILED
+    };
     let mut store = Vec::new();
     let topics = req
         .topics
         .into_iter()
         .map(|t| {
             let topic = shared.topics.get(t.name.as_str());
+            let readable = ctx.allowed(op::READ, resource::TOPIC, t.name.as_str());
             let partitions = t
                 .partitions
                 .into_iter()
                 .map(|p| {
                     let error = if check != code::NONE {
                         check
+                    } else if !readable {
+                        TOPIC_AUTHORIZATION_FAILED
                     } else if topic
                         .as_ref()
                         .and_then(|tp| tp.partition(p.partition_index))
@@ -206,4 +217,59 @@ pub(crate) fn offset_fetch(ctx: &Ctx<'_>, req: OffsetFetchRequest) -> OffsetFetc
         })
         .collect();
     OffsetFetchResponse::default().with_topics(topics)
+}
+
+/// OffsetDelete (KIP-496).
+pub(crate) fn offset_delete(ctx: &Ctx<'_>, req: OffsetDeleteRequest) -> OffsetDeleteResponse {
+    use kafka_protocol::messages::offset_delete_response::{
+        OffsetDeleteResponsePartition, OffsetDeleteResponseTopic,
+    };
+    let group = req.group_id.as_str();
+    if !ctx.allowed(op::DELETE, resource::GROUP, group) {
+        return OffsetDeleteResponse::default().with_error_code(GROUP_AUTHORIZATION_FAILED);
+    }
+    let wanted: Vec<(String, i32)> = req
+        .topics
+        .iter()
+        .flat_map(|t| {
+            t.partitions
+                .iter()
+                .map(|p| (t.name.as_str().to_string(), p.partition_index))
+        })
+        .collect();
+    let codes = match ctx.shared.groups.delete_offsets(group, &wanted) {
+        Ok(codes) => codes,
+        Err(code) => return OffsetDeleteResponse::default().with_error_code(code),
+    };
+    let mut codes = codes.into_iter();
+    let topics = req
+        .topics
+        .into_iter()
+        .map(|t| {
+            let known = ctx.shared.topics.get(t.name.as_str());
+            let partitions = t
+                .partitions
+                .into_iter()
+                .map(|p| {
+                    let deleted = codes.next().unwrap_or(code::NONE);
+                    let error = if known
+                        .as_ref()
+                        .and_then(|k| k.partition(p.partition_index))
+                        .is_none()
+                    {
+                        UNKNOWN_TOPIC_OR_PARTITION
+                    } else {
+                        deleted
+                    };
+                    OffsetDeleteResponsePartition::default()
+                        .with_partition_index(p.partition_index)
+                        .with_error_code(error)
+                })
+                .collect();
+            OffsetDeleteResponseTopic::default()
+                .with_name(t.name)
+                .with_partitions(partitions)
+        })
+        .collect();
+    OffsetDeleteResponse::default().with_topics(topics)
 }

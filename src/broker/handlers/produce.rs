@@ -2,14 +2,23 @@
 
 use std::sync::atomic::Ordering;
 
-use kafka_protocol::messages::produce_response::{PartitionProduceResponse, TopicProduceResponse};
+use kafka_protocol::messages::produce_response::{
+    BatchIndexAndErrorMessage, PartitionProduceResponse, TopicProduceResponse,
+};
 use kafka_protocol::messages::*;
 
+use super::cluster_info::TOPIC_AUTHORIZATION_FAILED;
 use super::{now_ms, sb, Ctx};
-use crate::broker::records::{parse_produce_payload, RecordsError};
+use crate::broker::acl::{op, resource};
+use crate::broker::log::Appended;
+use crate::broker::records::{
+    parse_produce_payload, record_summaries, IncomingBatch, RecordsError,
+};
 
-/// Kafka's default `message.max.bytes`: the largest batch a partition accepts.
-const MAX_BATCH_BYTES: usize = 1_048_588;
+/// MESSAGE_TOO_LARGE.
+const MESSAGE_TOO_LARGE: i16 = 10;
+/// INVALID_RECORD (KIP-467).
+const INVALID_RECORD: i16 = 87;
 
 fn partition_error(
     index: i32,
@@ -38,6 +47,7 @@ pub(crate) fn produce(ctx: &Ctx<'_>, req: ProduceRequest) -> ProduceResponse {
         .into_iter()
         .map(|topic| {
             let found = shared.topics.get(topic.name.as_str());
+            let writable = ctx.allowed(op::WRITE, resource::TOPIC, topic.name.as_str());
             let partitions = topic
                 .partition_data
                 .into_iter()
@@ -45,7 +55,13 @@ pub(crate) fn produce(ctx: &Ctx<'_>, req: ProduceRequest) -> ProduceResponse {
                     if !acks_ok {
                         return partition_error(pd.index, 21, None, v);
                     }
-                    let Some(log) = found.as_ref().and_then(|t| t.partition(pd.index)) else {
+                    if !writable {
+                        return partition_error(pd.index, TOPIC_AUTHORIZATION_FAILED, None, v);
+                    }
+                    let Some((topic, log)) = found
+                        .as_ref()
+                        .and_then(|t| t.partition(pd.index).map(|log| (t, log)))
+                    else {
                         return partition_error(pd.index, 3, None, v);
                     };
                     let Some(payload) = pd.records else {
@@ -58,25 +74,43 @@ pub(crate) fn produce(ctx: &Ctx<'_>, req: ProduceRequest) -> ProduceResponse {
                         }
                         Err(e) => return partition_error(pd.index, 2, Some(e.to_string()), v),
                     };
-                    if let Some(big) = batches.iter().find(|b| b.data.len() > MAX_BATCH_BYTES) {
+                    let max = topic.max_message_bytes();
+                    if let Some(big) = batches.iter().find(|b| b.data.len() > max) {
                         let msg = format!(
-                            "batch of {} bytes is larger than the maximum {MAX_BATCH_BYTES}",
+                            "The request included message batch larger than the configured segment size on the server: {} bytes, the maximum is {max}",
                             big.data.len()
                         );
-                        return partition_error(pd.index, 10, Some(msg), v);
+                        return partition_error(pd.index, MESSAGE_TOO_LARGE, Some(msg), v);
                     }
                     if batches.iter().any(|b| b.is_control()) {
                         return partition_error(
                             pd.index,
-                            87,
+                            INVALID_RECORD,
                             Some("clients may not write control batches".into()),
                             v,
                         );
                     }
-                    let append_time = shared.config.log_append_time.then(now_ms);
+                    if topic.compacted() {
+                        let place = format!("{}-{}", topic.name, pd.index);
+                        if let Some(refused) = records_without_key(&batches, &place, pd.index, v) {
+                            return refused;
+                        }
+                    }
+                    let append_time = topic
+                        .log_append_time()
+                        .unwrap_or(shared.config.log_append_time)
+                        .then(now_ms);
                     let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
-                    let base = log.append(batches, append_time);
-                    appended = true;
+                    let base = match log.append(batches, append_time) {
+                        Ok(Appended::New(base)) => {
+                            appended = true;
+                            base
+                        }
+                        Ok(Appended::Duplicate(base)) => base,
+                        Err(refused) => {
+                            return partition_error(pd.index, refused.code, Some(refused.message), v)
+                        }
+                    };
                     let mut p = PartitionProduceResponse::default()
                         .with_index(pd.index)
                         .with_base_offset(base);
@@ -98,6 +132,61 @@ pub(crate) fn produce(ctx: &Ctx<'_>, req: ProduceRequest) -> ProduceResponse {
         shared.appended.send_modify(|n| *n = n.wrapping_add(1));
     }
     ProduceResponse::default().with_responses(responses)
+}
+
+/// Kafka refuses records without a key on a compacted topic, the whole batch failing
+/// with INVALID_RECORD and one record error per keyless record (KIP-467).
+fn records_without_key(
+    batches: &[IncomingBatch],
+    place: &str,
+    index: i32,
+    v: i16,
+) -> Option<PartitionProduceResponse> {
+    let why =
+        format!("Compacted topic cannot accept message without key in topic partition {place}.");
+    let mut errors = Vec::new();
+    for b in batches {
+        let Some(records) = record_summaries(&b.data) else {
+            return Some(partition_error(
+                index,
+                2,
+                Some("corrupt record batch".into()),
+                v,
+            ));
+        };
+        errors.extend(
+            records
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| !r.has_key)
+                .map(|(i, _)| i as i32),
+        );
+    }
+    if errors.is_empty() {
+        return None;
+    }
+    let summary = format!(
+        "One or more records have been rejected due to {} record errors in total, and only showing the first three errors at most: [{}]",
+        errors.len(),
+        errors
+            .iter()
+            .take(3)
+            .map(|i| format!("RecordError(batchIndex={i}, message='{why}')"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut p = partition_error(index, INVALID_RECORD, Some(summary), v);
+    if v >= 8 {
+        p.record_errors = errors
+            .into_iter()
+            .map(|i| {
+                BatchIndexAndErrorMessage::default()
+                    .with_batch_index(i)
+                    .with_batch_index_error_message(Some(sb(why.clone())))
+            })
+            .collect();
+    }
+    Some(p)
 }
 
 /// InitProducerId: hands out producer ids for idempotent producers (no transactions).

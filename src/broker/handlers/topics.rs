@@ -1,4 +1,4 @@
-//! CreateTopics, DeleteTopics, CreatePartitions, DescribeConfigs.
+//! CreateTopics, DeleteTopics, CreatePartitions.
 
 use std::collections::BTreeMap;
 
@@ -7,86 +7,16 @@ use kafka_protocol::messages::create_topics_response::{
     CreatableTopicConfigs, CreatableTopicResult,
 };
 use kafka_protocol::messages::delete_topics_response::DeletableTopicResult;
-use kafka_protocol::messages::describe_configs_response::{
-    DescribeConfigsResourceResult, DescribeConfigsResult,
-};
 use kafka_protocol::messages::*;
 
+use super::configs::{describe_topic, validated};
 use super::{sb, Ctx};
+use crate::broker::acl::{op, resource};
 use crate::broker::cluster::TopicError;
 
 const INVALID_CONFIG: i16 = 40;
 const INVALID_REPLICA_ASSIGNMENT: i16 = 39;
 const INVALID_REQUEST: i16 = 42;
-const UNKNOWN_TOPIC_OR_PARTITION: i16 = 3;
-/// DescribeConfigs source: set on the topic.
-const SOURCE_TOPIC: i8 = 1;
-/// DescribeConfigs source: static broker config.
-const SOURCE_STATIC_BROKER: i8 = 4;
-/// DescribeConfigs source: Kafka's default.
-const SOURCE_DEFAULT: i8 = 5;
-
-/// Topic configs Kafka knows; others are refused with INVALID_CONFIG, as Kafka does.
-const TOPIC_CONFIG_NAMES: &[&str] = &[
-    "cleanup.policy",
-    "compression.type",
-    "delete.retention.ms",
-    "file.delete.delay.ms",
-    "flush.messages",
-    "flush.ms",
-    "follower.replication.throttled.replicas",
-    "index.interval.bytes",
-    "leader.replication.throttled.replicas",
-    "local.retention.bytes",
-    "local.retention.ms",
-    "max.compaction.lag.ms",
-    "max.message.bytes",
-    "message.downconversion.enable",
-    "message.format.version",
-    "message.timestamp.after.max.ms",
-    "message.timestamp.before.max.ms",
-    "message.timestamp.difference.max.ms",
-    "message.timestamp.type",
-    "min.cleanable.dirty.ratio",
-    "min.compaction.lag.ms",
-    "min.insync.replicas",
-    "preallocate",
-    "remote.storage.enable",
-    "retention.bytes",
-    "retention.ms",
-    "segment.bytes",
-    "segment.index.bytes",
-    "segment.jitter.ms",
-    "segment.ms",
-    "unclean.leader.election.enable",
-];
-
-fn topic_defaults(ctx: &Ctx<'_>) -> BTreeMap<&'static str, String> {
-    let cfg = &ctx.shared.config;
-    let cap = if cfg.partition_size_cap == 0 {
-        -1
-    } else {
-        cfg.partition_size_cap as i64
-    };
-    BTreeMap::from([
-        ("cleanup.policy", "delete".to_string()),
-        ("compression.type", "producer".to_string()),
-        ("max.message.bytes", "1048588".to_string()),
-        (
-            "message.timestamp.type",
-            if cfg.log_append_time {
-                "LogAppendTime"
-            } else {
-                "CreateTime"
-            }
-            .to_string(),
-        ),
-        ("min.insync.replicas", "1".to_string()),
-        ("retention.bytes", cap.to_string()),
-        ("retention.ms", "604800000".to_string()),
-        ("segment.bytes", "1073741824".to_string()),
-    ])
-}
 
 /// CreateTopics.
 pub(crate) fn create_topics(ctx: &Ctx<'_>, req: CreateTopicsRequest) -> CreateTopicsResponse {
@@ -113,6 +43,12 @@ pub(crate) fn create_topics(ctx: &Ctx<'_>, req: CreateTopicsRequest) -> CreateTo
                 }
                 r
             };
+            if !ctx.allowed(op::CREATE, resource::CLUSTER, "kafka-cluster")
+                && !ctx.allowed(op::CREATE, resource::TOPIC, &name)
+            {
+                let e = TopicError::NotAuthorized;
+                return fail(r, e.code(), e.to_string());
+            }
             if seen[&name] > 1 {
                 return fail(r, INVALID_REQUEST, format!("Create topics request from client contains a duplicate topic {name}"));
             }
@@ -127,16 +63,10 @@ pub(crate) fn create_topics(ctx: &Ctx<'_>, req: CreateTopicsRequest) -> CreateTo
                 }
                 partitions = t.assignments.len() as i32;
             }
-            let mut configs = BTreeMap::new();
-            for c in &t.configs {
-                let key = c.name.as_str();
-                if !TOPIC_CONFIG_NAMES.contains(&key) {
-                    return fail(r, INVALID_CONFIG, format!("Unknown topic config name: {key}"));
-                }
-                if let Some(value) = &c.value {
-                    configs.insert(key.to_string(), value.as_str().to_string());
-                }
-            }
+            let configs = match validated(t.configs.iter().map(|c| (c.name.as_str(), c.value.as_ref().map(|v| v.as_str())))) {
+                Ok(c) => c,
+                Err(msg) => return fail(r, INVALID_CONFIG, msg),
+            };
             let created = if req.validate_only {
                 shared.topics.validate_create(&name, partitions, replication).map(|_| None)
             } else {
@@ -151,17 +81,14 @@ pub(crate) fn create_topics(ctx: &Ctx<'_>, req: CreateTopicsRequest) -> CreateTo
                     if v >= 5 {
                         r.num_partitions = partitions;
                         r.replication_factor = replication;
-                        let mut all = topic_defaults(ctx);
-                        for (k, val) in &configs {
-                            if let Some(slot) = TOPIC_CONFIG_NAMES.iter().find(|n| **n == k) {
-                                all.insert(slot, val.clone());
-                            }
-                        }
                         r.configs = Some(
-                            all.into_iter()
-                                .map(|(k, val)| {
-                                    let source = if configs.contains_key(k) { SOURCE_TOPIC } else { SOURCE_DEFAULT };
-                                    CreatableTopicConfigs::default().with_name(sb(k)).with_value(Some(sb(val))).with_config_source(source)
+                            describe_topic(ctx, &configs)
+                                .into_iter()
+                                .map(|(k, d)| {
+                                    CreatableTopicConfigs::default()
+                                        .with_name(sb(k))
+                                        .with_value(Some(sb(d.value)))
+                                        .with_config_source(d.source)
                                 })
                                 .collect(),
                         );
@@ -204,6 +131,9 @@ pub(crate) fn delete_topics(ctx: &Ctx<'_>, req: DeleteTopicsRequest) -> DeleteTo
                 r.topic_id = id;
             }
             let result = match &name {
+                Some(n) if !ctx.allowed(op::DELETE, resource::TOPIC, n) => {
+                    Err(TopicError::NotAuthorized)
+                }
                 Some(n) => shared.topics.delete(n),
                 None => Err(TopicError::Unknown),
             };
@@ -253,108 +183,4 @@ pub(crate) fn create_partitions(
         })
         .collect();
     CreatePartitionsResponse::default().with_results(results)
-}
-
-/// DescribeConfigs for topics (type 2) and the broker (type 4).
-pub(crate) fn describe_configs(
-    ctx: &Ctx<'_>,
-    req: DescribeConfigsRequest,
-) -> DescribeConfigsResponse {
-    let v = ctx.version;
-    let cfg = &ctx.shared.config;
-    let results = req
-        .resources
-        .into_iter()
-        .map(|res| {
-            let mut out = DescribeConfigsResult::default()
-                .with_resource_type(res.resource_type)
-                .with_resource_name(res.resource_name.clone());
-            let entries: Vec<(String, String, i8)> = match res.resource_type {
-                2 => match ctx.shared.topics.get(res.resource_name.as_str()) {
-                    None => {
-                        out.error_code = UNKNOWN_TOPIC_OR_PARTITION;
-                        out.error_message =
-                            Some(sb("This server does not host this topic-partition."));
-                        return out;
-                    }
-                    Some(topic) => {
-                        let mut all: BTreeMap<String, (String, i8)> = topic_defaults(ctx)
-                            .into_iter()
-                            .map(|(k, val)| (k.to_string(), (val, SOURCE_DEFAULT)))
-                            .collect();
-                        for (k, val) in &topic.configs {
-                            all.insert(k.clone(), (val.clone(), SOURCE_TOPIC));
-                        }
-                        all.into_iter().map(|(k, (val, s))| (k, val, s)).collect()
-                    }
-                },
-                4 => vec![
-                    (
-                        "auto.create.topics.enable".into(),
-                        cfg.auto_create_topics.to_string(),
-                        SOURCE_STATIC_BROKER,
-                    ),
-                    ("broker.id".into(), "0".into(), SOURCE_STATIC_BROKER),
-                    (
-                        "group.initial.rebalance.delay.ms".into(),
-                        cfg.initial_rebalance_delay.as_millis().to_string(),
-                        SOURCE_STATIC_BROKER,
-                    ),
-                    (
-                        "group.max.session.timeout.ms".into(),
-                        cfg.group_max_session_timeout.as_millis().to_string(),
-                        SOURCE_STATIC_BROKER,
-                    ),
-                    (
-                        "group.min.session.timeout.ms".into(),
-                        cfg.group_min_session_timeout.as_millis().to_string(),
-                        SOURCE_STATIC_BROKER,
-                    ),
-                    ("message.max.bytes".into(), "1048588".into(), SOURCE_DEFAULT),
-                    (
-                        "num.partitions".into(),
-                        cfg.default_partitions.to_string(),
-                        SOURCE_STATIC_BROKER,
-                    ),
-                    (
-                        "offsets.topic.num.partitions".into(),
-                        cfg.offsets_topic_partitions.to_string(),
-                        SOURCE_STATIC_BROKER,
-                    ),
-                    (
-                        "socket.request.max.bytes".into(),
-                        cfg.max_request_bytes.to_string(),
-                        SOURCE_STATIC_BROKER,
-                    ),
-                ],
-                other => {
-                    out.error_code = INVALID_REQUEST;
-                    out.error_message = Some(sb(format!("Unsupported resource type {other}")));
-                    return out;
-                }
-            };
-            let keys = res.configuration_keys.map(|k| {
-                k.into_iter()
-                    .map(|s| s.as_str().to_string())
-                    .collect::<Vec<_>>()
-            });
-            out.configs = entries
-                .into_iter()
-                .filter(|(k, _, _)| keys.as_ref().is_none_or(|keys| keys.contains(k)))
-                .map(|(k, val, source)| {
-                    let mut e = DescribeConfigsResourceResult::default()
-                        .with_name(sb(k))
-                        .with_value(Some(sb(val)));
-                    if v == 0 {
-                        e.is_default = source == SOURCE_DEFAULT;
-                    } else {
-                        e.config_source = source;
-                    }
-                    e
-                })
-                .collect();
-            out
-        })
-        .collect();
-    DescribeConfigsResponse::default().with_results(results)
 }

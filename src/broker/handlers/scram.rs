@@ -1,0 +1,134 @@
+//! DescribeUserScramCredentials and AlterUserScramCredentials (KIP-554): credentials are
+//! stored and described as Kafka does; nothing authenticates with them (the embedded
+//! listener has no SASL).
+
+use std::collections::BTreeMap;
+
+use kafka_protocol::messages::alter_user_scram_credentials_response::AlterUserScramCredentialsResult;
+use kafka_protocol::messages::describe_user_scram_credentials_response::{
+    CredentialInfo, DescribeUserScramCredentialsResult,
+};
+use kafka_protocol::messages::*;
+
+use super::{sb, Ctx};
+
+const UNSUPPORTED_SASL_MECHANISM: i16 = 33;
+const RESOURCE_NOT_FOUND: i16 = 91;
+const DUPLICATE_RESOURCE: i16 = 92;
+const UNACCEPTABLE_CREDENTIAL: i16 = 93;
+/// Kafka's bounds on SCRAM iterations.
+const MIN_ITERATIONS: i32 = 4096;
+const MAX_ITERATIONS: i32 = 16384;
+
+/// Users' SCRAM credentials: user → mechanism (1 SHA-256, 2 SHA-512) → iterations.
+pub(crate) type ScramStore = std::sync::Mutex<BTreeMap<String, BTreeMap<i8, i32>>>;
+
+/// DescribeUserScramCredentials.
+pub(crate) fn describe(
+    ctx: &Ctx<'_>,
+    req: DescribeUserScramCredentialsRequest,
+) -> DescribeUserScramCredentialsResponse {
+    let store = ctx.shared.scram.lock().unwrap_or_else(|e| e.into_inner());
+    let names: Vec<String> = match &req.users {
+        None => store.keys().cloned().collect(),
+        Some(users) => users.iter().map(|u| u.name.to_string()).collect(),
+    };
+    let results = names
+        .iter()
+        .map(|user| {
+            let r = DescribeUserScramCredentialsResult::default().with_user(sb(user.clone()));
+            if names.iter().filter(|n| *n == user).count() > 1 {
+                return r
+                    .with_error_code(DUPLICATE_RESOURCE)
+                    .with_error_message(Some(sb(format!(
+                        "Cannot describe SCRAM credentials for the same user twice in a single request: {user}"
+                    ))));
+            }
+            match store.get(user) {
+                None => r.with_error_code(RESOURCE_NOT_FOUND).with_error_message(Some(sb(
+                    format!("Attempt to describe a user credential that does not exist: {user}"),
+                ))),
+                Some(creds) => r.with_credential_infos(
+                    creds
+                        .iter()
+                        .map(|(m, i)| CredentialInfo::default().with_mechanism(*m).with_iterations(*i))
+                        .collect(),
+                ),
+            }
+        })
+        .collect();
+    DescribeUserScramCredentialsResponse::default().with_results(results)
+}
+
+/// AlterUserScramCredentials: deletions and upsertions, one result per user.
+pub(crate) fn alter(
+    ctx: &Ctx<'_>,
+    req: AlterUserScramCredentialsRequest,
+) -> AlterUserScramCredentialsResponse {
+    let mut store = ctx.shared.scram.lock().unwrap_or_else(|e| e.into_inner());
+    let mut outcome: BTreeMap<String, (i16, Option<String>)> = BTreeMap::new();
+    for d in &req.deletions {
+        let user = d.name.to_string();
+        let result = if !(1..=2).contains(&d.mechanism) {
+            (
+                UNSUPPORTED_SASL_MECHANISM,
+                Some("Unknown SCRAM mechanism".to_string()),
+            )
+        } else if store
+            .get_mut(&user)
+            .and_then(|c| c.remove(&d.mechanism))
+            .is_none()
+        {
+            (
+                RESOURCE_NOT_FOUND,
+                Some("Attempt to delete a user credential that does not exist".to_string()),
+            )
+        } else {
+            store.retain(|_, c| !c.is_empty());
+            (0, None)
+        };
+        outcome.entry(user).or_insert(result);
+    }
+    for u in &req.upsertions {
+        let user = u.name.to_string();
+        let result = if user.is_empty() {
+            (
+                UNACCEPTABLE_CREDENTIAL,
+                Some("Username must not be empty".to_string()),
+            )
+        } else if !(1..=2).contains(&u.mechanism) {
+            (
+                UNSUPPORTED_SASL_MECHANISM,
+                Some("Unknown SCRAM mechanism".to_string()),
+            )
+        } else if u.iterations < MIN_ITERATIONS {
+            (
+                UNACCEPTABLE_CREDENTIAL,
+                Some("Too few iterations".to_string()),
+            )
+        } else if u.iterations > MAX_ITERATIONS {
+            (
+                UNACCEPTABLE_CREDENTIAL,
+                Some("Too many iterations".to_string()),
+            )
+        } else {
+            store
+                .entry(user.clone())
+                .or_default()
+                .insert(u.mechanism, u.iterations);
+            (0, None)
+        };
+        outcome.entry(user).or_insert(result);
+    }
+    AlterUserScramCredentialsResponse::default().with_results(
+        outcome
+            .into_iter()
+            .map(|(user, (code, message))| {
+                AlterUserScramCredentialsResult::default()
+                    .with_user(sb(user))
+                    .with_error_code(code)
+                    .with_error_message(message.map(sb))
+            })
+            .collect(),
+    )
+}
