@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine, skipping what is already there:
-# build deps of rdkafka, tmux, kcat, Go with Debian's sarama and confluent-kafka-go, the
+# build deps of rdkafka (and of librdkafka's test suite), tmux, kcat, Go with Debian's sarama and confluent-kafka-go, the
 # Python clients, Java and Maven, and Apache Kafka's jars (through Maven, cached in ~/.m2).
 # Safe to run again.
 set -euo pipefail
 
-APT_PACKAGES=(pkg-config libssl-dev make g++ procps tmux kcat golang-go
+APT_PACKAGES=(pkg-config libssl-dev zlib1g-dev make gcc g++ procps tmux kcat golang-go
   golang-github-shopify-sarama-dev golang-github-confluentinc-confluent-kafka-go-dev librdkafka-dev)
 PY_PACKAGES=("kafka-python==2.3.3" "confluent-kafka==2.16.1")
 

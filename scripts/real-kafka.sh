@@ -12,7 +12,7 @@
 #   scripts/real-kafka.sh start-node N     starts node N again on its old ports and data
 #   scripts/real-kafka.sh stop             stops the nodes this script started, removes data
 #   scripts/real-kafka.sh tool NAME ARGS   runs one of Kafka's CLI tools on the same classpath:
-#       topics, console-producer, console-consumer, consumer-groups, get-offsets, configs,
+#       topics, console-producer, console-consumer, consumer-groups, get-offsets, configs, acls,
 #       producer-perf-test, consumer-perf-test
 #
 # State lives in $REAL_KAFKA_HOME (default: target/real-kafka under the repository).
@@ -214,6 +214,7 @@ cmd_tool() {
     consumer-groups) class=org.apache.kafka.tools.consumer.group.ConsumerGroupCommand ;;
     get-offsets) class=org.apache.kafka.tools.GetOffsetShell ;;
     configs) class=org.apache.kafka.tools.ConfigCommand ;;
+    acls) class=org.apache.kafka.tools.AclCommand ;;
     producer-perf-test) class=org.apache.kafka.tools.ProducerPerformance ;;
     consumer-perf-test) class=org.apache.kafka.tools.ConsumerPerformance ;;
     *) die "unknown tool $name" ;;

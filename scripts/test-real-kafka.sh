@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The real-Kafka suite: the end-to-end and interoperability scripts run against Apache
-# Kafka 4 (a fresh single-node KRaft cluster for each, from scripts/real-kafka.sh), then
-# the three-node failover scenario. Needs what scripts/install-test-deps.sh installs and a
-# release build. Each part ends with its own "N passed, N failed" line.
+# Kafka 4 (a fresh single-node KRaft cluster for each, from scripts/real-kafka.sh), the
+# three-node failover scenario, the differential suite (the same client-side cases on
+# `kafka-dash broker` and on Kafka, compared), and librdkafka's own integration tests on
+# both. Needs what scripts/install-test-deps.sh installs and a release build. Each part
+# ends with its own summary line.
 set -u
 cd "$(dirname "$0")/.."
 export REAL_KAFKA_HOME=${REAL_KAFKA_HOME:-$(mktemp -d)/kafka}
@@ -22,6 +24,8 @@ on_fresh_kafka() {
 on_fresh_kafka bash tests/e2e/run.sh || failed+=("e2e on Kafka")
 on_fresh_kafka bash tests/interop/run.sh || failed+=("interop on Kafka")
 bash tests/e2e/failover.sh || failed+=("failover on 3-node Kafka")
+bash tests/differential/run.sh || failed+=("differential suite")
+bash scripts/librdkafka-tests.sh compare || failed+=("librdkafka's suite")
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "real Kafka suite failed: ${failed[*]}"
