@@ -23,7 +23,7 @@ export REAL_KAFKA_HOME=$WORK/kafka
 broker_pid=""
 cleanup() {
   [ -n "$broker_pid" ] && kill "$broker_pid" 2>/dev/null
-  [ -f "$REAL_KAFKA_HOME/bootstrap" ] && bash scripts/real-kafka.sh stop
+  [ -f "$REAL_KAFKA_HOME/bootstrap" ] && bash "$ROOT/scripts/real-kafka.sh" stop
   rm -rf "$WORK"
 }
 trap cleanup EXIT
