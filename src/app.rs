@@ -20,6 +20,8 @@ use crate::ui::partitions::{LiveState, ValueView};
 pub const STATUS_SECONDS: u32 = 10;
 /// Delivery reports kept for the list.
 const KEEP_DELIVERIES: usize = 200;
+/// Lines PgUp/PgDn move the message detail by.
+const DETAIL_PAGE: isize = 20;
 
 /// The panes, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,6 +224,8 @@ impl App {
                 self.dirty = true;
             }
         }
+        // Cheap unless the open message, its value or the view changed.
+        self.live.refresh_detail_text();
     }
 
     /// Opens the selected message; a value that was cut in the list is read again whole.
@@ -571,6 +575,12 @@ impl App {
                     self.live.move_selection(1);
                     self.open_detail();
                 }
+                KeyCode::PageDown => self.live.scroll_detail(DETAIL_PAGE),
+                KeyCode::PageUp => self.live.scroll_detail(-DETAIL_PAGE),
+                KeyCode::Char('J') => self.live.scroll_detail(1),
+                KeyCode::Char('K') => self.live.scroll_detail(-1),
+                KeyCode::Home => self.live.detail_scroll = 0,
+                KeyCode::End => self.live.scroll_detail(isize::MAX),
                 _ => {}
             }
             return;

@@ -444,3 +444,34 @@ fn groups_pane_snapshot() {
     );
     insta::assert_snapshot!(text);
 }
+
+/// Issue 8 #8: a 100 KB key is folded so the value stays in view, and the detail scrolls.
+#[test]
+fn detail_folds_a_huge_key_and_scrolls_the_value() {
+    let mut big_key = record(0, b"", Vec::new());
+    big_key.key = Some(vec![b'K'; 100 * 1024]);
+    big_key.value = Some(
+        (0..200)
+            .map(|i| format!("line-{i}\n"))
+            .collect::<String>()
+            .into_bytes(),
+    );
+    let mut app = live_app(vec![big_key]);
+    app.live.selected = Some(0);
+    app.live.detail = Some(kafka_dash::ui::partitions::ValueView::Text);
+    app.live.refresh_detail_text();
+    let (text, _) = render_at(&app, 100, 30);
+    assert!(
+        text.contains("(102400 bytes)"),
+        "key folded with its size:\n{text}"
+    );
+    assert!(text.contains("line-0"), "the value is in view:\n{text}");
+    app.live.scroll_detail(150);
+    let (text, _) = render_at(&app, 100, 30);
+    assert!(text.contains("line-150"), "scrolled:\n{text}");
+    assert!(!text.contains("line-0 "), "the top scrolled away:\n{text}");
+    assert!(
+        text.contains("lines 151-"),
+        "the position is shown:\n{text}"
+    );
+}

@@ -62,6 +62,7 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
             ("click", "select a message; click it again to open it"),
             ("Enter", "open it: headers and value"),
             ("v", "value as text / JSON / hex"),
+            ("PgUp PgDn J K", "scroll the message detail"),
             ("b / e", "restart from beginning / end"),
             ("o / t", "start at an offset / a time"),
             ("Space", "pause / resume"),

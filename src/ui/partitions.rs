@@ -66,6 +66,19 @@ pub struct LiveState {
     pub kept_bytes: usize,
     /// The opened record read again in full (its value was cut in the list).
     pub opened: Option<Record>,
+    /// The open message's value as lines, built once per message and view.
+    pub detail_text: Option<DetailText>,
+    /// First value line shown in the detail (it scrolls).
+    pub detail_scroll: usize,
+}
+
+/// The open message's value rendered for one view: which message, and its lines.
+#[derive(Debug, Clone)]
+pub struct DetailText {
+    /// Partition, offset, view and value length it was built for.
+    key: (i32, i64, ValueView, usize),
+    /// The value's lines.
+    pub lines: std::sync::Arc<Vec<String>>,
 }
 
 impl Default for LiveState {
@@ -87,6 +100,8 @@ impl Default for LiveState {
             notice: None,
             kept_bytes: 0,
             opened: None,
+            detail_text: None,
+            detail_scroll: 0,
         }
     }
 }
@@ -168,6 +183,69 @@ impl LiveState {
             .rev()
             .filter(|r| matches(r, &needle))
             .collect()
+    }
+
+    /// The message the detail shows: the whole record once it has been read again,
+    /// until then what is kept.
+    pub fn detail_record(&self) -> Option<&Record> {
+        let r = self.selected_record()?;
+        Some(
+            self.opened
+                .as_ref()
+                .filter(|o| (o.partition, o.offset) == (r.partition, r.offset))
+                .unwrap_or(r),
+        )
+    }
+
+    /// Rebuilds the detail's value lines when the message, its value or the view changed
+    /// (a hex dump of a 1 MB value is built once, not on every frame), and starts at the
+    /// top for a different message.
+    pub fn refresh_detail_text(&mut self) {
+        let Some(view) = self.detail else {
+            self.detail_text = None;
+            return;
+        };
+        let Some(r) = self.detail_record() else {
+            self.detail_text = None;
+            return;
+        };
+        let value = r.value.as_deref().unwrap_or_default();
+        let key = (r.partition, r.offset, view, value.len());
+        if self.detail_text.as_ref().is_some_and(|d| d.key == key) {
+            return;
+        }
+        let lines = std::sync::Arc::new(value_lines(value, view));
+        let same_message = self
+            .detail_text
+            .as_ref()
+            .is_some_and(|d| (d.key.0, d.key.1) == (key.0, key.1));
+        if !same_message {
+            self.detail_scroll = 0;
+        }
+        self.detail_scroll = self.detail_scroll.min(lines.len().saturating_sub(1));
+        self.detail_text = Some(DetailText { key, lines });
+    }
+
+    /// The open message's value lines: the cached ones when they are for this message
+    /// and view (always, after `refresh_detail_text`), else built now.
+    pub fn detail_lines(&self) -> Option<std::sync::Arc<Vec<String>>> {
+        let view = self.detail?;
+        let r = self.detail_record()?;
+        let value = r.value.as_deref().unwrap_or_default();
+        let key = (r.partition, r.offset, view, value.len());
+        Some(match &self.detail_text {
+            Some(d) if d.key == key => d.lines.clone(),
+            _ => std::sync::Arc::new(value_lines(value, view)),
+        })
+    }
+
+    /// Scrolls the detail's value by `delta` lines, within its length.
+    pub fn scroll_detail(&mut self, delta: isize) {
+        let len = self.detail_text.as_ref().map_or(0, |d| d.lines.len());
+        self.detail_scroll = self
+            .detail_scroll
+            .saturating_add_signed(delta)
+            .min(len.saturating_sub(1));
     }
 
     /// The selected message (or the newest when following).
@@ -386,15 +464,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
         ),
         msgs_area,
     );
-    if let Some(view) = s.detail {
-        if let Some(r) = s.selected_record() {
-            // The whole record once it has been read again; until then what is kept.
-            let full = s
-                .opened
-                .as_ref()
-                .filter(|o| (o.partition, o.offset) == (r.partition, r.offset));
-            draw_detail(frame, area, full.unwrap_or(r), view);
-        }
+    if let (Some(view), Some(r), Some(lines)) = (s.detail, s.detail_record(), s.detail_lines()) {
+        draw_detail(frame, area, r, view, &lines, s.detail_scroll);
     }
     let last_line = s
         .error
@@ -452,7 +523,33 @@ pub fn value_lines(value: &[u8], view: ValueView) -> Vec<String> {
     }
 }
 
-fn draw_detail(frame: &mut Frame<'_>, area: Rect, r: &Record, view: ValueView) {
+/// Shows at most this many lines' worth of a key; the rest is folded.
+const KEY_LINES: usize = 3;
+
+/// A key folded past `KEY_LINES` rows of `width` columns, with its true size shown, so a
+/// 100 KB key cannot push the value out of the detail.
+fn folded_key(key: Option<&[u8]>, width: usize) -> String {
+    let Some(key) = key else {
+        return "null".into();
+    };
+    let text = escape_bytes(key);
+    let limit = width.max(20) * KEY_LINES;
+    let cut = super::fit_str(&text, limit.saturating_sub(20));
+    if cut == text {
+        text
+    } else {
+        format!("{cut} ({} bytes)", key.len())
+    }
+}
+
+fn draw_detail(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    r: &Record,
+    view: ValueView,
+    value: &[String],
+    scroll: usize,
+) {
     let rect = Rect {
         x: area.x + 2,
         y: area.y + 1,
@@ -460,6 +557,7 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, r: &Record, view: ValueView) {
         height: area.height.saturating_sub(2),
     };
     frame.render_widget(Clear, rect);
+    let inner_width = rect.width.saturating_sub(2) as usize;
     let mut lines = vec![
         Line::from(format!(
             "partition {} · offset {} · {}",
@@ -469,7 +567,7 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, r: &Record, view: ValueView) {
         )),
         Line::from(format!(
             "key: {}",
-            r.key.as_deref().map_or("null".into(), escape_bytes)
+            folded_key(r.key.as_deref(), inner_width.saturating_sub(5))
         )),
         Line::from(format!("headers ({}):", r.headers.len())),
     ];
@@ -485,25 +583,41 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, r: &Record, view: ValueView) {
         ValueView::Json => "json",
         ValueView::Hex => "hex",
     };
+    let shown = if value.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", lines {}-{} of {}",
+            scroll + 1,
+            (scroll + rect.height as usize).min(value.len()),
+            value.len()
+        )
+    };
     lines.push(Line::from(match r.value_size {
         Some(size) => format!(
-            "value ({name}, {size} bytes; showing the first {} while the rest is read):",
+            "value ({name}, {size} bytes; showing the first {} while the rest is read{shown}):",
             r.value.as_ref().map_or(0, Vec::len)
         ),
         None => format!(
-            "value ({name}, {} bytes):",
+            "value ({name}, {} bytes{shown}):",
             r.value.as_ref().map_or(0, Vec::len)
         ),
     }));
+    // Only the lines that can be on screen go to the widget, so a long value costs the
+    // same per frame as a short one.
     lines.extend(
-        value_lines(r.value.as_deref().unwrap_or_default(), view)
-            .into_iter()
-            .map(Line::from),
+        value
+            .iter()
+            .skip(scroll)
+            .take(rect.height as usize)
+            .map(|l| Line::from(l.as_str())),
     );
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" Message ")
-        .title_bottom(" v: text/json/hex · Esc: close ");
+        .title_bottom(
+            " v: text/json/hex · PgUp/PgDn J/K Home/End: scroll · ↑↓: next · Esc: close ",
+        );
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
@@ -555,6 +669,49 @@ mod tests {
             299,
             "the newest are the ones kept"
         );
+    }
+
+    #[test]
+    fn detail_text_is_built_once_per_message_and_view_and_scrolls() {
+        let mut live = LiveState::default();
+        let value = "y".repeat(1 << 20);
+        live.ingest(vec![rec(0, "small"), rec(1, &value)], stats(), 0);
+        live.selected = Some(0); // newest: offset 1
+        live.detail = Some(ValueView::Hex);
+        live.refresh_detail_text();
+        let first = live.detail_text.as_ref().unwrap().lines.clone();
+        assert_eq!(first.len(), (1 << 20) / 16);
+        live.refresh_detail_text();
+        assert!(
+            std::sync::Arc::ptr_eq(&first, &live.detail_text.as_ref().unwrap().lines),
+            "an unchanged message is not dumped again"
+        );
+        live.scroll_detail(100);
+        assert_eq!(live.detail_scroll, 100);
+        live.scroll_detail(isize::MAX);
+        assert_eq!(
+            live.detail_scroll,
+            first.len() - 1,
+            "End stops at the last line"
+        );
+        live.detail = Some(ValueView::Text);
+        live.refresh_detail_text();
+        assert_eq!(live.detail_text.as_ref().unwrap().lines.len(), 1);
+        assert_eq!(live.detail_scroll, 0, "clamped to the new view's length");
+        live.detail_scroll = 0;
+        live.move_selection(1); // the older message
+        live.refresh_detail_text();
+        assert_eq!(live.detail_text.as_ref().unwrap().lines[0], "small");
+    }
+
+    #[test]
+    fn long_keys_are_folded_with_their_size() {
+        let key = vec![b'k'; 100 * 1024];
+        let folded = folded_key(Some(&key), 80);
+        assert!(folded.len() < 300, "{} chars", folded.len());
+        assert!(folded.ends_with("… (102400 bytes)"), "{folded}");
+        assert_eq!(folded_key(Some(b"short"), 80), "short");
+        assert_eq!(folded_key(None, 80), "null");
     }
 
     #[test]

@@ -132,9 +132,16 @@ if wait_screen ext "ext" 30; then
   keys ext Enter
   wait_screen ext "big2-" 15
   keys ext Down Enter
-  if wait_screen ext "value (text, 409600 bytes):" 15; then
+  if wait_screen ext "value (text, 409600 bytes, lines 1-1 of 1):" 15; then
     ok "a 400 KB value is kept cut in the list; opening it reads the whole 409,600 bytes"
   else bad "large value detail" ext; fi
+  # Its hex dump (25,600 lines) is built once and scrolls: End shows the last line.
+  keys ext v v
+  wait_screen ext "value (hex, 409600 bytes, lines 1-" 10
+  keys ext End
+  if wait_screen ext "00063ff0" 10 && wait_screen ext "lines 25600-25600 of 25600" 5; then
+    ok "the message detail scrolls to the end of a 25,600-line hex dump"
+  else bad "detail scrolling" ext; fi
   keys ext Escape
 else bad "dashboard on $B" ext; fi
 T kill-session -t ext 2>/dev/null
