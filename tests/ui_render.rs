@@ -475,3 +475,22 @@ fn detail_folds_a_huge_key_and_scrolls_the_value() {
         "the position is shown:\n{text}"
     );
 }
+
+/// Issue 8 #11: a border hint that does not fit is shortened with `…`, never cut silently.
+#[test]
+fn border_hints_that_do_not_fit_end_in_an_ellipsis() {
+    let app = live_app(vec![record(0, b"v", Vec::new())]);
+    let (text, _) = render_at(&app, 60, 24);
+    let hint_row = text
+        .lines()
+        .find(|l| l.contains("↑↓ select"))
+        .unwrap_or_else(|| panic!("no hint row in\n{text}"));
+    assert!(hint_row.contains('…'), "hint cut without …: {hint_row}");
+    let (wide, _) = render_at(&app, 120, 24);
+    let wide_row = wide.lines().find(|l| l.contains("↑↓ select")).unwrap();
+    assert!(
+        wide_row.contains("/ filter"),
+        "a hint that fits is whole: {wide_row}"
+    );
+    assert!(!wide_row.contains('…'), "{wide_row}");
+}

@@ -553,7 +553,7 @@ pub fn draw(
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" Compose ")
-        .title_bottom(hint);
+        .title_bottom(super::border_hint(hint, form_area));
     let inner = block.inner(form_area);
     frame.render_widget(block, form_area);
     let feedback_rows: u16 = feedback

@@ -123,7 +123,10 @@ impl Form {
         let block = Block::default()
             .borders(Borders::ALL)
             .title(format!(" {} ", self.title))
-            .title_bottom(" Enter: next/submit · Esc: cancel ")
+            .title_bottom(super::border_hint(
+                " Enter: next/submit · Esc: cancel ",
+                rect,
+            ))
             .border_style(Style::default().fg(Color::Yellow));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);

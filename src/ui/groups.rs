@@ -133,7 +133,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
             Block::default()
                 .borders(Borders::ALL)
                 .title(format!(" Groups ({}) ", s.groups.len()))
-                .title_bottom(" a add member · x remove · m next member "),
+                .title_bottom(super::border_hint(
+                    " a add member · x remove · m next member ",
+                    list_area,
+                )),
         );
     let mut state = TableState::default()
         .with_selected((!s.groups.is_empty()).then_some(s.selected.min(s.groups.len() - 1)));

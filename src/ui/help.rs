@@ -121,8 +121,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, scroll: u16) {
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" Keys ")
-        .title_bottom(format!(
-            " ↑↓ PgUp PgDn scroll{more} · any other key closes "
+        .title_bottom(super::border_hint(
+            &format!(" ↑↓ PgUp PgDn scroll{more} · any other key closes "),
+            rect,
         ));
     frame.render_widget(
         Paragraph::new(lines)

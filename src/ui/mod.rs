@@ -56,6 +56,12 @@ pub fn fit_str(text: &str, width: usize) -> String {
     out
 }
 
+/// A hint for a block's border: cut with `…` to what fits between the corners of `area`,
+/// so a narrow pane says that it shortened its hint instead of dropping words silently.
+pub fn border_hint(text: &str, area: Rect) -> String {
+    fit_str(text, area.width.saturating_sub(2) as usize)
+}
+
 /// The spans cut to `width` display columns, ending in `…` when something was cut, so a
 /// long status never runs into what is drawn beside it.
 pub fn fit_spans(spans: Vec<Span<'_>>, width: u16) -> Line<'static> {

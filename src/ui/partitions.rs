@@ -460,7 +460,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
             Block::default()
                 .borders(Borders::ALL)
                 .title(kept)
-                .title_bottom(hint),
+                .title_bottom(super::border_hint(hint, msgs_area)),
         ),
         msgs_area,
     );
@@ -615,9 +615,10 @@ fn draw_detail(
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" Message ")
-        .title_bottom(
+        .title_bottom(super::border_hint(
             " v: text/json/hex · PgUp/PgDn J/K Home/End: scroll · ↑↓: next · Esc: close ",
-        );
+            rect,
+        ));
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)

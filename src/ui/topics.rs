@@ -89,7 +89,7 @@ pub fn draw(
             Block::default()
                 .borders(Borders::ALL)
                 .title(format!(" Topics ({}) {up}", topics.len()))
-                .title_bottom(hint),
+                .title_bottom(super::border_hint(hint, list_area)),
         );
     let selected = (!topics.is_empty()).then_some(selected.min(topics.len().saturating_sub(1)));
     let mut state = TableState::default().with_selected(selected);
