@@ -145,6 +145,7 @@ fn run(bootstrap: &str, n: usize, cluster: &str) {
             .send(KafkaCommand::Tail {
                 topic: "ingest".into(),
                 from: StartFrom::Beginning,
+                value_limit: app.live.limits.value_preview_bytes.0,
             })
             .await
             .unwrap();

@@ -129,6 +129,8 @@ pub enum KafkaCommand {
         topic: String,
         /// Where to start.
         from: StartFrom,
+        /// Values longer than this many bytes are handed over cut to it.
+        value_limit: usize,
     },
     /// Pause or resume the live view's consumer.
     PauseTail(bool),

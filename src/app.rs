@@ -4,17 +4,18 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 use tokio::sync::mpsc;
 use tui_input::Input;
 
 use crate::action::{Action, KafkaCommand, KafkaEvent, ResetTo, StartFrom};
 use crate::kafka::members::MemberSpec;
 use crate::kafka::model::{BrokerInfo, Delivery, TopicInfo};
+use crate::keys::{self, Binding, Key};
 use crate::ui::composer::{ComposerOutcome, ComposerState, TemplateVars};
 use crate::ui::form::{Form, FormKind, FormOutcome};
-use crate::ui::groups::GroupsState;
-use crate::ui::partitions::{LiveState, ValueView};
+use crate::ui::groups::{GroupsKey, GroupsState};
+use crate::ui::partitions::{DetailKey, LiveKey, LiveState, ValueView};
 
 /// Seconds a status message stays once nothing new replaces it.
 pub const STATUS_SECONDS: u32 = 10;
@@ -50,6 +51,69 @@ impl Pane {
         }
     }
 }
+
+/// What a key does wherever the keyboard is (keys with Ctrl or Alt and F-keys even while
+/// typing in a field, the others only outside fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GlobalKey {
+    /// Quit.
+    Quit,
+    /// Quit, outside text fields.
+    QuitOutsideFields,
+    /// Open the help.
+    Help,
+    /// Show a pane.
+    Show(Pane),
+    /// The next pane.
+    NextPane,
+    /// The previous pane.
+    PrevPane,
+}
+
+/// Keys that work in every pane.
+pub const GLOBAL_KEYS: &[Binding<GlobalKey>] = &[
+    Binding::new(
+        &[Key::ch('1'), Key::alt('1')],
+        GlobalKey::Show(Pane::Topics),
+        "show Topics",
+    ),
+    Binding::new(
+        &[Key::ch('2'), Key::alt('2')],
+        GlobalKey::Show(Pane::Composer),
+        "show Compose",
+    ),
+    Binding::new(
+        &[Key::ch('3'), Key::alt('3')],
+        GlobalKey::Show(Pane::Live),
+        "show Live",
+    ),
+    Binding::new(
+        &[Key::ch('4'), Key::alt('4')],
+        GlobalKey::Show(Pane::Groups),
+        "show Groups",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::Tab)],
+        GlobalKey::NextPane,
+        "next pane (also click a tab)",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::BackTab)],
+        GlobalKey::PrevPane,
+        "previous pane",
+    ),
+    Binding::new(
+        &[Key::ch('?'), Key::plain(KeyCode::F(1))],
+        GlobalKey::Help,
+        "this help",
+    ),
+    Binding::new(
+        &[Key::ch('q')],
+        GlobalKey::QuitOutsideFields,
+        "quit (outside text fields)",
+    ),
+    Binding::new(&[Key::ctrl('c')], GlobalKey::Quit, "quit"),
+];
 
 /// A running repeat send.
 #[derive(Debug, Clone)]
@@ -253,6 +317,7 @@ impl App {
         if self.command(KafkaCommand::Tail {
             topic: topic.clone(),
             from,
+            value_limit: self.live.limits.value_preview_bytes.0,
         }) {
             self.live.reset(topic, from);
             self.pane = Pane::Live;
@@ -475,9 +540,13 @@ impl App {
             Pane::Live => self.live.move_selection(delta),
             Pane::Groups => {
                 let n = self.groups.groups.len() as isize;
+                let before = self.groups.selected;
                 self.groups.selected =
                     (self.groups.selected as isize + delta).clamp(0, (n - 1).max(0)) as usize;
-                self.groups.member_selected = 0;
+                if self.groups.selected != before {
+                    self.groups.member_selected = 0;
+                    self.groups.grid_scroll = 0;
+                }
                 self.follow_selected_group();
             }
             Pane::Composer => {}
@@ -500,11 +569,26 @@ impl App {
     }
 
     fn on_key(&mut self, k: KeyEvent) {
-        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && k.code == KeyCode::Char('c') {
+        let typing = self.pane == Pane::Composer && self.composing;
+        if keys::lookup(GLOBAL_KEYS, &k) == Some(GlobalKey::Quit) {
             self.quit = true;
             return;
         }
+        if self.help {
+            // The help scrolls; any other key closes it.
+            match keys::lookup(crate::ui::help::KEYS, &k) {
+                Some(action) => {
+                    let body = (self.size.0, self.body_height());
+                    self.help_scroll = crate::ui::help::scrolled(self.help_scroll, action, body);
+                }
+                None => {
+                    self.help = false;
+                    self.help_scroll = 0;
+                }
+            }
+            return;
+        }
+        // A form is modal: every key but Ctrl-C is its own.
         if let Some(form) = &mut self.form {
             match form.handle_key(k) {
                 FormOutcome::Editing => {}
@@ -513,38 +597,30 @@ impl App {
             }
             return;
         }
-        if self.help {
-            // The help scrolls; any other key closes it.
-            match k.code {
-                KeyCode::Up | KeyCode::Char('k') => {
-                    self.help_scroll = self.help_scroll.saturating_sub(1)
-                }
-                KeyCode::Down | KeyCode::Char('j') => {
-                    self.help_scroll = (self.help_scroll + 1).min(crate::ui::help::line_count())
-                }
-                KeyCode::PageUp => self.help_scroll = self.help_scroll.saturating_sub(10),
-                KeyCode::PageDown => {
-                    self.help_scroll = (self.help_scroll + 10).min(crate::ui::help::line_count())
-                }
-                KeyCode::Home => self.help_scroll = 0,
-                KeyCode::End => self.help_scroll = crate::ui::help::line_count(),
-                _ => {
-                    self.help = false;
-                    self.help_scroll = 0;
+        let global = if typing {
+            keys::lookup_while_typing(GLOBAL_KEYS, &k)
+        } else {
+            keys::lookup(GLOBAL_KEYS, &k)
+        };
+        // In a detail or a form, Enter/Esc/q belong to it; the pane keys still switch.
+        let global = global.filter(|g| {
+            !(self.pane == Pane::Live
+                && self.live.detail.is_some()
+                && *g == GlobalKey::QuitOutsideFields)
+        });
+        if let Some(g) = global {
+            match g {
+                GlobalKey::Quit | GlobalKey::QuitOutsideFields => self.quit = true,
+                GlobalKey::Help => self.help = true,
+                GlobalKey::Show(pane) => self.switch(pane),
+                GlobalKey::NextPane | GlobalKey::PrevPane => {
+                    let n = Pane::ALL.len();
+                    let i = Pane::ALL.iter().position(|p| *p == self.pane).unwrap_or(0);
+                    let step = if g == GlobalKey::NextPane { 1 } else { n - 1 };
+                    self.switch(Pane::ALL[(i + step) % n]);
                 }
             }
             return;
-        }
-        if k.code == KeyCode::F(1) {
-            self.help = true;
-            return;
-        }
-        // Alt-1/2/3 switch panes from anywhere, even while typing in a field.
-        if k.modifiers.contains(KeyModifiers::ALT) {
-            if let KeyCode::Char(c @ '1'..='4') = k.code {
-                self.switch(Pane::ALL[(c as u8 - b'1') as usize]);
-                return;
-            }
         }
         if self.pane == Pane::Composer && self.composing {
             match self.composer.handle_key(k) {
@@ -558,58 +634,20 @@ impl App {
             return;
         }
         if self.pane == Pane::Live && self.live.detail.is_some() {
-            match k.code {
-                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => self.live.detail = None,
-                KeyCode::Char('v') => {
-                    self.live.detail = self.live.detail.map(|v| match v {
-                        ValueView::Text => ValueView::Json,
-                        ValueView::Json => ValueView::Hex,
-                        ValueView::Hex => ValueView::Text,
-                    })
-                }
-                KeyCode::Up | KeyCode::Char('k') => {
-                    self.live.move_selection(-1);
-                    self.open_detail();
-                }
-                KeyCode::Down | KeyCode::Char('j') => {
-                    self.live.move_selection(1);
-                    self.open_detail();
-                }
-                KeyCode::PageDown => self.live.scroll_detail(DETAIL_PAGE),
-                KeyCode::PageUp => self.live.scroll_detail(-DETAIL_PAGE),
-                KeyCode::Char('J') => self.live.scroll_detail(1),
-                KeyCode::Char('K') => self.live.scroll_detail(-1),
-                KeyCode::Home => self.live.detail_scroll = 0,
-                KeyCode::End => self.live.scroll_detail(isize::MAX),
-                _ => {}
+            if let Some(action) = keys::lookup(crate::ui::partitions::DETAIL_KEYS, &k) {
+                self.detail_key(action);
             }
             return;
         }
-        match k.code {
-            KeyCode::Char('q') => self.quit = true,
-            KeyCode::Char('?') => self.help = true,
-            KeyCode::Char('1') => self.switch(Pane::Topics),
-            KeyCode::Char('2') => self.switch(Pane::Composer),
-            KeyCode::Char('3') => self.switch(Pane::Live),
-            KeyCode::Char('4') => self.switch(Pane::Groups),
-            KeyCode::Tab => {
-                let i = Pane::ALL.iter().position(|p| *p == self.pane).unwrap_or(0);
-                self.switch(Pane::ALL[(i + 1) % Pane::ALL.len()]);
-            }
-            KeyCode::BackTab => {
-                let i = Pane::ALL.iter().position(|p| *p == self.pane).unwrap_or(0);
-                self.switch(Pane::ALL[(i + Pane::ALL.len() - 1) % Pane::ALL.len()]);
-            }
-            _ => match self.pane {
-                Pane::Topics => self.topics_key(k),
-                Pane::Composer => {
-                    if matches!(k.code, KeyCode::Enter | KeyCode::Char('i')) {
-                        self.composing = true;
-                    }
+        match self.pane {
+            Pane::Topics => self.topics_key(k),
+            Pane::Composer => {
+                if keys::lookup(crate::ui::composer::IDLE_KEYS, &k).is_some() {
+                    self.composing = true;
                 }
-                Pane::Live => self.live_key(k),
-                Pane::Groups => self.groups_key(k),
-            },
+            }
+            Pane::Live => self.live_key(k),
+            Pane::Groups => self.groups_key(k),
         }
     }
 
@@ -634,30 +672,32 @@ impl App {
     }
 
     fn topics_key(&mut self, k: KeyEvent) {
+        use crate::ui::topics::TopicsKey;
         let selected = self.selected_topic().map(|t| t.name.clone());
-        match k.code {
-            KeyCode::Up | KeyCode::Char('k') => self.scroll(-1),
-            KeyCode::Down | KeyCode::Char('j') => self.scroll(1),
-            KeyCode::Home | KeyCode::Char('g') => self.topic_selected = 0,
-            KeyCode::End | KeyCode::Char('G') => {
-                self.topic_selected = self.topics.len().saturating_sub(1)
-            }
-            KeyCode::Enter => {
+        let Some(action) = keys::lookup(crate::ui::topics::KEYS, &k) else {
+            return;
+        };
+        match action {
+            TopicsKey::Up => self.scroll(-1),
+            TopicsKey::Down => self.scroll(1),
+            TopicsKey::First => self.topic_selected = 0,
+            TopicsKey::Last => self.topic_selected = self.topics.len().saturating_sub(1),
+            TopicsKey::Watch => {
                 if let Some(t) = selected {
                     self.watch(t, StartFrom::Beginning);
                 }
             }
-            KeyCode::Char('w') => {
+            TopicsKey::Compose => {
                 if let Some(t) = selected {
                     self.composer.topic = Input::new(t);
                     self.composer.focus = crate::ui::composer::Field::Value;
                     self.switch(Pane::Composer);
                 }
             }
-            KeyCode::Char('r') => {
+            TopicsKey::Refresh => {
                 self.command(KafkaCommand::RefreshTopics);
             }
-            KeyCode::Char('c') => {
+            TopicsKey::Create => {
                 self.form = Some(Form::new(
                     FormKind::CreateTopic,
                     "Create topic",
@@ -669,7 +709,7 @@ impl App {
                     ],
                 ))
             }
-            KeyCode::Char('p') | KeyCode::Char('+') => {
+            TopicsKey::AddPartitions => {
                 if let Some(t) = self.selected_topic() {
                     let (name, current) = (t.name.clone(), t.partitions);
                     self.form = Some(Form::new(
@@ -679,7 +719,7 @@ impl App {
                     ));
                 }
             }
-            KeyCode::Char('d') | KeyCode::Delete => {
+            TopicsKey::Delete => {
                 if let Some(t) = selected {
                     self.form = Some(Form::new(
                         FormKind::DeleteTopic(t.clone()),
@@ -688,54 +728,101 @@ impl App {
                     ));
                 }
             }
-            _ => {}
         }
+    }
+
+    fn detail_key(&mut self, action: DetailKey) {
+        match action {
+            DetailKey::Close => self.live.detail = None,
+            DetailKey::View => {
+                self.live.detail = self.live.detail.map(|v| match v {
+                    ValueView::Text => ValueView::Json,
+                    ValueView::Json => ValueView::Hex,
+                    ValueView::Hex => ValueView::Text,
+                })
+            }
+            DetailKey::Newer => {
+                self.live.move_selection(-1);
+                self.open_detail();
+            }
+            DetailKey::Older => {
+                self.live.move_selection(1);
+                self.open_detail();
+            }
+            DetailKey::PageDown => self.live.scroll_detail(DETAIL_PAGE),
+            DetailKey::PageUp => self.live.scroll_detail(-DETAIL_PAGE),
+            DetailKey::LineDown => self.live.scroll_detail(1),
+            DetailKey::LineUp => self.live.scroll_detail(-1),
+            DetailKey::Top => self.live.detail_scroll = 0,
+            DetailKey::Bottom => self.live.scroll_detail(isize::MAX),
+        }
+    }
+
+    /// Rows of the body (the screen less the tab and status bars).
+    fn body_height(&self) -> u16 {
+        self.size.1.saturating_sub(2)
     }
 
     fn live_key(&mut self, k: KeyEvent) {
         let topic = self.live.topic.clone();
-        match k.code {
-            KeyCode::Up | KeyCode::Char('k') => self.live.move_selection(-1),
-            KeyCode::Down | KeyCode::Char('j') => self.live.move_selection(1),
-            KeyCode::PageUp => self.live.move_selection(-20),
-            KeyCode::PageDown => self.live.move_selection(20),
-            KeyCode::Home => self.live.selected = None,
-            KeyCode::Esc => self.live.selected = None,
-            KeyCode::Enter if self.live.selected_record().is_some() => {
-                self.live.selected.get_or_insert(0);
-                self.open_detail();
+        let Some(action) = keys::lookup(crate::ui::partitions::KEYS, &k) else {
+            return;
+        };
+        match action {
+            LiveKey::Newer => self.live.move_selection(-1),
+            LiveKey::Older => self.live.move_selection(1),
+            LiveKey::PageNewer => self.live.move_selection(-20),
+            LiveKey::PageOlder => self.live.move_selection(20),
+            LiveKey::Follow => self.live.selected = None,
+            LiveKey::Open => {
+                if self.live.selected_record().is_some() {
+                    self.live.selected.get_or_insert(0);
+                    self.open_detail();
+                }
             }
-            KeyCode::Char(' ') if topic.is_some() => {
+            LiveKey::PartitionsUp | LiveKey::PartitionsDown => {
+                let rows = crate::ui::partitions::partition_rows(
+                    self.live.stats.len(),
+                    self.body_height(),
+                );
+                let pages = if action == LiveKey::PartitionsUp {
+                    -1
+                } else {
+                    1
+                };
+                self.live.scroll_partitions(pages, rows);
+            }
+            LiveKey::Pause if topic.is_some() => {
                 let paused = !self.live.paused;
                 if self.command(KafkaCommand::PauseTail(paused)) {
                     self.live.paused = paused;
                 }
             }
-            KeyCode::Char('b') => {
+            LiveKey::FromBeginning => {
                 if let Some(t) = topic {
                     self.watch(t, StartFrom::Beginning);
                 }
             }
-            KeyCode::Char('e') => {
+            LiveKey::FromEnd => {
                 if let Some(t) = topic {
                     self.watch(t, StartFrom::End);
                 }
             }
-            KeyCode::Char('o') if topic.is_some() => {
+            LiveKey::FromOffset if topic.is_some() => {
                 self.form = Some(Form::new(
                     FormKind::StartOffset,
                     "Start at offset",
                     &[("offset", "0")],
                 ))
             }
-            KeyCode::Char('t') if topic.is_some() => {
+            LiveKey::FromTime if topic.is_some() => {
                 self.form = Some(Form::new(
                     FormKind::StartTime,
                     "Start at time",
                     &[("minutes ago, or ms since epoch", "5")],
                 ))
             }
-            KeyCode::Char('/') => {
+            LiveKey::Filter => {
                 let current = self.live.filter.clone();
                 self.form = Some(Form::new(
                     FormKind::Filter,
@@ -743,7 +830,7 @@ impl App {
                     &[("text", &current)],
                 ));
             }
-            _ => {}
+            LiveKey::Pause | LiveKey::FromOffset | LiveKey::FromTime => {}
         }
     }
 
@@ -758,21 +845,27 @@ impl App {
     }
 
     fn groups_key(&mut self, k: KeyEvent) {
-        match k.code {
-            KeyCode::Up | KeyCode::Char('k') => self.scroll(-1),
-            KeyCode::Down | KeyCode::Char('j') => self.scroll(1),
-            KeyCode::Char('m') => {
-                let n = self
-                    .groups
-                    .current()
-                    .map_or(0, |d| d.snapshot.members.len());
-                self.groups.member_selected = if n == 0 {
-                    0
-                } else {
-                    (self.groups.member_selected + 1) % n
-                };
+        let Some(action) = keys::lookup(crate::ui::groups::KEYS, &k) else {
+            return;
+        };
+        match action {
+            GroupsKey::Up => self.scroll(-1),
+            GroupsKey::Down => self.scroll(1),
+            GroupsKey::First => self.scroll(isize::MIN / 2),
+            GroupsKey::Last => self.scroll(isize::MAX / 2),
+            GroupsKey::NextMember => self.groups.step_member(1),
+            GroupsKey::PrevMember => self.groups.step_member(-1),
+            GroupsKey::GridUp | GroupsKey::GridDown => {
+                let d = self.groups.current();
+                let (members, parts) =
+                    d.map_or((0, 0), |d| (d.snapshot.members.len(), d.partitions.len()));
+                let rows = crate::ui::groups::detail_heights(members, parts, self.body_height())
+                    .1
+                    .saturating_sub(3) as usize;
+                let pages = if action == GroupsKey::GridUp { -1 } else { 1 };
+                self.groups.scroll_grid(pages, rows);
             }
-            KeyCode::Char('a') => {
+            GroupsKey::AddMember => {
                 let group = self
                     .groups
                     .selected_name()
@@ -805,7 +898,7 @@ impl App {
                     ],
                 ));
             }
-            KeyCode::Char('x') => match self
+            GroupsKey::RemoveMember => match self
                 .groups
                 .selected_in_app()
                 .map(|m| (m.id, m.client_id.clone()))
@@ -817,11 +910,11 @@ impl App {
                 }
                 None => {
                     self.last_error = Some(
-                        "the selected member is not one of ours (m selects the next member)".into(),
+                        "the selected member is not one of ours (m / M select a member)".into(),
                     )
                 }
             },
-            KeyCode::Char('R') => {
+            GroupsKey::ResetOffsets => {
                 if let Some(g) = self.groups.selected_name().map(str::to_string) {
                     self.form = Some(Form::new(
                         FormKind::ResetOffsets(g.clone()),
@@ -833,7 +926,7 @@ impl App {
                     ));
                 }
             }
-            KeyCode::Char('D') => {
+            GroupsKey::Delete => {
                 if let Some(g) = self.groups.selected_name().map(str::to_string) {
                     self.form = Some(Form::new(
                         FormKind::DeleteGroup(g.clone()),
@@ -842,7 +935,6 @@ impl App {
                     ));
                 }
             }
-            _ => {}
         }
     }
 
@@ -1004,7 +1096,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::KeyEvent;
+    use crossterm::event::{KeyEvent, KeyModifiers};
 
     fn app() -> (App, mpsc::Receiver<KafkaCommand>) {
         let (tx, rx) = mpsc::channel(8);
@@ -1236,7 +1328,7 @@ mod tests {
         key(&mut app, KeyCode::Enter);
         assert_eq!(app.pane, Pane::Live);
         assert!(
-            matches!(rx.try_recv().unwrap(), KafkaCommand::Tail { topic, from: StartFrom::Beginning } if topic == "b")
+            matches!(rx.try_recv().unwrap(), KafkaCommand::Tail { topic, from: StartFrom::Beginning, .. } if topic == "b")
         );
     }
 

@@ -20,6 +20,119 @@ pub struct Profile {
     pub properties: BTreeMap<String, String>,
 }
 
+/// A size in bytes, written as a number of bytes or as text with a unit: `"32 MiB"`,
+/// `"64KiB"`, `"1 GB"` (KiB/MiB/GiB and K/M/G are powers of 1024, KB/MB/GB of 1000).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ByteSize(pub usize);
+
+impl ByteSize {
+    /// Parses `"32 MiB"`-style text.
+    pub fn parse(text: &str) -> Result<ByteSize, String> {
+        let t = text.trim();
+        let split = t
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(t.len());
+        let (number, unit) = (t[..split].trim(), t[split..].trim());
+        let n: f64 = number.parse().map_err(|_| {
+            format!("{text:?} is not a size (e.g. 33554432, \"32 MiB\", \"64 KiB\")")
+        })?;
+        let scale: f64 = match unit.to_ascii_lowercase().as_str() {
+            "" | "b" => 1.0,
+            "k" | "kib" => 1024.0,
+            "m" | "mib" => 1024.0 * 1024.0,
+            "g" | "gib" => 1024.0 * 1024.0 * 1024.0,
+            "kb" => 1e3,
+            "mb" => 1e6,
+            "gb" => 1e9,
+            _ => {
+                return Err(format!(
+                    "{text:?}: unknown unit {unit:?} (B, KiB, MiB, GiB, KB, MB, GB)"
+                ))
+            }
+        };
+        let bytes = n * scale;
+        if !bytes.is_finite() || bytes > usize::MAX as f64 {
+            return Err(format!("{text:?} is too large"));
+        }
+        Ok(ByteSize(bytes.round() as usize))
+    }
+}
+
+impl<'de> Deserialize<'de> for ByteSize {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Bytes(u64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Bytes(n) => usize::try_from(n)
+                .map(ByteSize)
+                .map_err(|_| serde::de::Error::custom(format!("{n} bytes is too large"))),
+            Raw::Text(t) => ByteSize::parse(&t).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+impl std::fmt::Display for ByteSize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const UNITS: [(&str, usize); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+        match UNITS
+            .iter()
+            .find(|(_, n)| self.0 >= *n && self.0.is_multiple_of(*n))
+        {
+            Some((unit, n)) => write!(f, "{} {unit}", self.0 / n),
+            None => write!(f, "{} B", self.0),
+        }
+    }
+}
+
+/// How much of a topic the live view keeps in memory (the `[live]` table).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LiveLimits {
+    /// Messages kept at most; older ones are counted, not kept.
+    pub keep_messages: usize,
+    /// Bytes of keys, values and headers kept at most.
+    pub keep_bytes: ByteSize,
+    /// Values longer than this are kept cut to it (their true size shown) and read again
+    /// in full when opened.
+    pub value_preview_bytes: ByteSize,
+}
+
+impl Default for LiveLimits {
+    fn default() -> Self {
+        LiveLimits {
+            keep_messages: 10_000,
+            keep_bytes: ByteSize(32 << 20),
+            value_preview_bytes: ByteSize(64 << 10),
+        }
+    }
+}
+
+impl LiveLimits {
+    /// Why these limits cannot work, if they cannot.
+    pub fn check(&self) -> Result<(), String> {
+        if self.keep_messages == 0 {
+            return Err("live.keep_messages must be at least 1".into());
+        }
+        if self.keep_bytes.0 < 1024 {
+            return Err(format!(
+                "live.keep_bytes must be at least 1 KiB, not {}",
+                self.keep_bytes
+            ));
+        }
+        if self.value_preview_bytes.0 < 64 {
+            return Err(format!(
+                "live.value_preview_bytes must be at least 64 B, not {}",
+                self.value_preview_bytes
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// The whole config file.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -27,6 +140,9 @@ pub struct Config {
     /// Profiles by name.
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// What the live view keeps in memory.
+    #[serde(default)]
+    pub live: LiveLimits,
 }
 
 /// Where the user's config lives by default.
@@ -37,7 +153,9 @@ pub fn default_path() -> Option<PathBuf> {
 impl Config {
     /// Parses one TOML text.
     pub fn parse(text: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| e.to_string())
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        config.live.check()?;
+        Ok(config)
     }
 
     /// The default config with the user's file (if it exists) laid over it.
@@ -49,6 +167,7 @@ impl Config {
             Ok(text) => {
                 let user = Config::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
                 config.profiles.extend(user.profiles);
+                config.live = user.live;
                 Ok(config)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(config),
@@ -91,5 +210,32 @@ mod tests {
         assert!(c.profile("nope").unwrap_err().contains("known"));
         std::fs::write(&path, "[profiles.x]\nbootstrp = \"typo\"\n").unwrap();
         assert!(Config::load(Some(&path)).is_err());
+    }
+
+    #[test]
+    fn live_limits_are_read_with_units_and_checked() {
+        assert_eq!(Config::parse("").unwrap().live, LiveLimits::default());
+        let c = Config::parse(
+            "[live]\nkeep_bytes = \"8 MiB\"\nvalue_preview_bytes = 4096\nkeep_messages = 500\n",
+        )
+        .unwrap();
+        assert_eq!(c.live.keep_bytes, ByteSize(8 << 20));
+        assert_eq!(c.live.value_preview_bytes, ByteSize(4096));
+        assert_eq!(c.live.keep_messages, 500);
+        // Fields left out keep their defaults.
+        let c = Config::parse("[live]\nkeep_bytes = \"1.5GiB\"\n").unwrap();
+        assert_eq!(c.live.keep_bytes, ByteSize(3 << 29));
+        assert_eq!(
+            c.live.value_preview_bytes,
+            LiveLimits::default().value_preview_bytes
+        );
+        assert_eq!(ByteSize::parse("2 MB").unwrap(), ByteSize(2_000_000));
+        assert_eq!(ByteSize(32 << 20).to_string(), "32 MiB");
+        assert_eq!(ByteSize(1000).to_string(), "1000 B");
+        let bad = Config::parse("[live]\nkeep_bytes = \"32 MeB\"\n").unwrap_err();
+        assert!(bad.contains("unknown unit"), "{bad}");
+        let small = Config::parse("[live]\nkeep_bytes = 10\n").unwrap_err();
+        assert!(small.contains("at least 1 KiB"), "{small}");
+        assert!(Config::parse("[live]\nkeep_mesages = 5\n").is_err());
     }
 }

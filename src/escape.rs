@@ -48,11 +48,18 @@ fn escape_str_into(s: &str, out: &mut String) {
     }
 }
 
-/// Characters a terminal draws as nothing, or as a line break, or that reorder text:
+/// Characters a terminal draws as nothing, or as a line break, or that reorder text, or
+/// that change the width of the character before them in ways terminals disagree on
+/// (flags made of two regional indicators, emoji presentation selectors, skin tones):
 /// shown escaped so that what is on screen is what the bytes are, and cell widths hold.
 fn is_format_char(c: char) -> bool {
     matches!(
         c as u32,
+        0xfe00..=0xfe0f // variation selectors (VS16 widens ❤ to two columns, or not)
+            | 0x1f1e6..=0x1f1ff // regional indicators: pairs are flags of uncertain width
+            | 0x1f3fb..=0x1f3ff // skin-tone modifiers
+            | 0xe0000..=0xe007f // tags (subdivision flags)
+            |
         0x00ad // soft hyphen
             | 0x061c // Arabic letter mark
             | 0x180e // Mongolian vowel separator
@@ -119,6 +126,36 @@ mod tests {
     fn invisible_and_line_breaking_characters_are_escaped() {
         let shown = escape_bytes("a\u{ad}b\u{2028}c\u{2029}d\u{200b}e".as_bytes());
         assert_eq!(shown, "a\\u{00ad}b\\u{2028}c\\u{2029}d\\u{200b}e");
+    }
+
+    #[test]
+    fn emoji_whose_width_terminals_disagree_on_are_escaped() {
+        assert_eq!(
+            escape_bytes("🇩🇪".as_bytes()),
+            "\\u{1f1e9}\\u{1f1ea}",
+            "a flag is two regional indicators"
+        );
+        assert_eq!(escape_bytes("❤\u{fe0f}".as_bytes()), "❤\\u{fe0f}");
+        assert_eq!(escape_bytes("👍🏽".as_bytes()), "👍\\u{1f3fd}");
+        // What stays is drawn the same whether a terminal measures it character by
+        // character or as clusters: ratatui and the terminal agree on every cell.
+        use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+        for text in [
+            "flag 🇩🇪🇫🇷🇯🇵 end",
+            "keycap 1\u{fe0f}\u{20e3} heart ❤\u{fe0f} end",
+            "family 👨\u{200d}👩\u{200d}👧 thumbs 👍🏽",
+            "🏴\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f} wales",
+            "日本語 😀 plain",
+        ] {
+            let shown = escape_bytes(text.as_bytes());
+            let by_char: usize = shown.chars().map(|c| c.width().unwrap_or(0)).sum();
+            assert_eq!(shown.width(), by_char, "{text:?} → {shown:?}");
+        }
+        assert_eq!(
+            escape_bytes("日本語 😀".as_bytes()),
+            "日本語 😀",
+            "plain wide text stays"
+        );
     }
 
     #[test]

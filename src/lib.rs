@@ -8,6 +8,7 @@ pub mod config;
 pub mod dashboard;
 pub mod escape;
 pub mod kafka;
+pub mod keys;
 pub mod logging;
 pub mod tui;
 pub mod ui;

@@ -94,7 +94,8 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!(cluster = %label, overrides = ?settings.describe_overrides(), "starting the dashboard");
     let workers = kafka::workers::spawn(settings);
     let commands = workers.commands.clone();
-    let app = App::new(label, workers.commands.clone());
+    let mut app = App::new(label, workers.commands.clone());
+    app.live.limits = config.live;
     let mut terminal = tui::init().context("cannot set up the terminal")?;
     if cli.test_panic {
         terminal.draw(|f| kafka_dash::ui::draw(f, &app))?;

@@ -286,6 +286,8 @@ fn untrusted_bytes_are_shown_escaped_never_raw() {
         (b"car\rret", "car\\rret"),
         (b"nul\x00byte", "nul\\x00byte"),
         (b"bad\xff\xfeutf8", "bad\\xff\\xfeutf8"),
+        // A flag's width is up to the terminal: shown as its two code points.
+        ("flag 🇩🇪".as_bytes(), "flag \\u{1f1e9}\\u{1f1ea}"),
     ];
     let records: Vec<Record> = nasty
         .iter()
@@ -493,4 +495,179 @@ fn border_hints_that_do_not_fit_end_in_an_ellipsis() {
         "a hint that fits is whole: {wide_row}"
     );
     assert!(!wide_row.contains('…'), "{wide_row}");
+}
+
+/// A group of 30 members reading 64 partitions, the member at `selected` chosen.
+fn big_group_app() -> App {
+    use kafka_dash::kafka::groups::GroupDetail;
+    use kafka_dash::kafka::model::{GroupListing, GroupSnapshot, PartitionLag};
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('4'));
+    app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![GroupListing {
+        name: "big".into(),
+        state: "Stable".into(),
+        protocol_type: "consumer".into(),
+        protocol: "range".into(),
+        members: 30,
+        total_lag: Some(0),
+    }]))));
+    let members: Vec<_> = (0..30)
+        .map(|i| {
+            let parts: Vec<i32> = (0..64).filter(|p| p % 30 == i).collect();
+            member(&format!("member-{i:02}"), &parts)
+        })
+        .collect();
+    let partitions = (0..64)
+        .map(|p| PartitionLag {
+            topic: "sarama".into(),
+            partition: p,
+            owner: Some(format!(
+                "member-{:02}-0e50ccfd-13f0-4efa-b7b0-3d39544014dd",
+                p % 30
+            )),
+            committed: Some(100 + i64::from(p)),
+            high: Some(100 + i64::from(p)),
+        })
+        .collect();
+    app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
+        GroupDetail {
+            snapshot: GroupSnapshot {
+                name: "big".into(),
+                state: "Stable".into(),
+                protocol: "range".into(),
+                members,
+            },
+            partitions,
+            timeline: vec![],
+        },
+    ))));
+    app
+}
+
+/// Issue 8 #7: the members list follows the selected member, the grid scrolls, and both
+/// say which rows they show.
+#[test]
+fn a_big_group_scrolls_and_never_selects_an_undrawn_member() {
+    let mut app = big_group_app();
+    app.size = (120, 36);
+    let (text, _) = render_at(&app, 120, 36);
+    assert!(text.contains("members 1–"), "members hint:\n{text}");
+    assert!(text.contains(" of 30 · m/M scroll"), "{text}");
+    assert!(text.contains("partitions 1–"), "grid hint:\n{text}");
+    let member_row =
+        |t: &str, m: &str| t.lines().any(|l| l.contains(m) && l.contains("/127.0.0.1"));
+    assert!(
+        member_row(&text, "member-00") && !member_row(&text, "member-29"),
+        "{text}"
+    );
+    // M from the first member wraps to the last: it must be drawn, and x acts on it.
+    key(&mut app, KeyCode::Char('M'));
+    let (text, _) = render_at(&app, 120, 36);
+    assert!(
+        member_row(&text, "member-29"),
+        "selected member not drawn:\n{text}"
+    );
+    assert!(!member_row(&text, "member-00"), "{text}");
+    // The grid scrolls a page at a time, to its end and back.
+    let last_row = |t: &str| {
+        t.lines()
+            .any(|l| l.contains("│sarama") && l.contains(" 63 "))
+    };
+    assert!(!last_row(&text), "{text}");
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Char(']'));
+    }
+    let (text, _) = render_at(&app, 120, 36);
+    assert!(last_row(&text), "grid did not reach partition 63:\n{text}");
+    assert!(text.contains("–64 of 64"), "{text}");
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Char('['));
+    }
+    let (text, _) = render_at(&app, 120, 36);
+    assert!(text.contains("partitions 1–"), "{text}");
+}
+
+/// Issue 8 #7: the live view's partition table scrolls with [ and ].
+#[test]
+fn the_live_partition_table_scrolls() {
+    let mut app = live_app(vec![record(0, b"v", Vec::new())]);
+    app.size = (120, 36);
+    let stats: Vec<PartitionStats> = (0..64)
+        .map(|p| PartitionStats {
+            partition: p,
+            low: Some(0),
+            high: Some(1000 + i64::from(p)),
+            seen: 0,
+            last_offset: None,
+        })
+        .collect();
+    app.update(Action::Kafka(KafkaEvent::Tail {
+        topic: "strconv".into(),
+        records: vec![],
+        stats,
+        dropped: 0,
+    }));
+    let row_of = |t: &str, p: i64| {
+        t.lines()
+            .any(|l| l.starts_with(&format!("│{p:<6}")) && l.contains(&format!(" {} ", 1000 + p)))
+    };
+    let (text, _) = render_at(&app, 120, 36);
+    assert!(row_of(&text, 0) && !row_of(&text, 63), "{text}");
+    assert!(
+        text.contains("partitions 1–14 of 64 · [ ] scroll"),
+        "{text}"
+    );
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Char(']'));
+    }
+    let (text, _) = render_at(&app, 120, 36);
+    assert!(row_of(&text, 63) && !row_of(&text, 0), "{text}");
+    assert!(text.contains("51–64 of 64"), "{text}");
+}
+
+/// Issue 8 #11: at 80×24 a failed delivery is shown whole (wrapped), not cut.
+#[test]
+fn delivery_errors_are_whole_at_80x24() {
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('2'));
+    let error =
+        "Message production error: UnknownTopicOrPartition (Broker: Unknown topic or partition)";
+    app.update(Action::Kafka(KafkaEvent::Delivered(
+        1,
+        Delivery {
+            topic: "strconv".into(),
+            result: Err(error.into()),
+            latency: Duration::from_millis(3),
+        },
+    )));
+    let (text, _) = render_at(&app, 80, 24);
+    // The reports are the right-hand column: read it back row by row.
+    let column: String = text
+        .lines()
+        .skip(2)
+        .map(|l| {
+            // The form takes 60 % of 80 columns.
+            l.chars()
+                .skip(48)
+                .filter(|c| *c != '│')
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    for word in error.split_whitespace() {
+        assert!(column.contains(word), "{word:?} missing from\n{text}");
+    }
+    assert!(text.contains("✗1"), "the title fits, shortened:\n{text}");
+}
+
+/// Issue 8 #11: at 80×24 the open message's hint starts with how to close it.
+#[test]
+fn the_message_detail_hint_leads_with_esc() {
+    let mut app = live_app(vec![record(0, b"v", Vec::new())]);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    let (text, _) = render_at(&app, 80, 24);
+    assert!(text.contains("└ Esc close · v text/json/hex"), "{text}");
 }

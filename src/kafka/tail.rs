@@ -52,6 +52,7 @@ pub fn start(
     config: ClientConfig,
     topic: String,
     from: StartFrom,
+    value_limit: usize,
     events: mpsc::Sender<KafkaEvent>,
 ) -> TailHandle {
     let stop = Arc::new(AtomicBool::new(false));
@@ -69,6 +70,7 @@ pub fn start(
                 stop: &stop,
                 paused: &paused,
                 partitions: &partitions,
+                value_limit,
             };
             if let Err(e) = run(config, &topic, from, &events, control) {
                 let _ = events.blocking_send(KafkaEvent::TailError(format!("{topic}: {e}")));
@@ -142,10 +144,6 @@ pub fn clamp_start(partition: i32, offset: i64, low: i64, high: i64) -> (i64, Op
     }
 }
 
-/// Values longer than this are kept cut to it (their true size noted); the detail view
-/// reads the whole record when it is opened.
-pub const VALUE_PREVIEW_BYTES: usize = 64 * 1024;
-
 /// Copies a message out of librdkafka, its value cut to `value_limit` bytes.
 pub fn to_record(m: &rdkafka::message::BorrowedMessage<'_>, value_limit: usize) -> Record {
     let payload = m.payload();
@@ -174,6 +172,9 @@ struct Control<'a> {
     paused: &'a AtomicBool,
     /// Partition count the topic is known to have (grows when partitions are added).
     partitions: &'a AtomicI32,
+    /// Values longer than this are kept cut to it (their true size noted); the detail
+    /// view reads the whole record when it is opened.
+    value_limit: usize,
 }
 
 fn run(
@@ -187,6 +188,7 @@ fn run(
         stop,
         paused,
         partitions: known_partitions,
+        value_limit,
     } = control;
     let consumer: BaseConsumer = config
         .clone()
@@ -296,7 +298,7 @@ fn run(
                         s.last_offset = Some(m.offset());
                         s.make_coherent();
                     }
-                    batch.push(to_record(&m, VALUE_PREVIEW_BYTES));
+                    batch.push(to_record(&m, value_limit));
                     changed = true;
                 }
                 Some(Err(e)) => tracing::debug!("tail poll: {e}"),

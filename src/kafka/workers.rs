@@ -404,10 +404,20 @@ async fn dispatch(
                     let _ = events.send(KafkaEvent::Delivered(id, d)).await;
                 });
             }
-            KafkaCommand::Tail { topic, from } => {
+            KafkaCommand::Tail {
+                topic,
+                from,
+                value_limit,
+            } => {
                 // Stop the old consumer before the new one starts.
                 drop(tail.take());
-                tail = Some(tail::start(settings.config(), topic, from, events.clone()));
+                tail = Some(tail::start(
+                    settings.config(),
+                    topic,
+                    from,
+                    value_limit,
+                    events.clone(),
+                ));
             }
             KafkaCommand::PauseTail(p) => {
                 if let Some(t) = &tail {

@@ -8,7 +8,7 @@ use rand::Rng;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, List, ListItem, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
@@ -16,6 +16,111 @@ use tui_input::Input;
 use crate::escape::{escape_bytes, parse_escapes};
 use crate::kafka::model::{Delivery, OutgoingMessage};
 use crate::kafka::partitioner::Partitioner;
+use crate::keys::{Binding, Key};
+
+/// What a key does while the composer's fields have the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComposerKey {
+    /// Send one message.
+    Send,
+    /// Start or stop repeat mode.
+    Repeat,
+    /// Add a header.
+    AddHeader,
+    /// Remove the focused header.
+    RemoveHeader,
+    /// Key: null or empty; value: empty or null.
+    NullOrEmpty,
+    /// Give the keyboard back to the pane switcher.
+    Leave,
+    /// The next field.
+    NextField,
+    /// The previous field.
+    PrevField,
+    /// A new line in the value; elsewhere the next field.
+    Enter,
+    /// On the partitioner's row: the next partitioner (elsewhere the key is typed).
+    Partitioner,
+}
+
+/// The composer's keys (any other key is typed into the focused field).
+pub const KEYS: &[Binding<ComposerKey>] = &[
+    Binding::new(
+        &[Key::ctrl('s'), Key::plain(KeyCode::F(5))],
+        ComposerKey::Send,
+        "send",
+    )
+    .hinted("Ctrl-S send"),
+    Binding::new(
+        &[Key::ctrl('r')],
+        ComposerKey::Repeat,
+        "start / stop repeat: every N ms, M times, with {seq} {unix} {letters}",
+    )
+    .hinted("Ctrl-R repeat"),
+    Binding::new(&[Key::ctrl('a')], ComposerKey::AddHeader, "add a header")
+        .hinted("Ctrl-A/D header"),
+    Binding::new(
+        &[Key::ctrl('d')],
+        ComposerKey::RemoveHeader,
+        "remove the focused header",
+    ),
+    Binding::new(
+        &[Key::ctrl('n')],
+        ComposerKey::NullOrEmpty,
+        "key: null ↔ empty \"\"; value: empty ↔ null (a tombstone)",
+    )
+    .hinted("Ctrl-N null/empty"),
+    Binding::new(
+        &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::Down)],
+        ComposerKey::NextField,
+        "next field",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::BackTab), Key::plain(KeyCode::Up)],
+        ComposerKey::PrevField,
+        "previous field",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::Enter)],
+        ComposerKey::Enter,
+        "next field; in the value, a new line",
+    ),
+    Binding::new(
+        &[
+            Key::ch(' '),
+            Key::plain(KeyCode::Left),
+            Key::plain(KeyCode::Right),
+        ],
+        ComposerKey::Partitioner,
+        "on the partitioner's row: switch partitioner",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::Esc)],
+        ComposerKey::Leave,
+        "leave the fields (then Enter or i edits again)",
+    )
+    .hinted("Esc done"),
+];
+
+/// The composer's keys while its fields do not have the keyboard.
+pub const IDLE_KEYS: &[Binding<()>] = &[Binding::new(
+    &[Key::plain(KeyCode::Enter), Key::ch('i')],
+    (),
+    "edit the fields",
+)
+.hinted("Enter edit")];
+
+/// What is typed rather than pressed in the composer.
+pub const NOTES: &[(&str, &str)] = &[
+    (
+        "\\x00 \\n \\t \\\\",
+        "escapes in key, value and header values",
+    ),
+    (
+        "{seq} {unix} {letters}",
+        "filled in when sent (repeat numbers them)",
+    ),
+];
 
 /// A focusable part of the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,38 +282,37 @@ impl ComposerState {
 
     /// Handles a key while the composer has the keyboard.
     pub fn handle_key(&mut self, key: KeyEvent) -> ComposerOutcome {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Char('s') if ctrl => return ComposerOutcome::Send,
-            KeyCode::F(5) => return ComposerOutcome::Send,
-            KeyCode::Char('r') if ctrl => return ComposerOutcome::ToggleRepeat,
-            KeyCode::Char('a') if ctrl => self.add_header(),
-            KeyCode::Char('d') if ctrl => self.remove_focused_header(),
+        match crate::keys::lookup(KEYS, &key) {
+            Some(ComposerKey::Send) => return ComposerOutcome::Send,
+            Some(ComposerKey::Repeat) => return ComposerOutcome::ToggleRepeat,
+            Some(ComposerKey::Leave) => return ComposerOutcome::Leave,
+            Some(ComposerKey::AddHeader) => self.add_header(),
+            Some(ComposerKey::RemoveHeader) => self.remove_focused_header(),
             // Null and empty differ on compacted topics: make both expressible.
-            KeyCode::Char('n') if ctrl && self.focus == Field::Key => {
-                self.key = Input::default();
-                self.empty_key = !self.empty_key;
-            }
-            KeyCode::Char('n') if ctrl && self.focus == Field::Value => {
-                self.value = Input::default();
-                self.null_value = !self.null_value;
-            }
-            KeyCode::Esc => return ComposerOutcome::Leave,
-            KeyCode::Tab | KeyCode::Down => self.move_focus(1),
-            KeyCode::BackTab | KeyCode::Up => self.move_focus(-1),
-            KeyCode::Enter if self.focus == Field::Value => {
+            Some(ComposerKey::NullOrEmpty) => match self.focus {
+                Field::Key => {
+                    self.key = Input::default();
+                    self.empty_key = !self.empty_key;
+                }
+                Field::Value => {
+                    self.value = Input::default();
+                    self.null_value = !self.null_value;
+                }
+                _ => {}
+            },
+            Some(ComposerKey::NextField) => self.move_focus(1),
+            Some(ComposerKey::PrevField) => self.move_focus(-1),
+            Some(ComposerKey::Enter) if self.focus == Field::Value => {
                 self.value.handle_event(&Event::Key(KeyEvent::new(
                     KeyCode::Char('\n'),
                     KeyModifiers::NONE,
                 )));
             }
-            KeyCode::Enter => self.move_focus(1),
-            KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right
-                if self.focus == Field::Partitioner =>
-            {
+            Some(ComposerKey::Enter) => self.move_focus(1),
+            Some(ComposerKey::Partitioner) if self.focus == Field::Partitioner => {
                 self.partitioner = self.partitioner.next();
             }
-            _ => {
+            Some(ComposerKey::Partitioner) | None => {
                 let focus = self.focus;
                 // Typing into a field makes its text the content again.
                 match focus {
@@ -546,14 +650,14 @@ pub fn draw(
         )));
     }
     let hint = if editing {
-        " Ctrl-S send · Ctrl-R repeat · Ctrl-A/D header · Ctrl-N null/empty · Esc done "
+        crate::keys::hint(KEYS)
     } else {
-        " Enter: edit "
+        crate::keys::hint(IDLE_KEYS)
     };
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" Compose ")
-        .title_bottom(super::border_hint(hint, form_area));
+        .title_bottom(super::border_hint(&hint, form_area));
     let inner = block.inner(form_area);
     frame.render_widget(block, form_area);
     let feedback_rows: u16 = feedback
@@ -584,16 +688,24 @@ pub fn draw(
             fields_area.y + row - scroll,
         ));
     }
-    let items: Vec<ListItem<'_>> = reports
-        .list
-        .iter()
-        .map(|d| ListItem::new(delivery_line(d)))
-        .collect();
+    // Errors wrap rather than being cut: "UnknownPa" says nothing.
+    let lines: Vec<Line<'_>> = reports.list.iter().map(delivery_line).collect();
+    let full = format!(
+        " Delivery reports · {} delivered · {} failed ",
+        reports.delivered, reports.failed
+    );
+    let title = if full.chars().count() + 2 <= reports_area.width as usize {
+        full
+    } else {
+        super::border_hint(
+            &format!(" Reports ✓{} ✗{} ", reports.delivered, reports.failed),
+            reports_area,
+        )
+    };
     frame.render_widget(
-        List::new(items).block(Block::default().borders(Borders::ALL).title(format!(
-            " Delivery reports · {} delivered · {} failed ",
-            reports.delivered, reports.failed
-        ))),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(title)),
         reports_area,
     );
 }

@@ -10,6 +10,42 @@ use ratatui::Frame;
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
 
+use crate::keys::{Binding, Key};
+
+/// What a key does in a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKey {
+    /// Next field, or submit on the last.
+    Enter,
+    /// Next field.
+    Next,
+    /// Previous field.
+    Prev,
+    /// Close the form without acting.
+    Cancel,
+}
+
+/// A form's keys (any other key is typed into the focused field).
+pub const KEYS: &[Binding<FormKey>] = &[
+    Binding::new(
+        &[Key::plain(KeyCode::Enter)],
+        FormKey::Enter,
+        "next field; on the last, submit",
+    )
+    .hinted("Enter next/submit"),
+    Binding::new(
+        &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::Down)],
+        FormKey::Next,
+        "next field",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::BackTab), Key::plain(KeyCode::Up)],
+        FormKey::Prev,
+        "previous field",
+    ),
+    Binding::new(&[Key::plain(KeyCode::Esc)], FormKey::Cancel, "cancel").hinted("Esc cancel"),
+];
+
 /// What a form is for; the app acts on it when submitted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormKind {
@@ -91,16 +127,15 @@ impl Form {
 
     /// Handles a key.
     pub fn handle_key(&mut self, key: KeyEvent) -> FormOutcome {
-        match key.code {
-            KeyCode::Esc => return FormOutcome::Cancel,
-            KeyCode::Enter if self.focus + 1 >= self.fields.len() => return FormOutcome::Submit,
-            KeyCode::Enter | KeyCode::Tab | KeyCode::Down => {
-                self.focus = (self.focus + 1) % self.fields.len().max(1)
+        let fields = self.fields.len().max(1);
+        match crate::keys::lookup(KEYS, &key) {
+            Some(FormKey::Cancel) => return FormOutcome::Cancel,
+            Some(FormKey::Enter) if self.focus + 1 >= self.fields.len() => {
+                return FormOutcome::Submit
             }
-            KeyCode::BackTab | KeyCode::Up => {
-                self.focus = (self.focus + self.fields.len().max(1) - 1) % self.fields.len().max(1)
-            }
-            _ => {
+            Some(FormKey::Enter | FormKey::Next) => self.focus = (self.focus + 1) % fields,
+            Some(FormKey::Prev) => self.focus = (self.focus + fields - 1) % fields,
+            None => {
                 if let Some((_, input)) = self.fields.get_mut(self.focus) {
                     input.handle_event(&Event::Key(key));
                 }
@@ -123,10 +158,7 @@ impl Form {
         let block = Block::default()
             .borders(Borders::ALL)
             .title(format!(" {} ", self.title))
-            .title_bottom(super::border_hint(
-                " Enter: next/submit · Esc: cancel ",
-                rect,
-            ))
+            .title_bottom(super::border_hint(&crate::keys::hint(KEYS), rect))
             .border_style(Style::default().fg(Color::Yellow));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);

@@ -10,10 +10,124 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
+use crossterm::event::KeyCode;
+
 use crate::escape::escape_bytes;
 use crate::kafka::groups::GroupDetail;
 use crate::kafka::model::{GroupListing, InAppMember, PartitionLag};
+use crate::keys::{Binding, Key};
 use crate::ui::partitions::clock;
+use crate::ui::scroll::{clamp_scroll, page, rows_hint};
+
+/// What a key does in the groups pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupsKey {
+    /// Select the group above.
+    Up,
+    /// Select the group below.
+    Down,
+    /// Select the first group.
+    First,
+    /// Select the last group.
+    Last,
+    /// Select the next member of the group.
+    NextMember,
+    /// Select the previous member.
+    PrevMember,
+    /// Start an in-app member.
+    AddMember,
+    /// Stop the selected in-app member.
+    RemoveMember,
+    /// Reset the group's offsets.
+    ResetOffsets,
+    /// Delete the group.
+    Delete,
+    /// Scroll the partition grid up a page.
+    GridUp,
+    /// Scroll the partition grid down a page.
+    GridDown,
+}
+
+/// The groups pane's keys.
+pub const KEYS: &[Binding<GroupsKey>] = &[
+    Binding::new(
+        &[Key::plain(KeyCode::Up), Key::ch('k')],
+        GroupsKey::Up,
+        "select the group above (it is followed closely)",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::Down), Key::ch('j')],
+        GroupsKey::Down,
+        "select the group below",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::Home), Key::ch('g')],
+        GroupsKey::First,
+        "first group",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::End), Key::ch('G')],
+        GroupsKey::Last,
+        "last group",
+    ),
+    Binding::new(
+        &[Key::ch('a')],
+        GroupsKey::AddMember,
+        "add an in-app member: group, topics, assignor",
+    )
+    .hinted("a add member"),
+    Binding::new(
+        &[Key::ch('x')],
+        GroupsKey::RemoveMember,
+        "remove the selected member if it is ours (★), with a clean leave",
+    )
+    .hinted("x remove"),
+    Binding::new(
+        &[Key::ch('m')],
+        GroupsKey::NextMember,
+        "select the next member",
+    )
+    .hinted("m/M member"),
+    Binding::new(
+        &[Key::ch('M')],
+        GroupsKey::PrevMember,
+        "select the previous member",
+    ),
+    Binding::new(
+        &[Key::ch('R')],
+        GroupsKey::ResetOffsets,
+        "reset an inactive group's offsets (type its name)",
+    ),
+    Binding::new(
+        &[Key::ch('D')],
+        GroupsKey::Delete,
+        "delete an empty group (type its name)",
+    ),
+    Binding::new(
+        &[Key::ch('[')],
+        GroupsKey::GridUp,
+        "scroll the partition grid up",
+    ),
+    Binding::new(
+        &[Key::ch(']')],
+        GroupsKey::GridDown,
+        "scroll the partition grid down",
+    ),
+];
+
+/// What the mouse does in the groups pane.
+pub const MOUSE: &[(&str, &str)] = &[("click  wheel", "select a group")];
+
+/// Rows the members table and the partition grid take in a detail `height` rows tall
+/// (each wants a row per entry and three for borders and header; the timeline keeps
+/// four). When both do not fit, the members get up to half and the grid the rest.
+pub fn detail_heights(members: usize, partitions: usize, height: u16) -> (u16, u16) {
+    let want = |n: usize| n.max(1).min(u16::MAX as usize - 3) as u16 + 3;
+    let room = height.saturating_sub(4);
+    let (m, g) = (want(members), want(partitions));
+    let members_h = m.min((room / 2).max(room.saturating_sub(g)));
+    (members_h, g.min(room.saturating_sub(members_h)))
+}
 
 /// State of the groups pane.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +142,8 @@ pub struct GroupsState {
     pub members: BTreeMap<u64, InAppMember>,
     /// Selected member row of the chosen group.
     pub member_selected: usize,
+    /// First row shown of the partition grid (it scrolls with `[` and `]`).
+    pub grid_scroll: usize,
 }
 
 impl GroupsState {
@@ -57,10 +173,31 @@ impl GroupsState {
             .filter(|d| Some(d.snapshot.name.as_str()) == self.selected_name())
     }
 
+    /// The selected member row, kept within the members there are now.
+    pub fn member_index(&self) -> Option<usize> {
+        let n = self.current()?.snapshot.members.len();
+        (n > 0).then(|| self.member_selected.min(n - 1))
+    }
+
+    /// Selects the member `delta` rows on, wrapping around.
+    pub fn step_member(&mut self, delta: isize) {
+        let n = self.current().map_or(0, |d| d.snapshot.members.len());
+        self.member_selected = match (n, self.member_index()) {
+            (0, _) | (_, None) => 0,
+            (n, Some(i)) => (i as isize + delta).rem_euclid(n as isize) as usize,
+        };
+    }
+
+    /// Scrolls the partition grid by `pages` pages of `rows` rows, within its length.
+    pub fn scroll_grid(&mut self, pages: isize, rows: usize) {
+        let len = self.current().map_or(0, |d| d.partitions.len());
+        self.grid_scroll = page(self.grid_scroll, len, rows, pages);
+    }
+
     /// The in-app member running as the selected member row, if it is ours.
     pub fn selected_in_app(&self) -> Option<&InAppMember> {
         let d = self.current()?;
-        let m = d.snapshot.members.get(self.member_selected)?;
+        let m = d.snapshot.members.get(self.member_index()?)?;
         self.members
             .values()
             .find(|a| a.running && a.client_id == m.client_id && a.group == d.snapshot.name)
@@ -133,10 +270,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
             Block::default()
                 .borders(Borders::ALL)
                 .title(format!(" Groups ({}) ", s.groups.len()))
-                .title_bottom(super::border_hint(
-                    " a add member · x remove · m next member ",
-                    list_area,
-                )),
+                .title_bottom(super::border_hint(&crate::keys::hint(KEYS), list_area)),
         );
     let mut state = TableState::default()
         .with_selected((!s.groups.is_empty()).then_some(s.selected.min(s.groups.len() - 1)));
@@ -154,14 +288,21 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         );
         return;
     };
-    let n_members = d.snapshot.members.len() as u16;
-    let n_parts = d.partitions.len() as u16;
+    let (members_h, grid_h) = detail_heights(
+        d.snapshot.members.len(),
+        d.partitions.len(),
+        detail_area.height,
+    );
     let [members_area, grid_area, timeline_area] = Layout::vertical([
-        Constraint::Length(n_members.max(1) + 3),
-        Constraint::Length(n_parts.max(1) + 3),
+        Constraint::Length(members_h),
+        Constraint::Length(grid_h),
         Constraint::Min(4),
     ])
     .areas(detail_area);
+    // The selected member is always drawn: the list scrolls to it.
+    let member_rows = members_h.saturating_sub(3) as usize;
+    let selected_member = s.member_index().unwrap_or(0);
+    let first_member = selected_member.saturating_sub(member_rows.saturating_sub(1));
 
     let owner_name = |member_id: &str| {
         d.snapshot
@@ -175,33 +316,40 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
     };
     let header = Row::new(["client id", "host", "member", "holds", "read (in-app)"])
         .style(Style::default().add_modifier(Modifier::BOLD));
-    let rows = d.snapshot.members.iter().enumerate().map(|(i, m)| {
-        let ours = s
+    let rows =
+        d.snapshot
             .members
-            .values()
-            .find(|a| a.running && a.client_id == m.client_id && a.group == d.snapshot.name);
-        let read = ours.map_or(String::new(), |a| {
-            a.read
-                .iter()
-                .map(|((t, p), n)| format!("{}[{p}]={n}", escape_bytes(t.as_bytes())))
-                .collect::<Vec<_>>()
-                .join(" ")
-        });
-        let style = if i == s.member_selected {
-            Style::default().add_modifier(Modifier::REVERSED)
-        } else {
-            Style::default()
-        };
-        let name = escape_bytes(m.client_id.as_bytes()) + if ours.is_some() { " ★" } else { "" };
-        Row::new(vec![
-            name,
-            escape_bytes(m.host.as_bytes()),
-            short(&m.member_id),
-            parts_text(&m.assignment),
-            read,
-        ])
-        .style(style)
-    });
+            .iter()
+            .enumerate()
+            .skip(first_member)
+            .take(member_rows)
+            .map(|(i, m)| {
+                let ours = s.members.values().find(|a| {
+                    a.running && a.client_id == m.client_id && a.group == d.snapshot.name
+                });
+                let read = ours.map_or(String::new(), |a| {
+                    a.read
+                        .iter()
+                        .map(|((t, p), n)| format!("{}[{p}]={n}", escape_bytes(t.as_bytes())))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                });
+                let style = if i == selected_member {
+                    Style::default().add_modifier(Modifier::REVERSED)
+                } else {
+                    Style::default()
+                };
+                let name =
+                    escape_bytes(m.client_id.as_bytes()) + if ours.is_some() { " ★" } else { "" };
+                Row::new(vec![
+                    name,
+                    escape_bytes(m.host.as_bytes()),
+                    short(&m.member_id),
+                    parts_text(&m.assignment),
+                    read,
+                ])
+                .style(style)
+            });
     // An empty group has no assignor: leave it out rather than show "·  ·".
     let assignor = match d.snapshot.protocol.as_str() {
         "" => String::new(),
@@ -220,25 +368,42 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         Constraint::Percentage(35),
         Constraint::Min(16),
     ];
+    let scrolled = rows_hint(
+        "members",
+        first_member,
+        member_rows,
+        d.snapshot.members.len(),
+        "m/M",
+    );
     frame.render_widget(
-        Table::new(rows, widths)
-            .header(header)
-            .block(Block::default().borders(Borders::ALL).title(title)),
+        Table::new(rows, widths).header(header).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(title)
+                .title_bottom(super::border_hint(&scrolled, members_area)),
+        ),
         members_area,
     );
 
     let header = Row::new(["topic", "part", "held by", "committed", "high", "lag"])
         .style(Style::default().add_modifier(Modifier::BOLD));
-    let rows = d.partitions.iter().map(|p| {
-        Row::new(vec![
-            escape_bytes(p.topic.as_bytes()),
-            p.partition.to_string(),
-            p.owner.as_deref().map_or("—".into(), owner_name),
-            p.committed.map_or("none".into(), |c| c.to_string()),
-            p.high.map_or("?".into(), |h| h.to_string()),
-            p.lag().map_or("unknown".into(), |l| l.to_string()),
-        ])
-    });
+    let grid_rows = grid_h.saturating_sub(3) as usize;
+    let first_part = clamp_scroll(s.grid_scroll, d.partitions.len(), grid_rows);
+    let rows = d
+        .partitions
+        .iter()
+        .skip(first_part)
+        .take(grid_rows)
+        .map(|p| {
+            Row::new(vec![
+                escape_bytes(p.topic.as_bytes()),
+                p.partition.to_string(),
+                p.owner.as_deref().map_or("—".into(), owner_name),
+                p.committed.map_or("none".into(), |c| c.to_string()),
+                p.high.map_or("?".into(), |h| h.to_string()),
+                p.lag().map_or("unknown".into(), |l| l.to_string()),
+            ])
+        });
     let widths = [
         Constraint::Min(10),
         Constraint::Length(5),
@@ -247,11 +412,19 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         Constraint::Length(8),
         Constraint::Length(8),
     ];
+    let scrolled = rows_hint(
+        "partitions",
+        first_part,
+        grid_rows,
+        d.partitions.len(),
+        "[ ]",
+    );
     frame.render_widget(
         Table::new(rows, widths).header(header).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(" Partitions → members "),
+                .title(" Partitions → members ")
+                .title_bottom(super::border_hint(&scrolled, grid_area)),
         ),
         grid_area,
     );

@@ -6,6 +6,7 @@ pub mod form;
 pub mod groups;
 pub mod help;
 pub mod partitions;
+pub mod scroll;
 pub mod topics;
 
 use ratatui::layout::{Constraint, Layout, Rect};

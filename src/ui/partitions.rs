@@ -9,15 +9,207 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 
+use crossterm::event::KeyCode;
+
 use crate::action::StartFrom;
+use crate::config::LiveLimits;
 use crate::escape::{escape_bytes, escape_lines};
 use crate::kafka::model::{PartitionStats, Record};
+use crate::keys::{Binding, Key};
+use crate::ui::scroll::{clamp_scroll, page, rows_hint};
 
-/// Messages kept in memory; older ones are counted, not kept.
-pub const KEEP: usize = 10_000;
-/// Bytes of keys, values and headers kept in memory at most (values are cut to
-/// `tail::VALUE_PREVIEW_BYTES` each); older messages are counted, not kept.
-pub const KEEP_BYTES: usize = 32 * 1024 * 1024;
+/// What a key does in the live view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveKey {
+    /// Select the next newer message.
+    Newer,
+    /// Select the next older message.
+    Older,
+    /// A page of newer messages.
+    PageNewer,
+    /// A page of older messages.
+    PageOlder,
+    /// Stop selecting: follow the newest message.
+    Follow,
+    /// Open the selected message.
+    Open,
+    /// Pause or resume reading.
+    Pause,
+    /// Read again from the beginning.
+    FromBeginning,
+    /// Read only what arrives from now on.
+    FromEnd,
+    /// Read from an offset.
+    FromOffset,
+    /// Read from a time.
+    FromTime,
+    /// Filter the messages by text.
+    Filter,
+    /// Scroll the partitions table up a page.
+    PartitionsUp,
+    /// Scroll the partitions table down a page.
+    PartitionsDown,
+}
+
+/// The live view's keys.
+pub const KEYS: &[Binding<LiveKey>] = &[
+    Binding::new(
+        &[Key::plain(KeyCode::Up), Key::ch('k')],
+        LiveKey::Newer,
+        "select a newer message",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::Down), Key::ch('j')],
+        LiveKey::Older,
+        "select an older message",
+    )
+    .hinted("↑↓ select"),
+    Binding::new(
+        &[Key::plain(KeyCode::PageUp)],
+        LiveKey::PageNewer,
+        "a page newer",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::PageDown)],
+        LiveKey::PageOlder,
+        "a page older",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::Home), Key::plain(KeyCode::Esc)],
+        LiveKey::Follow,
+        "follow the newest message",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::Enter)],
+        LiveKey::Open,
+        "open it: key, headers, the whole value",
+    )
+    .hinted("Enter open"),
+    Binding::new(
+        &[Key::ch('b')],
+        LiveKey::FromBeginning,
+        "read again from the beginning",
+    )
+    .hinted("b/e/o/t start"),
+    Binding::new(
+        &[Key::ch('e')],
+        LiveKey::FromEnd,
+        "read only new messages (from the end)",
+    ),
+    Binding::new(&[Key::ch('o')], LiveKey::FromOffset, "start at an offset"),
+    Binding::new(&[Key::ch('t')], LiveKey::FromTime, "start at a time"),
+    Binding::new(&[Key::ch(' ')], LiveKey::Pause, "pause / resume").hinted("Space pause"),
+    Binding::new(
+        &[Key::ch('/')],
+        LiveKey::Filter,
+        "filter by text in key, value, headers",
+    )
+    .hinted("/ filter"),
+    Binding::new(
+        &[Key::ch('[')],
+        LiveKey::PartitionsUp,
+        "scroll the partitions table up",
+    ),
+    Binding::new(
+        &[Key::ch(']')],
+        LiveKey::PartitionsDown,
+        "scroll the partitions table down",
+    ),
+];
+
+/// What the mouse does in the live view.
+pub const MOUSE: &[(&str, &str)] = &[
+    ("wheel", "select a newer / older message"),
+    ("click", "select a message; click it again to open it"),
+];
+
+/// What a key does while a message is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailKey {
+    /// Close the message.
+    Close,
+    /// Next view of the value: text, JSON, hex.
+    View,
+    /// Open the next newer message.
+    Newer,
+    /// Open the next older message.
+    Older,
+    /// Scroll the value a page down.
+    PageDown,
+    /// Scroll the value a page up.
+    PageUp,
+    /// Scroll the value a line down.
+    LineDown,
+    /// Scroll the value a line up.
+    LineUp,
+    /// The value's first line.
+    Top,
+    /// The value's last line.
+    Bottom,
+}
+
+/// The open message's keys.
+pub const DETAIL_KEYS: &[Binding<DetailKey>] = &[
+    Binding::new(
+        &[
+            Key::plain(KeyCode::Esc),
+            Key::plain(KeyCode::Enter),
+            Key::ch('q'),
+        ],
+        DetailKey::Close,
+        "close it",
+    )
+    .hinted("Esc close"),
+    Binding::new(
+        &[Key::ch('v')],
+        DetailKey::View,
+        "value as text / JSON / hex",
+    )
+    .hinted("v text/json/hex"),
+    Binding::new(
+        &[Key::plain(KeyCode::Up), Key::ch('k')],
+        DetailKey::Newer,
+        "open the newer message",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::Down), Key::ch('j')],
+        DetailKey::Older,
+        "open the older message",
+    )
+    .hinted("↑↓ next"),
+    Binding::new(
+        &[Key::plain(KeyCode::PageDown)],
+        DetailKey::PageDown,
+        "scroll the value a page down",
+    )
+    .hinted("PgUp/PgDn J/K Home/End scroll"),
+    Binding::new(
+        &[Key::plain(KeyCode::PageUp)],
+        DetailKey::PageUp,
+        "scroll the value a page up",
+    ),
+    Binding::new(
+        &[Key::ch('J')],
+        DetailKey::LineDown,
+        "scroll the value a line down",
+    ),
+    Binding::new(
+        &[Key::ch('K')],
+        DetailKey::LineUp,
+        "scroll the value a line up",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::Home)],
+        DetailKey::Top,
+        "the value's first line",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::End)],
+        DetailKey::Bottom,
+        "the value's last line",
+    ),
+];
+
 const HISTORY: usize = 30;
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -70,6 +262,10 @@ pub struct LiveState {
     pub detail_text: Option<DetailText>,
     /// First value line shown in the detail (it scrolls).
     pub detail_scroll: usize,
+    /// First row shown of the partitions table (it scrolls with `[` and `]`).
+    pub parts_scroll: usize,
+    /// How many messages and bytes are kept (from the config's `[live]` table).
+    pub limits: LiveLimits,
 }
 
 /// The open message's value rendered for one view: which message, and its lines.
@@ -102,6 +298,8 @@ impl Default for LiveState {
             opened: None,
             detail_text: None,
             detail_scroll: 0,
+            parts_scroll: 0,
+            limits: LiveLimits::default(),
         }
     }
 }
@@ -129,6 +327,7 @@ impl LiveState {
             topic: Some(topic),
             from,
             filter,
+            limits: self.limits,
             ..Default::default()
         };
     }
@@ -147,7 +346,8 @@ impl LiveState {
         let added = records.iter().filter(|r| matches(r, &needle)).count();
         self.kept_bytes += records.iter().map(Record::kept_bytes).sum::<usize>();
         self.records.extend(records);
-        while self.records.len() > KEEP || (self.kept_bytes > KEEP_BYTES && self.records.len() > 1)
+        let (keep, keep_bytes) = (self.limits.keep_messages, self.limits.keep_bytes.0);
+        while self.records.len() > keep || (self.kept_bytes > keep_bytes && self.records.len() > 1)
         {
             if let Some(old) = self.records.pop_front() {
                 self.kept_bytes -= old.kept_bytes();
@@ -248,6 +448,11 @@ impl LiveState {
             .min(len.saturating_sub(1));
     }
 
+    /// Scrolls the partitions table by `pages` pages of `rows` rows, within its length.
+    pub fn scroll_partitions(&mut self, pages: isize, rows: usize) {
+        self.parts_scroll = page(self.parts_scroll, self.stats.len(), rows, pages);
+    }
+
     /// The selected message (or the newest when following).
     pub fn selected_record(&self) -> Option<&Record> {
         self.visible().get(self.selected.unwrap_or(0)).copied()
@@ -270,7 +475,14 @@ impl LiveState {
 
 /// Rows the per-partition table takes in a body `height` rows tall.
 fn partition_table_height(partitions: usize, height: u16) -> u16 {
-    (partitions as u16 + 3).min(height / 2).max(4)
+    (partitions.min(u16::MAX as usize - 3) as u16 + 3)
+        .min(height / 2)
+        .max(4)
+}
+
+/// Partition rows the table shows at once in a body `height` rows tall.
+pub fn partition_rows(partitions: usize, height: u16) -> usize {
+    partition_table_height(partitions, height).saturating_sub(3) as usize
 }
 
 /// The first message row shown, so the selected one stays visible.
@@ -355,22 +567,30 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
         "rate (30 s)",
     ])
     .style(Style::default().add_modifier(Modifier::BOLD));
-    let rows = s.stats.iter().enumerate().map(|(i, p)| {
-        let rate = s.rates.get(i).and_then(|h| h.back().copied()).unwrap_or(0);
-        let opt = |v: Option<i64>| v.map_or("-".to_string(), |v| v.to_string());
-        Row::new(vec![
-            Cell::from(p.partition.to_string()),
-            Cell::from(opt(p.low)),
-            Cell::from(opt(p.high)),
-            Cell::from(p.seen.to_string()),
-            Cell::from(opt(p.last_offset)),
-            Cell::from(rate.to_string()),
-            Cell::from(Span::styled(
-                sparkline(s.rates.get(i).unwrap_or(&VecDeque::new()), HISTORY),
-                Style::default().fg(Color::Cyan),
-            )),
-        ])
-    });
+    let shown = partition_rows(s.stats.len(), area.height);
+    let first = clamp_scroll(s.parts_scroll, s.stats.len(), shown);
+    let rows = s
+        .stats
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(shown)
+        .map(|(i, p)| {
+            let rate = s.rates.get(i).and_then(|h| h.back().copied()).unwrap_or(0);
+            let opt = |v: Option<i64>| v.map_or("-".to_string(), |v| v.to_string());
+            Row::new(vec![
+                Cell::from(p.partition.to_string()),
+                Cell::from(opt(p.low)),
+                Cell::from(opt(p.high)),
+                Cell::from(p.seen.to_string()),
+                Cell::from(opt(p.last_offset)),
+                Cell::from(rate.to_string()),
+                Cell::from(Span::styled(
+                    sparkline(s.rates.get(i).unwrap_or(&VecDeque::new()), HISTORY),
+                    Style::default().fg(Color::Cyan),
+                )),
+            ])
+        });
     let from = match s.from {
         StartFrom::Beginning => "beginning".to_string(),
         StartFrom::End => "end".to_string(),
@@ -388,10 +608,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
         Constraint::Length(7),
         Constraint::Min(10),
     ];
+    let scrolled = rows_hint("partitions", first, shown, s.stats.len(), "[ ]");
     frame.render_widget(
-        Table::new(rows, widths)
-            .header(header)
-            .block(Block::default().borders(Borders::ALL).title(title)),
+        Table::new(rows, widths).header(header).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(title)
+                .title_bottom(super::border_hint(&scrolled, parts_area)),
+        ),
         parts_area,
     );
 
@@ -454,13 +678,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
     ];
     let header = Row::new(["time (UTC)", "part@offset", "key", "value", "hdr"])
         .style(Style::default().add_modifier(Modifier::BOLD));
-    let hint = " ↑↓ select · Enter open · b/e/o/t start · Space pause · / filter ";
+    let hint = crate::keys::hint(KEYS);
     frame.render_widget(
         Table::new(rows, widths).header(header).block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(kept)
-                .title_bottom(super::border_hint(hint, msgs_area)),
+                .title_bottom(super::border_hint(&hint, msgs_area)),
         ),
         msgs_area,
     );
@@ -615,10 +839,7 @@ fn draw_detail(
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" Message ")
-        .title_bottom(super::border_hint(
-            " v: text/json/hex · PgUp/PgDn J/K Home/End: scroll · ↑↓: next · Esc: close ",
-            rect,
-        ));
+        .title_bottom(super::border_hint(&crate::keys::hint(DETAIL_KEYS), rect));
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
@@ -650,12 +871,16 @@ mod tests {
     #[test]
     fn kept_messages_stay_within_the_byte_budget() {
         let mut live = LiveState::default();
+        // A budget from the config holds, and survives watching another topic.
+        live.limits.keep_bytes = crate::config::ByteSize(2 << 20);
+        live.reset("t".into(), StartFrom::Beginning);
         let big = "x".repeat(400 * 1024);
         for batch in 0..30 {
             let records = (0..10).map(|i| rec(batch * 10 + i, &big)).collect();
             live.ingest(records, stats(), 0);
-            assert!(live.kept_bytes <= KEEP_BYTES, "{} kept", live.kept_bytes);
+            assert!(live.kept_bytes <= 2 << 20, "{} kept", live.kept_bytes);
         }
+        assert_eq!(live.records.len(), 5, "five 400 KiB values fit in 2 MiB");
         assert_eq!(
             live.kept_bytes,
             live.records.iter().map(Record::kept_bytes).sum::<usize>()

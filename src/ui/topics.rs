@@ -7,8 +7,94 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Borders, Row, Table, TableState};
 use ratatui::Frame;
 
+use crossterm::event::KeyCode;
+
 use crate::escape::escape_bytes;
 use crate::kafka::model::{BrokerInfo, PartitionMeta, TopicInfo};
+use crate::keys::{Binding, Key};
+
+/// What a key does in the topics pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopicsKey {
+    /// Select the topic above.
+    Up,
+    /// Select the topic below.
+    Down,
+    /// Select the first topic.
+    First,
+    /// Select the last topic.
+    Last,
+    /// Watch the topic live from its beginning.
+    Watch,
+    /// Compose a message to it.
+    Compose,
+    /// Create a topic.
+    Create,
+    /// Add partitions.
+    AddPartitions,
+    /// Delete it.
+    Delete,
+    /// Read the topic list again now.
+    Refresh,
+}
+
+/// The topics pane's keys.
+pub const KEYS: &[Binding<TopicsKey>] = &[
+    Binding::new(
+        &[Key::plain(KeyCode::Up), Key::ch('k')],
+        TopicsKey::Up,
+        "select the topic above",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::Down), Key::ch('j')],
+        TopicsKey::Down,
+        "select the topic below",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::Home), Key::ch('g')],
+        TopicsKey::First,
+        "first topic",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::End), Key::ch('G')],
+        TopicsKey::Last,
+        "last topic",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::Enter)],
+        TopicsKey::Watch,
+        "watch it live from the beginning",
+    )
+    .hinted("Enter watch"),
+    Binding::new(
+        &[Key::ch('w')],
+        TopicsKey::Compose,
+        "compose a message to it",
+    )
+    .hinted("w compose"),
+    Binding::new(&[Key::ch('c')], TopicsKey::Create, "create a topic").hinted("c create"),
+    Binding::new(
+        &[Key::ch('p'), Key::ch('+')],
+        TopicsKey::AddPartitions,
+        "add partitions",
+    )
+    .hinted("p add partitions"),
+    Binding::new(
+        &[Key::ch('d'), Key::plain(KeyCode::Delete)],
+        TopicsKey::Delete,
+        "delete it (type the name to confirm)",
+    )
+    .hinted("d delete"),
+    Binding::new(
+        &[Key::ch('r')],
+        TopicsKey::Refresh,
+        "read the topic list again now",
+    )
+    .hinted("r refresh"),
+];
+
+/// What the mouse does in the topics pane.
+pub const MOUSE: &[(&str, &str)] = &[("click  wheel", "select a topic")];
 
 /// Rows (borders included) the topic list takes of a body `height` rows tall; the rest
 /// shows the selected topic's partitions.
@@ -73,7 +159,7 @@ pub fn draw(
         Constraint::Length(9),
         Constraint::Length(24),
     ];
-    let hint = " Enter watch · w compose · c create · p add partitions · d delete · r refresh ";
+    let hint = crate::keys::hint(KEYS);
     let up = if brokers.is_empty() {
         String::new()
     } else {
@@ -89,7 +175,7 @@ pub fn draw(
             Block::default()
                 .borders(Borders::ALL)
                 .title(format!(" Topics ({}) {up}", topics.len()))
-                .title_bottom(super::border_hint(hint, list_area)),
+                .title_bottom(super::border_hint(&hint, list_area)),
         );
     let selected = (!topics.is_empty()).then_some(selected.min(topics.len().saturating_sub(1)));
     let mut state = TableState::default().with_selected(selected);

@@ -123,6 +123,27 @@ if wait_screen ext "ext" 30; then
     if wait_screen ext "to-the-last-partition" 10; then
       ok "64 partitions: watermarks shown at once, a message to partition 63 appears ($(( ($(date +%s%N) - START) / 1000000 )) ms)"
     else bad "message on a 64-partition topic" ext; fi
+    # The partitions table scrolls: ] pages down to partition 63, [ back to 0.
+    keys ext ']' ']' ']' ']' ']' ']'
+    if wait_for 'screen ext | grep -qE "^│63 +0 +1 "' 5 && wait_screen ext "–64 of 64 · [ ] scroll" 5; then
+      keys ext '[' '[' '[' '[' '[' '[' '[' '['
+      if wait_for 'screen ext | grep -qE "^│0 +0 +0 +0 "' 5; then
+        ok "the 64-row partitions table scrolls with ] and [ and says which rows it shows"
+      else bad "partitions table scrolls back" ext; fi
+    else bad "partitions table scrolls" ext; fi
+    # A flag is two regional indicators whose width terminals disagree on: shown as code
+    # points, so nothing is left behind on screen after switching panes.
+    printf 'flag-\xf0\x9f\x87\xa9\xf0\x9f\x87\xaa-end\n' | kcat -b "$B" -P -t wide -p 0
+    if wait_screen ext 'flag-\u{1f1e9}\u{1f1ea}-end' 10; then
+      keys ext 1
+      sleep 0.5
+      if screen ext | grep -q "Topics (" && screen ext | python3 -c '
+import sys
+text = sys.stdin.buffer.read().decode("utf-8", "replace")
+sys.exit(any(0x1F1E6 <= ord(c) <= 0x1F1FF for c in text))'; then
+        ok "a flag emoji is shown as its code points and leaves no stray glyph after switching panes"
+      else bad "flag emoji stray glyphs" ext; fi
+    else bad "flag emoji shown escaped" ext; fi
   else bad "watermarks of a 64-partition topic" ext; fi
   # Large values are kept cut; opening one reads it whole.
   python3 -c "import sys; [sys.stdout.write('big%d-' % i + 'y' * 409595 + '\n') for i in range(3)]" |

@@ -1,0 +1,48 @@
+//! Scrolling a list that is longer than its box: where it starts, paging, and the hint
+//! that says which rows are shown.
+
+/// The first row shown of a list of `len` rows, `rows` at a time, scrolled to `scroll`:
+/// never past the point where the last row is at the bottom.
+pub fn clamp_scroll(scroll: usize, len: usize, rows: usize) -> usize {
+    scroll.min(len.saturating_sub(rows))
+}
+
+/// The first row shown after moving `pages` pages of `rows` rows from `scroll`.
+pub fn page(scroll: usize, len: usize, rows: usize, pages: isize) -> usize {
+    let step = pages.saturating_mul(rows.max(1) as isize);
+    let first = clamp_scroll(scroll, len, rows);
+    clamp_scroll(first.saturating_add_signed(step), len, rows)
+}
+
+/// A border hint saying which rows of a scrolled list are shown, and the keys that
+/// scroll it; empty when every row is shown.
+pub fn rows_hint(what: &str, first: usize, rows: usize, len: usize, keys: &str) -> String {
+    if len <= rows {
+        return String::new();
+    }
+    let last = (first + rows).min(len);
+    format!(" {what} {}–{last} of {len} · {keys} scroll ", first + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_stay_within_the_list() {
+        assert_eq!(page(0, 64, 14, 1), 14);
+        assert_eq!(
+            page(40, 64, 14, 1),
+            50,
+            "the last page ends at the last row"
+        );
+        assert_eq!(page(50, 64, 14, 1), 50);
+        assert_eq!(page(10, 64, 14, -1), 0);
+        assert_eq!(page(0, 5, 14, 3), 0, "a list that fits does not scroll");
+        assert_eq!(
+            rows_hint("partitions", 50, 14, 64, "[ ]"),
+            " partitions 51–64 of 64 · [ ] scroll "
+        );
+        assert_eq!(rows_hint("partitions", 0, 14, 10, "[ ]"), "");
+    }
+}
