@@ -288,7 +288,9 @@ impl App {
                 self.dirty = true;
             }
         }
-        // Cheap unless the open message, its value or the view changed.
+        // Cheap unless the open message, its value, the view or the width changed. The
+        // detail is drawn 2 columns in from each side, inside its border.
+        self.live.detail_width = usize::from(self.size.0.saturating_sub(6)).max(1);
         self.live.refresh_detail_text();
     }
 

@@ -16,8 +16,18 @@ use kafka_dash::{dashboard, kafka, logging, tui};
 const SEED_TOPICS: &[(&str, i32)] = &[("strconv", 1), ("sarama", 2)];
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+async fn main() -> std::process::ExitCode {
+    match run(Cli::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // A mistake in a flag or the config file: its causes, without a backtrace.
+            eprintln!("kafka-dash: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     // Every client connection is a descriptor; take what the hard limit allows.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     if let Some(Command::Broker(args)) = &cli.command {

@@ -478,6 +478,28 @@ fn detail_folds_a_huge_key_and_scrolls_the_value() {
     );
 }
 
+/// A value on one long line (minified JSON, a base64 blob) scrolls to its end too.
+#[test]
+fn a_long_single_line_value_scrolls_to_its_end() {
+    let mut value = vec![b'a'; 50_000];
+    value.extend_from_slice(b"THE-END");
+    let mut app = live_app(vec![record(0, &value, Vec::new())]);
+    app.size = (100, 30);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    let (text, _) = render_at(&app, 100, 30);
+    assert!(!text.contains("THE-END"), "{text}");
+    assert!(text.contains("lines 1-"), "{text}");
+    key(&mut app, KeyCode::End);
+    let (text, _) = render_at(&app, 100, 30);
+    assert!(
+        text.contains("THE-END"),
+        "the end of the line is reachable:\n{text}"
+    );
+    // 50,007 characters in rows of 94 columns.
+    assert!(text.contains("lines 532-532 of 532"), "{text}");
+}
+
 /// Issue 8 #11: a border hint that does not fit is shortened with `…`, never cut silently.
 #[test]
 fn border_hints_that_do_not_fit_end_in_an_ellipsis() {

@@ -262,17 +262,23 @@ pub struct LiveState {
     pub detail_text: Option<DetailText>,
     /// First value line shown in the detail (it scrolls).
     pub detail_scroll: usize,
+    /// Columns the detail's text has: long lines are wrapped to it once, when the text is
+    /// built, so scrolling moves through a 400 KB line as through many short ones.
+    pub detail_width: usize,
     /// First row shown of the partitions table (it scrolls with `[` and `]`).
     pub parts_scroll: usize,
     /// How many messages and bytes are kept (from the config's `[live]` table).
     pub limits: LiveLimits,
 }
 
+/// Partition, offset, view, value length and width a detail text was built for.
+type DetailKeyParts = (i32, i64, ValueView, usize, usize);
+
 /// The open message's value rendered for one view: which message, and its lines.
 #[derive(Debug, Clone)]
 pub struct DetailText {
-    /// Partition, offset, view and value length it was built for.
-    key: (i32, i64, ValueView, usize),
+    /// What it was built for.
+    key: DetailKeyParts,
     /// The value's lines.
     pub lines: std::sync::Arc<Vec<String>>,
 }
@@ -298,6 +304,7 @@ impl Default for LiveState {
             opened: None,
             detail_text: None,
             detail_scroll: 0,
+            detail_width: 74,
             parts_scroll: 0,
             limits: LiveLimits::default(),
         }
@@ -328,6 +335,7 @@ impl LiveState {
             from,
             filter,
             limits: self.limits,
+            detail_width: self.detail_width,
             ..Default::default()
         };
     }
@@ -401,20 +409,14 @@ impl LiveState {
     /// (a hex dump of a 1 MB value is built once, not on every frame), and starts at the
     /// top for a different message.
     pub fn refresh_detail_text(&mut self) {
-        let Some(view) = self.detail else {
+        let Some(key) = self.detail_key() else {
             self.detail_text = None;
             return;
         };
-        let Some(r) = self.detail_record() else {
-            self.detail_text = None;
-            return;
-        };
-        let value = r.value.as_deref().unwrap_or_default();
-        let key = (r.partition, r.offset, view, value.len());
         if self.detail_text.as_ref().is_some_and(|d| d.key == key) {
             return;
         }
-        let lines = std::sync::Arc::new(value_lines(value, view));
+        let lines = std::sync::Arc::new(self.build_detail_lines(key));
         let same_message = self
             .detail_text
             .as_ref()
@@ -426,16 +428,30 @@ impl LiveState {
         self.detail_text = Some(DetailText { key, lines });
     }
 
+    /// What the open message's text is built from: which message, view, value length
+    /// and width; `None` when no message is open.
+    fn detail_key(&self) -> Option<DetailKeyParts> {
+        let view = self.detail?;
+        let r = self.detail_record()?;
+        let len = r.value.as_ref().map_or(0, Vec::len);
+        Some((r.partition, r.offset, view, len, self.detail_width))
+    }
+
+    fn build_detail_lines(&self, key: DetailKeyParts) -> Vec<String> {
+        let value = self
+            .detail_record()
+            .and_then(|r| r.value.as_deref())
+            .unwrap_or_default();
+        wrap_by_width(value_lines(value, key.2, key.4), key.4)
+    }
+
     /// The open message's value lines: the cached ones when they are for this message
     /// and view (always, after `refresh_detail_text`), else built now.
     pub fn detail_lines(&self) -> Option<std::sync::Arc<Vec<String>>> {
-        let view = self.detail?;
-        let r = self.detail_record()?;
-        let value = r.value.as_deref().unwrap_or_default();
-        let key = (r.partition, r.offset, view, value.len());
+        let key = self.detail_key()?;
         Some(match &self.detail_text {
             Some(d) if d.key == key => d.lines.clone(),
-            _ => std::sync::Arc::new(value_lines(value, view)),
+            _ => std::sync::Arc::new(self.build_detail_lines(key)),
         })
     }
 
@@ -712,8 +728,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
     }
 }
 
-/// The value as lines for a view.
-pub fn value_lines(value: &[u8], view: ValueView) -> Vec<String> {
+/// The value as lines for a view; a hex dump shows 16 bytes a row where `width` columns
+/// hold them, else 8.
+pub fn value_lines(value: &[u8], view: ValueView, width: usize) -> Vec<String> {
+    let per_row = if width >= 75 { 16 } else { 8 };
     match view {
         ValueView::Text => escape_lines(value),
         ValueView::Json => match serde_json::from_slice::<serde_json::Value>(value) {
@@ -727,7 +745,7 @@ pub fn value_lines(value: &[u8], view: ValueView) -> Vec<String> {
             }
         },
         ValueView::Hex => value
-            .chunks(16)
+            .chunks(per_row)
             .enumerate()
             .map(|(i, c)| {
                 let hex: Vec<String> = c.iter().map(|b| format!("{b:02x}")).collect();
@@ -741,10 +759,42 @@ pub fn value_lines(value: &[u8], view: ValueView) -> Vec<String> {
                         }
                     })
                     .collect();
-                format!("{:08x}  {:<48} {ascii}", i * 16, hex.join(" "))
+                format!(
+                    "{:08x}  {:<w$} {ascii}",
+                    i * per_row,
+                    hex.join(" "),
+                    w = per_row * 3
+                )
             })
             .collect(),
     }
+}
+
+/// Lines cut into pieces of at most `width` display columns (wide characters are never
+/// split); lines that fit are kept as they are.
+pub fn wrap_by_width(lines: Vec<String>, width: usize) -> Vec<String> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let width = width.max(1);
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.width() <= width {
+            out.push(line);
+            continue;
+        }
+        let mut piece = String::new();
+        let mut used = 0;
+        for c in line.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > width && !piece.is_empty() {
+                out.push(std::mem::take(&mut piece));
+                used = 0;
+            }
+            piece.push(c);
+            used += w;
+        }
+        out.push(piece);
+    }
+    out
 }
 
 /// Shows at most this many lines' worth of a key; the rest is folded.
@@ -904,6 +954,14 @@ mod tests {
         live.ingest(vec![rec(0, "small"), rec(1, &value)], stats(), 0);
         live.selected = Some(0); // newest: offset 1
         live.detail = Some(ValueView::Hex);
+        live.detail_width = 74;
+        live.refresh_detail_text();
+        assert_eq!(
+            live.detail_text.as_ref().unwrap().lines.len(),
+            (1 << 20) / 8,
+            "8 bytes a row where 16 do not fit"
+        );
+        live.detail_width = 120;
         live.refresh_detail_text();
         let first = live.detail_text.as_ref().unwrap().lines.clone();
         assert_eq!(first.len(), (1 << 20) / 16);
@@ -922,12 +980,28 @@ mod tests {
         );
         live.detail = Some(ValueView::Text);
         live.refresh_detail_text();
-        assert_eq!(live.detail_text.as_ref().unwrap().lines.len(), 1);
-        assert_eq!(live.detail_scroll, 0, "clamped to the new view's length");
+        let rows = (1usize << 20).div_ceil(120);
+        assert_eq!(
+            live.detail_text.as_ref().unwrap().lines.len(),
+            rows,
+            "one long line, in rows of the detail's width"
+        );
+        assert_eq!(
+            live.detail_scroll,
+            rows - 1,
+            "clamped to the new view's length"
+        );
         live.detail_scroll = 0;
         live.move_selection(1); // the older message
         live.refresh_detail_text();
         assert_eq!(live.detail_text.as_ref().unwrap().lines[0], "small");
+    }
+
+    #[test]
+    fn long_lines_are_cut_by_display_width() {
+        let lines = wrap_by_width(vec!["abcdefg".into(), "ab".into(), "日本語テ".into()], 3);
+        assert_eq!(lines, ["abc", "def", "g", "ab", "日", "本", "語", "テ"]);
+        assert_eq!(wrap_by_width(vec![String::new()], 3), [""]);
     }
 
     #[test]
