@@ -100,6 +100,7 @@ fn big_app() -> App {
             protocol: "range".into(),
             members: 20,
             total_lag: Some(g * 100),
+            ..Default::default()
         })
         .collect();
     app.update(Action::Kafka(KafkaEvent::Groups(Ok(groups))));

@@ -25,7 +25,10 @@ const KEEP_DELIVERIES: usize = 200;
 const DETAIL_PAGE: isize = 20;
 
 /// The panes, in tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Pane {
     /// Topics list.
     Topics,
@@ -35,11 +38,21 @@ pub enum Pane {
     Live,
     /// Consumer groups.
     Groups,
+    /// Compose, live view and the groups reading the topic, on one screen.
+    Watch,
 }
 
 impl Pane {
     /// All panes in tab order.
-    pub const ALL: [Pane; 4] = [Pane::Topics, Pane::Composer, Pane::Live, Pane::Groups];
+    pub const ALL: [Pane; 5] = [
+        Pane::Topics,
+        Pane::Composer,
+        Pane::Live,
+        Pane::Groups,
+        Pane::Watch,
+    ];
+    /// The parts of the watch screen, in Tab order.
+    pub const WATCH_PARTS: [Pane; 3] = [Pane::Composer, Pane::Live, Pane::Groups];
 
     /// Tab title.
     pub fn title(self) -> &'static str {
@@ -48,6 +61,7 @@ impl Pane {
             Pane::Composer => "2 Compose",
             Pane::Live => "3 Live",
             Pane::Groups => "4 Groups",
+            Pane::Watch => "5 Watch",
         }
     }
 }
@@ -93,14 +107,19 @@ pub const GLOBAL_KEYS: &[Binding<GlobalKey>] = &[
         "show Groups",
     ),
     Binding::new(
+        &[Key::ch('5'), Key::alt('5')],
+        GlobalKey::Show(Pane::Watch),
+        "show Watch: compose, live view and groups on one screen",
+    ),
+    Binding::new(
         &[Key::plain(KeyCode::Tab)],
         GlobalKey::NextPane,
-        "next pane (also click a tab)",
+        "next pane (also click a tab); on Watch, its next part",
     ),
     Binding::new(
         &[Key::plain(KeyCode::BackTab)],
         GlobalKey::PrevPane,
-        "previous pane",
+        "previous pane; on Watch, its previous part",
     ),
     Binding::new(
         &[Key::ch('?'), Key::plain(KeyCode::F(1))],
@@ -147,6 +166,8 @@ pub struct App {
     pub brokers: Vec<BrokerInfo>,
     /// Selected topic row.
     pub topic_selected: usize,
+    /// First row shown of the selected topic's partition list (it scrolls with `[` `]`).
+    pub topic_parts_scroll: usize,
     /// The composer.
     pub composer: ComposerState,
     /// The composer has the keyboard.
@@ -169,6 +190,12 @@ pub struct App {
     pub help: bool,
     /// Lines the help is scrolled down by.
     pub help_scroll: u16,
+    /// Bytes to put on the clipboard (the dashboard writes them to the terminal).
+    pub clipboard: Option<Vec<u8>>,
+    /// The last replay's progress, or how it ended.
+    pub replay: Option<crate::kafka::files::ReplayProgress>,
+    /// The part of the watch screen the keyboard is in (Composer, Live or Groups).
+    pub watch_focus: Pane,
     /// The app should exit.
     pub quit: bool,
     /// Something changed since the last draw.
@@ -218,6 +245,7 @@ impl App {
             topics: Vec::new(),
             brokers: Vec::new(),
             topic_selected: 0,
+            topic_parts_scroll: 0,
             composer: ComposerState::default(),
             composing: false,
             deliveries: VecDeque::new(),
@@ -229,6 +257,9 @@ impl App {
             form: None,
             help: false,
             help_scroll: 0,
+            watch_focus: Pane::Composer,
+            replay: None,
+            clipboard: None,
             quit: false,
             dirty: true,
             size: (80, 24),
@@ -322,7 +353,9 @@ impl App {
             value_limit: self.live.limits.value_preview_bytes.0,
         }) {
             self.live.reset(topic, from);
-            self.pane = Pane::Live;
+            if self.pane != Pane::Watch {
+                self.pane = Pane::Live;
+            }
         }
     }
 
@@ -419,6 +452,9 @@ impl App {
                     }
                 }
                 self.topic_selected = self.topic_selected.min(self.topics.len().saturating_sub(1));
+                if self.pane == Pane::Watch {
+                    self.watch_something();
+                }
             }
             KafkaEvent::Brokers(b) => self.brokers = b,
             KafkaEvent::Topics(Err(e)) => {
@@ -428,6 +464,14 @@ impl App {
             KafkaEvent::Delivered(_, d) => {
                 self.in_flight = self.in_flight.saturating_sub(1);
                 match &d.result {
+                    Ok(_)
+                        if self.pane == Pane::Watch
+                            && self.live.topic.as_deref() != Some(d.topic.as_str()) =>
+                    {
+                        // The watch screen shows the topic being written to.
+                        self.delivery_totals.0 += 1;
+                        self.watch(d.topic.clone(), StartFrom::Beginning);
+                    }
                     Ok(_) => self.delivery_totals.0 += 1,
                     Err(e) => {
                         self.delivery_totals.1 += 1;
@@ -450,6 +494,21 @@ impl App {
             KafkaEvent::TailError(e) => self.live.error = Some(e),
             KafkaEvent::TailNotice(n) => self.live.notice = Some(n),
             KafkaEvent::FullRecord(Ok(r)) => self.live.opened = Some(r),
+            KafkaEvent::Saved(Ok(what)) => self.notice = Some(what),
+            KafkaEvent::Saved(Err(e)) => self.last_error = Some(format!("save: {e}")),
+            KafkaEvent::Replay(p) => {
+                if p.done {
+                    let summary = format!("replayed {} of {} messages", p.sent, p.total);
+                    match &p.first_error {
+                        Some(e) => {
+                            self.last_error =
+                                Some(format!("{summary}; {} failed, the first: {e}", p.failed))
+                        }
+                        None => self.notice = Some(summary),
+                    }
+                }
+                self.replay = Some(p);
+            }
             KafkaEvent::FullRecord(Err(e)) => {
                 self.last_error = Some(format!("cannot read the whole message: {e}"))
             }
@@ -471,6 +530,20 @@ impl App {
                         .groups
                         .selected
                         .min(self.groups.groups.len().saturating_sub(1));
+                }
+                // The watch screen follows a group that reads its topic.
+                if let (Pane::Watch, Some(topic)) = (self.pane, self.live.topic.as_deref()) {
+                    let selected_reads = self
+                        .groups
+                        .groups
+                        .get(self.groups.selected)
+                        .is_some_and(|g| g.reads(topic));
+                    if !selected_reads {
+                        if let Some(i) = self.groups.groups.iter().position(|g| g.reads(topic)) {
+                            self.groups.selected = i;
+                            self.groups.member_selected = 0;
+                        }
+                    }
                 }
                 self.follow_selected_group();
             }
@@ -533,7 +606,7 @@ impl App {
     }
 
     fn scroll(&mut self, delta: isize) {
-        match self.pane {
+        match self.part() {
             Pane::Topics => {
                 let n = self.topics.len() as isize;
                 self.topic_selected =
@@ -551,13 +624,63 @@ impl App {
                 }
                 self.follow_selected_group();
             }
-            Pane::Composer => {}
+            Pane::Composer | Pane::Watch => {}
         }
     }
 
-    fn switch(&mut self, pane: Pane) {
+    /// Shows `pane` (the pane the dashboard starts on, or one chosen by a key).
+    pub fn switch(&mut self, pane: Pane) {
         self.pane = pane;
         self.composing = pane == Pane::Composer;
+        if pane == Pane::Watch {
+            self.watch_something();
+        }
+    }
+
+    /// The pane whose keys apply: on the watch screen, its focused part.
+    pub fn part(&self) -> Pane {
+        if self.pane == Pane::Watch {
+            self.watch_focus
+        } else {
+            self.pane
+        }
+    }
+
+    /// Moves the watch screen's focus `step` parts on.
+    fn step_watch_focus(&mut self, step: isize) {
+        let parts = Pane::WATCH_PARTS;
+        let i = parts
+            .iter()
+            .position(|p| *p == self.watch_focus)
+            .unwrap_or(0) as isize;
+        self.watch_focus = parts[(i + step).rem_euclid(parts.len() as isize) as usize];
+        self.composing = false;
+    }
+
+    /// The watch screen shows a topic: the one in the live view, else the composer's,
+    /// else the seed's `strconv`, else the first that is not internal.
+    fn watch_something(&mut self) {
+        if self.live.topic.is_some() {
+            return;
+        }
+        let typed = self.composer.topic.value().trim().to_string();
+        let known = |name: &str| self.topics.iter().any(|t| t.name == name);
+        let topic = if known(&typed) {
+            Some(typed)
+        } else if known("strconv") {
+            Some("strconv".to_string())
+        } else {
+            self.topics
+                .iter()
+                .find(|t| !t.internal)
+                .map(|t| t.name.clone())
+        };
+        if let Some(t) = topic {
+            if self.composer.topic.value().trim().is_empty() {
+                self.composer.topic = Input::new(t.clone());
+            }
+            self.watch(t, StartFrom::Beginning);
+        }
     }
 
     /// Pasted text goes whole into the field being edited; elsewhere it is ignored (a
@@ -565,13 +688,13 @@ impl App {
     fn on_paste(&mut self, text: &str) {
         if let Some(form) = &mut self.form {
             form.paste(text);
-        } else if self.pane == Pane::Composer && self.composing {
+        } else if self.part() == Pane::Composer && self.composing {
             self.composer.paste(text);
         }
     }
 
     fn on_key(&mut self, k: KeyEvent) {
-        let typing = self.pane == Pane::Composer && self.composing;
+        let typing = self.part() == Pane::Composer && self.composing;
         if keys::lookup(GLOBAL_KEYS, &k) == Some(GlobalKey::Quit) {
             self.quit = true;
             return;
@@ -606,7 +729,7 @@ impl App {
         };
         // In a detail or a form, Enter/Esc/q belong to it; the pane keys still switch.
         let global = global.filter(|g| {
-            !(self.pane == Pane::Live
+            !(self.part() == Pane::Live
                 && self.live.detail.is_some()
                 && *g == GlobalKey::QuitOutsideFields)
         });
@@ -615,6 +738,8 @@ impl App {
                 GlobalKey::Quit | GlobalKey::QuitOutsideFields => self.quit = true,
                 GlobalKey::Help => self.help = true,
                 GlobalKey::Show(pane) => self.switch(pane),
+                GlobalKey::NextPane if self.pane == Pane::Watch => self.step_watch_focus(1),
+                GlobalKey::PrevPane if self.pane == Pane::Watch => self.step_watch_focus(-1),
                 GlobalKey::NextPane | GlobalKey::PrevPane => {
                     let n = Pane::ALL.len();
                     let i = Pane::ALL.iter().position(|p| *p == self.pane).unwrap_or(0);
@@ -624,7 +749,7 @@ impl App {
             }
             return;
         }
-        if self.pane == Pane::Composer && self.composing {
+        if self.part() == Pane::Composer && self.composing {
             match self.composer.handle_key(k) {
                 ComposerOutcome::None => {}
                 ComposerOutcome::Leave => self.composing = false,
@@ -632,16 +757,30 @@ impl App {
                     self.send_one();
                 }
                 ComposerOutcome::ToggleRepeat => self.toggle_repeat(),
+                ComposerOutcome::Replay => {
+                    let topic = self.composer.topic.value().trim().to_string();
+                    self.form = Some(Form::new(
+                        FormKind::Replay,
+                        "Replay a file into a topic",
+                        &[
+                            ("file (JSON lines: saved with s, or kcat -J)", ""),
+                            ("topic", &topic),
+                            ("keep partitions (yes/no)", "no"),
+                            ("keep timestamps (yes/no)", "no"),
+                            ("messages a second (0: as fast as possible)", "0"),
+                        ],
+                    ));
+                }
             }
             return;
         }
-        if self.pane == Pane::Live && self.live.detail.is_some() {
+        if self.part() == Pane::Live && self.live.detail.is_some() {
             if let Some(action) = keys::lookup(crate::ui::partitions::DETAIL_KEYS, &k) {
                 self.detail_key(action);
             }
             return;
         }
-        match self.pane {
+        match self.part() {
             Pane::Topics => self.topics_key(k),
             Pane::Composer => {
                 if keys::lookup(crate::ui::composer::IDLE_KEYS, &k).is_some() {
@@ -650,6 +789,7 @@ impl App {
             }
             Pane::Live => self.live_key(k),
             Pane::Groups => self.groups_key(k),
+            Pane::Watch => {}
         }
     }
 
@@ -679,11 +819,29 @@ impl App {
         let Some(action) = keys::lookup(crate::ui::topics::KEYS, &k) else {
             return;
         };
+        if matches!(
+            action,
+            TopicsKey::Up | TopicsKey::Down | TopicsKey::First | TopicsKey::Last
+        ) {
+            // Another topic's partitions start at the top.
+            self.topic_parts_scroll = 0;
+        }
         match action {
             TopicsKey::Up => self.scroll(-1),
             TopicsKey::Down => self.scroll(1),
             TopicsKey::First => self.topic_selected = 0,
             TopicsKey::Last => self.topic_selected = self.topics.len().saturating_sub(1),
+            TopicsKey::PartitionsUp | TopicsKey::PartitionsDown => {
+                let len = self.selected_topic().map_or(0, |t| t.partition_meta.len());
+                let rows = crate::ui::topics::partition_rows(self.body_height());
+                let pages = if action == TopicsKey::PartitionsUp {
+                    -1
+                } else {
+                    1
+                };
+                self.topic_parts_scroll =
+                    crate::ui::scroll::page(self.topic_parts_scroll, len, rows, pages);
+            }
             TopicsKey::Watch => {
                 if let Some(t) = selected {
                     self.watch(t, StartFrom::Beginning);
@@ -757,7 +915,35 @@ impl App {
             DetailKey::LineUp => self.live.scroll_detail(-1),
             DetailKey::Top => self.live.detail_scroll = 0,
             DetailKey::Bottom => self.live.scroll_detail(isize::MAX),
+            DetailKey::CopyValue | DetailKey::CopyMessage => self.copy_detail(action),
         }
+    }
+
+    /// Puts the open message's value, or all of it as JSON, on the clipboard (the
+    /// dashboard writes it to the terminal as OSC 52).
+    fn copy_detail(&mut self, what: DetailKey) {
+        let Some(r) = self.live.detail_record() else {
+            return;
+        };
+        if r.value_size.is_some() {
+            self.notice =
+                Some("the value is still being read whole; copy again in a moment".into());
+            return;
+        }
+        let topic = self.live.topic.clone().unwrap_or_default();
+        let (bytes, what) = if what == DetailKey::CopyValue {
+            (r.value.clone().unwrap_or_default(), "the value")
+        } else {
+            (
+                crate::kafka::jsonl::to_line(&topic, r).into_bytes(),
+                "the message as JSON",
+            )
+        };
+        self.notice = Some(format!(
+            "copied {what} ({} bytes) to the clipboard",
+            bytes.len()
+        ));
+        self.clipboard = Some(bytes);
     }
 
     /// Rows of the body (the screen less the tab and status bars).
@@ -781,6 +967,20 @@ impl App {
                     self.live.selected.get_or_insert(0);
                     self.open_detail();
                 }
+            }
+            LiveKey::Save if topic.is_some() => {
+                let name = topic.as_deref().unwrap_or("messages");
+                let file = format!(
+                    "{}-{}.jsonl",
+                    name.replace(['/', '\\'], "_"),
+                    unix_now().as_secs()
+                );
+                let n = self.live.visible().len();
+                self.form = Some(Form::new(
+                    FormKind::SaveMessages,
+                    format!("Save the {n} messages in view"),
+                    &[("file", &file)],
+                ));
             }
             LiveKey::PartitionsUp | LiveKey::PartitionsDown => {
                 let rows = crate::ui::partitions::partition_rows(
@@ -832,7 +1032,7 @@ impl App {
                     &[("text", &current)],
                 ));
             }
-            LiveKey::Pause | LiveKey::FromOffset | LiveKey::FromTime => {}
+            LiveKey::Pause | LiveKey::FromOffset | LiveKey::FromTime | LiveKey::Save => {}
         }
     }
 
@@ -884,9 +1084,14 @@ impl App {
                             .next()
                     })
                     .or_else(|| {
+                        // On the watch screen, the topic in view; elsewhere the seed's.
+                        let wanted = match (self.pane, &self.live.topic) {
+                            (Pane::Watch, Some(t)) => t.as_str(),
+                            _ => "sarama",
+                        };
                         self.topics
                             .iter()
-                            .find(|t| t.name == "sarama")
+                            .find(|t| t.name == wanted)
                             .map(|t| t.name.clone())
                     })
                     .unwrap_or_default();
@@ -1075,6 +1280,57 @@ impl App {
                 self.command(KafkaCommand::ResetOffsets { group, to });
                 Ok(())
             }
+            FormKind::SaveMessages => {
+                let path = std::path::PathBuf::from(form.value(0).trim());
+                if path.as_os_str().is_empty() {
+                    return Err("a file name is needed".into());
+                }
+                let topic = self.live.topic.clone().ok_or("no topic")?;
+                // Oldest first, as they are in the log.
+                let records: Vec<_> = self.live.visible().into_iter().rev().cloned().collect();
+                let n = records.len();
+                if self.command(KafkaCommand::Save {
+                    topic,
+                    records,
+                    path: path.clone(),
+                }) {
+                    self.notice = Some(format!("saving {n} messages to {}…", path.display()));
+                }
+                Ok(())
+            }
+            FormKind::Replay => {
+                let path = std::path::PathBuf::from(form.value(0).trim());
+                if path.as_os_str().is_empty() {
+                    return Err("which file?".into());
+                }
+                let topic = form.value(1).trim().to_string();
+                crate::broker::validate_topic_name(&topic).map_err(|e| format!("topic: {e}"))?;
+                let yes = |i: usize, what: &str| match form.value(i).trim() {
+                    "yes" | "y" => Ok(true),
+                    "no" | "n" | "" => Ok(false),
+                    other => Err(format!("{what}: yes or no, not {other:?}")),
+                };
+                let keep_partitions = yes(2, "keep partitions")?;
+                let keep_timestamps = yes(3, "keep timestamps")?;
+                let rate = form
+                    .value(4)
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|r| r.is_finite() && *r >= 0.0)
+                    .ok_or("messages a second: a number, 0 for as fast as possible")?;
+                let spec = crate::kafka::files::ReplaySpec {
+                    path,
+                    topic,
+                    keep_partitions,
+                    keep_timestamps,
+                    rate: (rate > 0.0).then_some(rate),
+                };
+                if self.command(KafkaCommand::Replay(spec)) {
+                    self.replay = Some(crate::kafka::files::ReplayProgress::default());
+                }
+                Ok(())
+            }
             FormKind::DeleteGroup(group) => {
                 if form.value(0) != group {
                     return Err(format!("type {group} exactly to delete it"));
@@ -1122,6 +1378,85 @@ mod tests {
             messages: Some(0),
             partition_meta: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_watch_screen_shows_a_topic_moves_focus_with_tab_and_follows_sends() {
+        let (mut app, mut rx) = app();
+        app.switch(Pane::Watch);
+        assert_eq!(app.live.topic, None, "no topics known yet");
+        app.update(Action::Kafka(KafkaEvent::Topics(Ok(vec![
+            topic("other", 1),
+            topic("strconv", 1),
+            topic("sarama", 2),
+        ]))));
+        assert_eq!(
+            app.live.topic.as_deref(),
+            Some("strconv"),
+            "the seed's topic"
+        );
+        assert_eq!(app.pane, Pane::Watch, "watching does not leave the screen");
+        assert!(
+            matches!(rx.try_recv(), Ok(KafkaCommand::Tail { topic, .. }) if topic == "strconv")
+        );
+        assert_eq!(app.composer.topic.value(), "strconv");
+        // Tab moves between the parts; Enter on the composer edits it.
+        assert_eq!(app.part(), Pane::Composer);
+        key(&mut app, KeyCode::Tab);
+        assert_eq!(app.part(), Pane::Live);
+        key(&mut app, KeyCode::Tab);
+        assert_eq!(app.part(), Pane::Groups);
+        key(&mut app, KeyCode::BackTab);
+        key(&mut app, KeyCode::BackTab);
+        assert_eq!(app.part(), Pane::Composer);
+        key(&mut app, KeyCode::Enter);
+        assert!(app.composing);
+        // While typing, Tab is the composer's (next field), not the screen's.
+        key(&mut app, KeyCode::Tab);
+        assert_eq!(app.part(), Pane::Composer);
+        // A delivery to another topic: the screen shows that topic.
+        app.update(Action::Kafka(KafkaEvent::Delivered(
+            0,
+            Delivery {
+                topic: "sarama".into(),
+                result: Ok((1, 0)),
+                latency: Duration::from_millis(2),
+            },
+        )));
+        assert_eq!(app.live.topic.as_deref(), Some("sarama"));
+        assert_eq!(app.pane, Pane::Watch);
+        assert_eq!(app.delivery_totals.0, 1);
+    }
+
+    #[test]
+    fn the_watch_screen_follows_a_group_that_reads_its_topic() {
+        use crate::kafka::model::{GroupListing, MemberInfo};
+        let (mut app, _rx) = app();
+        app.update(Action::Kafka(KafkaEvent::Topics(Ok(vec![topic(
+            "strconv", 1,
+        )]))));
+        app.switch(Pane::Watch);
+        let member = MemberInfo {
+            member_id: "m-1".into(),
+            client_id: "m".into(),
+            host: "/h".into(),
+            assignment: vec![("strconv".into(), vec![0])],
+            subscription: vec!["strconv".into()],
+        };
+        app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![
+            GroupListing {
+                name: "a-unrelated".into(),
+                ..Default::default()
+            },
+            GroupListing {
+                name: "b-reader".into(),
+                members: 1,
+                member_list: vec![member],
+                ..Default::default()
+            },
+        ]))));
+        assert_eq!(app.groups.selected_name(), Some("b-reader"));
+        assert_eq!(app.watching_group.as_deref(), Some("b-reader"));
     }
 
     #[test]

@@ -35,6 +35,10 @@ pub struct Cli {
     /// Config file (default: the user's config directory, kafka-dash/config.toml).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The pane to start on (default: the one in use when the dashboard last quit; the
+    /// watch screen the first time).
+    #[arg(long, env = "KAFKA_DASH_PANE", value_enum)]
+    pub pane: Option<crate::app::Pane>,
     /// On the embedded broker, do not run the background producer.
     #[arg(long)]
     pub no_producer: bool,

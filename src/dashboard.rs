@@ -55,7 +55,7 @@ fn on_input(app: &mut App, event: Option<std::io::Result<Event>>) -> std::io::Re
 /// Runs until the user quits or a signal arrives; the caller restores the terminal.
 pub async fn run(
     terminal: &mut crate::tui::Tui,
-    mut app: App,
+    app: &mut App,
     mut workers: Workers,
 ) -> std::io::Result<()> {
     let mut input = spawn_input_reader();
@@ -70,12 +70,12 @@ pub async fn run(
     while !app.quit {
         tokio::select! {
             ev = input.recv() => {
-                if !on_input(&mut app, ev)? {
+                if !on_input(app, ev)? {
                     break;
                 }
                 // Everything already typed is applied before the next frame.
                 while let Ok(ev) = input.try_recv() {
-                    if app.quit || !on_input(&mut app, Some(ev))? {
+                    if app.quit || !on_input(app, Some(ev))? {
                         break;
                     }
                 }
@@ -92,9 +92,16 @@ pub async fn run(
             _ = term.recv() => break,
             _ = tokio::signal::ctrl_c() => break,
             _ = frame.tick() => {
+                if let Some(bytes) = app.clipboard.take() {
+                    // OSC 52: the terminal (or the one ssh runs in) sets its clipboard.
+                    crossterm::execute!(
+                        terminal.backend_mut(),
+                        crossterm::clipboard::CopyToClipboard::to_clipboard_from(bytes)
+                    )?;
+                }
                 if app.dirty {
                     app.dirty = false;
-                    terminal.draw(|f| crate::ui::draw(f, &app))?;
+                    terminal.draw(|f| crate::ui::draw(f, app))?;
                 }
             }
         }

@@ -10,5 +10,6 @@ pub mod escape;
 pub mod kafka;
 pub mod keys;
 pub mod logging;
+pub mod state;
 pub mod tui;
 pub mod ui;

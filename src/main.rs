@@ -5,11 +5,12 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Parser;
-use kafka_dash::app::App;
+use kafka_dash::app::{App, Pane};
 use kafka_dash::broker::{Broker, BrokerConfig};
 use kafka_dash::cli::{parse_topic_spec, Cli, Command};
 use kafka_dash::config::Config;
 use kafka_dash::kafka::client::ClientSettings;
+use kafka_dash::state::State;
 use kafka_dash::{dashboard, kafka, logging, tui};
 
 /// The seed walkthrough's topics: `strconv` with 1 partition, `sarama` with 2.
@@ -106,13 +107,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let commands = workers.commands.clone();
     let mut app = App::new(label, workers.commands.clone());
     app.live.limits = config.live;
+    let state_path = kafka_dash::state::path();
+    let state = State::load(state_path.as_deref());
+    app.switch(cli.pane.or(state.pane).unwrap_or(Pane::Watch));
     let mut terminal = tui::init().context("cannot set up the terminal")?;
     if cli.test_panic {
         terminal.draw(|f| kafka_dash::ui::draw(f, &app))?;
         panic!("test panic requested with --test-panic");
     }
-    let result = dashboard::run(&mut terminal, app, workers).await;
+    let result = dashboard::run(&mut terminal, &mut app, workers).await;
     tui::restore();
+    if let Some(path) = &state_path {
+        let state = State {
+            pane: Some(app.pane),
+        };
+        if let Err(e) = state.save(path) {
+            tracing::warn!("cannot save {}: {e}", path.display());
+        }
+    }
     // In-app members leave their groups so the others rebalance at once.
     let (done_tx, done_rx) = tokio::sync::oneshot::channel();
     if commands

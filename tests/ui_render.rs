@@ -176,7 +176,7 @@ fn topics_pane_shows_leaders_replicas_isr_and_brokers_up() {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    assert_eq!(row("0"), "│0 3 2,3,1 3,1 0 140 under-replicated│");
+    assert_eq!(row("0"), "│0 3 2,3,1 3,1 0 140 under-replicated │");
     assert_eq!(row("1"), "│1 none 2 ? ? offline │");
     insta::assert_snapshot!(text);
 }
@@ -360,6 +360,7 @@ fn groups_pane_snapshot() {
         protocol: "range".into(),
         members,
         total_lag: lag,
+        ..Default::default()
     };
     app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![
         listing("demo", "Stable", 3, Some(4)),
@@ -532,6 +533,7 @@ fn big_group_app() -> App {
         protocol: "range".into(),
         members: 30,
         total_lag: Some(0),
+        ..Default::default()
     }]))));
     let members: Vec<_> = (0..30)
         .map(|i| {
@@ -692,4 +694,136 @@ fn the_message_detail_hint_leads_with_esc() {
     key(&mut app, KeyCode::Enter);
     let (text, _) = render_at(&app, 80, 24);
     assert!(text.contains("└ Esc close · v text/json/hex"), "{text}");
+}
+
+/// An app with something in every pane: topics, a composed message and its reports, the
+/// live view of `sarama`, and the seed's group (A holds 0, B holds 1, C idles) on it.
+fn full_app() -> App {
+    use kafka_dash::kafka::groups::GroupDetail;
+    use kafka_dash::kafka::model::{GroupListing, GroupSnapshot, PartitionLag};
+    let headers = vec![(
+        "myTestHeader".to_string(),
+        Some(b"header values are binary".to_vec()),
+    )];
+    let mut records: Vec<Record> = (0..30)
+        .map(|i| {
+            let mut r = record(i, format!("message {i} BZGB").as_bytes(), Vec::new());
+            r.partition = (i % 2) as i32;
+            r
+        })
+        .collect();
+    records.push(record(30, b"Hello Go!", headers));
+    let (mut app, _rx) = app();
+    app.watch("sarama".into(), kafka_dash::action::StartFrom::Beginning);
+    let stats = (0..2)
+        .map(|p| PartitionStats {
+            partition: p,
+            low: Some(0),
+            high: Some(16),
+            seen: 16,
+            last_offset: Some(15),
+        })
+        .collect();
+    app.update(Action::Kafka(KafkaEvent::Tail {
+        topic: "sarama".into(),
+        records,
+        stats,
+        dropped: 0,
+    }));
+    key(&mut app, KeyCode::Char('2'));
+    app.composer.topic = tui_input::Input::new("sarama".into());
+    app.composer.focus = kafka_dash::ui::composer::Field::Value;
+    for c in "Hello Go!".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Esc);
+    for (i, result) in [
+        Ok((0, 15)),
+        Err("Broker: Unknown topic or partition".to_string()),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        app.update(Action::Kafka(KafkaEvent::Delivered(
+            i as u64,
+            Delivery {
+                topic: "sarama".into(),
+                result,
+                latency: Duration::from_millis(3),
+            },
+        )));
+    }
+    let members = vec![member("A", &[0]), member("B", &[1]), member("C", &[])];
+    let lag = |p: i32, who: &str, committed| PartitionLag {
+        topic: "sarama".into(),
+        partition: p,
+        owner: Some(format!("{who}-0e50ccfd-13f0-4efa-b7b0-3d39544014dd")),
+        committed,
+        high: Some(16),
+    };
+    let partitions = vec![lag(0, "A", Some(12)), lag(1, "B", None)];
+    app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![GroupListing {
+        name: "demo".into(),
+        state: "Stable".into(),
+        protocol_type: "consumer".into(),
+        protocol: "range".into(),
+        members: 3,
+        total_lag: Some(4),
+        member_list: members.clone(),
+        partitions: partitions.clone(),
+    }]))));
+    app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
+        GroupDetail {
+            snapshot: GroupSnapshot {
+                name: "demo".into(),
+                state: "Stable".into(),
+                protocol: "range".into(),
+                members,
+            },
+            partitions,
+            timeline: vec![],
+        },
+    ))));
+    app
+}
+
+/// Issue 9 #2: every pane and the watch screen at 80×24, 120×36 and 200×60; nothing is
+/// drawn past its box, and the snapshots are what a person would see.
+#[test]
+fn every_pane_at_every_size() {
+    let mut app = full_app();
+    for (pane, name) in [
+        ('1', "topics"),
+        ('2', "compose"),
+        ('3', "live"),
+        ('4', "groups"),
+        ('5', "watch"),
+    ] {
+        key(&mut app, KeyCode::Char(pane));
+        for (w, h) in [(80u16, 24u16), (120, 36), (200, 60)] {
+            app.size = (w, h);
+            let (text, _) = render_at(&app, w, h);
+            for (i, line) in text.lines().enumerate() {
+                assert!(
+                    unicode_width::UnicodeWidthStr::width(line) <= w as usize,
+                    "{name} {w}x{h} line {i} is wider than the screen"
+                );
+            }
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
+        }
+        // Leave the composer's fields so the next pane key is a key, not text.
+        key(&mut app, KeyCode::Esc);
+    }
+    // The watch screen shows the send, the message and the group together.
+    key(&mut app, KeyCode::Char('5'));
+    let (text, _) = render_at(&app, 120, 36);
+    for want in [
+        "sarama [0] @ 15",
+        "Hello Go!",
+        "Groups reading sarama (1)",
+        "A …4014dd",
+        "idle",
+    ] {
+        assert!(text.contains(want), "{want:?} missing:\n{text}");
+    }
 }

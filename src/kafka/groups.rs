@@ -12,9 +12,9 @@ use rdkafka::groups::GroupInfo;
 use rdkafka::{Offset, TopicPartitionList};
 use tokio::sync::mpsc;
 
-use crate::action::KafkaEvent;
 use crate::kafka::client::ClientSettings;
 use crate::kafka::consumer_protocol::{decode_assignment, decode_subscription};
+use crate::kafka::messages::KafkaEvent;
 use crate::kafka::model::{GroupListing, GroupSnapshot, MemberInfo, PartitionLag};
 use crate::kafka::timeline::{Rebalance, Timeline};
 use crate::kafka::watermarks;
@@ -190,8 +190,9 @@ impl Watch {
             } else {
                 None
             };
-            let total_lag =
-                lags.and_then(|l| l.iter().filter_map(PartitionLag::lag).reduce(|a, b| a + b));
+            let total_lag = lags
+                .as_ref()
+                .and_then(|l| l.iter().filter_map(PartitionLag::lag).reduce(|a, b| a + b));
             out.push(GroupListing {
                 name: snap.name.clone(),
                 state: snap.state.clone(),
@@ -199,6 +200,8 @@ impl Watch {
                 protocol: snap.protocol.clone(),
                 members: snap.members.len(),
                 total_lag,
+                partitions: lags.unwrap_or_default(),
+                member_list: snap.members,
             });
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));

@@ -12,8 +12,8 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::Message;
 use tokio::sync::mpsc;
 
-use crate::action::KafkaEvent;
 use crate::kafka::client::ClientSettings;
+use crate::kafka::messages::KafkaEvent;
 use crate::kafka::model::InAppMember;
 
 /// What an in-app member is asked to be.

@@ -3,8 +3,11 @@
 
 pub mod client;
 pub mod consumer_protocol;
+pub mod files;
 pub mod groups;
+pub mod jsonl;
 pub mod members;
+pub mod messages;
 pub mod model;
 pub mod partitioner;
 pub mod seed_producer;

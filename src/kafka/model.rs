@@ -97,6 +97,24 @@ pub struct PartitionStats {
 }
 
 impl PartitionStats {
+    /// A record at `offset` was read.
+    pub fn on_record(&mut self, offset: i64) {
+        self.seen += 1;
+        self.last_offset = Some(self.last_offset.map_or(offset, |l| l.max(offset)));
+        self.make_coherent();
+    }
+
+    /// Watermarks arrived (from a fetch response or a ListOffsets answer, either of which
+    /// may be older than what was already seen): watermarks only move forward, so an
+    /// older answer never takes the figures back.
+    pub fn on_watermarks(&mut self, low: Option<i64>, high: i64) {
+        self.high = Some(self.high.map_or(high, |h| h.max(high)));
+        if let Some(low) = low {
+            self.low = Some(self.low.map_or(low, |l| l.max(low)));
+        }
+        self.make_coherent();
+    }
+
     /// Keeps the figures consistent with each other: a record at offset `o` was below the
     /// high watermark when it was read, so high ≥ o + 1; and low ≤ high.
     pub fn make_coherent(&mut self) {
@@ -136,7 +154,7 @@ pub struct Delivery {
 }
 
 /// A consumer group as the groups list shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GroupListing {
     /// Group id.
     pub name: String,
@@ -150,6 +168,24 @@ pub struct GroupListing {
     pub members: usize,
     /// Sum of known partition lags, if any is known.
     pub total_lag: Option<i64>,
+    /// Its members and what they hold (empty for a group without members).
+    pub member_list: Vec<MemberInfo>,
+    /// The partitions its members read, with owner, committed offset and lag.
+    pub partitions: Vec<PartitionLag>,
+}
+
+impl GroupListing {
+    /// Whether the group reads `topic`: a member subscribes to it or holds a partition
+    /// of it.
+    pub fn reads(&self, topic: &str) -> bool {
+        self.member_list.iter().any(|m| {
+            m.subscription.iter().any(|t| t == topic)
+                || m.assignment.iter().any(|(t, _)| t == topic)
+        }) || self
+            .partitions
+            .iter()
+            .any(|p| p.topic == topic && p.owner.is_some())
+    }
 }
 
 /// One member of a group.

@@ -12,7 +12,7 @@ use rdkafka::message::{Headers, Message};
 use rdkafka::{Offset, TopicPartitionList};
 use tokio::sync::mpsc;
 
-use crate::action::{KafkaEvent, StartFrom};
+use crate::kafka::messages::{KafkaEvent, StartFrom};
 use crate::kafka::model::{PartitionStats, Record};
 use crate::kafka::watermarks;
 
@@ -281,9 +281,7 @@ fn run(
             for s in &mut stats {
                 if let Some((low, high)) = watermarks::cached(&consumer, &topic_c, s.partition) {
                     let before = (s.low, s.high);
-                    s.low = low.or(s.low);
-                    s.high = Some(high);
-                    s.make_coherent();
+                    s.on_watermarks(low, high);
                     changed |= before != (s.low, s.high);
                 }
             }
@@ -294,9 +292,7 @@ fn run(
             match consumer.poll(Duration::from_millis(20)) {
                 Some(Ok(m)) => {
                     if let Some(s) = stats.iter_mut().find(|s| s.partition == m.partition()) {
-                        s.seen += 1;
-                        s.last_offset = Some(m.offset());
-                        s.make_coherent();
+                        s.on_record(m.offset());
                     }
                     batch.push(to_record(&m, value_limit));
                     changed = true;

@@ -11,10 +11,11 @@ use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use tokio::sync::mpsc;
 
-use crate::action::{KafkaCommand, KafkaEvent, ResetTo};
 use crate::kafka::client::ClientSettings;
+use crate::kafka::files;
 use crate::kafka::groups;
 use crate::kafka::members::{self, MemberHandle};
+use crate::kafka::messages::{KafkaCommand, KafkaEvent, ResetTo};
 use crate::kafka::model::{BrokerInfo, Delivery, PartitionMeta, TopicInfo};
 use crate::kafka::tail::{self, TailHandle};
 use crate::kafka::watermarks;
@@ -228,6 +229,22 @@ fn reset_offsets(settings: &ClientSettings, group: &str, to: ResetTo) -> Result<
     Ok(format!("reset {} partitions of {group}", target.count()))
 }
 
+/// Sends replay progress to the app without holding the replay up: a report that finds
+/// the channel full is skipped, unless it is the last.
+fn progress_to(events: mpsc::Sender<KafkaEvent>) -> impl Fn(files::ReplayProgress) {
+    move |p| {
+        let event = KafkaEvent::Replay(p.clone());
+        if p.done {
+            let events = events.clone();
+            tokio::spawn(async move {
+                let _ = events.send(event).await;
+            });
+        } else {
+            let _ = events.try_send(event);
+        }
+    }
+}
+
 async fn dispatch(
     settings: ClientSettings,
     mut commands: mpsc::Receiver<KafkaCommand>,
@@ -439,6 +456,48 @@ async fn dispatch(
                     .unwrap_or_else(|e| Err(e.to_string()));
                     let _ = events.send(KafkaEvent::FullRecord(read)).await;
                 });
+            }
+            KafkaCommand::Save {
+                topic,
+                records,
+                path,
+            } => {
+                let config = settings.config();
+                let events = events.clone();
+                tokio::spawn(async move {
+                    let shown = path.display().to_string();
+                    let saved = tokio::task::spawn_blocking(move || {
+                        files::save(&config, &topic, records, &path)
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()))
+                    .map(|n| {
+                        let s = if n == 1 { "" } else { "s" };
+                        format!("saved {n} message{s} to {shown}")
+                    });
+                    let _ = events.send(KafkaEvent::Saved(saved)).await;
+                });
+            }
+            KafkaCommand::Replay(spec) => {
+                // A producer of its own, idempotent so a retry never writes twice.
+                let producer = settings
+                    .config_with_defaults(&[("enable.idempotence", "true"), ("linger.ms", "5")])
+                    .create::<FutureProducer>();
+                let events = events.clone();
+                match producer {
+                    Ok(producer) => {
+                        tokio::spawn(files::replay(producer, spec, progress_to(events)));
+                    }
+                    Err(e) => {
+                        let p = files::ReplayProgress {
+                            failed: 1,
+                            first_error: Some(e.to_string()),
+                            done: true,
+                            ..Default::default()
+                        };
+                        let _ = events.send(KafkaEvent::Replay(p)).await;
+                    }
+                }
             }
             KafkaCommand::GrowTail(n) => {
                 if let Some(t) = &tail {

@@ -41,6 +41,8 @@ pub enum ComposerKey {
     Enter,
     /// On the partitioner's row: the next partitioner (elsewhere the key is typed).
     Partitioner,
+    /// Replay a file of messages into a topic.
+    Replay,
 }
 
 /// The composer's keys (any other key is typed into the focused field).
@@ -63,6 +65,11 @@ pub const KEYS: &[Binding<ComposerKey>] = &[
         &[Key::ctrl('d')],
         ComposerKey::RemoveHeader,
         "remove the focused header",
+    ),
+    Binding::new(
+        &[Key::ctrl('o')],
+        ComposerKey::Replay,
+        "replay a file of JSON lines (saved with s, or kcat -J) into a topic",
     ),
     Binding::new(
         &[Key::ctrl('n')],
@@ -156,6 +163,8 @@ pub enum ComposerOutcome {
     ToggleRepeat,
     /// Esc: give the keyboard back to the pane switcher.
     Leave,
+    /// Ask where to replay a file from.
+    Replay,
 }
 
 /// The composer's own state.
@@ -286,6 +295,7 @@ impl ComposerState {
             Some(ComposerKey::Send) => return ComposerOutcome::Send,
             Some(ComposerKey::Repeat) => return ComposerOutcome::ToggleRepeat,
             Some(ComposerKey::Leave) => return ComposerOutcome::Leave,
+            Some(ComposerKey::Replay) => return ComposerOutcome::Replay,
             Some(ComposerKey::AddHeader) => self.add_header(),
             Some(ComposerKey::RemoveHeader) => self.remove_focused_header(),
             // Null and empty differ on compacted topics: make both expressible.
@@ -526,6 +536,44 @@ pub struct Reports<'a> {
     pub delivered: u64,
     /// Reports of messages that failed.
     pub failed: u64,
+    /// The last replay of a file, if any.
+    pub replay: Option<&'a crate::kafka::files::ReplayProgress>,
+}
+
+/// A replay's progress as lines: a bar while it runs, the outcome once it is over.
+pub fn replay_lines(p: &crate::kafka::files::ReplayProgress, width: usize) -> Vec<Line<'static>> {
+    let done_count = p.sent + p.failed;
+    let mut lines = Vec::new();
+    if p.done {
+        let color = if p.failed == 0 {
+            Color::Green
+        } else {
+            Color::Red
+        };
+        lines.push(Line::from(Span::styled(
+            format!("replayed {} of {} · {} failed", p.sent, p.total, p.failed),
+            Style::default().fg(color),
+        )));
+    } else {
+        let bar_width = width.saturating_sub(24).clamp(4, 30);
+        let filled = (done_count * bar_width).checked_div(p.total).unwrap_or(0);
+        lines.push(Line::from(vec![
+            Span::raw("replay "),
+            Span::styled("█".repeat(filled), Style::default().fg(Color::Cyan)),
+            Span::styled(
+                "░".repeat(bar_width - filled),
+                Style::default().fg(Color::DarkGray),
+            ),
+            Span::raw(format!(" {done_count}/{}", p.total)),
+        ]));
+    }
+    if let Some(e) = &p.first_error {
+        lines.push(Line::from(Span::styled(
+            format!("first failure: {}", escape_bytes(e.as_bytes())),
+            Style::default().fg(Color::Red),
+        )));
+    }
+    lines
 }
 
 /// Draws the composer: the form on the left, delivery reports on the right.
@@ -689,7 +737,11 @@ pub fn draw(
         ));
     }
     // Errors wrap rather than being cut: "UnknownPa" says nothing.
-    let lines: Vec<Line<'_>> = reports.list.iter().map(delivery_line).collect();
+    let mut lines: Vec<Line<'_>> = reports
+        .replay
+        .map(|p| replay_lines(p, reports_area.width.saturating_sub(2) as usize))
+        .unwrap_or_default();
+    lines.extend(reports.list.iter().map(delivery_line));
     let full = format!(
         " Delivery reports · {} delivered · {} failed ",
         reports.delivered, reports.failed

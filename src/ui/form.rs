@@ -67,6 +67,10 @@ pub enum FormKind {
     ResetOffsets(String),
     /// Groups pane: delete a group.
     DeleteGroup(String),
+    /// Live view: save the messages in view to a file.
+    SaveMessages,
+    /// Composer: replay a file into a topic.
+    Replay,
 }
 
 /// A modal form.

@@ -16,6 +16,7 @@ use crate::escape::escape_bytes;
 use crate::kafka::groups::GroupDetail;
 use crate::kafka::model::{GroupListing, InAppMember, PartitionLag};
 use crate::keys::{Binding, Key};
+use crate::ui::columns::{self, Column};
 use crate::ui::partitions::clock;
 use crate::ui::scroll::{clamp_scroll, page, rows_hint};
 
@@ -314,8 +315,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
                 |m| escape_bytes(m.client_id.as_bytes()),
             )
     };
-    let header = Row::new(["client id", "host", "member", "holds", "read (in-app)"])
-        .style(Style::default().add_modifier(Modifier::BOLD));
+    let member_columns = [
+        Column::new("client id", 9),
+        Column::new("host", 3),
+        Column::new("member", 5),
+        Column::new("holds", 8),
+        Column::new("read (in-app)", 2),
+    ];
     let rows =
         d.snapshot
             .members
@@ -341,15 +347,18 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
                 };
                 let name =
                     escape_bytes(m.client_id.as_bytes()) + if ours.is_some() { " ★" } else { "" };
-                Row::new(vec![
-                    name,
-                    escape_bytes(m.host.as_bytes()),
-                    short(&m.member_id),
-                    parts_text(&m.assignment),
-                    read,
-                ])
-                .style(style)
-            });
+                (
+                    vec![
+                        name,
+                        escape_bytes(m.host.as_bytes()),
+                        short(&m.member_id),
+                        parts_text(&m.assignment),
+                        read,
+                    ],
+                    style,
+                )
+            })
+            .collect();
     // An empty group has no assignor: leave it out rather than show "·  ·".
     let assignor = match d.snapshot.protocol.as_str() {
         "" => String::new(),
@@ -361,13 +370,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         d.snapshot.state,
         d.snapshot.members.len()
     );
-    let widths = [
-        Constraint::Length(18),
-        Constraint::Length(12),
-        Constraint::Length(8),
-        Constraint::Percentage(35),
-        Constraint::Min(16),
-    ];
     let scrolled = rows_hint(
         "members",
         first_member,
@@ -375,18 +377,25 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         d.snapshot.members.len(),
         "m/M",
     );
+    let room = members_area.width.saturating_sub(2);
     frame.render_widget(
-        Table::new(rows, widths).header(header).block(
+        columns::table(&member_columns, rows, room).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(title)
+                .title(super::border_hint(&title, members_area))
                 .title_bottom(super::border_hint(&scrolled, members_area)),
         ),
         members_area,
     );
 
-    let header = Row::new(["topic", "part", "held by", "committed", "high", "lag"])
-        .style(Style::default().add_modifier(Modifier::BOLD));
+    let grid_columns = [
+        Column::new("topic", 4),
+        Column::new("part", 9),
+        Column::new("held by", 8),
+        Column::new("committed", 6),
+        Column::new("high", 3),
+        Column::new("lag", 7),
+    ];
     let grid_rows = grid_h.saturating_sub(3) as usize;
     let first_part = clamp_scroll(s.grid_scroll, d.partitions.len(), grid_rows);
     let rows = d
@@ -395,23 +404,19 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         .skip(first_part)
         .take(grid_rows)
         .map(|p| {
-            Row::new(vec![
-                escape_bytes(p.topic.as_bytes()),
-                p.partition.to_string(),
-                p.owner.as_deref().map_or("—".into(), owner_name),
-                p.committed.map_or("none".into(), |c| c.to_string()),
-                p.high.map_or("?".into(), |h| h.to_string()),
-                p.lag().map_or("unknown".into(), |l| l.to_string()),
-            ])
-        });
-    let widths = [
-        Constraint::Min(10),
-        Constraint::Length(5),
-        Constraint::Length(18),
-        Constraint::Length(10),
-        Constraint::Length(8),
-        Constraint::Length(8),
-    ];
+            (
+                vec![
+                    escape_bytes(p.topic.as_bytes()),
+                    p.partition.to_string(),
+                    p.owner.as_deref().map_or("—".into(), owner_name),
+                    p.committed.map_or("none".into(), |c| c.to_string()),
+                    p.high.map_or("?".into(), |h| h.to_string()),
+                    p.lag().map_or("unknown".into(), |l| l.to_string()),
+                ],
+                Style::default(),
+            )
+        })
+        .collect();
     let scrolled = rows_hint(
         "partitions",
         first_part,
@@ -420,7 +425,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         "[ ]",
     );
     frame.render_widget(
-        Table::new(rows, widths).header(header).block(
+        columns::table(&grid_columns, rows, grid_area.width.saturating_sub(2)).block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(" Partitions → members ")
@@ -472,10 +477,157 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
             Line::from(spans)
         })
         .collect();
-    let title = " Rebalance timeline (newest first; time settled, time not consuming) ";
+    let title = super::border_hint(
+        " Rebalance timeline (newest first; time settled, time not consuming) ",
+        timeline_area,
+    );
     frame.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
         timeline_area,
+    );
+}
+
+/// One group as the watch screen shows it: members and the partitions of one topic.
+struct Reader<'a> {
+    name: &'a str,
+    state: &'a str,
+    members: &'a [crate::kafka::model::MemberInfo],
+    partitions: Vec<&'a PartitionLag>,
+}
+
+impl GroupsState {
+    /// Groups reading `topic`, with what the watcher last said of them: the followed
+    /// group's detail (read every 250 ms) where it is that group, else the listing.
+    fn readers<'a>(&'a self, topic: &str) -> Vec<Reader<'a>> {
+        self.groups
+            .iter()
+            .filter(|g| g.reads(topic))
+            .map(|g| match &self.detail {
+                Some(d) if d.snapshot.name == g.name => Reader {
+                    name: &g.name,
+                    state: &d.snapshot.state,
+                    members: &d.snapshot.members,
+                    partitions: d.partitions.iter().filter(|p| p.topic == topic).collect(),
+                },
+                _ => Reader {
+                    name: &g.name,
+                    state: &g.state,
+                    members: &g.member_list,
+                    partitions: g.partitions.iter().filter(|p| p.topic == topic).collect(),
+                },
+            })
+            .collect()
+    }
+}
+
+/// A member as the watch screen names it: client id and the tail of its member id, so
+/// two members with the same client id are told apart.
+fn member_name(members: &[crate::kafka::model::MemberInfo], member_id: &str) -> String {
+    members
+        .iter()
+        .find(|m| m.member_id == member_id)
+        .map_or_else(
+            || short(member_id),
+            |m| {
+                format!(
+                    "{} {}",
+                    escape_bytes(m.client_id.as_bytes()),
+                    short(member_id)
+                )
+            },
+        )
+}
+
+/// Draws the groups reading `topic`: per group, each partition of the topic with the
+/// member holding it, the committed offset and the lag; members holding none are listed
+/// as idle.
+pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsState) {
+    let readers = s.readers(topic);
+    let title = format!(
+        " Groups reading {} ({}) ",
+        escape_bytes(topic.as_bytes()),
+        readers.len()
+    );
+    let block = Block::default().borders(Borders::ALL).title(title);
+    if readers.is_empty() {
+        let msg = "No group reads this topic yet. Start any consumer, or press 4 then a to add an in-app member.";
+        frame.render_widget(
+            Paragraph::new(msg)
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .block(block),
+            area,
+        );
+        return;
+    }
+    let mut rows = Vec::new();
+    for r in &readers {
+        let mut first = true;
+        let mut cells = |part: String, who: String, committed: String, lag: String| {
+            let (name, state) = if std::mem::take(&mut first) {
+                (escape_bytes(r.name.as_bytes()), r.state.to_string())
+            } else {
+                (String::new(), String::new())
+            };
+            (
+                vec![name, state, part, who, committed, lag],
+                Style::default(),
+            )
+        };
+        for p in &r.partitions {
+            rows.push(cells(
+                p.partition.to_string(),
+                p.owner
+                    .as_deref()
+                    .map_or("—".into(), |o| member_name(r.members, o)),
+                p.committed.map_or("none".into(), |c| c.to_string()),
+                p.lag().map_or("unknown".into(), |l| l.to_string()),
+            ));
+        }
+        let idle: Vec<String> = r
+            .members
+            .iter()
+            .filter(|m| {
+                !m.assignment
+                    .iter()
+                    .any(|(t, ps)| t == topic && !ps.is_empty())
+            })
+            .map(|m| member_name(r.members, &m.member_id))
+            .collect();
+        if !idle.is_empty() {
+            rows.push(cells(
+                "idle".into(),
+                idle.join(", "),
+                String::new(),
+                String::new(),
+            ));
+        }
+        if r.partitions.is_empty() && idle.is_empty() {
+            rows.push(cells(
+                "…".into(),
+                "reading".into(),
+                String::new(),
+                String::new(),
+            ));
+        }
+    }
+    let fits = area.height.saturating_sub(3) as usize;
+    let cut = if rows.len() > fits {
+        format!(" {} of {} rows shown ", fits, rows.len())
+    } else {
+        String::new()
+    };
+    let reader_columns = [
+        Column::new("group", 9),
+        Column::new("state", 3),
+        Column::new("part", 8),
+        Column::new("held by", 8),
+        Column::new("committed", 4),
+        Column::new("lag", 7),
+    ];
+    let block = block.title_bottom(super::border_hint(&cut, area));
+    frame.render_widget(
+        columns::table(&reader_columns, rows, area.width.saturating_sub(2)).block(block),
+        area,
     );
 }
 
@@ -493,6 +645,7 @@ mod tests {
             protocol: String::new(),
             members: 0,
             total_lag: None,
+            ..Default::default()
         };
         let mut s = GroupsState {
             groups: vec![listing("quiet"), listing("other")],

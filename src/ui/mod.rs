@@ -1,6 +1,7 @@
 //! Drawing: the tab bar, the active pane, the status bar, and overlays (help, forms).
 //! Every string that came from Kafka goes through `escape` before it reaches the screen.
 
+pub mod columns;
 pub mod composer;
 pub mod form;
 pub mod groups;
@@ -8,6 +9,7 @@ pub mod help;
 pub mod partitions;
 pub mod scroll;
 pub mod topics;
+pub mod watch;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -125,26 +127,17 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     .areas(area);
     draw_tabs(frame, tabs, app);
     match app.pane {
-        Pane::Topics => topics::draw(frame, body, &app.topics, &app.brokers, app.topic_selected),
-        Pane::Composer => {
-            let topic = app.composer.topic.value().trim();
-            let repeat = app.repeat.as_ref().map(|r| (r.sent, r.total));
-            composer::draw(
-                frame,
-                body,
-                &app.composer,
-                app.composing,
-                app.partitions_of(topic),
-                composer::Reports {
-                    list: &app.deliveries,
-                    delivered: app.delivery_totals.0,
-                    failed: app.delivery_totals.1,
-                },
-                repeat,
-            )
-        }
+        Pane::Topics => topics::draw(
+            frame,
+            body,
+            &app.topics,
+            &app.brokers,
+            (app.topic_selected, app.topic_parts_scroll),
+        ),
+        Pane::Composer => draw_composer(frame, body, app),
         Pane::Live => partitions::draw(frame, body, &app.live),
         Pane::Groups => groups::draw(frame, body, &app.groups),
+        Pane::Watch => watch::draw(frame, body, app),
     }
     draw_status(frame, status, app);
     if let Some(form) = &app.form {
@@ -153,6 +146,26 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     if app.help {
         help::draw(frame, body, app.help_scroll);
     }
+}
+
+/// The composer with what the app knows of its topic, reports and repeat.
+fn draw_composer(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let topic = app.composer.topic.value().trim();
+    let repeat = app.repeat.as_ref().map(|r| (r.sent, r.total));
+    composer::draw(
+        frame,
+        area,
+        &app.composer,
+        app.composing,
+        app.partitions_of(topic),
+        composer::Reports {
+            list: &app.deliveries,
+            delivered: app.delivery_totals.0,
+            failed: app.delivery_totals.1,
+            replay: app.replay.as_ref(),
+        },
+        repeat,
+    )
 }
 
 fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App) {
@@ -213,7 +226,7 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
             Style::default().fg(Color::Green),
         ));
     }
-    let hint = if app.pane == Pane::Composer && app.composing {
+    let hint = if app.part() == Pane::Composer && app.composing {
         "Esc: leave fields · F1 help "
     } else {
         "? help · q quit "

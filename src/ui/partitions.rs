@@ -49,6 +49,8 @@ pub enum LiveKey {
     PartitionsUp,
     /// Scroll the partitions table down a page.
     PartitionsDown,
+    /// Save the messages in view to a file.
+    Save,
 }
 
 /// The live view's keys.
@@ -106,6 +108,12 @@ pub const KEYS: &[Binding<LiveKey>] = &[
     )
     .hinted("/ filter"),
     Binding::new(
+        &[Key::ch('s')],
+        LiveKey::Save,
+        "save the messages in view (after the filter) to a file, as JSON lines",
+    )
+    .hinted("s save"),
+    Binding::new(
         &[Key::ch('[')],
         LiveKey::PartitionsUp,
         "scroll the partitions table up",
@@ -146,6 +154,10 @@ pub enum DetailKey {
     Top,
     /// The value's last line.
     Bottom,
+    /// Copy the value to the clipboard.
+    CopyValue,
+    /// Copy the whole message, as JSON, to the clipboard.
+    CopyMessage,
 }
 
 /// The open message's keys.
@@ -207,6 +219,17 @@ pub const DETAIL_KEYS: &[Binding<DetailKey>] = &[
         &[Key::plain(KeyCode::End)],
         DetailKey::Bottom,
         "the value's last line",
+    ),
+    Binding::new(
+        &[Key::ch('y')],
+        DetailKey::CopyValue,
+        "copy the value to the clipboard (through the terminal: works over ssh)",
+    )
+    .hinted("y/Y copy"),
+    Binding::new(
+        &[Key::ch('Y')],
+        DetailKey::CopyMessage,
+        "copy the whole message as JSON (as s saves it)",
     ),
 ];
 

@@ -4,7 +4,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::widgets::{Block, Borders, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, TableState};
 use ratatui::Frame;
 
 use crossterm::event::KeyCode;
@@ -12,6 +12,7 @@ use crossterm::event::KeyCode;
 use crate::escape::escape_bytes;
 use crate::kafka::model::{BrokerInfo, PartitionMeta, TopicInfo};
 use crate::keys::{Binding, Key};
+use crate::ui::columns::{self, Column};
 
 /// What a key does in the topics pane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +37,10 @@ pub enum TopicsKey {
     Delete,
     /// Read the topic list again now.
     Refresh,
+    /// Scroll the selected topic's partitions up a page.
+    PartitionsUp,
+    /// Scroll the selected topic's partitions down a page.
+    PartitionsDown,
 }
 
 /// The topics pane's keys.
@@ -102,6 +107,11 @@ pub fn list_height(height: u16) -> u16 {
     (height * 11 / 20).max(4).min(height)
 }
 
+/// Partition rows the selected topic's list shows at once in a body `height` rows tall.
+pub fn partition_rows(height: u16) -> usize {
+    height.saturating_sub(list_height(height)).saturating_sub(3) as usize
+}
+
 /// Broker ids joined by commas, e.g. `2,3,1`.
 fn ids(v: &[i32]) -> String {
     v.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
@@ -124,41 +134,39 @@ pub fn draw(
     area: Rect,
     topics: &[TopicInfo],
     brokers: &[BrokerInfo],
-    selected: usize,
+    (selected, parts_scroll): (usize, usize),
 ) {
     let [list_area, detail_area] = Layout::vertical([
         Constraint::Length(list_height(area.height)),
         Constraint::Min(0),
     ])
     .areas(area);
-    let header = Row::new([
-        "topic",
-        "partitions",
-        "replication",
-        "internal",
-        "messages (≈ high − low)",
-    ])
-    .style(Style::default().add_modifier(Modifier::BOLD));
-    let rows = topics.iter().map(|t| {
-        Row::new(vec![
-            escape_bytes(t.name.as_bytes()),
-            t.partitions.to_string(),
-            t.replication.to_string(),
-            if t.internal {
-                "yes".into()
-            } else {
-                String::new()
-            },
-            t.messages.map_or("?".into(), |m| m.to_string()),
-        ])
-    });
-    let widths = [
-        Constraint::Min(20),
-        Constraint::Length(11),
-        Constraint::Length(12),
-        Constraint::Length(9),
-        Constraint::Length(24),
+    let topic_columns = [
+        Column::new("topic", 9).at_most(60),
+        Column::new("partitions", 8),
+        Column::new("replication", 5),
+        Column::new("internal", 3),
+        Column::new("messages (≈ high − low)", 7),
     ];
+    let rows = topics
+        .iter()
+        .map(|t| {
+            (
+                vec![
+                    escape_bytes(t.name.as_bytes()),
+                    t.partitions.to_string(),
+                    t.replication.to_string(),
+                    if t.internal {
+                        "yes".into()
+                    } else {
+                        String::new()
+                    },
+                    t.messages.map_or("?".into(), |m| m.to_string()),
+                ],
+                Style::default(),
+            )
+        })
+        .collect();
     let hint = crate::keys::hint(KEYS);
     let up = if brokers.is_empty() {
         String::new()
@@ -168,8 +176,7 @@ pub fn draw(
             ids(&brokers.iter().map(|b| b.id).collect::<Vec<_>>())
         )
     };
-    let table = Table::new(rows, widths)
-        .header(header)
+    let table = columns::table(&topic_columns, rows, list_area.width.saturating_sub(2))
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
         .block(
             Block::default()
@@ -181,31 +188,41 @@ pub fn draw(
     let mut state = TableState::default().with_selected(selected);
     frame.render_stateful_widget(table, list_area, &mut state);
     if detail_area.height >= 3 {
-        draw_partitions(frame, detail_area, selected.map(|i| &topics[i]));
+        draw_partitions(
+            frame,
+            detail_area,
+            selected.map(|i| &topics[i]),
+            parts_scroll,
+        );
     }
 }
 
 /// The selected topic's partitions, as `kafka-topics --describe` lists them.
-fn draw_partitions(frame: &mut Frame<'_>, area: Rect, topic: Option<&TopicInfo>) {
+fn draw_partitions(frame: &mut Frame<'_>, area: Rect, topic: Option<&TopicInfo>, scroll: usize) {
     let title = match topic {
         Some(t) => format!(" {} · partitions ", escape_bytes(t.name.as_bytes())),
         None => " partitions ".into(),
     };
-    let header = Row::new([
-        "partition",
-        "leader",
-        "replicas",
-        "in-sync",
-        "low",
-        "high",
-        "state",
-    ])
-    .style(Style::default().add_modifier(Modifier::BOLD));
+    let part_columns = [
+        Column::new("partition", 9),
+        Column::new("leader", 8),
+        Column::new("replicas", 5).at_most(40),
+        Column::new("in-sync", 6).at_most(40),
+        Column::new("low", 4),
+        Column::new("high", 7),
+        Column::new("state", 8),
+    ];
     let mark = |o: Option<i64>| o.map_or("?".into(), |v| v.to_string());
-    let rows = topic
+    let all = topic
         .map(|t| t.partition_meta.as_slice())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let shown = area.height.saturating_sub(3) as usize;
+    let first = crate::ui::scroll::clamp_scroll(scroll, all.len(), shown);
+    let hint = crate::ui::scroll::rows_hint("partitions", first, shown, all.len(), "[ ]");
+    let rows = all
         .iter()
+        .skip(first)
+        .take(shown)
         .map(|p| {
             let health = partition_health(p);
             let style = match health {
@@ -213,34 +230,31 @@ fn draw_partitions(frame: &mut Frame<'_>, area: Rect, topic: Option<&TopicInfo>)
                 "offline" => Style::default().fg(Color::Red),
                 _ => Style::default().fg(Color::Yellow),
             };
-            Row::new(vec![
-                p.id.to_string(),
-                if p.leader < 0 {
-                    "none".into()
-                } else {
-                    p.leader.to_string()
-                },
-                ids(&p.replicas),
-                ids(&p.isr),
-                mark(p.low),
-                mark(p.high),
-                health.to_string(),
-            ])
-            .style(style)
-        });
-    let widths = [
-        Constraint::Length(9),
-        Constraint::Length(6),
-        Constraint::Min(8),
-        Constraint::Min(8),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(16),
-    ];
+            (
+                vec![
+                    p.id.to_string(),
+                    if p.leader < 0 {
+                        "none".into()
+                    } else {
+                        p.leader.to_string()
+                    },
+                    ids(&p.replicas),
+                    ids(&p.isr),
+                    mark(p.low),
+                    mark(p.high),
+                    health.to_string(),
+                ],
+                style,
+            )
+        })
+        .collect();
     frame.render_widget(
-        Table::new(rows, widths)
-            .header(header)
-            .block(Block::default().borders(Borders::ALL).title(title)),
+        columns::table(&part_columns, rows, area.width.saturating_sub(2)).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(super::border_hint(&title, area))
+                .title_bottom(super::border_hint(&hint, area)),
+        ),
         area,
     );
 }

@@ -1,8 +1,12 @@
 # Shared by the end-to-end scripts: drive tmux panes and read their screens.
-# Needs SOCK (the tmux socket name) set; counts into PASS and FAIL.
+# Needs SOCK (the tmux socket name) and WORK (a scratch directory) set; counts into PASS and FAIL.
 # shellcheck shell=bash
 
 T() { tmux -L "$SOCK" "$@"; }
+# Sessions start on the Topics pane unless a test says otherwise, and keep what they
+# remember between runs in the run's own directory (needs WORK set).
+export KAFKA_DASH_PANE=${KAFKA_DASH_PANE:-topics}
+export XDG_DATA_HOME=$WORK/data
 # A session that lives as long as the script: without it, killing the last session makes
 # the tmux server exit, and a session started at that moment fails ("server exited
 # unexpectedly").

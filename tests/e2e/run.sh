@@ -106,6 +106,39 @@ if wait_screen ext "ext" 30; then
     MS=$(( ($(date +%s%N) - START) / 1000000 ))
     ok "a message produced by kcat (with a header) appears in the live view (${MS} ms)"
   else bad "kcat message in live view" ext; fi
+  # s saves the messages in view as JSON lines; y copies the open message's value
+  # (OSC 52, which tmux takes into a paste buffer); Ctrl-O in the composer replays a file.
+  keys ext s
+  clear_field ext
+  type_text ext "$WORK/saved.jsonl"
+  keys ext Enter
+  if wait_screen ext "saved 1 message to $WORK/saved.jsonl" 10 &&
+    python3 -c "
+import json, sys
+m = json.loads(open('$WORK/saved.jsonl').readline())
+sys.exit(not (m['payload'] == 'from-kcat' and m['key'] == 'kkey' and m['headers'] == ['origin', 'kcat']))"; then
+    ok "s saves the messages in view as JSON lines (payload, key and headers as kcat -J has them)"
+  else bad "save ($(head -c 300 "$WORK/saved.jsonl" 2>/dev/null))" ext; fi
+  T set-option -g set-clipboard on
+  keys ext Down Enter
+  keys ext y
+  if wait_for '[ "$(T show-buffer 2>/dev/null)" = "from-kcat" ]' 5; then
+    ok "y in a message's detail copies its value to the clipboard through the terminal (OSC 52)"
+  else bad "copy with y (buffer: $(T show-buffer 2>/dev/null | head -c 80))" ext; fi
+  keys ext Escape
+  keys ext 2
+  keys ext C-o
+  type_text ext "$WORK/saved.jsonl"
+  keys ext Tab
+  clear_field ext
+  type_text ext replayed
+  keys ext Enter Enter Enter Enter
+  if wait_screen ext "replayed 1 of 1 · 0 failed" 15 &&
+    [ "$(kcat -b "$B" -C -t replayed -e -q -f '%k %s %h\n' 2>/dev/null)" = "kkey from-kcat origin=kcat" ]; then
+    ok "Ctrl-O replays the saved file into a new topic (kcat reads the same key, value and header)"
+  else bad "replay ($(kcat -b "$B" -C -t replayed -e -q -f '%k %s %h\n' 2>&1 | head -3))" ext; fi
+  keys ext Escape
+  keys ext 3
   keys ext o
   clear_field ext
   type_text ext 1000
@@ -242,6 +275,71 @@ if wait_screen grp "connected" 30 && wait_screen grp "sarama" 10; then
     ok "in-app members leave their group cleanly when the dashboard exits"
   else bad "members leave on exit ($(grep -c 'in-app member left' "$WORK/grp.log") left)" grp; fi
 else bad "groups demo start" grp; fi
+
+# --- 4b. The watch screen: the seed's walkthrough without leaving it ----------------------
+# A first run (nothing remembered) opens on it. Send with a header, see the delivery
+# report, the high watermark and the message together; members A, B, C join and A leaves,
+# all on the same screen.
+FRESH=$WORK/fresh-data
+if [ -n "$CLUSTER" ]; then WATCH=("$BIN" -b "$B"); else WATCH=("$BIN" --no-producer); fi
+watch_session() {
+  T new-session -d -s wat -x 140 -y 50 \
+    "env -u KAFKA_DASH_PANE XDG_DATA_HOME=$FRESH ${WATCH[*]} --log-file $WORK/wat.log"
+}
+# True when the groups part shows partition $1 of the watched topic held by member $2.
+reads_part() { screen wat | grep -qE "[│ ]$1 +$2 "; }
+watch_session
+if wait_screen wat "Groups reading" 30 && wait_screen wat "Tab: next part" 5; then
+  ok "the first run opens on the watch screen (composer, live view, groups reading the topic)"
+  keys wat Enter
+  clear_field wat
+  type_text wat sarama
+  keys wat Tab Tab Tab
+  type_text wat "Hello Go!"
+  keys wat C-a
+  type_text wat myTestHeader
+  keys wat Tab
+  type_text wat "header values are binary"
+  keys wat C-s
+  if wait_for 'screen wat | grep -qE "sarama \[[01]\] @ [0-9]+"' 15; then
+    at=$(screen wat | grep -oE "sarama \[[01]\] @ [0-9]+" | head -n 1)
+    p=$(echo "$at" | sed -E 's/.*\[([01])\].*/\1/')
+    o=$(echo "$at" | sed -E 's/.*@ //')
+    # Same screen: the message at its offset with its header, and the high watermark.
+    if wait_for "screen wat | grep -q '$p@$o .*Hello Go!.* 1h'" 10 &&
+      wait_for "screen wat | grep -qE '^│$p +[0-9]+ +$((o + 1)) '" 10; then
+      ok "a send shows its delivery report ($at), the message at $p@$o with its header and high watermark $((o + 1)) on one screen"
+    else bad "send on the watch screen" wat; fi
+  else bad "delivery report on the watch screen" wat; fi
+  keys wat Escape
+  keys wat Tab
+  keys wat Tab
+  add_member wat watch-group sarama
+  if wait_for 'reads_part 0 kafka-dash-A && reads_part 1 kafka-dash-A' 25; then
+    ok "member A joins: the groups part shows A holding sarama 0 and 1"
+  else bad "member A on the watch screen" wat; fi
+  add_member wat watch-group sarama
+  if wait_for 'reads_part 0 kafka-dash-A && reads_part 1 kafka-dash-B' 25; then
+    ok "member B joins: A holds 0, B holds 1"
+  else bad "member B on the watch screen" wat; fi
+  add_member wat watch-group sarama
+  if wait_for 'screen wat | grep -qE "idle +kafka-dash-C "' 25; then
+    ok "member C joins and is shown idle"
+  else bad "member C on the watch screen" wat; fi
+  # The first member (A, members are sorted by client id) is selected: x removes it.
+  keys wat x
+  if wait_for '! reads_part "[01]" kafka-dash-A && reads_part 0 "kafka-dash-[BC]"' 25; then
+    ok "A leaves: partition 0 passes to $(screen wat | grep -oE "[│ ]0 +kafka-dash-[BC]" | grep -oE "kafka-dash-[BC]")"
+  else bad "A leaves on the watch screen" wat; fi
+  keys wat q
+  wait_for '! T has-session -t wat 2>/dev/null' 15
+  watch_session
+  if wait_screen wat "Tab: next part" 30; then
+    ok "the next run opens where the last one quit (the watch screen)"
+  else bad "pane remembered" wat; fi
+  keys wat q
+else bad "first run on the watch screen" wat; fi
+T kill-session -t wat 2>/dev/null
 
 # --- 5. Members started elsewhere, lag, and a SIGKILLed member -----------------------------
 KCX=(kcat -b "$B" -X session.timeout.ms=6000 -X heartbeat.interval.ms=500 -G a-ext)
