@@ -10,19 +10,19 @@ use tui_input::Input;
 
 use crate::action::{Action, KafkaCommand, KafkaEvent, ResetTo, StartFrom};
 use crate::kafka::members::MemberSpec;
-use crate::kafka::model::{BrokerInfo, Delivery, TopicInfo};
+use crate::kafka::model::{Delivery, TopicInfo};
 use crate::keys::{self, Binding, Key};
 use crate::ui::composer::{ComposerOutcome, ComposerState, TemplateVars};
+use crate::ui::effect::Effect;
 use crate::ui::form::{Form, FormKind, FormOutcome};
-use crate::ui::groups::{GroupsKey, GroupsState};
-use crate::ui::partitions::{DetailKey, LiveKey, LiveState, ValueView};
+use crate::ui::groups::GroupsState;
+use crate::ui::partitions::LiveState;
+use crate::ui::topics::TopicsState;
 
 /// Seconds a status message stays once nothing new replaces it.
 pub const STATUS_SECONDS: u32 = 10;
 /// Delivery reports kept for the list.
 const KEEP_DELIVERIES: usize = 200;
-/// Lines PgUp/PgDn move the message detail by.
-const DETAIL_PAGE: isize = 20;
 
 /// The panes, in tab order.
 #[derive(
@@ -160,14 +160,8 @@ pub struct App {
     pub last_error: Option<String>,
     /// Last notice (admin results and such).
     pub notice: Option<String>,
-    /// Topics, sorted by name.
-    pub topics: Vec<TopicInfo>,
-    /// Brokers in the last metadata answer (the ones that are up).
-    pub brokers: Vec<BrokerInfo>,
-    /// Selected topic row.
-    pub topic_selected: usize,
-    /// First row shown of the selected topic's partition list (it scrolls with `[` `]`).
-    pub topic_parts_scroll: usize,
+    /// The topics pane: topics (sorted by name), the brokers that are up, the selection.
+    pub topics: TopicsState,
     /// The composer.
     pub composer: ComposerState,
     /// The composer has the keyboard.
@@ -242,10 +236,7 @@ impl App {
             connected: None,
             last_error: None,
             notice: None,
-            topics: Vec::new(),
-            brokers: Vec::new(),
-            topic_selected: 0,
-            topic_parts_scroll: 0,
+            topics: TopicsState::default(),
             composer: ComposerState::default(),
             composing: false,
             deliveries: VecDeque::new(),
@@ -288,12 +279,13 @@ impl App {
 
     /// The selected topic.
     pub fn selected_topic(&self) -> Option<&TopicInfo> {
-        self.topics.get(self.topic_selected)
+        self.topics.selected_topic()
     }
 
     /// Partition count of a topic, if known.
     pub fn partitions_of(&self, topic: &str) -> Option<i32> {
         self.topics
+            .list
             .iter()
             .find(|t| t.name == topic)
             .map(|t| t.partitions)
@@ -326,25 +318,6 @@ impl App {
     }
 
     /// Opens the selected message; a value that was cut in the list is read again whole.
-    fn open_detail(&mut self) {
-        self.live.detail = Some(ValueView::Text);
-        let wanted = self
-            .live
-            .selected_record()
-            .filter(|r| r.value_size.is_some())
-            .map(|r| (r.partition, r.offset));
-        let have = self.live.opened.as_ref().map(|o| (o.partition, o.offset));
-        if let (Some((partition, offset)), Some(topic)) = (wanted, self.live.topic.clone()) {
-            if have != Some((partition, offset)) {
-                self.command(KafkaCommand::FetchOne {
-                    topic,
-                    partition,
-                    offset,
-                });
-            }
-        }
-    }
-
     /// Opens the live view on a topic.
     pub fn watch(&mut self, topic: String, from: StartFrom) {
         if self.command(KafkaCommand::Tail {
@@ -443,7 +416,7 @@ impl App {
                     self.last_error = None;
                 }
                 self.connected = Some(true);
-                self.topics = topics;
+                self.topics.set(topics);
                 // Partitions added to the topic in view: the live view reads them too.
                 if let Some(t) = self.live.topic.as_deref() {
                     let count = self.partitions_of(t).unwrap_or(0);
@@ -451,12 +424,11 @@ impl App {
                         self.command(KafkaCommand::GrowTail(count));
                     }
                 }
-                self.topic_selected = self.topic_selected.min(self.topics.len().saturating_sub(1));
                 if self.pane == Pane::Watch {
                     self.watch_something();
                 }
             }
-            KafkaEvent::Brokers(b) => self.brokers = b,
+            KafkaEvent::Brokers(b) => self.topics.brokers = b,
             KafkaEvent::Topics(Err(e)) => {
                 self.connected = Some(false);
                 self.last_error = Some(format!("cannot reach the cluster: {e}"));
@@ -568,35 +540,17 @@ impl App {
                     x += w;
                 }
             }
-            MouseEventKind::Down(_) if self.pane == Pane::Topics && m.row >= 3 => {
-                let row = (m.row - 3) as usize;
-                // The list's rows end above its bottom border (the body starts at row 1).
-                let rows = crate::ui::topics::list_height(self.size.1.saturating_sub(2))
-                    .saturating_sub(3) as usize;
-                if row < self.topics.len() && row < rows {
-                    self.topic_selected = row;
-                }
+            MouseEventKind::Down(_) if self.pane == Pane::Topics => {
+                self.topics.click(m.row, self.body_height())
             }
-            MouseEventKind::Down(_) if self.pane == Pane::Groups && m.row >= 3 => {
-                let row = (m.row - 3) as usize;
-                if row < self.groups.groups.len() && m.column < self.size.0 * 34 / 100 {
-                    self.groups.selected = row;
-                    self.groups.member_selected = 0;
-                    self.follow_selected_group();
-                }
+            MouseEventKind::Down(_) if self.pane == Pane::Groups => {
+                let effects = self.groups.click(m.row, m.column, self.size.0);
+                self.apply(effects);
             }
             MouseEventKind::Down(_) if self.pane == Pane::Live && self.live.detail.is_none() => {
                 // The body sits between the tab bar (row 0) and the status bar (last row).
-                let body_height = self.size.1.saturating_sub(2);
-                if let Some(i) =
-                    crate::ui::partitions::message_at(&self.live, 1, body_height, m.row)
-                {
-                    if self.live.selected == Some(i) {
-                        self.open_detail();
-                    } else {
-                        self.live.selected = Some(i);
-                    }
-                }
+                let effects = self.live.click(1, self.body_height(), m.row);
+                self.apply(effects);
             }
             MouseEventKind::ScrollDown => self.scroll(1),
             MouseEventKind::ScrollUp => self.scroll(-1),
@@ -605,24 +559,14 @@ impl App {
         self.dirty = true;
     }
 
+    /// The mouse wheel moves the selection of the part under the keyboard.
     fn scroll(&mut self, delta: isize) {
         match self.part() {
-            Pane::Topics => {
-                let n = self.topics.len() as isize;
-                self.topic_selected =
-                    (self.topic_selected as isize + delta).clamp(0, (n - 1).max(0)) as usize;
-            }
+            Pane::Topics => self.topics.scroll(delta),
             Pane::Live => self.live.move_selection(delta),
             Pane::Groups => {
-                let n = self.groups.groups.len() as isize;
-                let before = self.groups.selected;
-                self.groups.selected =
-                    (self.groups.selected as isize + delta).clamp(0, (n - 1).max(0)) as usize;
-                if self.groups.selected != before {
-                    self.groups.member_selected = 0;
-                    self.groups.grid_scroll = 0;
-                }
-                self.follow_selected_group();
+                let effects = self.groups.scroll(delta);
+                self.apply(effects);
             }
             Pane::Composer | Pane::Watch => {}
         }
@@ -664,13 +608,14 @@ impl App {
             return;
         }
         let typed = self.composer.topic.value().trim().to_string();
-        let known = |name: &str| self.topics.iter().any(|t| t.name == name);
+        let known = |name: &str| self.topics.has(name);
         let topic = if known(&typed) {
             Some(typed)
         } else if known("strconv") {
             Some("strconv".to_string())
         } else {
             self.topics
+                .list
                 .iter()
                 .find(|t| !t.internal)
                 .map(|t| t.name.clone())
@@ -776,21 +721,12 @@ impl App {
         }
         if self.part() == Pane::Live && self.live.detail.is_some() {
             if let Some(action) = keys::lookup(crate::ui::partitions::DETAIL_KEYS, &k) {
-                self.detail_key(action);
+                let effects = self.live.on_detail_key(action);
+                self.apply(effects);
             }
             return;
         }
-        match self.part() {
-            Pane::Topics => self.topics_key(k),
-            Pane::Composer => {
-                if keys::lookup(crate::ui::composer::IDLE_KEYS, &k).is_some() {
-                    self.composing = true;
-                }
-            }
-            Pane::Live => self.live_key(k),
-            Pane::Groups => self.groups_key(k),
-            Pane::Watch => {}
-        }
+        self.part_key(k);
     }
 
     fn toggle_repeat(&mut self) {
@@ -813,227 +749,9 @@ impl App {
         }
     }
 
-    fn topics_key(&mut self, k: KeyEvent) {
-        use crate::ui::topics::TopicsKey;
-        let selected = self.selected_topic().map(|t| t.name.clone());
-        let Some(action) = keys::lookup(crate::ui::topics::KEYS, &k) else {
-            return;
-        };
-        if matches!(
-            action,
-            TopicsKey::Up | TopicsKey::Down | TopicsKey::First | TopicsKey::Last
-        ) {
-            // Another topic's partitions start at the top.
-            self.topic_parts_scroll = 0;
-        }
-        match action {
-            TopicsKey::Up => self.scroll(-1),
-            TopicsKey::Down => self.scroll(1),
-            TopicsKey::First => self.topic_selected = 0,
-            TopicsKey::Last => self.topic_selected = self.topics.len().saturating_sub(1),
-            TopicsKey::PartitionsUp | TopicsKey::PartitionsDown => {
-                let len = self.selected_topic().map_or(0, |t| t.partition_meta.len());
-                let rows = crate::ui::topics::partition_rows(self.body_height());
-                let pages = if action == TopicsKey::PartitionsUp {
-                    -1
-                } else {
-                    1
-                };
-                self.topic_parts_scroll =
-                    crate::ui::scroll::page(self.topic_parts_scroll, len, rows, pages);
-            }
-            TopicsKey::Watch => {
-                if let Some(t) = selected {
-                    self.watch(t, StartFrom::Beginning);
-                }
-            }
-            TopicsKey::Compose => {
-                if let Some(t) = selected {
-                    self.composer.topic = Input::new(t);
-                    self.composer.focus = crate::ui::composer::Field::Value;
-                    self.switch(Pane::Composer);
-                }
-            }
-            TopicsKey::Refresh => {
-                self.command(KafkaCommand::RefreshTopics);
-            }
-            TopicsKey::Create => {
-                self.form = Some(Form::new(
-                    FormKind::CreateTopic,
-                    "Create topic",
-                    &[
-                        ("name", ""),
-                        ("partitions", "1"),
-                        ("replication", "1"),
-                        ("configs (k=v,...)", ""),
-                    ],
-                ))
-            }
-            TopicsKey::AddPartitions => {
-                if let Some(t) = self.selected_topic() {
-                    let (name, current) = (t.name.clone(), t.partitions);
-                    self.form = Some(Form::new(
-                        FormKind::AddPartitions(name.clone()),
-                        format!("Add partitions to {name} (now {current})"),
-                        &[("new total", &(current + 1).to_string())],
-                    ));
-                }
-            }
-            TopicsKey::Delete => {
-                if let Some(t) = selected {
-                    self.form = Some(Form::new(
-                        FormKind::DeleteTopic(t.clone()),
-                        format!("Delete {t}? Type its name"),
-                        &[("name", "")],
-                    ));
-                }
-            }
-        }
-    }
-
-    fn detail_key(&mut self, action: DetailKey) {
-        match action {
-            DetailKey::Close => self.live.detail = None,
-            DetailKey::View => {
-                self.live.detail = self.live.detail.map(|v| match v {
-                    ValueView::Text => ValueView::Json,
-                    ValueView::Json => ValueView::Hex,
-                    ValueView::Hex => ValueView::Text,
-                })
-            }
-            DetailKey::Newer => {
-                self.live.move_selection(-1);
-                self.open_detail();
-            }
-            DetailKey::Older => {
-                self.live.move_selection(1);
-                self.open_detail();
-            }
-            DetailKey::PageDown => self.live.scroll_detail(DETAIL_PAGE),
-            DetailKey::PageUp => self.live.scroll_detail(-DETAIL_PAGE),
-            DetailKey::LineDown => self.live.scroll_detail(1),
-            DetailKey::LineUp => self.live.scroll_detail(-1),
-            DetailKey::Top => self.live.detail_scroll = 0,
-            DetailKey::Bottom => self.live.scroll_detail(isize::MAX),
-            DetailKey::CopyValue | DetailKey::CopyMessage => self.copy_detail(action),
-        }
-    }
-
-    /// Puts the open message's value, or all of it as JSON, on the clipboard (the
-    /// dashboard writes it to the terminal as OSC 52).
-    fn copy_detail(&mut self, what: DetailKey) {
-        let Some(r) = self.live.detail_record() else {
-            return;
-        };
-        if r.value_size.is_some() {
-            self.notice =
-                Some("the value is still being read whole; copy again in a moment".into());
-            return;
-        }
-        let topic = self.live.topic.clone().unwrap_or_default();
-        let (bytes, what) = if what == DetailKey::CopyValue {
-            (r.value.clone().unwrap_or_default(), "the value")
-        } else {
-            (
-                crate::kafka::jsonl::to_line(&topic, r).into_bytes(),
-                "the message as JSON",
-            )
-        };
-        self.notice = Some(format!(
-            "copied {what} ({} bytes) to the clipboard",
-            bytes.len()
-        ));
-        self.clipboard = Some(bytes);
-    }
-
     /// Rows of the body (the screen less the tab and status bars).
     fn body_height(&self) -> u16 {
         self.size.1.saturating_sub(2)
-    }
-
-    fn live_key(&mut self, k: KeyEvent) {
-        let topic = self.live.topic.clone();
-        let Some(action) = keys::lookup(crate::ui::partitions::KEYS, &k) else {
-            return;
-        };
-        match action {
-            LiveKey::Newer => self.live.move_selection(-1),
-            LiveKey::Older => self.live.move_selection(1),
-            LiveKey::PageNewer => self.live.move_selection(-20),
-            LiveKey::PageOlder => self.live.move_selection(20),
-            LiveKey::Follow => self.live.selected = None,
-            LiveKey::Open => {
-                if self.live.selected_record().is_some() {
-                    self.live.selected.get_or_insert(0);
-                    self.open_detail();
-                }
-            }
-            LiveKey::Save if topic.is_some() => {
-                let name = topic.as_deref().unwrap_or("messages");
-                let file = format!(
-                    "{}-{}.jsonl",
-                    name.replace(['/', '\\'], "_"),
-                    unix_now().as_secs()
-                );
-                let n = self.live.visible().len();
-                self.form = Some(Form::new(
-                    FormKind::SaveMessages,
-                    format!("Save the {n} messages in view"),
-                    &[("file", &file)],
-                ));
-            }
-            LiveKey::PartitionsUp | LiveKey::PartitionsDown => {
-                let rows = crate::ui::partitions::partition_rows(
-                    self.live.stats.len(),
-                    self.body_height(),
-                );
-                let pages = if action == LiveKey::PartitionsUp {
-                    -1
-                } else {
-                    1
-                };
-                self.live.scroll_partitions(pages, rows);
-            }
-            LiveKey::Pause if topic.is_some() => {
-                let paused = !self.live.paused;
-                if self.command(KafkaCommand::PauseTail(paused)) {
-                    self.live.paused = paused;
-                }
-            }
-            LiveKey::FromBeginning => {
-                if let Some(t) = topic {
-                    self.watch(t, StartFrom::Beginning);
-                }
-            }
-            LiveKey::FromEnd => {
-                if let Some(t) = topic {
-                    self.watch(t, StartFrom::End);
-                }
-            }
-            LiveKey::FromOffset if topic.is_some() => {
-                self.form = Some(Form::new(
-                    FormKind::StartOffset,
-                    "Start at offset",
-                    &[("offset", "0")],
-                ))
-            }
-            LiveKey::FromTime if topic.is_some() => {
-                self.form = Some(Form::new(
-                    FormKind::StartTime,
-                    "Start at time",
-                    &[("minutes ago, or ms since epoch", "5")],
-                ))
-            }
-            LiveKey::Filter => {
-                let current = self.live.filter.clone();
-                self.form = Some(Form::new(
-                    FormKind::Filter,
-                    "Filter messages (empty clears)",
-                    &[("text", &current)],
-                ));
-            }
-            LiveKey::Pause | LiveKey::FromOffset | LiveKey::FromTime | LiveKey::Save => {}
-        }
     }
 
     /// Tells the watcher which group to follow (the selected one).
@@ -1046,101 +764,73 @@ impl App {
         }
     }
 
-    fn groups_key(&mut self, k: KeyEvent) {
-        let Some(action) = keys::lookup(crate::ui::groups::KEYS, &k) else {
-            return;
+    /// A key for the part that has the keyboard: looked up in its table, handled by it.
+    fn part_key(&mut self, k: KeyEvent) {
+        let body = self.body_height();
+        let effects = match self.part() {
+            Pane::Topics => {
+                keys::lookup(crate::ui::topics::KEYS, &k).map(|a| self.topics.on_key(a, body))
+            }
+            Pane::Composer => {
+                if keys::lookup(crate::ui::composer::IDLE_KEYS, &k).is_some() {
+                    self.composing = true;
+                }
+                None
+            }
+            Pane::Live => {
+                keys::lookup(crate::ui::partitions::KEYS, &k).map(|a| self.live.on_key(a, body))
+            }
+            Pane::Groups => keys::lookup(crate::ui::groups::KEYS, &k).map(|a| {
+                let topic = self.member_topic();
+                self.groups.on_key(a, body, topic)
+            }),
+            Pane::Watch => None,
         };
-        match action {
-            GroupsKey::Up => self.scroll(-1),
-            GroupsKey::Down => self.scroll(1),
-            GroupsKey::First => self.scroll(isize::MIN / 2),
-            GroupsKey::Last => self.scroll(isize::MAX / 2),
-            GroupsKey::NextMember => self.groups.step_member(1),
-            GroupsKey::PrevMember => self.groups.step_member(-1),
-            GroupsKey::GridUp | GroupsKey::GridDown => {
-                let d = self.groups.current();
-                let (members, parts) =
-                    d.map_or((0, 0), |d| (d.snapshot.members.len(), d.partitions.len()));
-                let rows = crate::ui::groups::detail_heights(members, parts, self.body_height())
-                    .1
-                    .saturating_sub(3) as usize;
-                let pages = if action == GroupsKey::GridUp { -1 } else { 1 };
-                self.groups.scroll_grid(pages, rows);
-            }
-            GroupsKey::AddMember => {
-                let group = self
-                    .groups
-                    .selected_name()
-                    .unwrap_or("kafka-dash-demo")
-                    .to_string();
-                let topics = self
-                    .groups
-                    .current()
-                    .and_then(|d| {
-                        d.snapshot
-                            .members
-                            .iter()
-                            .flat_map(|m| m.subscription.clone())
-                            .next()
-                    })
-                    .or_else(|| {
-                        // On the watch screen, the topic in view; elsewhere the seed's.
-                        let wanted = match (self.pane, &self.live.topic) {
-                            (Pane::Watch, Some(t)) => t.as_str(),
-                            _ => "sarama",
-                        };
-                        self.topics
-                            .iter()
-                            .find(|t| t.name == wanted)
-                            .map(|t| t.name.clone())
-                    })
-                    .unwrap_or_default();
-                self.form = Some(Form::new(
-                    FormKind::AddMember,
-                    "Add an in-app member",
-                    &[
-                        ("group", &group),
-                        ("topics (comma-separated)", &topics),
-                        ("assignor: range, roundrobin, cooperative-sticky", "range"),
-                    ],
-                ));
-            }
-            GroupsKey::RemoveMember => match self
-                .groups
-                .selected_in_app()
-                .map(|m| (m.id, m.client_id.clone()))
-            {
-                Some((id, name)) => {
-                    if self.command(KafkaCommand::RemoveMember(id)) {
-                        self.notice = Some(format!("{name} is leaving the group"));
+        self.apply(effects.unwrap_or_default());
+    }
+
+    /// The topic a new in-app member reads unless its group says otherwise: on the
+    /// watch screen the topic in view, elsewhere the seed's `sarama` if it exists.
+    fn member_topic(&self) -> Option<String> {
+        let wanted = match (self.pane, &self.live.topic) {
+            (Pane::Watch, Some(t)) => t.as_str(),
+            _ => "sarama",
+        };
+        self.topics.has(wanted).then(|| wanted.to_string())
+    }
+
+    /// Carries out what a pane asked for, in order; a command the workers cannot take
+    /// (they are busy) stops the rest.
+    fn apply(&mut self, effects: Vec<Effect>) {
+        for e in effects {
+            match e {
+                Effect::Command(c) => {
+                    if !self.command(c) {
+                        return;
                     }
                 }
-                None => {
-                    self.last_error = Some(
-                        "the selected member is not one of ours (m / M select a member)".into(),
-                    )
+                Effect::Form(f) => self.form = Some(f),
+                Effect::Watch(topic, from) => self.watch(topic, from),
+                Effect::Compose(topic) => {
+                    self.composer.topic = Input::new(topic);
+                    self.composer.focus = crate::ui::composer::Field::Value;
+                    self.switch(Pane::Composer);
                 }
-            },
-            GroupsKey::ResetOffsets => {
-                if let Some(g) = self.groups.selected_name().map(str::to_string) {
-                    self.form = Some(Form::new(
-                        FormKind::ResetOffsets(g.clone()),
-                        format!("Reset offsets of {g} (group must be inactive)"),
-                        &[
-                            ("to: earliest, latest, an offset, or -N minutes", "earliest"),
-                            ("type the group name to confirm", ""),
-                        ],
+                Effect::FollowSelectedGroup => self.follow_selected_group(),
+                Effect::Pause(paused) => {
+                    if self.command(KafkaCommand::PauseTail(paused)) {
+                        self.live.paused = paused;
+                    }
+                }
+                Effect::Copy(bytes, what) => {
+                    self.notice = Some(format!(
+                        "copied {what} ({} bytes) to the clipboard",
+                        bytes.len()
                     ));
+                    self.clipboard = Some(bytes);
                 }
-            }
-            GroupsKey::Delete => {
-                if let Some(g) = self.groups.selected_name().map(str::to_string) {
-                    self.form = Some(Form::new(
-                        FormKind::DeleteGroup(g.clone()),
-                        format!("Delete group {g}? Type its name"),
-                        &[("name", "")],
-                    ));
-                }
+                Effect::Notice(n) => self.notice = Some(n),
+                Effect::Error(e) => self.last_error = Some(e),
             }
         }
     }

@@ -14,9 +14,12 @@ use crossterm::event::KeyCode;
 
 use crate::escape::escape_bytes;
 use crate::kafka::groups::GroupDetail;
+use crate::kafka::messages::KafkaCommand;
 use crate::kafka::model::{GroupListing, InAppMember, PartitionLag};
 use crate::keys::{Binding, Key};
 use crate::ui::columns::{self, Column};
+use crate::ui::effect::Effect;
+use crate::ui::form::{Form, FormKind};
 use crate::ui::partitions::clock;
 use crate::ui::scroll::{clamp_scroll, page, rows_hint};
 
@@ -193,6 +196,119 @@ impl GroupsState {
     pub fn scroll_grid(&mut self, pages: isize, rows: usize) {
         let len = self.current().map_or(0, |d| d.partitions.len());
         self.grid_scroll = page(self.grid_scroll, len, rows, pages);
+    }
+
+    /// Moves the group selection by `delta` rows; a new group starts at its first member
+    /// and the top of its grid, and is followed.
+    pub fn scroll(&mut self, delta: isize) -> Vec<Effect> {
+        let n = self.groups.len() as isize;
+        let before = self.selected;
+        self.selected = (self.selected as isize + delta).clamp(0, (n - 1).max(0)) as usize;
+        if self.selected != before {
+            self.member_selected = 0;
+            self.grid_scroll = 0;
+        }
+        vec![Effect::FollowSelectedGroup]
+    }
+
+    /// A click at screen `row`, `column` of a screen `width` wide: the group list takes
+    /// the left third; a row there selects that group.
+    pub fn click(&mut self, row: u16, column: u16, width: u16) -> Vec<Effect> {
+        let Some(i) = (row as usize).checked_sub(3) else {
+            return Vec::new();
+        };
+        if i < self.groups.len() && column < width * 34 / 100 {
+            self.scroll(i as isize - self.selected as isize)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Acts on a key of the pane's table in a body `body_height` rows tall; `topic` is
+    /// what a new in-app member reads when the group gives no better idea.
+    pub fn on_key(
+        &mut self,
+        action: GroupsKey,
+        body_height: u16,
+        topic: Option<String>,
+    ) -> Vec<Effect> {
+        let form = |f: Form| vec![Effect::Form(f)];
+        match action {
+            GroupsKey::Up => return self.scroll(-1),
+            GroupsKey::Down => return self.scroll(1),
+            GroupsKey::First => return self.scroll(isize::MIN / 2),
+            GroupsKey::Last => return self.scroll(isize::MAX / 2),
+            GroupsKey::NextMember => self.step_member(1),
+            GroupsKey::PrevMember => self.step_member(-1),
+            GroupsKey::GridUp | GroupsKey::GridDown => {
+                let (members, parts) = self
+                    .current()
+                    .map_or((0, 0), |d| (d.snapshot.members.len(), d.partitions.len()));
+                let rows = detail_heights(members, parts, body_height)
+                    .1
+                    .saturating_sub(3) as usize;
+                self.scroll_grid(if action == GroupsKey::GridUp { -1 } else { 1 }, rows);
+            }
+            GroupsKey::AddMember => {
+                let group = self
+                    .selected_name()
+                    .unwrap_or("kafka-dash-demo")
+                    .to_string();
+                let topics = self
+                    .current()
+                    .and_then(|d| {
+                        d.snapshot
+                            .members
+                            .iter()
+                            .flat_map(|m| m.subscription.clone())
+                            .next()
+                    })
+                    .or(topic)
+                    .unwrap_or_default();
+                return form(Form::new(
+                    FormKind::AddMember,
+                    "Add an in-app member",
+                    &[
+                        ("group", &group),
+                        ("topics (comma-separated)", &topics),
+                        ("assignor: range, roundrobin, cooperative-sticky", "range"),
+                    ],
+                ));
+            }
+            GroupsKey::RemoveMember => {
+                return match self.selected_in_app() {
+                    Some(m) => vec![
+                        Effect::Command(KafkaCommand::RemoveMember(m.id)),
+                        Effect::Notice(format!("{} is leaving the group", m.client_id)),
+                    ],
+                    None => vec![Effect::Error(
+                        "the selected member is not one of ours (m / M select a member)".into(),
+                    )],
+                }
+            }
+            GroupsKey::ResetOffsets => {
+                if let Some(g) = self.selected_name().map(str::to_string) {
+                    return form(Form::new(
+                        FormKind::ResetOffsets(g.clone()),
+                        format!("Reset offsets of {g} (group must be inactive)"),
+                        &[
+                            ("to: earliest, latest, an offset, or -N minutes", "earliest"),
+                            ("type the group name to confirm", ""),
+                        ],
+                    ));
+                }
+            }
+            GroupsKey::Delete => {
+                if let Some(g) = self.selected_name().map(str::to_string) {
+                    return form(Form::new(
+                        FormKind::DeleteGroup(g.clone()),
+                        format!("Delete group {g}? Type its name"),
+                        &[("name", "")],
+                    ));
+                }
+            }
+        }
+        Vec::new()
     }
 
     /// The in-app member running as the selected member row, if it is ours.

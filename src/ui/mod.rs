@@ -3,6 +3,7 @@
 
 pub mod columns;
 pub mod composer;
+pub mod effect;
 pub mod form;
 pub mod groups;
 pub mod help;
@@ -127,13 +128,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     .areas(area);
     draw_tabs(frame, tabs, app);
     match app.pane {
-        Pane::Topics => topics::draw(
-            frame,
-            body,
-            &app.topics,
-            &app.brokers,
-            (app.topic_selected, app.topic_parts_scroll),
-        ),
+        Pane::Topics => topics::draw(frame, body, &app.topics),
         Pane::Composer => draw_composer(frame, body, app),
         Pane::Live => partitions::draw(frame, body, &app.live),
         Pane::Groups => groups::draw(frame, body, &app.groups),

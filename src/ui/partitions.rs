@@ -14,9 +14,17 @@ use crossterm::event::KeyCode;
 use crate::action::StartFrom;
 use crate::config::LiveLimits;
 use crate::escape::{escape_bytes, escape_lines};
+use crate::kafka::messages::KafkaCommand;
 use crate::kafka::model::{PartitionStats, Record};
 use crate::keys::{Binding, Key};
+use crate::ui::effect::Effect;
+use crate::ui::form::{Form, FormKind};
 use crate::ui::scroll::{clamp_scroll, page, rows_hint};
+
+/// Messages PgUp/PgDn move the selection by.
+const PAGE: isize = 20;
+/// Lines PgUp/PgDn move the message detail by.
+const DETAIL_PAGE: isize = 20;
 
 /// What a key does in the live view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -485,6 +493,165 @@ impl LiveState {
             .detail_scroll
             .saturating_add_signed(delta)
             .min(len.saturating_sub(1));
+    }
+
+    /// Opens the selected message; a value that was cut in the list is read again whole
+    /// (the command to do so is returned).
+    pub fn open_detail(&mut self) -> Option<KafkaCommand> {
+        self.detail = Some(ValueView::Text);
+        let r = self.selected_record().filter(|r| r.value_size.is_some())?;
+        let wanted = (r.partition, r.offset);
+        let have = self.opened.as_ref().map(|o| (o.partition, o.offset));
+        let topic = self.topic.clone()?;
+        (have != Some(wanted)).then_some(KafkaCommand::FetchOne {
+            topic,
+            partition: wanted.0,
+            offset: wanted.1,
+        })
+    }
+
+    /// Acts on a key of the live view's table in a body `body_height` rows tall.
+    pub fn on_key(&mut self, action: LiveKey, body_height: u16) -> Vec<Effect> {
+        let topic = self.topic.clone();
+        let form = |f: Form| vec![Effect::Form(f)];
+        match action {
+            LiveKey::Newer => self.move_selection(-1),
+            LiveKey::Older => self.move_selection(1),
+            LiveKey::PageNewer => self.move_selection(-PAGE),
+            LiveKey::PageOlder => self.move_selection(PAGE),
+            LiveKey::Follow => self.selected = None,
+            LiveKey::Open if self.selected_record().is_some() => {
+                self.selected.get_or_insert(0);
+                return self
+                    .open_detail()
+                    .map(Effect::Command)
+                    .into_iter()
+                    .collect();
+            }
+            LiveKey::PartitionsUp | LiveKey::PartitionsDown => {
+                let rows = partition_rows(self.stats.len(), body_height);
+                let pages = if action == LiveKey::PartitionsUp {
+                    -1
+                } else {
+                    1
+                };
+                self.scroll_partitions(pages, rows);
+            }
+            LiveKey::Open => {}
+            _ if topic.is_none() => {}
+            LiveKey::Pause => return vec![Effect::Pause(!self.paused)],
+            LiveKey::FromBeginning | LiveKey::FromEnd => {
+                let from = if action == LiveKey::FromBeginning {
+                    StartFrom::Beginning
+                } else {
+                    StartFrom::End
+                };
+                return topic.map(|t| Effect::Watch(t, from)).into_iter().collect();
+            }
+            LiveKey::FromOffset => {
+                return form(Form::new(
+                    FormKind::StartOffset,
+                    "Start at offset",
+                    &[("offset", "0")],
+                ))
+            }
+            LiveKey::FromTime => {
+                return form(Form::new(
+                    FormKind::StartTime,
+                    "Start at time",
+                    &[("minutes ago, or ms since epoch", "5")],
+                ))
+            }
+            LiveKey::Filter => {
+                return form(Form::new(
+                    FormKind::Filter,
+                    "Filter messages (empty clears)",
+                    &[("text", &self.filter)],
+                ))
+            }
+            LiveKey::Save => {
+                let name = topic.as_deref().unwrap_or("messages");
+                let secs = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs());
+                let file = format!("{}-{secs}.jsonl", name.replace(['/', '\\'], "_"));
+                let n = self.visible().len();
+                return form(Form::new(
+                    FormKind::SaveMessages,
+                    format!("Save the {n} messages in view"),
+                    &[("file", &file)],
+                ));
+            }
+        }
+        Vec::new()
+    }
+
+    /// Acts on a key of the open message's table.
+    pub fn on_detail_key(&mut self, action: DetailKey) -> Vec<Effect> {
+        match action {
+            DetailKey::Close => self.detail = None,
+            DetailKey::View => {
+                self.detail = self.detail.map(|v| match v {
+                    ValueView::Text => ValueView::Json,
+                    ValueView::Json => ValueView::Hex,
+                    ValueView::Hex => ValueView::Text,
+                })
+            }
+            DetailKey::Newer | DetailKey::Older => {
+                self.move_selection(if action == DetailKey::Newer { -1 } else { 1 });
+                return self
+                    .open_detail()
+                    .map(Effect::Command)
+                    .into_iter()
+                    .collect();
+            }
+            DetailKey::PageDown => self.scroll_detail(DETAIL_PAGE),
+            DetailKey::PageUp => self.scroll_detail(-DETAIL_PAGE),
+            DetailKey::LineDown => self.scroll_detail(1),
+            DetailKey::LineUp => self.scroll_detail(-1),
+            DetailKey::Top => self.detail_scroll = 0,
+            DetailKey::Bottom => self.scroll_detail(isize::MAX),
+            DetailKey::CopyValue | DetailKey::CopyMessage => {
+                return self.copy(action).into_iter().collect()
+            }
+        }
+        Vec::new()
+    }
+
+    /// The open message's value, or all of it as a JSON line, for the clipboard.
+    fn copy(&self, what: DetailKey) -> Option<Effect> {
+        let r = self.detail_record()?;
+        if r.value_size.is_some() {
+            return Some(Effect::Notice(
+                "the value is still being read whole; copy again in a moment".into(),
+            ));
+        }
+        Some(if what == DetailKey::CopyValue {
+            Effect::Copy(r.value.clone().unwrap_or_default(), "the value".into())
+        } else {
+            let topic = self.topic.as_deref().unwrap_or_default();
+            Effect::Copy(
+                crate::kafka::jsonl::to_line(topic, r).into_bytes(),
+                "the message as JSON".into(),
+            )
+        })
+    }
+
+    /// A click on screen row `row` of a body starting at `top`, `height` rows tall:
+    /// selects the message there, or opens it if it is already selected.
+    pub fn click(&mut self, top: u16, height: u16, row: u16) -> Vec<Effect> {
+        let Some(i) = message_at(self, top, height, row) else {
+            return Vec::new();
+        };
+        if self.selected == Some(i) {
+            self.open_detail()
+                .map(Effect::Command)
+                .into_iter()
+                .collect()
+        } else {
+            self.selected = Some(i);
+            Vec::new()
+        }
     }
 
     /// Scrolls the partitions table by `pages` pages of `rows` rows, within its length.

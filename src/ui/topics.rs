@@ -10,9 +10,12 @@ use ratatui::Frame;
 use crossterm::event::KeyCode;
 
 use crate::escape::escape_bytes;
+use crate::kafka::messages::KafkaCommand;
 use crate::kafka::model::{BrokerInfo, PartitionMeta, TopicInfo};
 use crate::keys::{Binding, Key};
 use crate::ui::columns::{self, Column};
+use crate::ui::effect::Effect;
+use crate::ui::form::{Form, FormKind};
 
 /// What a key does in the topics pane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +104,125 @@ pub const KEYS: &[Binding<TopicsKey>] = &[
 /// What the mouse does in the topics pane.
 pub const MOUSE: &[(&str, &str)] = &[("click  wheel", "select a topic")];
 
+/// State of the topics pane.
+#[derive(Debug, Clone, Default)]
+pub struct TopicsState {
+    /// Every topic, as the last metadata answer listed them.
+    pub list: Vec<TopicInfo>,
+    /// The brokers in that answer.
+    pub brokers: Vec<BrokerInfo>,
+    /// Selected row.
+    pub selected: usize,
+    /// First row shown of the selected topic's partitions (it scrolls with `[` `]`).
+    pub parts_scroll: usize,
+}
+
+impl TopicsState {
+    /// The selected topic.
+    pub fn selected_topic(&self) -> Option<&TopicInfo> {
+        self.list.get(self.selected)
+    }
+
+    /// Whether a topic of this name is listed.
+    pub fn has(&self, name: &str) -> bool {
+        self.list.iter().any(|t| t.name == name)
+    }
+
+    /// A new topic list; the selection stays within it.
+    pub fn set(&mut self, list: Vec<TopicInfo>) {
+        self.list = list;
+        self.selected = self.selected.min(self.list.len().saturating_sub(1));
+    }
+
+    /// Moves the selection by `delta` rows; another topic's partitions start at the top.
+    pub fn scroll(&mut self, delta: isize) {
+        let n = self.list.len() as isize;
+        let before = self.selected;
+        self.selected = (self.selected as isize + delta).clamp(0, (n - 1).max(0)) as usize;
+        if self.selected != before {
+            self.parts_scroll = 0;
+        }
+    }
+
+    /// Acts on a key of the pane's table in a body `body_height` rows tall.
+    pub fn on_key(&mut self, action: TopicsKey, body_height: u16) -> Vec<Effect> {
+        let selected = self.selected_topic().map(|t| t.name.clone());
+        match action {
+            TopicsKey::Up => self.scroll(-1),
+            TopicsKey::Down => self.scroll(1),
+            TopicsKey::First => self.scroll(isize::MIN / 2),
+            TopicsKey::Last => self.scroll(isize::MAX / 2),
+            TopicsKey::PartitionsUp | TopicsKey::PartitionsDown => {
+                let len = self.selected_topic().map_or(0, |t| t.partition_meta.len());
+                let pages = if action == TopicsKey::PartitionsUp {
+                    -1
+                } else {
+                    1
+                };
+                self.parts_scroll = crate::ui::scroll::page(
+                    self.parts_scroll,
+                    len,
+                    partition_rows(body_height),
+                    pages,
+                );
+            }
+            TopicsKey::Watch => {
+                return selected
+                    .map(|t| Effect::Watch(t, crate::kafka::messages::StartFrom::Beginning))
+                    .into_iter()
+                    .collect()
+            }
+            TopicsKey::Compose => return selected.map(Effect::Compose).into_iter().collect(),
+            TopicsKey::Refresh => return vec![Effect::Command(KafkaCommand::RefreshTopics)],
+            TopicsKey::Create => {
+                return vec![Effect::Form(Form::new(
+                    FormKind::CreateTopic,
+                    "Create topic",
+                    &[
+                        ("name", ""),
+                        ("partitions", "1"),
+                        ("replication", "1"),
+                        ("configs (k=v,...)", ""),
+                    ],
+                ))]
+            }
+            TopicsKey::AddPartitions => {
+                if let Some(t) = self.selected_topic() {
+                    let (name, current) = (t.name.clone(), t.partitions);
+                    return vec![Effect::Form(Form::new(
+                        FormKind::AddPartitions(name.clone()),
+                        format!("Add partitions to {name} (now {current})"),
+                        &[("new total", &(current + 1).to_string())],
+                    ))];
+                }
+            }
+            TopicsKey::Delete => {
+                if let Some(t) = selected {
+                    return vec![Effect::Form(Form::new(
+                        FormKind::DeleteTopic(t.clone()),
+                        format!("Delete {t}? Type its name"),
+                        &[("name", "")],
+                    ))];
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// A click on screen row `row` (the body starts at row 1) selects that topic.
+    pub fn click(&mut self, row: u16, body_height: u16) {
+        // The list's rows start under its border and header, and end above its border.
+        let Some(i) = (row as usize).checked_sub(3) else {
+            return;
+        };
+        let rows = list_height(body_height).saturating_sub(3) as usize;
+        if i < self.list.len() && i < rows {
+            self.selected = i;
+            self.parts_scroll = 0;
+        }
+    }
+}
+
 /// Rows (borders included) the topic list takes of a body `height` rows tall; the rest
 /// shows the selected topic's partitions.
 pub fn list_height(height: u16) -> u16 {
@@ -128,14 +250,10 @@ pub fn partition_health(p: &PartitionMeta) -> &'static str {
     }
 }
 
-/// Draws the topic list with `selected` highlighted, and the selected topic's partitions.
-pub fn draw(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    topics: &[TopicInfo],
-    brokers: &[BrokerInfo],
-    (selected, parts_scroll): (usize, usize),
-) {
+/// Draws the topic list with its selection, and the selected topic's partitions.
+pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &TopicsState) {
+    let (topics, brokers, selected, parts_scroll) =
+        (&s.list, &s.brokers, s.selected, s.parts_scroll);
     let [list_area, detail_area] = Layout::vertical([
         Constraint::Length(list_height(area.height)),
         Constraint::Min(0),
