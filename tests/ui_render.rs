@@ -420,6 +420,7 @@ fn groups_pane_snapshot() {
         id: 0,
         group: "demo".into(),
         client_id: "A".into(),
+        member_id: "A-0e50ccfd-13f0-4efa-b7b0-3d39544014dd".into(),
         assignor: "range".into(),
         read: vec![(("sarama".into(), 0), 10)],
         running: true,
@@ -821,9 +822,84 @@ fn every_pane_at_every_size() {
         "sarama [0] @ 15",
         "Hello Go!",
         "Groups reading sarama (1)",
-        "A …4014dd",
+        "held by",
         "idle",
     ] {
         assert!(text.contains(want), "{want:?} missing:\n{text}");
     }
+}
+
+/// Issue 7 #4: members that share a client id are told apart in the members list, the
+/// grid and the watch screen; ours are known by member id, so an outside member named
+/// like one of ours is not starred.
+#[test]
+fn members_sharing_a_client_id_are_told_apart_and_only_ours_are_starred() {
+    use kafka_dash::kafka::groups::GroupDetail;
+    use kafka_dash::kafka::model::{GroupListing, GroupSnapshot, InAppMember, PartitionLag};
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('4'));
+    let mut a = member("rdkafka", &[0]);
+    let mut b = member("rdkafka", &[1]);
+    a.member_id = "rdkafka-0e50ccfd-13f0-4efa-b7b0-111111aaaaaa".into();
+    b.member_id = "rdkafka-0e50ccfd-13f0-4efa-b7b0-222222bbbbbb".into();
+    let impostor = member("kafka-dash-A", &[]);
+    let members = vec![a.clone(), b.clone(), impostor];
+    let lag = |p: i32, owner: &str| PartitionLag {
+        topic: "sarama".into(),
+        partition: p,
+        owner: Some(owner.into()),
+        committed: Some(1),
+        high: Some(2),
+    };
+    let partitions = vec![lag(0, &a.member_id), lag(1, &b.member_id)];
+    app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![GroupListing {
+        name: "g".into(),
+        state: "Stable".into(),
+        protocol_type: "consumer".into(),
+        protocol: "range".into(),
+        members: 3,
+        total_lag: Some(2),
+        member_list: members.clone(),
+        partitions: partitions.clone(),
+    }]))));
+    app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
+        GroupDetail {
+            snapshot: GroupSnapshot {
+                name: "g".into(),
+                state: "Stable".into(),
+                protocol: "range".into(),
+                members,
+            },
+            partitions,
+            timeline: vec![],
+        },
+    ))));
+    // Our in-app member A is another member altogether.
+    app.update(Action::Kafka(KafkaEvent::Member(InAppMember {
+        id: 0,
+        group: "g".into(),
+        client_id: "kafka-dash-A".into(),
+        member_id: "kafka-dash-A-99999999-0000-0000-0000-000000000000".into(),
+        assignor: "range".into(),
+        read: vec![],
+        running: true,
+    })));
+    let (text, _) = render_at(&app, 160, 30);
+    let rows_with = |s: &str| text.lines().filter(|l| l.contains(s)).count();
+    assert!(
+        rows_with("rdkafka …aaaaaa") >= 2,
+        "member list and grid:\n{text}"
+    );
+    assert!(rows_with("rdkafka …bbbbbb") >= 2, "{text}");
+    assert!(
+        !text.contains("★"),
+        "an outside kafka-dash-A is not ours:\n{text}"
+    );
+    app.watch("sarama".into(), kafka_dash::action::StartFrom::Beginning);
+    key(&mut app, KeyCode::Char('5'));
+    let (watch, _) = render_at(&app, 160, 40);
+    assert!(
+        watch.contains("rdkafka …aaaaaa") && watch.contains("rdkafka …bbbbbb"),
+        "{watch}"
+    );
 }

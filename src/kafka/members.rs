@@ -82,6 +82,22 @@ pub fn start(
     })
 }
 
+/// The member id the group coordinator gave `consumer` ("" before it has joined).
+fn member_id(consumer: &BaseConsumer) -> String {
+    let rk = consumer.client().native_ptr();
+    // SAFETY: `rk` is the live handle of `consumer`; rd_kafka_memberid returns a string
+    // the caller owns (or null), freed here once with rd_kafka_mem_free.
+    unsafe {
+        let p = rdkafka_sys::rd_kafka_memberid(rk);
+        if p.is_null() {
+            return String::new();
+        }
+        let id = std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned();
+        rdkafka_sys::rd_kafka_mem_free(rk, p.cast());
+        id
+    }
+}
+
 fn run(
     consumer: BaseConsumer,
     id: u64,
@@ -92,15 +108,18 @@ fn run(
 ) {
     let mut read: BTreeMap<(String, i32), u64> = BTreeMap::new();
     let mut last_report = Instant::now();
-    let report = |read: &BTreeMap<(String, i32), u64>, running: bool| InAppMember {
-        id,
-        group: spec.group.clone(),
-        client_id: client_id.clone(),
-        assignor: spec.assignor.clone(),
-        read: read.iter().map(|(k, v)| (k.clone(), *v)).collect(),
-        running,
-    };
-    let _ = events.try_send(KafkaEvent::Member(report(&read, true)));
+    let report =
+        |read: &BTreeMap<(String, i32), u64>, running: bool, member_id: &str| InAppMember {
+            id,
+            group: spec.group.clone(),
+            client_id: client_id.clone(),
+            member_id: member_id.to_string(),
+            assignor: spec.assignor.clone(),
+            read: read.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            running,
+        };
+    let mut id_now = member_id(&consumer);
+    let _ = events.try_send(KafkaEvent::Member(report(&read, true, &id_now)));
     while !stop.load(Ordering::Relaxed) {
         match consumer.poll(Duration::from_millis(100)) {
             Some(Ok(m)) => {
@@ -113,7 +132,9 @@ fn run(
         }
         if last_report.elapsed() >= Duration::from_millis(500) {
             last_report = Instant::now();
-            let _ = events.try_send(KafkaEvent::Member(report(&read, true)));
+            // The id changes when the member joins (and rejoins after being fenced).
+            id_now = member_id(&consumer);
+            let _ = events.try_send(KafkaEvent::Member(report(&read, true, &id_now)));
         }
     }
     // Leave cleanly: unsubscribe sends LeaveGroup and revokes; serve the revoke by
@@ -131,5 +152,5 @@ fn run(
     }
     drop(consumer);
     tracing::info!(member = %client_id, group = %spec.group, "in-app member left its group");
-    let _ = events.blocking_send(KafkaEvent::Member(report(&read, false)));
+    let _ = events.blocking_send(KafkaEvent::Member(report(&read, false, &id_now)));
 }

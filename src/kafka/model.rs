@@ -238,6 +238,38 @@ pub struct GroupSnapshot {
     pub members: Vec<MemberInfo>,
 }
 
+/// The tail of a member id that tells members apart: librdkafka and the Java client end
+/// it with a UUID, whose last six characters are enough within a group.
+pub fn member_id_tail(member_id: &str) -> String {
+    match member_id.rsplit_once('-') {
+        Some((_, tail)) if tail.len() > 6 => format!("…{}", &tail[tail.len() - 6..]),
+        _ => member_id.to_string(),
+    }
+}
+
+/// How each member is named on screen (member id → name): its client id, and where
+/// members share one (one application deployed N times) also the tail of its member id,
+/// so `rdkafka→rdkafka` can never appear; a member without a client id by its member id.
+pub fn member_labels(members: &[MemberInfo]) -> std::collections::BTreeMap<String, String> {
+    let mut count: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for m in members {
+        *count.entry(m.client_id.as_str()).or_default() += 1;
+    }
+    members
+        .iter()
+        .map(|m| {
+            let name = if m.client_id.is_empty() {
+                member_id_tail(&m.member_id)
+            } else if count[m.client_id.as_str()] > 1 {
+                format!("{} {}", m.client_id, member_id_tail(&m.member_id))
+            } else {
+                m.client_id.clone()
+            };
+            (m.member_id.clone(), name)
+        })
+        .collect()
+}
+
 impl GroupSnapshot {
     /// Who holds each partition: (topic, partition) → member id.
     pub fn owners(&self) -> std::collections::BTreeMap<(String, i32), String> {
@@ -262,6 +294,9 @@ pub struct InAppMember {
     pub group: String,
     /// Client id (kafka-dash-A, -B, ...).
     pub client_id: String,
+    /// The member id the coordinator gave it ("" until it has joined): how the groups
+    /// pane knows it is ours, whatever other members call themselves.
+    pub member_id: String,
     /// Assignor.
     pub assignor: String,
     /// Messages read per (topic, partition).
@@ -273,6 +308,33 @@ pub struct InAppMember {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn members_sharing_a_client_id_are_told_apart() {
+        let m = |client: &str, id: &str| MemberInfo {
+            member_id: id.into(),
+            client_id: client.into(),
+            host: "/h".into(),
+            assignment: vec![],
+            subscription: vec![],
+        };
+        let labels = member_labels(&[
+            m("rdkafka", "rdkafka-0e50ccfd-13f0-4efa-b7b0-3d39544014dd"),
+            m("rdkafka", "rdkafka-8c1d2e3f-13f0-4efa-b7b0-aaaaaa999999"),
+            m("seed", "seed-11111111-2222-3333-4444-555555555555"),
+            m("", "static-1-7777"),
+        ]);
+        assert_eq!(
+            labels["rdkafka-0e50ccfd-13f0-4efa-b7b0-3d39544014dd"],
+            "rdkafka …4014dd"
+        );
+        assert_eq!(
+            labels["rdkafka-8c1d2e3f-13f0-4efa-b7b0-aaaaaa999999"],
+            "rdkafka …999999"
+        );
+        assert_eq!(labels["seed-11111111-2222-3333-4444-555555555555"], "seed");
+        assert_eq!(labels["static-1-7777"], "static-1-7777");
+    }
 
     #[test]
     fn high_watermark_never_below_last_offset_plus_one() {

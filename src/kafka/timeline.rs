@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::kafka::model::GroupSnapshot;
+use crate::kafka::model::{member_labels, GroupSnapshot};
 
 /// One observed rebalance.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +19,8 @@ pub struct Rebalance {
     /// The rebalance was never seen in progress, only its result (it took less than one
     /// polling interval).
     pub began_is_bound: bool,
-    /// Client ids (member ids where the client id is empty) that joined.
+    /// Members that joined, by client id (with the member id's tail where members
+    /// share a client id, the member id where there is no client id).
     pub joined: Vec<String>,
     /// ... and that left.
     pub left: Vec<String>,
@@ -60,14 +61,6 @@ fn settled(state: &str) -> bool {
     matches!(state, "Stable" | "Empty" | "Dead")
 }
 
-fn label(member_id: &str, client_id: &str) -> String {
-    if client_id.is_empty() {
-        member_id.to_string()
-    } else {
-        client_id.to_string()
-    }
-}
-
 impl Timeline {
     /// Feeds one snapshot taken at `now_ms`; returns the new entry if one completed.
     pub fn observe(&mut self, snap: &GroupSnapshot, now_ms: i64) -> Option<&Rebalance> {
@@ -76,11 +69,7 @@ impl Timeline {
             self.rebalancing_since.get_or_insert(now_ms);
             return None;
         }
-        let members: BTreeMap<String, String> = snap
-            .members
-            .iter()
-            .map(|m| (m.member_id.clone(), label(&m.member_id, &m.client_id)))
-            .collect();
+        let members: BTreeMap<String, String> = member_labels(&snap.members);
         let owners: Owners = snap.owners();
         let now = Settled { members, owners };
         let Some(before) = self.last.replace(now.clone()) else {

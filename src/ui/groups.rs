@@ -315,18 +315,28 @@ impl GroupsState {
     pub fn selected_in_app(&self) -> Option<&InAppMember> {
         let d = self.current()?;
         let m = d.snapshot.members.get(self.member_index()?)?;
+        self.in_app(&m.member_id)
+    }
+
+    /// The running in-app member with this member id: ours are known by the id the
+    /// coordinator gave them, not by client id (an outside member may be called
+    /// `kafka-dash-A` too).
+    fn in_app(&self, member_id: &str) -> Option<&InAppMember> {
         self.members
             .values()
-            .find(|a| a.running && a.client_id == m.client_id && a.group == d.snapshot.name)
+            .find(|a| a.running && !a.member_id.is_empty() && a.member_id == member_id)
     }
 }
 
 fn short(id: &str) -> String {
-    // Member ids are client-id + UUID; the tail of the UUID tells them apart.
-    match id.rsplit_once('-') {
-        Some((_, tail)) if tail.len() > 6 => format!("…{}", &tail[tail.len() - 6..]),
-        _ => id.to_string(),
-    }
+    crate::kafka::model::member_id_tail(id)
+}
+
+/// A member's name as the screen shows it (see `member_labels`), escaped.
+fn name_of(labels: &std::collections::BTreeMap<String, String>, member_id: &str) -> String {
+    labels
+        .get(member_id)
+        .map_or_else(|| short(member_id), |n| escape_bytes(n.as_bytes()))
 }
 
 fn parts_text(assignment: &[(String, Vec<i32>)]) -> String {
@@ -421,16 +431,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
     let selected_member = s.member_index().unwrap_or(0);
     let first_member = selected_member.saturating_sub(member_rows.saturating_sub(1));
 
-    let owner_name = |member_id: &str| {
-        d.snapshot
-            .members
-            .iter()
-            .find(|m| m.member_id == member_id)
-            .map_or_else(
-                || short(member_id),
-                |m| escape_bytes(m.client_id.as_bytes()),
-            )
-    };
+    let labels = crate::kafka::model::member_labels(&d.snapshot.members);
+    let owner_name = |member_id: &str| name_of(&labels, member_id);
     let member_columns = [
         Column::new("client id", 9),
         Column::new("host", 3),
@@ -438,43 +440,40 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         Column::new("holds", 8),
         Column::new("read (in-app)", 2),
     ];
-    let rows =
-        d.snapshot
-            .members
-            .iter()
-            .enumerate()
-            .skip(first_member)
-            .take(member_rows)
-            .map(|(i, m)| {
-                let ours = s.members.values().find(|a| {
-                    a.running && a.client_id == m.client_id && a.group == d.snapshot.name
-                });
-                let read = ours.map_or(String::new(), |a| {
-                    a.read
-                        .iter()
-                        .map(|((t, p), n)| format!("{}[{p}]={n}", escape_bytes(t.as_bytes())))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                });
-                let style = if i == selected_member {
-                    Style::default().add_modifier(Modifier::REVERSED)
-                } else {
-                    Style::default()
-                };
-                let name =
-                    escape_bytes(m.client_id.as_bytes()) + if ours.is_some() { " ★" } else { "" };
-                (
-                    vec![
-                        name,
-                        escape_bytes(m.host.as_bytes()),
-                        short(&m.member_id),
-                        parts_text(&m.assignment),
-                        read,
-                    ],
-                    style,
-                )
-            })
-            .collect();
+    let rows = d
+        .snapshot
+        .members
+        .iter()
+        .enumerate()
+        .skip(first_member)
+        .take(member_rows)
+        .map(|(i, m)| {
+            let ours = s.in_app(&m.member_id);
+            let read = ours.map_or(String::new(), |a| {
+                a.read
+                    .iter()
+                    .map(|((t, p), n)| format!("{}[{p}]={n}", escape_bytes(t.as_bytes())))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+            let style = if i == selected_member {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            let name = name_of(&labels, &m.member_id) + if ours.is_some() { " ★" } else { "" };
+            (
+                vec![
+                    name,
+                    escape_bytes(m.host.as_bytes()),
+                    short(&m.member_id),
+                    parts_text(&m.assignment),
+                    read,
+                ],
+                style,
+            )
+        })
+        .collect();
     // An empty group has no assignor: leave it out rather than show "·  ·".
     let assignor = match d.snapshot.protocol.as_str() {
         "" => String::new(),
@@ -636,22 +635,10 @@ impl GroupsState {
     }
 }
 
-/// A member as the watch screen names it: client id and the tail of its member id, so
-/// two members with the same client id are told apart.
+/// A member as the watch screen names it (client id, and where members share one, the
+/// tail of its member id).
 fn member_name(members: &[crate::kafka::model::MemberInfo], member_id: &str) -> String {
-    members
-        .iter()
-        .find(|m| m.member_id == member_id)
-        .map_or_else(
-            || short(member_id),
-            |m| {
-                format!(
-                    "{} {}",
-                    escape_bytes(m.client_id.as_bytes()),
-                    short(member_id)
-                )
-            },
-        )
+    name_of(&crate::kafka::model::member_labels(members), member_id)
 }
 
 /// Draws the groups reading `topic`: per group, each partition of the topic with the
