@@ -71,7 +71,7 @@ async fn join_to_pane() -> (Duration, Duration) {
         bootstrap: broker.bootstrap(),
         overrides: vec![],
     };
-    let mut w = workers::spawn(settings.clone());
+    let mut w = workers::spawn(settings.clone(), Default::default());
     let mut app = App::new("bench".into(), w.commands.clone());
     tokio::time::sleep(Duration::from_millis(300)).await;
     let start = Instant::now();
@@ -120,6 +120,7 @@ fn big_app() -> App {
             owner: Some(members[(p / 5) as usize].member_id.clone()),
             committed: Some(1_000),
             high: Some(1_000 + p as i64),
+            verdict: None,
         })
         .collect();
     let snapshot = GroupSnapshot {

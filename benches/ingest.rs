@@ -187,10 +187,13 @@ fn dashboard_rate(bootstrap: &str, n: usize) -> (f64, u64) {
     let bootstrap = bootstrap.to_string();
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (elapsed, frames, _shown) = rt.block_on(async {
-        let mut w = workers::spawn(ClientSettings {
-            bootstrap: bootstrap.clone(),
-            overrides: vec![],
-        });
+        let mut w = workers::spawn(
+            ClientSettings {
+                bootstrap: bootstrap.clone(),
+                overrides: vec![],
+            },
+            Default::default(),
+        );
         let mut app = App::new("bench".into(), w.commands.clone());
         w.commands
             .send(KafkaCommand::Tail {

@@ -143,6 +143,9 @@ pub struct Config {
     /// What the live view keeps in memory.
     #[serde(default)]
     pub live: LiveLimits,
+    /// How groups' partitions are judged (OK, WARN, STALL, STOP, REWIND).
+    #[serde(default)]
+    pub health: crate::kafka::health::Thresholds,
 }
 
 /// Where the user's config lives by default.
@@ -155,6 +158,9 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, String> {
         let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
         config.live.check()?;
+        if config.health.window_secs == 0 || config.health.stuck_secs == 0 {
+            return Err("health.window_secs and health.stuck_secs must be at least 1".into());
+        }
         Ok(config)
     }
 
@@ -168,6 +174,7 @@ impl Config {
                 let user = Config::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
                 config.profiles.extend(user.profiles);
                 config.live = user.live;
+                config.health = user.health;
                 Ok(config)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(config),
@@ -237,5 +244,15 @@ mod tests {
         let small = Config::parse("[live]\nkeep_bytes = 10\n").unwrap_err();
         assert!(small.contains("at least 1 KiB"), "{small}");
         assert!(Config::parse("[live]\nkeep_mesages = 5\n").is_err());
+        let h = Config::parse("[health]\nallowed_lag = 100\nstuck_secs = 30\n").unwrap();
+        assert_eq!(
+            (
+                h.health.allowed_lag,
+                h.health.stuck_secs,
+                h.health.window_secs
+            ),
+            (100, 30, 120)
+        );
+        assert!(Config::parse("[health]\nstuck_secs = 0\n").is_err());
     }
 }

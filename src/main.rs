@@ -103,7 +103,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
     };
     tracing::info!(cluster = %label, overrides = ?settings.describe_overrides(), "starting the dashboard");
-    let workers = kafka::workers::spawn(settings);
+    let workers = kafka::workers::spawn(settings, config.health);
     let commands = workers.commands.clone();
     let mut app = App::new(label, workers.commands.clone());
     app.live.limits = config.live;

@@ -404,6 +404,7 @@ fn groups_pane_snapshot() {
                 owner: Some("A-0e50ccfd-13f0-4efa-b7b0-3d39544014dd".into()),
                 committed: Some(10),
                 high: Some(14),
+                verdict: None,
             },
             PartitionLag {
                 topic: "sarama".into(),
@@ -411,6 +412,7 @@ fn groups_pane_snapshot() {
                 owner: Some("B-0e50ccfd-13f0-4efa-b7b0-3d39544014dd".into()),
                 committed: None,
                 high: Some(9),
+                verdict: None,
             },
         ],
         timeline: t.entries.clone(),
@@ -552,6 +554,7 @@ fn big_group_app() -> App {
             )),
             committed: Some(100 + i64::from(p)),
             high: Some(100 + i64::from(p)),
+            verdict: None,
         })
         .collect();
     app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
@@ -761,6 +764,7 @@ fn full_app() -> App {
         owner: Some(format!("{who}-0e50ccfd-13f0-4efa-b7b0-3d39544014dd")),
         committed,
         high: Some(16),
+        verdict: None,
     };
     let partitions = vec![lag(0, "A", Some(12)), lag(1, "B", None)];
     app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![GroupListing {
@@ -772,6 +776,7 @@ fn full_app() -> App {
         total_lag: Some(4),
         member_list: members.clone(),
         partitions: partitions.clone(),
+        status: None,
     }]))));
     app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
         GroupDetail {
@@ -850,6 +855,7 @@ fn members_sharing_a_client_id_are_told_apart_and_only_ours_are_starred() {
         owner: Some(owner.into()),
         committed: Some(1),
         high: Some(2),
+        verdict: None,
     };
     let partitions = vec![lag(0, &a.member_id), lag(1, &b.member_id)];
     app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![GroupListing {
@@ -861,6 +867,7 @@ fn members_sharing_a_client_id_are_told_apart_and_only_ours_are_starred() {
         total_lag: Some(2),
         member_list: members.clone(),
         partitions: partitions.clone(),
+        status: None,
     }]))));
     app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
         GroupDetail {

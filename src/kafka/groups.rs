@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 
 use crate::kafka::client::ClientSettings;
 use crate::kafka::consumer_protocol::{decode_assignment, decode_subscription};
+use crate::kafka::health::{self, History, Sample, Thresholds};
 use crate::kafka::messages::KafkaEvent;
 use crate::kafka::model::{GroupListing, GroupSnapshot, MemberInfo, PartitionLag};
 use crate::kafka::timeline::{Rebalance, Timeline};
@@ -98,7 +99,11 @@ pub fn snapshot_of(g: &GroupInfo) -> GroupSnapshot {
 }
 
 /// Starts the watcher.
-pub fn start(settings: &ClientSettings, events: mpsc::Sender<KafkaEvent>) -> GroupWatcher {
+pub fn start(
+    settings: &ClientSettings,
+    thresholds: Thresholds,
+    events: mpsc::Sender<KafkaEvent>,
+) -> GroupWatcher {
     let chosen = Arc::new(Mutex::new(None));
     let stop = Arc::new(AtomicBool::new(false));
     let (wake, woken) = std::sync::mpsc::sync_channel(1);
@@ -113,6 +118,8 @@ pub fn start(settings: &ClientSettings, events: mpsc::Sender<KafkaEvent>) -> Gro
         .spawn(move || {
             let mut w = Watch {
                 settings,
+                thresholds,
+                histories: HashMap::new(),
                 offsets: HashMap::new(),
                 timelines: HashMap::new(),
                 listed_at: None,
@@ -169,6 +176,10 @@ fn list_groups(
 
 struct Watch {
     settings: ClientSettings,
+    /// How partitions are judged.
+    thresholds: Thresholds,
+    /// Each (group, topic, partition)'s recent committed offsets and high watermarks.
+    histories: HashMap<(String, String, i32), History>,
     /// One consumer per group (its group.id set, never subscribed) to read commits.
     offsets: HashMap<String, BaseConsumer>,
     timelines: HashMap<String, Timeline>,
@@ -193,14 +204,16 @@ impl Watch {
             let total_lag = lags
                 .as_ref()
                 .and_then(|l| l.iter().filter_map(PartitionLag::lag).reduce(|a, b| a + b));
+            let partitions = lags.unwrap_or_default();
             out.push(GroupListing {
+                status: crate::kafka::model::worst_verdict(&partitions),
                 name: snap.name.clone(),
                 state: snap.state.clone(),
                 protocol_type: g.protocol_type().to_string(),
                 protocol: snap.protocol.clone(),
                 members: snap.members.len(),
                 total_lag,
-                partitions: lags.unwrap_or_default(),
+                partitions,
                 member_list: snap.members,
             });
         }
@@ -309,6 +322,7 @@ impl Watch {
             .map(|e| (e.topic(), e.partition()))
             .collect();
         let marks = watermarks::read(admin, &wanted, TIMEOUT);
+        let now = now_ms();
         let mut out = Vec::new();
         for e in committed.elements() {
             let committed = match e.offset() {
@@ -321,12 +335,24 @@ impl Watch {
             let high = marks
                 .get(&(e.topic().to_string(), e.partition()))
                 .map(|m| m.1);
+            let owner = owners.get(&(e.topic().to_string(), e.partition())).cloned();
+            let history = self
+                .histories
+                .entry((snap.name.clone(), e.topic().to_string(), e.partition()))
+                .or_default();
+            history.push(Sample {
+                at_ms: now,
+                committed,
+                high,
+            });
+            let verdict = health::judge(history, owner.is_some(), &self.thresholds, now);
             out.push(PartitionLag {
                 topic: e.topic().to_string(),
                 partition: e.partition(),
-                owner: owners.get(&(e.topic().to_string(), e.partition())).cloned(),
+                owner,
                 committed,
                 high,
+                verdict,
             });
         }
         out.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));

@@ -5,6 +5,7 @@ pub mod client;
 pub mod consumer_protocol;
 pub mod files;
 pub mod groups;
+pub mod health;
 pub mod jsonl;
 pub mod members;
 pub mod messages;

@@ -172,6 +172,20 @@ pub struct GroupListing {
     pub member_list: Vec<MemberInfo>,
     /// The partitions its members read, with owner, committed offset and lag.
     pub partitions: Vec<PartitionLag>,
+    /// Its worst partition's verdict, the partition named (`p3: no member, …`).
+    pub status: Option<crate::kafka::health::Verdict>,
+}
+
+/// The worst verdict among `partitions`, its reason prefixed with the partition.
+pub fn worst_verdict(partitions: &[PartitionLag]) -> Option<crate::kafka::health::Verdict> {
+    partitions
+        .iter()
+        .filter_map(|p| p.verdict.as_ref().map(|v| (p, v)))
+        .max_by_key(|(p, v)| (v.status, p.lag()))
+        .map(|(p, v)| crate::kafka::health::Verdict {
+            status: v.status,
+            why: format!("{}[{}]: {}", p.topic, p.partition, v.why),
+        })
 }
 
 impl GroupListing {
@@ -216,6 +230,8 @@ pub struct PartitionLag {
     pub committed: Option<i64>,
     /// High watermark, if read.
     pub high: Option<i64>,
+    /// Whether it is keeping up, judged over its recent history.
+    pub verdict: Option<crate::kafka::health::Verdict>,
 }
 
 impl PartitionLag {

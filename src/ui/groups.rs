@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Paragraph, TableState};
 use ratatui::Frame;
 
 use crossterm::event::KeyCode;
@@ -167,6 +167,17 @@ impl GroupsState {
                 .reduce(|a, b| a + b)
                 .or(g.total_lag),
             _ => g.total_lag,
+        }
+    }
+
+    /// A group's verdict as the list shows it: for the followed group, from its detail
+    /// (read more often), so list and detail agree.
+    pub fn status(&self, g: &GroupListing) -> Option<crate::kafka::health::Verdict> {
+        match &self.detail {
+            Some(d) if d.snapshot.name == g.name => {
+                crate::kafka::model::worst_verdict(&d.partitions).or_else(|| g.status.clone())
+            }
+            _ => g.status.clone(),
         }
     }
 
@@ -332,6 +343,16 @@ fn short(id: &str) -> String {
     crate::kafka::model::member_id_tail(id)
 }
 
+/// Rows whose partition is not keeping up are coloured by how badly.
+fn verdict_style(v: Option<&crate::kafka::health::Verdict>) -> Style {
+    use crate::kafka::health::Status;
+    match v.map(|v| v.status) {
+        Some(Status::Warn) => Style::default().fg(Color::Yellow),
+        Some(Status::Stall | Status::Stop | Status::Rewind) => Style::default().fg(Color::Red),
+        _ => Style::default(),
+    }
+}
+
 /// A member's name as the screen shows it (see `member_labels`), escaped.
 fn name_of(labels: &std::collections::BTreeMap<String, String>, member_id: &str) -> String {
     labels
@@ -361,37 +382,34 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
     let [list_area, detail_area] =
         Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(66)]).areas(area);
     // Columns by priority: the assignor goes first when the list is narrow, then the
-    // state; name, members and lag always stay.
-    let inner = list_area.width.saturating_sub(2);
-    let show_assignor = inner >= 44;
-    let show_state = inner >= 32;
-    let mut titles = vec!["group"];
-    let mut widths = vec![Constraint::Min(8)];
-    if show_state {
-        titles.push("state");
-        widths.push(Constraint::Length(11));
-    }
-    if show_assignor {
-        titles.push("assignor");
-        widths.push(Constraint::Length(10));
-    }
-    titles.extend(["mem", "lag"]);
-    widths.extend([Constraint::Length(3), Constraint::Length(6)]);
-    let header = Row::new(titles).style(Style::default().add_modifier(Modifier::BOLD));
-    let rows = s.groups.iter().map(|g| {
-        let mut cells = vec![escape_bytes(g.name.as_bytes())];
-        if show_state {
-            cells.push(g.state.clone());
-        }
-        if show_assignor {
-            cells.push(escape_bytes(g.protocol.as_bytes()));
-        }
-        cells.push(g.members.to_string());
-        cells.push(s.total_lag(g).map_or("?".into(), |l| l.to_string()));
-        Row::new(cells)
-    });
-    let table = Table::new(rows, widths)
-        .header(header)
+    // state, then the verdict; name, members and lag always stay.
+    let list_columns = [
+        Column::new("group", 9).at_most(40),
+        Column::new("state", 4),
+        Column::new("assignor", 3),
+        Column::new("mem", 8),
+        Column::new("lag", 7),
+        Column::new("status", 5),
+    ];
+    let rows = s
+        .groups
+        .iter()
+        .map(|g| {
+            (
+                vec![
+                    escape_bytes(g.name.as_bytes()),
+                    g.state.clone(),
+                    escape_bytes(g.protocol.as_bytes()),
+                    g.members.to_string(),
+                    s.total_lag(g).map_or("?".into(), |l| l.to_string()),
+                    s.status(g)
+                        .map_or(String::new(), |v| v.status.name().to_string()),
+                ],
+                Style::default(),
+            )
+        })
+        .collect();
+    let table = columns::table(&list_columns, rows, list_area.width.saturating_sub(2))
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
         .block(
             Block::default()
@@ -510,6 +528,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         Column::new("committed", 6),
         Column::new("high", 3),
         Column::new("lag", 7),
+        Column::new("status", 5),
+        Column::new("why", 1),
     ];
     let grid_rows = grid_h.saturating_sub(3) as usize;
     let first_part = clamp_scroll(s.grid_scroll, d.partitions.len(), grid_rows);
@@ -527,8 +547,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
                     p.committed.map_or("none".into(), |c| c.to_string()),
                     p.high.map_or("?".into(), |h| h.to_string()),
                     p.lag().map_or("unknown".into(), |l| l.to_string()),
+                    p.verdict
+                        .as_ref()
+                        .map_or(String::new(), |v| v.status.name().to_string()),
+                    p.verdict.as_ref().map_or(String::new(), |v| v.why.clone()),
                 ],
-                Style::default(),
+                verdict_style(p.verdict.as_ref()),
             )
         })
         .collect();
@@ -665,16 +689,18 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
     let mut rows = Vec::new();
     for r in &readers {
         let mut first = true;
-        let mut cells = |part: String, who: String, committed: String, lag: String| {
+        let mut cells = |part: String,
+                         who: String,
+                         committed: String,
+                         lag: String,
+                         status: String,
+                         style: Style| {
             let (name, state) = if std::mem::take(&mut first) {
                 (escape_bytes(r.name.as_bytes()), r.state.to_string())
             } else {
                 (String::new(), String::new())
             };
-            (
-                vec![name, state, part, who, committed, lag],
-                Style::default(),
-            )
+            (vec![name, state, part, who, committed, lag, status], style)
         };
         for p in &r.partitions {
             rows.push(cells(
@@ -684,6 +710,10 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
                     .map_or("—".into(), |o| member_name(r.members, o)),
                 p.committed.map_or("none".into(), |c| c.to_string()),
                 p.lag().map_or("unknown".into(), |l| l.to_string()),
+                p.verdict
+                    .as_ref()
+                    .map_or(String::new(), |v| v.status.name().to_string()),
+                verdict_style(p.verdict.as_ref()),
             ));
         }
         let idle: Vec<String> = r
@@ -702,6 +732,8 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
                 idle.join(", "),
                 String::new(),
                 String::new(),
+                String::new(),
+                Style::default(),
             ));
         }
         if r.partitions.is_empty() && idle.is_empty() {
@@ -710,6 +742,8 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
                 "reading".into(),
                 String::new(),
                 String::new(),
+                String::new(),
+                Style::default(),
             ));
         }
     }
@@ -726,6 +760,7 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
         Column::new("held by", 8),
         Column::new("committed", 4),
         Column::new("lag", 7),
+        Column::new("status", 5),
     ];
     let block = block.title_bottom(super::border_hint(&cut, area));
     frame.render_widget(
@@ -767,6 +802,7 @@ mod tests {
                 owner: None,
                 committed: Some(10),
                 high: Some(10),
+                verdict: None,
             }],
             timeline: vec![],
         });
