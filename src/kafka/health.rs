@@ -51,6 +51,9 @@ impl Sample {
 
 /// Samples kept per partition: at one a second, a little over 15 minutes.
 pub const HISTORY_LEN: usize = 1_000;
+/// Samples closer together than this are merged (the latest wins), so the history spans
+/// the same time however often the group is read.
+const SPACING_MS: i64 = 1_000;
 
 /// A partition's recent samples, oldest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -60,9 +63,12 @@ pub struct History {
 }
 
 impl History {
-    /// Adds a sample (a sample at the same moment as the last replaces it).
+    /// Adds a sample. One less than a second after the sample before the last replaces
+    /// the last, so kept samples are at least a second apart.
     pub fn push(&mut self, s: Sample) {
-        if self.samples.back().is_some_and(|b| b.at_ms >= s.at_ms) {
+        let n = self.samples.len();
+        let crowded = n >= 2 && s.at_ms - self.samples[n - 2].at_ms < SPACING_MS;
+        if crowded || self.samples.back().is_some_and(|b| b.at_ms >= s.at_ms) {
             self.samples.pop_back();
         }
         self.samples.push_back(s);
