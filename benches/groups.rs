@@ -121,6 +121,7 @@ fn big_app() -> App {
             committed: Some(1_000),
             high: Some(1_000 + p as i64),
             verdict: None,
+            trend: None,
         })
         .collect();
     let snapshot = GroupSnapshot {

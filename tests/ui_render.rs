@@ -405,6 +405,7 @@ fn groups_pane_snapshot() {
                 committed: Some(10),
                 high: Some(14),
                 verdict: None,
+                trend: None,
             },
             PartitionLag {
                 topic: "sarama".into(),
@@ -413,6 +414,7 @@ fn groups_pane_snapshot() {
                 committed: None,
                 high: Some(9),
                 verdict: None,
+                trend: None,
             },
         ],
         timeline: t.entries.clone(),
@@ -555,6 +557,7 @@ fn big_group_app() -> App {
             committed: Some(100 + i64::from(p)),
             high: Some(100 + i64::from(p)),
             verdict: None,
+            trend: None,
         })
         .collect();
     app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
@@ -765,6 +768,7 @@ fn full_app() -> App {
         committed,
         high: Some(16),
         verdict: None,
+        trend: None,
     };
     let partitions = vec![lag(0, "A", Some(12)), lag(1, "B", None)];
     app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![GroupListing {
@@ -856,6 +860,7 @@ fn members_sharing_a_client_id_are_told_apart_and_only_ours_are_starred() {
         committed: Some(1),
         high: Some(2),
         verdict: None,
+        trend: None,
     };
     let partitions = vec![lag(0, &a.member_id), lag(1, &b.member_id)];
     app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![GroupListing {
@@ -909,4 +914,33 @@ fn members_sharing_a_client_id_are_told_apart_and_only_ours_are_starred() {
         watch.contains("rdkafka …aaaaaa") && watch.contains("rdkafka …bbbbbb"),
         "{watch}"
     );
+}
+
+/// Issue 7 #5 and #2: the topics pane shows the groups reading the selected topic, and
+/// the grid draws each partition's lag trend with its outlook.
+#[test]
+fn topics_show_their_readers_and_the_grid_shows_lag_trends() {
+    use kafka_dash::kafka::health::Trend;
+    let mut app = full_app();
+    key(&mut app, KeyCode::Char('1'));
+    key(&mut app, KeyCode::Down);
+    let (text, _) = render_at(&app, 160, 36);
+    assert!(text.contains("Groups reading sarama (1)"), "{text}");
+    let mut detail = app.groups.detail.clone().unwrap();
+    detail.partitions[0].trend = Some(Trend {
+        lags: (0..30).collect(),
+        consumed_per_min: 60,
+        produced_per_min: 120,
+    });
+    detail.partitions[1].trend = Some(Trend {
+        lags: (0..30).rev().collect(),
+        consumed_per_min: 180,
+        produced_per_min: 120,
+    });
+    app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(detail))));
+    key(&mut app, KeyCode::Char('4'));
+    let (text, _) = render_at(&app, 200, 40);
+    assert!(text.contains("↑ falling behind"), "{text}");
+    assert!(text.contains("↓"), "{text}");
+    assert!(text.contains("█"), "a sparkline is drawn:\n{text}");
 }

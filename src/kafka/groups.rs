@@ -346,6 +346,7 @@ impl Watch {
                 high,
             });
             let verdict = health::judge(history, owner.is_some(), &self.thresholds, now);
+            let trend = Some(health::Trend::of(history));
             out.push(PartitionLag {
                 topic: e.topic().to_string(),
                 partition: e.partition(),
@@ -353,6 +354,7 @@ impl Watch {
                 committed,
                 high,
                 verdict,
+                trend,
             });
         }
         out.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));

@@ -63,11 +63,13 @@ pub struct History {
 }
 
 impl History {
-    /// Adds a sample. One less than a second after the sample before the last replaces
-    /// the last, so kept samples are at least a second apart.
+    /// Adds a sample; kept samples are at least a second apart (the newest look always
+    /// ends the history).
     pub fn push(&mut self, s: Sample) {
         let n = self.samples.len();
-        let crowded = n >= 2 && s.at_ms - self.samples[n - 2].at_ms < SPACING_MS;
+        // The last sample stands for the newest look until it is a second after the one
+        // before it; then it is kept and the next look starts a new one.
+        let crowded = n >= 2 && self.samples[n - 1].at_ms - self.samples[n - 2].at_ms < SPACING_MS;
         if crowded || self.samples.back().is_some_and(|b| b.at_ms >= s.at_ms) {
             self.samples.pop_back();
         }
@@ -97,6 +99,66 @@ impl History {
         let dt = (last.at_ms - first.at_ms) as f64 / 1000.0;
         let moved = f(last)? - f(first)?;
         (dt > 0.0).then(|| moved as f64 / dt)
+    }
+}
+
+/// How a partition's lag has been moving: its recent lags (oldest first, one a second)
+/// and the rates behind them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trend {
+    /// The last lags seen, oldest first.
+    pub lags: Vec<i64>,
+    /// Messages a minute the group consumed (its committed offset moved), over the last
+    /// minute.
+    pub consumed_per_min: i64,
+    /// Messages a minute produced (the high watermark moved), over the last minute.
+    pub produced_per_min: i64,
+}
+
+/// Lags kept in a trend.
+const TREND_LEN: usize = 30;
+
+impl Trend {
+    /// The trend a history shows.
+    pub fn of(h: &History) -> Trend {
+        let skip = h.samples.len().saturating_sub(TREND_LEN);
+        Trend {
+            lags: h
+                .samples
+                .iter()
+                .skip(skip)
+                .filter_map(Sample::lag)
+                .collect(),
+            consumed_per_min: h
+                .consumed_per_sec(60)
+                .map_or(0, |r| (r * 60.0).round() as i64),
+            produced_per_min: h
+                .produced_per_sec(60)
+                .map_or(0, |r| (r * 60.0).round() as i64),
+        }
+    }
+
+    /// ↑ rising, ↓ falling, → steady, over the lags kept.
+    pub fn arrow(&self) -> &'static str {
+        match (self.lags.first(), self.lags.last()) {
+            (Some(a), Some(b)) if b > a => "↑",
+            (Some(a), Some(b)) if b < a => "↓",
+            _ => "→",
+        }
+    }
+
+    /// When the lag will be gone at the present rates: "catches up in 2m10s", "falling
+    /// behind", or nothing when there is no lag or nothing moves.
+    pub fn outlook(&self) -> String {
+        let lag = self.lags.last().copied().unwrap_or(0);
+        let gain = self.consumed_per_min - self.produced_per_min;
+        if lag <= 0 || (self.consumed_per_min == 0 && self.produced_per_min == 0) {
+            String::new()
+        } else if gain > 0 {
+            format!("catches up in {}", duration(lag * 60 / gain))
+        } else {
+            "falling behind".into()
+        }
     }
 }
 
@@ -356,5 +418,38 @@ mod tests {
         }
         assert_eq!(h.samples.len(), HISTORY_LEN);
         assert_eq!(h.samples.front().unwrap().at_ms, 50_000);
+    }
+
+    #[test]
+    fn the_history_spans_a_quarter_hour_at_any_pace() {
+        // Read four times a second for 20 minutes: still 15 minutes and more kept, and
+        // the newest sample is the latest look.
+        let mut h = History::default();
+        for i in 0..(20 * 60 * 4) {
+            h.push(Sample {
+                at_ms: i * 250,
+                committed: Some(i),
+                high: Some(i),
+            });
+        }
+        let span = h.samples.back().unwrap().at_ms - h.samples.front().unwrap().at_ms;
+        assert!(span >= 15 * 60 * 1000, "{span} ms");
+        assert_eq!(h.samples.back().unwrap().committed, Some(20 * 60 * 4 - 1));
+    }
+
+    #[test]
+    fn the_trend_says_rising_or_falling_and_when_the_lag_is_gone() {
+        // Consuming 3/s, producing 2/s, 60 behind: gone in a minute.
+        let h = history(&(0..61).map(|i| (i * 3, 120 + i * 2)).collect::<Vec<_>>());
+        let t = Trend::of(&h);
+        assert_eq!((t.consumed_per_min, t.produced_per_min), (180, 120));
+        assert_eq!(t.arrow(), "↓");
+        assert_eq!(t.outlook(), "catches up in 1m00s");
+        assert_eq!(t.lags.len(), 30);
+        let h = history(&(0..61).map(|i| (i, 10 + i * 2)).collect::<Vec<_>>());
+        let t = Trend::of(&h);
+        assert_eq!((t.arrow(), t.outlook().as_str()), ("↑", "falling behind"));
+        let quiet = Trend::of(&history(&[(5, 5), (5, 5)]));
+        assert_eq!((quiet.arrow(), quiet.outlook().as_str()), ("→", ""));
     }
 }

@@ -232,6 +232,8 @@ pub struct PartitionLag {
     pub high: Option<i64>,
     /// Whether it is keeping up, judged over its recent history.
     pub verdict: Option<crate::kafka::health::Verdict>,
+    /// How its lag has been moving.
+    pub trend: Option<crate::kafka::health::Trend>,
 }
 
 impl PartitionLag {

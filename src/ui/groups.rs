@@ -343,6 +343,16 @@ fn short(id: &str) -> String {
     crate::kafka::model::member_id_tail(id)
 }
 
+/// A lag trend as the grid shows it: a sparkline of the last half minute, rising or
+/// falling, and when the lag will be gone.
+fn trend_text(t: &crate::kafka::health::Trend) -> String {
+    let lags: Vec<u64> = t.lags.iter().map(|l| (*l).max(0) as u64).collect();
+    let spark = crate::ui::partitions::sparkline(lags.iter(), 12);
+    format!("{spark:>12} {} {}", t.arrow(), t.outlook())
+        .trim_end()
+        .to_string()
+}
+
 /// Rows whose partition is not keeping up are coloured by how badly.
 fn verdict_style(v: Option<&crate::kafka::health::Verdict>) -> Style {
     use crate::kafka::health::Status;
@@ -529,6 +539,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         Column::new("high", 3),
         Column::new("lag", 7),
         Column::new("status", 5),
+        Column::new("lag trend", 2),
         Column::new("why", 1),
     ];
     let grid_rows = grid_h.saturating_sub(3) as usize;
@@ -550,6 +561,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
                     p.verdict
                         .as_ref()
                         .map_or(String::new(), |v| v.status.name().to_string()),
+                    p.trend.as_ref().map_or(String::new(), trend_text),
                     p.verdict.as_ref().map_or(String::new(), |v| v.why.clone()),
                 ],
                 verdict_style(p.verdict.as_ref()),
@@ -803,6 +815,7 @@ mod tests {
                 committed: Some(10),
                 high: Some(10),
                 verdict: None,
+                trend: None,
             }],
             timeline: vec![],
         });

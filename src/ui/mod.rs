@@ -128,7 +128,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     .areas(area);
     draw_tabs(frame, tabs, app);
     match app.pane {
-        Pane::Topics => topics::draw(frame, body, &app.topics),
+        Pane::Topics => topics::draw(frame, body, &app.topics, &app.groups),
         Pane::Composer => draw_composer(frame, body, app),
         Pane::Live => partitions::draw(frame, body, &app.live),
         Pane::Groups => groups::draw(frame, body, &app.groups),

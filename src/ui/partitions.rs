@@ -709,10 +709,14 @@ pub fn message_at(s: &LiveState, top: u16, height: u16, row: u16) -> Option<usiz
     (index < s.visible().len()).then_some(index)
 }
 
-fn sparkline(h: &VecDeque<u64>, width: usize) -> String {
-    let max = h.iter().copied().max().unwrap_or(0).max(1);
-    let start = h.len().saturating_sub(width);
-    h.iter()
+/// The last `width` values as bars scaled to the largest (blank for zero).
+pub fn sparkline<'a>(
+    values: impl ExactSizeIterator<Item = &'a u64> + Clone,
+    width: usize,
+) -> String {
+    let max = values.clone().copied().max().unwrap_or(0).max(1);
+    let start = values.len().saturating_sub(width);
+    values
         .skip(start)
         .map(|v| {
             if *v == 0 {
@@ -792,7 +796,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
                 Cell::from(opt(p.last_offset)),
                 Cell::from(rate.to_string()),
                 Cell::from(Span::styled(
-                    sparkline(s.rates.get(i).unwrap_or(&VecDeque::new()), HISTORY),
+                    s.rates
+                        .get(i)
+                        .map_or(String::new(), |h| sparkline(h.iter(), HISTORY)),
                     Style::default().fg(Color::Cyan),
                 )),
             ])

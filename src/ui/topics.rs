@@ -16,6 +16,7 @@ use crate::keys::{Binding, Key};
 use crate::ui::columns::{self, Column};
 use crate::ui::effect::Effect;
 use crate::ui::form::{Form, FormKind};
+use crate::ui::groups::GroupsState;
 
 /// What a key does in the topics pane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,8 +251,9 @@ pub fn partition_health(p: &PartitionMeta) -> &'static str {
     }
 }
 
-/// Draws the topic list with its selection, and the selected topic's partitions.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &TopicsState) {
+/// Draws the topic list with its selection, the selected topic's partitions and the
+/// groups reading it.
+pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &TopicsState, groups: &GroupsState) {
     let (topics, brokers, selected, parts_scroll) =
         (&s.list, &s.brokers, s.selected, s.parts_scroll);
     let [list_area, detail_area] = Layout::vertical([
@@ -306,12 +308,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &TopicsState) {
     let mut state = TableState::default().with_selected(selected);
     frame.render_stateful_widget(table, list_area, &mut state);
     if detail_area.height >= 3 {
-        draw_partitions(
-            frame,
-            detail_area,
-            selected.map(|i| &topics[i]),
-            parts_scroll,
-        );
+        let topic = selected.map(|i| &topics[i]);
+        // Wide enough: the groups reading the topic beside its partitions.
+        let (parts_area, readers_area) = if detail_area.width >= 110 {
+            let [a, b] =
+                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                    .areas(detail_area);
+            (a, Some(b))
+        } else {
+            (detail_area, None)
+        };
+        draw_partitions(frame, parts_area, topic, parts_scroll);
+        if let (Some(area), Some(t)) = (readers_area, topic) {
+            crate::ui::groups::draw_readers(frame, area, &t.name, groups);
+        }
     }
 }
 
