@@ -387,7 +387,7 @@ kill "$K1" "$KP" 2>/dev/null
 wait_for '[ -s "$WORK/lag.txt" ]' 40
 select_row grp2 b-lag
 # A grid row: topic, partition, member, committed, high watermark, lag.
-grid_lag() { screen grp2 | grep -E "^│.*│$1 +$2 +lag-member +[0-9]+ +[0-9]+ +$3 +│" -q; }
+grid_lag() { screen grp2 | grep -E "^│.*│$1 +$2 +lag-member +[0-9]+ +[0-9]+ +$3( +│| +[A-Z]+ )" -q; }
 lag_ok() {
   while read -r _ topic part lag; do grid_lag "$topic" "$part" "$lag" || return 1; done <"$WORK/lag.txt"
 }
