@@ -335,11 +335,40 @@ fn apply_dynamic(
 }
 
 /// The validator of a run-time config resource type.
-fn dynamic_validator(resource_type: i8) -> fn(&str, Option<&str>) -> Result<(), Refusal> {
+fn dynamic_validator(resource_type: i8) -> DynamicCheck {
     if resource_type == RESOURCE_GROUP {
         dynamic_config::validate_group
     } else {
         dynamic_config::validate_broker
+    }
+}
+
+/// A validator of run-time configs.
+type DynamicCheck = fn(&str, Option<&str>) -> Result<(), Refusal>;
+
+/// Changes one resource's configs: a topic's with `topic`, a broker's or group's with
+/// `dynamic` (given the validator of its kind); anything else is refused. Alter and
+/// IncrementalAlter differ only in these two edits.
+fn alter_resource(
+    ctx: &Ctx<'_>,
+    resource_type: i8,
+    name: &str,
+    validate_only: bool,
+    topic: impl FnOnce(&mut BTreeMap<String, String>) -> Result<(), String>,
+    dynamic: impl FnOnce(&mut BTreeMap<String, Option<String>>, DynamicCheck) -> Result<(), Refusal>,
+) -> (i16, Option<StrBytes>) {
+    match resource_type {
+        RESOURCE_TOPIC => apply_topic_configs(ctx, name, validate_only, topic),
+        RESOURCE_BROKER | RESOURCE_GROUP => {
+            let check = dynamic_validator(resource_type);
+            apply_dynamic(ctx, resource_type, name, validate_only, |c| {
+                dynamic(c, check)
+            })
+        }
+        other => alter_outcome(
+            INVALID_REQUEST,
+            Some(format!("Unsupported resource type {other}")),
+        ),
     }
 }
 
@@ -349,40 +378,29 @@ pub(crate) fn alter_configs(ctx: &Ctx<'_>, req: AlterConfigsRequest) -> AlterCon
         .resources
         .into_iter()
         .map(|res| {
-            let (code, message) = match res.resource_type {
-                RESOURCE_TOPIC => {
-                    apply_topic_configs(ctx, res.resource_name.as_str(), req.validate_only, |c| {
-                        *c = validated(
-                            res.configs
-                                .iter()
-                                .map(|e| (e.name.as_str(), e.value.as_ref().map(|v| v.as_str()))),
-                        )?;
-                        Ok(())
-                    })
-                }
-                RESOURCE_BROKER | RESOURCE_GROUP => {
-                    let check = dynamic_validator(res.resource_type);
-                    apply_dynamic(
-                        ctx,
-                        res.resource_type,
-                        res.resource_name.as_str(),
-                        req.validate_only,
-                        |c| {
-                            c.clear();
-                            for e in &res.configs {
-                                let value = e.value.as_ref().map(|v| v.to_string());
-                                check(e.name.as_str(), value.as_deref())?;
-                                c.insert(e.name.to_string(), value);
-                            }
-                            Ok(())
-                        },
-                    )
-                }
-                other => alter_outcome(
-                    INVALID_REQUEST,
-                    Some(format!("Unsupported resource type {other}")),
-                ),
-            };
+            let (code, message) = alter_resource(
+                ctx,
+                res.resource_type,
+                res.resource_name.as_str(),
+                req.validate_only,
+                |c| {
+                    *c = validated(
+                        res.configs
+                            .iter()
+                            .map(|e| (e.name.as_str(), e.value.as_ref().map(|v| v.as_str()))),
+                    )?;
+                    Ok(())
+                },
+                |c, check| {
+                    c.clear();
+                    for e in &res.configs {
+                        let value = e.value.as_ref().map(|v| v.to_string());
+                        check(e.name.as_str(), value.as_deref())?;
+                        c.insert(e.name.to_string(), value);
+                    }
+                    Ok(())
+                },
+            );
             alter_configs_response::AlterConfigsResourceResponse::default()
                 .with_error_code(code)
                 .with_error_message(message)
@@ -402,35 +420,18 @@ pub(crate) fn incremental_alter_configs(
         .resources
         .into_iter()
         .map(|res| {
-            let (code, message) = match res.resource_type {
-                RESOURCE_TOPIC => {
-                    apply_topic_configs(ctx, res.resource_name.as_str(), req.validate_only, |c| {
-                        for op in &res.configs {
-                            incremental_op(c, op)?;
-                        }
-                        Ok(())
-                    })
-                }
-                RESOURCE_BROKER | RESOURCE_GROUP => {
-                    let check = dynamic_validator(res.resource_type);
-                    apply_dynamic(
-                        ctx,
-                        res.resource_type,
-                        res.resource_name.as_str(),
-                        req.validate_only,
-                        |c| {
-                            for op in &res.configs {
-                                incremental_dynamic_op(c, op, check)?;
-                            }
-                            Ok(())
-                        },
-                    )
-                }
-                other => alter_outcome(
-                    INVALID_REQUEST,
-                    Some(format!("Unsupported resource type {other}")),
-                ),
-            };
+            let (code, message) = alter_resource(
+                ctx,
+                res.resource_type,
+                res.resource_name.as_str(),
+                req.validate_only,
+                |c| res.configs.iter().try_for_each(|op| incremental_op(c, op)),
+                |c, check| {
+                    res.configs
+                        .iter()
+                        .try_for_each(|op| incremental_dynamic_op(c, op, check))
+                },
+            );
             incremental_alter_configs_response::AlterConfigsResourceResponse::default()
                 .with_error_code(code)
                 .with_error_message(message)
@@ -478,7 +479,7 @@ fn incremental_op(
 fn incremental_dynamic_op(
     configs: &mut BTreeMap<String, Option<String>>,
     op: &incremental_alter_configs_request::AlterableConfig,
-    check: fn(&str, Option<&str>) -> Result<(), Refusal>,
+    check: DynamicCheck,
 ) -> Result<(), Refusal> {
     let name = op.name.as_str();
     let value = op.value.as_ref().map(|v| v.to_string());
