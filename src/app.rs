@@ -436,15 +436,15 @@ impl App {
             KafkaEvent::Delivered(_, d) => {
                 self.in_flight = self.in_flight.saturating_sub(1);
                 match &d.result {
-                    Ok(_)
-                        if self.pane == Pane::Watch
-                            && self.live.topic.as_deref() != Some(d.topic.as_str()) =>
-                    {
-                        // The watch screen shows the topic being written to.
+                    Ok(_) => {
                         self.delivery_totals.0 += 1;
-                        self.watch(d.topic.clone(), StartFrom::Beginning);
+                        // The watch screen shows the topic being written to.
+                        if self.pane == Pane::Watch
+                            && self.live.topic.as_deref() != Some(d.topic.as_str())
+                        {
+                            self.watch(d.topic.clone(), StartFrom::Beginning);
+                        }
                     }
-                    Ok(_) => self.delivery_totals.0 += 1,
                     Err(e) => {
                         self.delivery_totals.1 += 1;
                         self.last_error = Some(format!("send to {} failed: {e}", d.topic));

@@ -185,7 +185,7 @@ pub fn check_table<A: std::fmt::Debug>(name: &str, table: &[Binding<A>]) -> Resu
             let first = h.split_whitespace().next().unwrap_or("");
             let named = b.keys.iter().any(|k| {
                 let n = k.name();
-                first == n || first.contains(&n) || first.split('/').any(|p| p == n)
+                first.contains(&n)
             });
             if !named {
                 return Err(format!(

@@ -525,21 +525,47 @@ fn border_hints_that_do_not_fit_end_in_an_ellipsis() {
     assert!(!wide_row.contains('…'), "{wide_row}");
 }
 
-/// A group of 30 members reading 64 partitions, the member at `selected` chosen.
-fn big_group_app() -> App {
+/// The watcher's news of a Stable `range` group `name`: listed with `members` and
+/// `partitions`, and followed, with the same in its detail.
+fn show_group(
+    app: &mut App,
+    name: &str,
+    members: Vec<kafka_dash::kafka::model::MemberInfo>,
+    partitions: Vec<kafka_dash::kafka::model::PartitionLag>,
+    total_lag: Option<i64>,
+) {
     use kafka_dash::kafka::groups::GroupDetail;
-    use kafka_dash::kafka::model::{GroupListing, GroupSnapshot, PartitionLag};
-    let (mut app, _rx) = app();
-    key(&mut app, KeyCode::Char('4'));
+    use kafka_dash::kafka::model::{GroupListing, GroupSnapshot};
     app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![GroupListing {
-        name: "big".into(),
+        name: name.into(),
         state: "Stable".into(),
         protocol_type: "consumer".into(),
         protocol: "range".into(),
-        members: 30,
-        total_lag: Some(0),
-        ..Default::default()
+        members: members.len(),
+        total_lag,
+        member_list: members.clone(),
+        partitions: partitions.clone(),
+        status: None,
     }]))));
+    app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
+        GroupDetail {
+            snapshot: GroupSnapshot {
+                name: name.into(),
+                state: "Stable".into(),
+                protocol: "range".into(),
+                members,
+            },
+            partitions,
+            timeline: vec![],
+        },
+    ))));
+}
+
+/// A group of 30 members reading 64 partitions, the member at `selected` chosen.
+fn big_group_app() -> App {
+    use kafka_dash::kafka::model::PartitionLag;
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('4'));
     let members: Vec<_> = (0..30)
         .map(|i| {
             let parts: Vec<i32> = (0..64).filter(|p| p % 30 == i).collect();
@@ -560,18 +586,7 @@ fn big_group_app() -> App {
             trend: None,
         })
         .collect();
-    app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
-        GroupDetail {
-            snapshot: GroupSnapshot {
-                name: "big".into(),
-                state: "Stable".into(),
-                protocol: "range".into(),
-                members,
-            },
-            partitions,
-            timeline: vec![],
-        },
-    ))));
+    show_group(&mut app, "big", members, partitions, Some(0));
     app
 }
 
@@ -706,8 +721,7 @@ fn the_message_detail_hint_leads_with_esc() {
 /// An app with something in every pane: topics, a composed message and its reports, the
 /// live view of `sarama`, and the seed's group (A holds 0, B holds 1, C idles) on it.
 fn full_app() -> App {
-    use kafka_dash::kafka::groups::GroupDetail;
-    use kafka_dash::kafka::model::{GroupListing, GroupSnapshot, PartitionLag};
+    use kafka_dash::kafka::model::PartitionLag;
     let headers = vec![(
         "myTestHeader".to_string(),
         Some(b"header values are binary".to_vec()),
@@ -771,29 +785,7 @@ fn full_app() -> App {
         trend: None,
     };
     let partitions = vec![lag(0, "A", Some(12)), lag(1, "B", None)];
-    app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![GroupListing {
-        name: "demo".into(),
-        state: "Stable".into(),
-        protocol_type: "consumer".into(),
-        protocol: "range".into(),
-        members: 3,
-        total_lag: Some(4),
-        member_list: members.clone(),
-        partitions: partitions.clone(),
-        status: None,
-    }]))));
-    app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
-        GroupDetail {
-            snapshot: GroupSnapshot {
-                name: "demo".into(),
-                state: "Stable".into(),
-                protocol: "range".into(),
-                members,
-            },
-            partitions,
-            timeline: vec![],
-        },
-    ))));
+    show_group(&mut app, "demo", members, partitions, Some(4));
     app
 }
 
@@ -843,8 +835,7 @@ fn every_pane_at_every_size() {
 /// like one of ours is not starred.
 #[test]
 fn members_sharing_a_client_id_are_told_apart_and_only_ours_are_starred() {
-    use kafka_dash::kafka::groups::GroupDetail;
-    use kafka_dash::kafka::model::{GroupListing, GroupSnapshot, InAppMember, PartitionLag};
+    use kafka_dash::kafka::model::{InAppMember, PartitionLag};
     let (mut app, _rx) = app();
     key(&mut app, KeyCode::Char('4'));
     let mut a = member("rdkafka", &[0]);
@@ -863,29 +854,7 @@ fn members_sharing_a_client_id_are_told_apart_and_only_ours_are_starred() {
         trend: None,
     };
     let partitions = vec![lag(0, &a.member_id), lag(1, &b.member_id)];
-    app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![GroupListing {
-        name: "g".into(),
-        state: "Stable".into(),
-        protocol_type: "consumer".into(),
-        protocol: "range".into(),
-        members: 3,
-        total_lag: Some(2),
-        member_list: members.clone(),
-        partitions: partitions.clone(),
-        status: None,
-    }]))));
-    app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
-        GroupDetail {
-            snapshot: GroupSnapshot {
-                name: "g".into(),
-                state: "Stable".into(),
-                protocol: "range".into(),
-                members,
-            },
-            partitions,
-            timeline: vec![],
-        },
-    ))));
+    show_group(&mut app, "g", members, partitions, Some(2));
     // Our in-app member A is another member altogether.
     app.update(Action::Kafka(KafkaEvent::Member(InAppMember {
         id: 0,

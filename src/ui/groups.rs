@@ -15,13 +15,13 @@ use crossterm::event::KeyCode;
 use crate::escape::escape_bytes;
 use crate::kafka::groups::GroupDetail;
 use crate::kafka::messages::KafkaCommand;
-use crate::kafka::model::{GroupListing, InAppMember, PartitionLag};
+use crate::kafka::model::{member_id_tail, member_labels, GroupListing, InAppMember, PartitionLag};
 use crate::keys::{Binding, Key};
 use crate::ui::columns::{self, Column};
 use crate::ui::effect::Effect;
 use crate::ui::form::{Form, FormKind};
 use crate::ui::partitions::clock;
-use crate::ui::scroll::{clamp_scroll, page, rows_hint};
+use crate::ui::scroll::{clamp_scroll, following, page, rows_hint};
 
 /// What a key does in the groups pane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,25 +159,30 @@ impl GroupsState {
     /// A group's total lag as the list shows it. For the followed group it is the sum of
     /// the lags its detail shows (read more often), so list and detail never disagree.
     pub fn total_lag(&self, g: &GroupListing) -> Option<i64> {
-        match &self.detail {
-            Some(d) if d.snapshot.name == g.name => d
+        match self.followed(g) {
+            Some(d) => d
                 .partitions
                 .iter()
                 .filter_map(PartitionLag::lag)
                 .reduce(|a, b| a + b)
                 .or(g.total_lag),
-            _ => g.total_lag,
+            None => g.total_lag,
         }
+    }
+
+    /// The detail of `g` if it is the group the watcher follows.
+    fn followed(&self, g: &GroupListing) -> Option<&GroupDetail> {
+        self.detail.as_ref().filter(|d| d.snapshot.name == g.name)
     }
 
     /// A group's verdict as the list shows it: for the followed group, from its detail
     /// (read more often), so list and detail agree.
     pub fn status(&self, g: &GroupListing) -> Option<crate::kafka::health::Verdict> {
-        match &self.detail {
-            Some(d) if d.snapshot.name == g.name => {
+        match self.followed(g) {
+            Some(d) => {
                 crate::kafka::model::worst_verdict(&d.partitions).or_else(|| g.status.clone())
             }
-            _ => g.status.clone(),
+            None => g.status.clone(),
         }
     }
 
@@ -339,10 +344,6 @@ impl GroupsState {
     }
 }
 
-fn short(id: &str) -> String {
-    crate::kafka::model::member_id_tail(id)
-}
-
 /// A lag trend as the grid shows it: a sparkline of the last half minute, rising or
 /// falling, and when the lag will be gone.
 fn trend_text(t: &crate::kafka::health::Trend) -> String {
@@ -367,7 +368,7 @@ fn verdict_style(v: Option<&crate::kafka::health::Verdict>) -> Style {
 fn name_of(labels: &std::collections::BTreeMap<String, String>, member_id: &str) -> String {
     labels
         .get(member_id)
-        .map_or_else(|| short(member_id), |n| escape_bytes(n.as_bytes()))
+        .map_or_else(|| member_id_tail(member_id), |n| escape_bytes(n.as_bytes()))
 }
 
 fn parts_text(assignment: &[(String, Vec<i32>)]) -> String {
@@ -457,9 +458,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
     // The selected member is always drawn: the list scrolls to it.
     let member_rows = members_h.saturating_sub(3) as usize;
     let selected_member = s.member_index().unwrap_or(0);
-    let first_member = selected_member.saturating_sub(member_rows.saturating_sub(1));
+    let first_member = following(selected_member, member_rows);
 
-    let labels = crate::kafka::model::member_labels(&d.snapshot.members);
+    let labels = member_labels(&d.snapshot.members);
     let owner_name = |member_id: &str| name_of(&labels, member_id);
     let member_columns = [
         Column::new("client id", 9),
@@ -494,7 +495,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
                 vec![
                     name,
                     escape_bytes(m.host.as_bytes()),
-                    short(&m.member_id),
+                    member_id_tail(&m.member_id),
                     parts_text(&m.assignment),
                     read,
                 ],
@@ -671,12 +672,6 @@ impl GroupsState {
     }
 }
 
-/// A member as the watch screen names it (client id, and where members share one, the
-/// tail of its member id).
-fn member_name(members: &[crate::kafka::model::MemberInfo], member_id: &str) -> String {
-    name_of(&crate::kafka::model::member_labels(members), member_id)
-}
-
 /// Draws the groups reading `topic`: per group, each partition of the topic with the
 /// member holding it, the committed offset and the lag; members holding none are listed
 /// as idle.
@@ -700,6 +695,7 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
     }
     let mut rows = Vec::new();
     for r in &readers {
+        let labels = member_labels(r.members);
         let mut first = true;
         let mut cells = |part: String,
                          who: String,
@@ -719,7 +715,7 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
                 p.partition.to_string(),
                 p.owner
                     .as_deref()
-                    .map_or("—".into(), |o| member_name(r.members, o)),
+                    .map_or("—".into(), |o| name_of(&labels, o)),
                 p.committed.map_or("none".into(), |c| c.to_string()),
                 p.lag().map_or("unknown".into(), |l| l.to_string()),
                 p.verdict
@@ -736,7 +732,7 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
                     .iter()
                     .any(|(t, ps)| t == topic && !ps.is_empty())
             })
-            .map(|m| member_name(r.members, &m.member_id))
+            .map(|m| name_of(&labels, &m.member_id))
             .collect();
         if !idle.is_empty() {
             rows.push(cells(

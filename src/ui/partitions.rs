@@ -19,7 +19,7 @@ use crate::kafka::model::{PartitionStats, Record};
 use crate::keys::{Binding, Key};
 use crate::ui::effect::Effect;
 use crate::ui::form::{Form, FormKind};
-use crate::ui::scroll::{clamp_scroll, page, rows_hint};
+use crate::ui::scroll::{clamp_scroll, following, page, rows_hint};
 
 /// Messages PgUp/PgDn move the selection by.
 const PAGE: isize = 20;
@@ -691,11 +691,6 @@ pub fn partition_rows(partitions: usize, height: u16) -> usize {
     partition_table_height(partitions, height).saturating_sub(3) as usize
 }
 
-/// The first message row shown, so the selected one stays visible.
-fn first_shown(selected: usize, rows: usize) -> usize {
-    selected.saturating_sub(rows.saturating_sub(1))
-}
-
 /// Which message (index into `visible()`) is drawn at screen row `row` of a body area
 /// starting at `top` and `height` rows tall; for mouse clicks.
 pub fn message_at(s: &LiveState, top: u16, height: u16, row: u16) -> Option<usize> {
@@ -705,7 +700,7 @@ pub fn message_at(s: &LiveState, top: u16, height: u16, row: u16) -> Option<usiz
     if row < first_row || (row - first_row) as usize >= rows {
         return None;
     }
-    let index = first_shown(s.selected.unwrap_or(0), rows) + (row - first_row) as usize;
+    let index = following(s.selected.unwrap_or(0), rows) + (row - first_row) as usize;
     (index < s.visible().len()).then_some(index)
 }
 
@@ -834,7 +829,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
     let visible = s.visible();
     let inner_rows = msgs_area.height.saturating_sub(3) as usize;
     let sel = s.selected.unwrap_or(0);
-    let skip = first_shown(sel, inner_rows);
+    let skip = following(sel, inner_rows);
     let key_w = 16usize;
     let value_w = (msgs_area.width as usize).saturating_sub(12 + 14 + key_w + 8 + 8);
     let rows = visible

@@ -7,6 +7,12 @@ pub fn clamp_scroll(scroll: usize, len: usize, rows: usize) -> usize {
     scroll.min(len.saturating_sub(rows))
 }
 
+/// The first row shown of a list `rows` rows tall, so the `selected` row is in view
+/// (at the bottom once the list has scrolled).
+pub fn following(selected: usize, rows: usize) -> usize {
+    selected.saturating_sub(rows.saturating_sub(1))
+}
+
 /// The first row shown after moving `pages` pages of `rows` rows from `scroll`.
 pub fn page(scroll: usize, len: usize, rows: usize, pages: isize) -> usize {
     let step = pages.saturating_mul(rows.max(1) as isize);
