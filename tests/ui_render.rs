@@ -438,6 +438,14 @@ fn groups_pane_snapshot() {
         text.contains("unknown"),
         "lag with nothing committed is unknown, not zero"
     );
+    // At 80×24 a timeline line too long for the box ends in … instead of at the border.
+    let (narrow, _) = render_at(&app, 80, 24);
+    assert!(
+        narrow
+            .lines()
+            .any(|l| l.contains("#1 ") && l.trim_end().ends_with("…│")),
+        "{narrow}"
+    );
     // At 80×24 the list drops its less important columns instead of cutting every
     // header to three letters.
     let (narrow, _) = render_at(&app, 80, 24);

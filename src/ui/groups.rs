@@ -587,6 +587,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
     );
 
     let height = timeline_area.height.saturating_sub(2) as usize;
+    let width = timeline_area.width.saturating_sub(2);
     let lines: Vec<Line<'_>> = d
         .timeline
         .iter()
@@ -626,7 +627,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
                     who(to)
                 )));
             }
-            Line::from(spans)
+            // A rebalance that moved many partitions ends in … rather than at the border.
+            super::fit_spans(spans, width)
         })
         .collect();
     let title = super::border_hint(
