@@ -115,7 +115,8 @@ compare() {
   if [ -n "$missing" ]; then
     echo "FAIL passed on Kafka but not on kafka-dash broker: $(echo $missing)"
     sed 's/\x1b\[[0-9;]*m//g' "$work/ours.log" | grep -a '^| ' | grep -aF "$missing" | cut -c1-400
-    cp "$work/ours.log" "$work/kafka.log" "${LIBRDKAFKA_LOGS:-/tmp}/" 2>/dev/null
+    # The broker's log too: it names every topic created, auto-created and deleted.
+    cp "$work/ours.log" "$work/kafka.log" "$work/broker.log" "${LIBRDKAFKA_LOGS:-/tmp}/" 2>/dev/null
     rc=1
   else
     echo "ok   every test that passed on Kafka passed on kafka-dash broker"

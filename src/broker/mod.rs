@@ -41,6 +41,8 @@ pub(crate) struct Shared {
     /// Bumped on every append so long-polling fetches wake up.
     appended: tokio::sync::watch::Sender<u64>,
     next_producer_id: AtomicI64,
+    /// Requests received, by client id (what a benchmark checks a client's politeness by).
+    requests: std::sync::Mutex<std::collections::HashMap<(String, i16), u64>>,
 }
 
 impl Shared {
@@ -63,8 +65,30 @@ impl Shared {
             scram: Default::default(),
             appended: tokio::sync::watch::channel(0).0,
             next_producer_id: AtomicI64::new(1000),
+            requests: Default::default(),
             config,
         }
+    }
+
+    /// Counts a request frame by the client id in its header (api key, version and
+    /// correlation id come first, then the client id as a nullable string).
+    fn count_request(&self, frame: &[u8]) {
+        if frame.len() < 2 {
+            return;
+        }
+        let client = frame
+            .get(8..10)
+            .map(|l| i16::from_be_bytes([l[0], l[1]]))
+            .filter(|l| *l >= 0)
+            .and_then(|l| frame.get(10..10 + l as usize))
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default();
+        *self
+            .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry((client, i16::from_be_bytes([frame[0], frame[1]])))
+            .or_default() += 1;
     }
 
     /// Creates a topic from inside the process (the dashboard's seed topics, tests).

@@ -74,6 +74,24 @@ impl Broker {
         self.shared.groups.describe(group)
     }
 
+    /// Requests received so far from clients whose client id starts with `prefix`, by
+    /// API key.
+    pub fn requests_from(&self, prefix: &str) -> std::collections::BTreeMap<i16, u64> {
+        let mut by_api = std::collections::BTreeMap::new();
+        for ((client, api), n) in self
+            .shared
+            .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            if client.starts_with(prefix) {
+                *by_api.entry(*api).or_default() += n;
+            }
+        }
+        by_api
+    }
+
     /// Closes every client connection; the listener keeps accepting.
     pub fn drop_connections(&self) {
         self.stop_tx.send_modify(|(_, n)| *n += 1);
@@ -164,6 +182,7 @@ async fn connection(
                 return;
             }
         };
+        shared.count_request(&request);
         let outcome = tokio::select! {
             o = handlers::handle(&shared, &who, request) => o,
             _ = stop.wait_for(|(s, n)| *s || *n != generation) => return,
