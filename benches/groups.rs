@@ -1,6 +1,9 @@
 //! Groups pane benchmark (not a test): time from a new member's subscribe to the pane
-//! showing its assignment (embedded broker, default settings), and frame time with
-//! 50 groups × 20 members × 100 partitions.
+//! showing its assignment (embedded broker, default settings); frame time with
+//! 50 groups × 20 members × 100 partitions; and a cluster of 2,000 groups, each with a
+//! member and commits: requests a second the watcher sends (counted by the broker),
+//! time for a new group to be listed, the followed group's refresh latency, frame time
+//! and the dashboard's memory.
 //!
 //!     cargo bench --bench groups
 
@@ -17,6 +20,9 @@ use kafka_dash::kafka::workers;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use rdkafka::consumer::{Consumer, StreamConsumer};
+
+#[path = "support/wire_members.rs"]
+mod wire_members;
 
 /// Polls a consumer forever (its rebalance callbacks run inside poll).
 fn member(settings: &ClientSettings, group: &str) -> tokio::task::JoinHandle<()> {
@@ -122,6 +128,7 @@ fn big_app() -> App {
             high: Some(1_000 + p as i64),
             verdict: None,
             trend: None,
+            lag_ms: Some(1_000),
         })
         .collect();
     let snapshot = GroupSnapshot {
@@ -137,9 +144,252 @@ fn big_app() -> App {
             snapshot,
             partitions,
             timeline: t.entries,
+            read_ms: 0,
+            trend: None,
         },
     ))));
     app
+}
+
+/// Draws the app `frames` times at 200×60: "median X ms, p99 Y ms".
+fn frame_times(app: &App, frames: usize) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let mut times = Vec::with_capacity(frames);
+    for _ in 0..frames {
+        let start = Instant::now();
+        terminal.draw(|f| kafka_dash::ui::draw(f, app)).unwrap();
+        times.push(start.elapsed());
+    }
+    times.sort();
+    format!(
+        "median {:.2} ms, p99 {:.2} ms",
+        times[frames / 2].as_secs_f64() * 1e3,
+        times[frames * 99 / 100].as_secs_f64() * 1e3
+    )
+}
+
+/// Resident memory of this process, in MiB.
+fn rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Feeds worker events to the app until `done(app)` or `limit` passes; how long it took.
+async fn pump(
+    app: &mut App,
+    w: &mut workers::Workers,
+    limit: Duration,
+    done: impl Fn(&App) -> bool,
+) -> Option<Duration> {
+    let start = Instant::now();
+    loop {
+        if done(app) {
+            return Some(start.elapsed());
+        }
+        let left = limit.checked_sub(start.elapsed())?;
+        if let Ok(Some(ev)) = tokio::time::timeout(left, w.events.recv()).await {
+            app.update(Action::Kafka(ev));
+        }
+    }
+}
+
+const GROUPS: usize = 2_000;
+const TOPICS: usize = 20;
+const PARTITIONS: i32 = 4;
+
+fn median(mut v: Vec<Duration>) -> String {
+    v.sort();
+    format!(
+        "median {:.0} ms (min {:.0}, max {:.0}, {} runs)",
+        v[v.len() / 2].as_secs_f64() * 1e3,
+        v[0].as_secs_f64() * 1e3,
+        v[v.len() - 1].as_secs_f64() * 1e3,
+        v.len()
+    )
+}
+
+/// 2,000 groups, each with one member (over the wire) holding the 4 partitions of one of
+/// 20 topics, with commits: how the watcher copes within its request budget.
+async fn many_groups() {
+    use rdkafka::producer::{FutureProducer, FutureRecord};
+    let broker = Broker::start(BrokerConfig::default()).await.unwrap();
+    let topics: Vec<String> = (0..TOPICS).map(|t| format!("orders-{t:02}")).collect();
+    for t in &topics {
+        broker.create_topic(t, PARTITIONS).unwrap();
+    }
+    let settings = ClientSettings {
+        bootstrap: broker.bootstrap(),
+        overrides: vec![],
+    };
+    let producer: FutureProducer = settings.config().create().unwrap();
+    for t in &topics {
+        for p in 0..PARTITIONS {
+            for i in 0..100 {
+                let v = format!("m{i}");
+                let _ = producer
+                    .send(
+                        FutureRecord::<(), _>::to(t).partition(p).payload(&v),
+                        Duration::from_secs(5),
+                    )
+                    .await;
+            }
+        }
+    }
+    // Eight connections join 250 groups each; group g commits 50 + g % 50 of 100.
+    let joined = std::time::Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..8 {
+        let bootstrap = broker.bootstrap();
+        let topics = topics.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut wire = wire_members::Wire::connect(&bootstrap).await;
+            let mut members = Vec::new();
+            for g in (c..GROUPS).step_by(8) {
+                let topic = &topics[g % TOPICS];
+                let m = wire
+                    .join(
+                        &format!("group-{g:04}"),
+                        topic,
+                        PARTITIONS,
+                        50 + (g % 50) as i64,
+                    )
+                    .await;
+                members.push(m);
+            }
+            (wire, members)
+        }));
+    }
+    let mut wires = Vec::new();
+    for t in tasks {
+        wires.push(t.await.unwrap());
+    }
+    println!(
+        "{GROUPS} groups joined and committed in {:.1} s",
+        joined.elapsed().as_secs_f64()
+    );
+    // Heartbeats keep every member in (session timeout 60 s).
+    let mut beating = Vec::new();
+    for (mut wire, members) in wires {
+        beating.push(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(10)).await;
+                for m in &members {
+                    wire.heartbeat(m).await;
+                }
+            }
+        }));
+    }
+    let before = rss_mib();
+    let mut w = workers::spawn(settings.clone(), Default::default());
+    let mut app = App::new("bench".into(), w.commands.clone());
+    app.update(Action::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('4'),
+        crossterm::event::KeyModifiers::NONE,
+    )));
+    let listed = pump(&mut app, &mut w, Duration::from_secs(60), |a| {
+        a.groups.all.len() >= GROUPS
+    })
+    .await;
+    println!(
+        "all {GROUPS} groups listed {:.1} s after the dashboard started",
+        listed.map_or(f64::NAN, |d| d.as_secs_f64())
+    );
+    // Requests over a minute of watching (the followed group is the first one).
+    let counted = || broker.requests_from(kafka_dash::kafka::groups::WATCHER_CLIENT_ID);
+    let sent_before = counted();
+    let window = Duration::from_secs(60);
+    pump(&mut app, &mut w, window, |_| false).await;
+    let by_api: Vec<(String, u64)> = counted()
+        .into_iter()
+        .map(|(api, n)| {
+            let name = kafka_protocol::messages::ApiKey::try_from(api)
+                .map_or(api.to_string(), |k| format!("{k:?}"));
+            (name, n - sent_before.get(&api).copied().unwrap_or(0))
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let sent: u64 = by_api.iter().map(|(_, n)| n).sum();
+    println!("watcher requests by API over the window: {by_api:?}");
+    let read = app
+        .groups
+        .all
+        .iter()
+        .filter(|g| g.lag_read_ms.is_some())
+        .count();
+    println!(
+        "watcher requests: {:.1}/s over {} s (budget 20/s), counted by the broker; {read} of {GROUPS} groups had their lag read by then",
+        sent as f64 / window.as_secs_f64(),
+        window.as_secs()
+    );
+    // The followed group's refresh: its member commits until the pane shows it. The
+    // probe group is chosen the way a person would: filter the list to it.
+    let mut wire = wire_members::Wire::connect(&broker.bootstrap()).await;
+    let topic = topics[0].clone();
+    let mut refresh = Vec::new();
+    let probe = "zz-followed".to_string();
+    let m = wire.join(&probe, &topic, PARTITIONS, 10).await;
+    app.groups.filter = probe.clone();
+    app.groups.refresh_view();
+    let _ = pump(&mut app, &mut w, Duration::from_secs(30), |a| {
+        a.groups.selected_name() == Some(probe.as_str())
+    })
+    .await;
+    app.update(Action::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('g'),
+        crossterm::event::KeyModifiers::NONE,
+    )));
+    let _ = pump(&mut app, &mut w, Duration::from_secs(10), |a| {
+        a.groups.current().is_some()
+    })
+    .await;
+    for run in 0..5 {
+        let offset = 20 + run as i64;
+        let start = Instant::now();
+        wire.commit(&m, &topic, PARTITIONS, offset).await;
+        let shown = pump(&mut app, &mut w, Duration::from_secs(10), |a| {
+            a.groups
+                .current()
+                .is_some_and(|d| d.partitions.iter().all(|p| p.committed == Some(offset)))
+        })
+        .await;
+        refresh.push(shown.map_or(Duration::from_secs(10), |_| start.elapsed()));
+    }
+    println!(
+        "followed group: a commit until the pane shows it: {} (goal < 500 ms)",
+        median(refresh)
+    );
+    // New groups: a join until the (unfiltered) list holds it.
+    app.groups.filter.clear();
+    app.groups.refresh_view();
+    let mut appear = Vec::new();
+    for run in 0..5 {
+        let name = format!("zz-new-{run}");
+        let start = Instant::now();
+        wire.join(&name, &topic, PARTITIONS, 1).await;
+        let shown = pump(&mut app, &mut w, Duration::from_secs(30), |a| {
+            a.groups.all.iter().any(|g| g.name == name)
+        })
+        .await;
+        appear.push(shown.map_or(Duration::from_secs(30), |_| start.elapsed()));
+    }
+    println!("new group until listed: {} (goal < 5 s)", median(appear));
+    let after = rss_mib();
+    println!(
+        "frame time, groups pane with {} groups (200x60 cells): {} (goal < 5 ms)",
+        app.groups.all.len(),
+        frame_times(&app, 100)
+    );
+    println!(
+        "memory: the process grew by {:.0} MiB while the dashboard watched {GROUPS} groups (RSS {before:.0} -> {after:.0} MiB, broker in the same process)",
+        after - before
+    );
+    for b in beating {
+        b.abort();
+    }
 }
 
 fn main() {
@@ -163,19 +413,10 @@ fn main() {
         runs.iter().map(|r| r.1).collect(),
     );
 
-    let app = big_app();
-    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
-    let frames = 200;
-    let mut times = Vec::with_capacity(frames);
-    for _ in 0..frames {
-        let start = Instant::now();
-        terminal.draw(|f| kafka_dash::ui::draw(f, &app)).unwrap();
-        times.push(start.elapsed());
-    }
-    times.sort();
+    rt.block_on(many_groups());
+
     println!(
-        "frame time, 50 groups x 20 members x 100 partitions (200x60 cells): median {:.2} ms, p99 {:.2} ms",
-        times[frames / 2].as_secs_f64() * 1e3,
-        times[frames * 99 / 100].as_secs_f64() * 1e3
+        "frame time, 50 groups x 20 members x 100 partitions (200x60 cells): {}",
+        frame_times(&big_app(), 200)
     );
 }

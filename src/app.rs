@@ -359,6 +359,11 @@ impl App {
     /// have stood unchanged for [`STATUS_SECONDS`] are cleared (a connection error stays
     /// while the cluster is unreachable).
     pub fn on_second(&mut self) {
+        // Ages of group figures ("read 3s ago") move on even when nothing new arrives.
+        self.groups.now_ms = unix_now().as_millis() as i64;
+        if matches!(self.pane, Pane::Groups | Pane::Watch | Pane::Topics) {
+            self.dirty = true;
+        }
         if self.live.topic.is_some() {
             self.live.tick();
             self.dirty = true;
@@ -490,19 +495,8 @@ impl App {
             }
             KafkaEvent::Admin(Err(e)) => self.last_error = Some(e),
             KafkaEvent::Groups(Ok(groups)) => {
-                let chosen = self.groups.selected_name().map(str::to_string);
-                self.groups.groups = groups;
-                // Keep the same group selected when the list changes around it.
-                if let Some(i) =
-                    chosen.and_then(|c| self.groups.groups.iter().position(|g| g.name == c))
-                {
-                    self.groups.selected = i;
-                } else {
-                    self.groups.selected = self
-                        .groups
-                        .selected
-                        .min(self.groups.groups.len().saturating_sub(1));
-                }
+                self.groups.now_ms = unix_now().as_millis() as i64;
+                self.groups.set_listing(groups);
                 // The watch screen follows a group that reads its topic.
                 if let (Pane::Watch, Some(topic)) = (self.pane, self.live.topic.as_deref()) {
                     let selected_reads = self
@@ -520,7 +514,10 @@ impl App {
                 self.follow_selected_group();
             }
             KafkaEvent::Groups(Err(e)) => self.last_error = Some(format!("groups: {e}")),
-            KafkaEvent::GroupDetail(d) => self.groups.detail = Some(*d),
+            KafkaEvent::GroupDetail(d) => {
+                self.groups.now_ms = unix_now().as_millis() as i64;
+                self.groups.detail = Some(*d);
+            }
             KafkaEvent::Member(m) => {
                 self.groups.members.insert(m.id, m);
             }
@@ -544,7 +541,9 @@ impl App {
                 self.topics.click(m.row, self.body_height())
             }
             MouseEventKind::Down(_) if self.pane == Pane::Groups => {
-                let effects = self.groups.click(m.row, m.column, self.size.0);
+                let effects = self
+                    .groups
+                    .click(m.row, m.column, self.size.0, self.body_height());
                 self.apply(effects);
             }
             MouseEventKind::Down(_) if self.pane == Pane::Live && self.live.detail.is_none() => {
@@ -1026,6 +1025,13 @@ impl App {
                     return Err(format!("type {group} exactly to delete it"));
                 }
                 self.command(KafkaCommand::DeleteGroup(group));
+                Ok(())
+            }
+            FormKind::GroupFilter => {
+                self.groups.filter = form.value(0).trim().to_string();
+                self.groups.state_filter = form.value(1).trim().to_string();
+                self.groups.refresh_view();
+                self.follow_selected_group();
                 Ok(())
             }
             FormKind::Filter => {

@@ -146,6 +146,25 @@ pub struct Config {
     /// How groups' partitions are judged (OK, WARN, STALL, STOP, REWIND).
     #[serde(default)]
     pub health: crate::kafka::health::Thresholds,
+    /// How politely groups are watched.
+    #[serde(default)]
+    pub groups: GroupsLimits,
+}
+
+/// The `[groups]` table: how many requests a second group watching may send.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct GroupsLimits {
+    /// Requests a second to the cluster for group watching, at most.
+    pub requests_per_sec: u32,
+}
+
+impl Default for GroupsLimits {
+    fn default() -> Self {
+        GroupsLimits {
+            requests_per_sec: 20,
+        }
+    }
 }
 
 /// Where the user's config lives by default.
@@ -161,6 +180,12 @@ impl Config {
         if config.health.window_secs == 0 || config.health.stuck_secs == 0 {
             return Err("health.window_secs and health.stuck_secs must be at least 1".into());
         }
+        if config.groups.requests_per_sec < 4 {
+            return Err(format!(
+                "groups.requests_per_sec must be at least 4 (one read of the followed group a second needs about that), not {}",
+                config.groups.requests_per_sec
+            ));
+        }
         Ok(config)
     }
 
@@ -175,6 +200,7 @@ impl Config {
                 config.profiles.extend(user.profiles);
                 config.live = user.live;
                 config.health = user.health;
+                config.groups = user.groups;
                 Ok(config)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(config),

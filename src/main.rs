@@ -103,7 +103,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
     };
     tracing::info!(cluster = %label, overrides = ?settings.describe_overrides(), "starting the dashboard");
-    let workers = kafka::workers::spawn(settings, config.health);
+    let workers = kafka::workers::spawn(
+        settings,
+        kafka::groups::WatchConfig {
+            health: config.health,
+            requests_per_sec: config.groups.requests_per_sec,
+        },
+    );
     let commands = workers.commands.clone();
     let mut app = App::new(label, workers.commands.clone());
     app.live.limits = config.live;

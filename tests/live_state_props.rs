@@ -91,7 +91,7 @@ proptest! {
 
     #[test]
     fn lag_is_never_negative(committed in prop::option::of(-5..1000i64), high in prop::option::of(0..1000i64)) {
-        let lag = PartitionLag { topic: "t".into(), partition: 0, owner: None, committed, high, verdict: None, trend: None }.lag();
+        let lag = PartitionLag { topic: "t".into(), partition: 0, owner: None, committed, high, verdict: None, trend: None, lag_ms: None }.lag();
         prop_assert!(lag.is_none_or(|l| l >= 0));
         prop_assert_eq!(lag.is_some(), committed.is_some() && high.is_some());
     }

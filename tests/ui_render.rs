@@ -406,6 +406,7 @@ fn groups_pane_snapshot() {
                 high: Some(14),
                 verdict: None,
                 trend: None,
+                lag_ms: Some(130_000),
             },
             PartitionLag {
                 topic: "sarama".into(),
@@ -415,9 +416,12 @@ fn groups_pane_snapshot() {
                 high: Some(9),
                 verdict: None,
                 trend: None,
+                lag_ms: None,
             },
         ],
         timeline: t.entries.clone(),
+        read_ms: unix_ms(),
+        trend: None,
     };
     app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(detail))));
     app.update(Action::Kafka(KafkaEvent::Member(InAppMember {
@@ -553,7 +557,7 @@ fn show_group(
         total_lag,
         member_list: members.clone(),
         partitions: partitions.clone(),
-        status: None,
+        ..Default::default()
     }]))));
     app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
         GroupDetail {
@@ -565,8 +569,18 @@ fn show_group(
             },
             partitions,
             timeline: vec![],
+            read_ms: unix_ms(),
+            trend: None,
         },
     ))));
+}
+
+/// Now, as the watcher stamps what it reads (so "read 0s ago" on screen).
+fn unix_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
 }
 
 /// A group of 30 members reading 64 partitions, the member at `selected` chosen.
@@ -592,6 +606,7 @@ fn big_group_app() -> App {
             high: Some(100 + i64::from(p)),
             verdict: None,
             trend: None,
+            lag_ms: Some(0),
         })
         .collect();
     show_group(&mut app, "big", members, partitions, Some(0));
@@ -791,6 +806,7 @@ fn full_app() -> App {
         high: Some(16),
         verdict: None,
         trend: None,
+        lag_ms: committed.map(|_| 4_200),
     };
     let partitions = vec![lag(0, "A", Some(12)), lag(1, "B", None)];
     show_group(&mut app, "demo", members, partitions, Some(4));
@@ -860,6 +876,7 @@ fn members_sharing_a_client_id_are_told_apart_and_only_ours_are_starred() {
         high: Some(2),
         verdict: None,
         trend: None,
+        lag_ms: Some(61_000),
     };
     let partitions = vec![lag(0, &a.member_id), lag(1, &b.member_id)];
     show_group(&mut app, "g", members, partitions, Some(2));

@@ -1,28 +1,63 @@
-//! The group watcher: a thread that lists every group twice a second, follows the chosen
-//! group closely (every 250 ms) with members, assignments, committed offsets and lag,
-//! and keeps each group's rebalance timeline.
+//! The group watcher: a thread that follows the chosen group closely (every 250 ms) with
+//! members, assignments, committed offsets, lag and lag in time; lists every group and
+//! reads the lag of the others round-robin with what is left of a request budget (20
+//! requests a second by default); and keeps each group's rebalance timeline and lag
+//! history.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::groups::GroupInfo;
-use rdkafka::{Offset, TopicPartitionList};
+use rdkafka::TopicPartitionList;
 use tokio::sync::mpsc;
 
+use crate::kafka::budget::Budget;
 use crate::kafka::client::ClientSettings;
 use crate::kafka::consumer_protocol::{decode_assignment, decode_subscription};
-use crate::kafka::health::{self, History, Sample, Thresholds};
+use crate::kafka::group_offsets;
+use crate::kafka::health::{self, History, Sample, Thresholds, Trend};
+use crate::kafka::lag_time::{self, Timestamps};
 use crate::kafka::messages::KafkaEvent;
-use crate::kafka::model::{GroupListing, GroupSnapshot, MemberInfo, PartitionLag};
+use crate::kafka::model::{self, GroupListing, GroupSnapshot, MemberInfo, PartitionLag};
 use crate::kafka::timeline::{Rebalance, Timeline};
 use crate::kafka::watermarks;
 
-const CHOSEN_EVERY: Duration = Duration::from_millis(250);
-const ALL_EVERY: Duration = Duration::from_millis(500);
+/// How often the followed group is read.
+const FOLLOW_EVERY_MS: i64 = 250;
+/// How often every group is listed (if the budget allows; twice this while a group is
+/// followed).
+const LIST_EVERY_MS: i64 = 1_000;
+/// How long a metadata answer (topics and partitions) is used before it is read again.
+const METADATA_FOR_MS: i64 = 5_000;
+/// High watermarks this fresh are used for other groups' lag rather than read again.
+const HIGHS_FOR_MS: i64 = 5_000;
+/// The group list is sent to the UI at most this often.
+const SEND_EVERY_MS: i64 = 1_000;
 const TIMEOUT: Duration = Duration::from_secs(3);
+/// How long the message at a committed offset is waited for.
+const STAMP_TIMEOUT: Duration = Duration::from_millis(1_500);
+
+/// What the watcher is given: how to judge partitions and how many requests a second it
+/// may send for group watching.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WatchConfig {
+    /// Verdict thresholds.
+    pub health: Thresholds,
+    /// Requests a second to the cluster for group watching, at most (on average).
+    pub requests_per_sec: u32,
+}
+
+impl Default for WatchConfig {
+    fn default() -> Self {
+        WatchConfig {
+            health: Thresholds::default(),
+            requests_per_sec: 20,
+        }
+    }
+}
 
 /// Everything the groups pane shows about the chosen group.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +68,10 @@ pub struct GroupDetail {
     pub partitions: Vec<PartitionLag>,
     /// Rebalances seen so far, oldest first.
     pub timeline: Vec<Rebalance>,
+    /// When it was read (ms since the epoch).
+    pub read_ms: i64,
+    /// How the group's total lag has been moving.
+    pub trend: Option<Trend>,
 }
 
 /// Controls the watcher thread; dropping it stops the thread.
@@ -101,7 +140,7 @@ pub fn snapshot_of(g: &GroupInfo) -> GroupSnapshot {
 /// Starts the watcher.
 pub fn start(
     settings: &ClientSettings,
-    thresholds: Thresholds,
+    config: WatchConfig,
     events: mpsc::Sender<KafkaEvent>,
 ) -> GroupWatcher {
     let chosen = Arc::new(Mutex::new(None));
@@ -116,48 +155,50 @@ pub fn start(
     let spawned = std::thread::Builder::new()
         .name("group-watcher".into())
         .spawn(move || {
-            let mut w = Watch {
-                settings,
-                thresholds,
-                histories: HashMap::new(),
-                offsets: HashMap::new(),
-                timelines: HashMap::new(),
-                listed_at: None,
-            };
-            let Ok(admin) = w.settings.config().create::<BaseConsumer>() else {
+            let Ok(admin) = settings.watcher_config().create::<BaseConsumer>() else {
                 let _ = events.blocking_send(KafkaEvent::Groups(Err(
                     "cannot create the group watcher's client".into(),
                 )));
                 return;
             };
-            let mut last_all = Instant::now() - ALL_EVERY;
+            let mut w = Watch::new(settings, config);
             while !stop.load(Ordering::Relaxed) {
-                let started = Instant::now();
-                if last_all.elapsed() >= ALL_EVERY {
-                    last_all = Instant::now();
-                    let listing = w.all_groups(&admin);
+                let chosen = chosen.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                let wait = match w.step(&admin, chosen.as_deref(), now_ms()) {
+                    Step::Detail(d) => {
+                        if events.blocking_send(KafkaEvent::GroupDetail(d)).is_err() {
+                            return;
+                        }
+                        Duration::ZERO
+                    }
+                    Step::Worked => Duration::ZERO,
+                    Step::Wait(d) => d,
+                };
+                if let Some(listing) = w.listing_to_send(now_ms()) {
                     if events.blocking_send(KafkaEvent::Groups(listing)).is_err() {
                         return;
                     }
                 }
-                let chosen = chosen.lock().unwrap_or_else(|e| e.into_inner()).clone();
-                if let Some(group) = chosen {
-                    if let Some(detail) = w.detail(&admin, &group) {
-                        if events
-                            .blocking_send(KafkaEvent::GroupDetail(Box::new(detail)))
-                            .is_err()
-                        {
-                            return;
-                        }
-                    }
+                if !wait.is_zero() {
+                    let _ = woken.recv_timeout(wait);
                 }
-                let _ = woken.recv_timeout(CHOSEN_EVERY.saturating_sub(started.elapsed()));
             }
         });
     if let Err(e) = spawned {
         tracing::error!("cannot start the group watcher: {e}");
     }
     watcher
+}
+
+/// The client id the watcher's clients use, so a broker's operator (and our benchmark)
+/// can tell its requests from everyone else's.
+pub const WATCHER_CLIENT_ID: &str = "kafka-dash-groups";
+
+impl ClientSettings {
+    /// The settings of the group watcher's clients.
+    fn watcher_config(&self) -> rdkafka::ClientConfig {
+        self.config_with_defaults(&[("client.id", WATCHER_CLIENT_ID)])
+    }
 }
 
 /// Lists groups (all, or one with its members). librdkafka asks every broker it knows
@@ -174,52 +215,266 @@ fn list_groups(
     })
 }
 
+/// What one step of the watcher did.
+enum Step {
+    /// Read the followed group.
+    Detail(Box<GroupDetail>),
+    /// Listed groups or read another group's lag.
+    Worked,
+    /// Nothing was due or affordable: wait this long (or until woken).
+    Wait(Duration),
+}
+
+/// Topics and their partitions, as one metadata answer gave them.
+struct Metadata {
+    read_ms: i64,
+    brokers: u32,
+    topics: BTreeMap<String, Vec<i32>>,
+}
+
 struct Watch {
-    settings: ClientSettings,
     /// How partitions are judged.
     thresholds: Thresholds,
+    /// Requests the watcher may still send.
+    budget: Budget,
     /// Each (group, topic, partition)'s recent committed offsets and high watermarks.
     histories: HashMap<(String, String, i32), History>,
-    /// One consumer per group (its group.id set, never subscribed) to read commits.
-    offsets: HashMap<String, BaseConsumer>,
+    /// Each group's summed committed offsets and high watermarks.
+    group_histories: HashMap<String, History>,
     timelines: HashMap<String, Timeline>,
     /// When the previous full listing was taken; groups that appear after it start from
     /// an empty baseline, so their first join is on the timeline too.
     listed_at: Option<i64>,
+    metadata: Option<Metadata>,
+    /// High watermarks with when each was read.
+    highs: HashMap<(String, i32), (i64, i64)>,
+    /// Reads the timestamps behind lag in time.
+    stamps: Option<Timestamps>,
+    /// The last listing, with each group's last read lag.
+    listing: Vec<GroupListing>,
+    /// Which group's lag is read next (an index into `listing`).
+    next_lag: usize,
+    followed_ms: i64,
+    sent_ms: i64,
+    dirty: bool,
+    list_error: Option<String>,
 }
 
 impl Watch {
-    fn all_groups(&mut self, admin: &BaseConsumer) -> Result<Vec<GroupListing>, String> {
-        let list = list_groups(admin, None).map_err(|e| e.to_string())?;
-        let at = now_ms();
+    fn new(settings: ClientSettings, config: WatchConfig) -> Watch {
+        let stamps = Timestamps::new(settings.watcher_config())
+            .map_err(|e| tracing::warn!("lag in time is unavailable: {e}"))
+            .ok();
+        Watch {
+            thresholds: config.health,
+            budget: Budget::new(config.requests_per_sec, now_ms()),
+            histories: HashMap::new(),
+            group_histories: HashMap::new(),
+            timelines: HashMap::new(),
+            listed_at: None,
+            metadata: None,
+            highs: HashMap::new(),
+            stamps,
+            listing: Vec::new(),
+            next_lag: 0,
+            followed_ms: i64::MIN / 2,
+            sent_ms: i64::MIN / 2,
+            dirty: false,
+            list_error: None,
+        }
+    }
+
+    fn brokers(&self) -> u32 {
+        self.metadata.as_ref().map_or(1, |m| m.brokers.max(1))
+    }
+
+    /// Does the most urgent affordable work: the followed group when due, then the
+    /// group list when due, then the next other group's lag — the last two only with
+    /// what the followed group does not need.
+    fn step(&mut self, admin: &BaseConsumer, chosen: Option<&str>, now: i64) -> Step {
+        let nb = self.brokers();
+        // librdkafka describes a group by asking every broker for its groups, then
+        // describing it (ListGroups and DescribeGroups to each broker); then OffsetFetch.
+        // What a read turns out to need besides (metadata, high watermarks, a coordinator
+        // lookup, timestamps) is charged after.
+        let follow_cost = 2 * nb + 1;
+        let list_cost = 2 * nb;
+        // FindCoordinator (librdkafka looks the group's coordinator up again) and
+        // OffsetFetch.
+        let lag_cost = 2;
+        let follow_due = self.followed_ms + FOLLOW_EVERY_MS;
+        if let Some(group) = chosen {
+            if now >= follow_due {
+                if !self.budget.try_take(follow_cost, now) {
+                    return Step::Wait(self.budget.wait_for(follow_cost, now));
+                }
+                self.followed_ms = now;
+                if let Some(d) = self.detail(admin, group) {
+                    return Step::Detail(Box::new(d));
+                }
+                return Step::Worked;
+            }
+        }
+        // Other work keeps the followed group's next read affordable.
+        let reserve = if chosen.is_some() {
+            follow_cost + nb
+        } else {
+            0
+        };
+        // With a group followed, the list is read half as often: the budget goes to it.
+        let list_every = if chosen.is_some() {
+            2 * LIST_EVERY_MS
+        } else {
+            LIST_EVERY_MS
+        };
+        // Sleeps until the next due read or until `cost` is affordable, whichever first.
+        let wait = |budget: &mut Budget, cost: u32| {
+            let affordable = budget.wait_for(cost, now);
+            let until = if chosen.is_some() {
+                let until_follow = Duration::from_millis((follow_due - now).max(0) as u64);
+                until_follow.min(affordable)
+            } else {
+                affordable
+            };
+            Step::Wait(until.clamp(Duration::from_millis(10), Duration::from_millis(250)))
+        };
+        if self.listed_at.is_none_or(|at| now >= at + list_every) {
+            // The listing comes before other groups' lag: cheaper reads must not starve it.
+            if !self.budget.try_take(list_cost + reserve, now) {
+                return wait(&mut self.budget, list_cost + reserve);
+            }
+            self.budget.refund(reserve);
+            self.all_groups(admin, now);
+            return Step::Worked;
+        }
+        let Some((i, name)) = self.next_lag_group(chosen) else {
+            // Nothing else to read: sleep until the next listing or followed read.
+            let next = self.listed_at.map_or(now, |at| at + list_every);
+            let next = if chosen.is_some() {
+                next.min(follow_due)
+            } else {
+                next
+            };
+            let until = Duration::from_millis((next - now).max(0) as u64);
+            return Step::Wait(until.clamp(Duration::from_millis(10), Duration::from_millis(250)));
+        };
+        if !self.budget.try_take(lag_cost + reserve, now) {
+            return wait(&mut self.budget, lag_cost + reserve);
+        }
+        self.budget.refund(reserve);
+        self.next_lag = i + 1;
+        self.other_lag(admin, &name);
+        Step::Worked
+    }
+
+    /// The next group whose lag is read round-robin (its index in the listing): groups
+    /// with members (their partitions are known), skipping the followed one.
+    fn next_lag_group(&self, chosen: Option<&str>) -> Option<(usize, String)> {
+        let n = self.listing.len();
+        (0..n)
+            .map(|k| (self.next_lag + k) % n)
+            .map(|i| (i, &self.listing[i]))
+            .find(|(_, g)| {
+                g.members > 0 && g.protocol_type == "consumer" && Some(g.name.as_str()) != chosen
+            })
+            .map(|(i, g)| (i, g.name.clone()))
+    }
+
+    /// The listing to send to the UI, when it changed and a second has passed.
+    fn listing_to_send(&mut self, now: i64) -> Option<Result<Vec<GroupListing>, String>> {
+        if let Some(e) = self.list_error.take() {
+            return Some(Err(e));
+        }
+        if !self.dirty || now < self.sent_ms + SEND_EVERY_MS {
+            return None;
+        }
+        self.dirty = false;
+        self.sent_ms = now;
+        Some(Ok(self.listing.clone()))
+    }
+
+    fn all_groups(&mut self, admin: &BaseConsumer, at: i64) {
+        let list = match list_groups(admin, None) {
+            Ok(l) => l,
+            Err(e) => {
+                self.list_error = Some(e.to_string());
+                self.listed_at = Some(at);
+                return;
+            }
+        };
+        let mut old: HashMap<String, GroupListing> = std::mem::take(&mut self.listing)
+            .into_iter()
+            .map(|g| (g.name.clone(), g))
+            .collect();
         let mut out = Vec::new();
         for g in list.groups() {
             let snap = snapshot_of(g);
             self.timeline(&snap.name).observe(&snap, at);
-            let lags = if g.protocol_type() == "consumer" && !snap.members.is_empty() {
-                self.lags(admin, &snap).ok()
-            } else {
-                None
-            };
-            let total_lag = lags
-                .as_ref()
-                .and_then(|l| l.iter().filter_map(PartitionLag::lag).reduce(|a, b| a + b));
-            let partitions = lags.unwrap_or_default();
+            let before = old.remove(&snap.name).unwrap_or_default();
             out.push(GroupListing {
-                status: crate::kafka::model::worst_verdict(&partitions),
                 name: snap.name.clone(),
                 state: snap.state.clone(),
                 protocol_type: g.protocol_type().to_string(),
                 protocol: snap.protocol.clone(),
                 members: snap.members.len(),
-                total_lag,
-                partitions,
                 member_list: snap.members,
+                ..before
             });
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
+        self.listing = out;
         self.listed_at = Some(at);
-        Ok(out)
+        self.dirty = true;
+    }
+
+    /// Reads another group's lag (members from the listing) into the listing.
+    fn other_lag(&mut self, admin: &BaseConsumer, name: &str) {
+        let Some(g) = self.listing.iter().find(|g| g.name == name) else {
+            return;
+        };
+        let snap = GroupSnapshot {
+            name: g.name.clone(),
+            state: g.state.clone(),
+            protocol: g.protocol.clone(),
+            members: g.member_list.clone(),
+        };
+        if let Ok(partitions) = self.lags(admin, &snap, false) {
+            self.record_lags(name, partitions);
+        }
+    }
+
+    /// Keeps a group's freshly read lags in the listing (and its lag history).
+    fn record_lags(&mut self, name: &str, partitions: Vec<PartitionLag>) -> Option<Trend> {
+        let now = now_ms();
+        let history = self.group_histories.entry(name.to_string()).or_default();
+        let sum = |f: fn(&PartitionLag) -> Option<i64>| {
+            partitions
+                .iter()
+                .filter(|p| p.committed.is_some() && p.high.is_some())
+                .map(f)
+                .try_fold(0i64, |a, b| Some(a + b?))
+        };
+        if !partitions.is_empty() {
+            history.push(Sample {
+                at_ms: now,
+                committed: sum(|p| p.committed),
+                high: sum(|p| p.high),
+            });
+        }
+        let trend = (!history.samples.is_empty()).then(|| Trend::of(history));
+        if let Some(g) = self.listing.iter_mut().find(|g| g.name == name) {
+            g.total_lag = partitions
+                .iter()
+                .filter_map(PartitionLag::lag)
+                .reduce(|a, b| a + b);
+            g.status = model::worst_verdict(&partitions);
+            g.lag_ms = model::max_lag_ms(&partitions);
+            g.trend = trend.clone();
+            g.lag_read_ms = Some(now);
+            g.partitions = partitions;
+            self.dirty = true;
+        }
+        trend
     }
 
     /// The timeline of a group, started from an empty group if it is newer than the
@@ -256,20 +511,55 @@ impl Watch {
         let timeline = self.timeline(group);
         timeline.observe(&snap, now_ms());
         let timeline = timeline.entries.clone();
-        let partitions = self.lags(admin, &snap).unwrap_or_default();
+        let partitions = self.lags(admin, &snap, true).unwrap_or_default();
+        let trend = self.record_lags(group, partitions.clone());
         Some(GroupDetail {
             snapshot: snap,
             partitions,
             timeline,
+            read_ms: now_ms(),
+            trend,
         })
     }
 
+    /// Topics and partitions, read again when older than `METADATA_FOR_MS`.
+    fn metadata(&mut self, admin: &BaseConsumer) -> Result<&Metadata, String> {
+        let now = now_ms();
+        if self
+            .metadata
+            .as_ref()
+            .is_none_or(|m| now >= m.read_ms + METADATA_FOR_MS)
+        {
+            self.budget.charge(1);
+            let md = admin
+                .fetch_metadata(None, TIMEOUT)
+                .map_err(|e| e.to_string())?;
+            self.metadata = Some(Metadata {
+                read_ms: now,
+                brokers: md.brokers().len() as u32,
+                topics: md
+                    .topics()
+                    .iter()
+                    .map(|t| {
+                        (
+                            t.name().to_string(),
+                            t.partitions().iter().map(|p| p.id()).collect(),
+                        )
+                    })
+                    .collect(),
+            });
+        }
+        Ok(self.metadata.as_ref().expect("just read"))
+    }
+
     /// Every partition of the topics the group reads (or, with no members, has committed),
-    /// with owner, committed offset and high watermark.
+    /// with owner, committed offset, high watermark and lag in time. `fresh` reads the
+    /// high watermarks now; otherwise ones read in the last second are used.
     fn lags(
         &mut self,
         admin: &BaseConsumer,
         snap: &GroupSnapshot,
+        fresh: bool,
     ) -> Result<Vec<PartitionLag>, String> {
         let mut topics: BTreeSet<String> = snap
             .members
@@ -281,64 +571,79 @@ impl Watch {
                 .iter()
                 .flat_map(|m| m.assignment.iter().map(|(t, _)| t.clone())),
         );
-        let md = admin
-            .fetch_metadata(None, TIMEOUT)
-            .map_err(|e| e.to_string())?;
         let only_committed = topics.is_empty();
-        if only_committed {
-            topics = md
-                .topics()
-                .iter()
-                .map(|t| t.name().to_string())
-                .filter(|t| !t.starts_with("__"))
-                .collect();
-        }
-        let mut tpl = TopicPartitionList::new();
-        for t in md.topics().iter().filter(|t| topics.contains(t.name())) {
-            for p in t.partitions() {
-                tpl.add_partition(t.name(), p.id());
+        let committed = if only_committed {
+            // No members: whatever the group has committed, on topics that still exist.
+            self.metadata(admin)?;
+            group_offsets::committed(admin, &snap.name, None, TIMEOUT)?
+        } else {
+            let md = self.metadata(admin)?;
+            let mut tpl = TopicPartitionList::new();
+            for (t, parts) in md.topics.iter().filter(|(t, _)| topics.contains(*t)) {
+                for p in parts {
+                    tpl.add_partition(t, *p);
+                }
             }
-        }
-        if tpl.count() == 0 {
-            return Ok(Vec::new());
-        }
-        if !self.offsets.contains_key(&snap.name) {
-            let c: BaseConsumer = self
-                .settings
-                .config()
-                .set("group.id", &snap.name)
-                .set("enable.auto.commit", "false")
-                .create()
-                .map_err(|e| e.to_string())?;
-            self.offsets.insert(snap.name.clone(), c);
-        }
-        let committed = self.offsets[&snap.name]
-            .committed_offsets(tpl.clone(), TIMEOUT)
-            .map_err(|e| e.to_string())?;
+            if tpl.count() == 0 {
+                return Ok(Vec::new());
+            }
+            group_offsets::committed(admin, &snap.name, Some(&tpl), TIMEOUT)?
+        };
+        let known = |t: &str| {
+            self.metadata
+                .as_ref()
+                .is_some_and(|m| m.topics.contains_key(t) && !t.starts_with("__"))
+        };
+        let committed: Vec<group_offsets::Committed> =
+            committed.into_iter().filter(|c| known(&c.topic)).collect();
         let owners: BTreeMap<(String, i32), String> = snap.owners();
-        let elements = committed.elements();
-        let wanted: Vec<(&str, i32)> = elements
-            .iter()
-            .map(|e| (e.topic(), e.partition()))
-            .collect();
-        let marks = watermarks::read(admin, &wanted, TIMEOUT);
         let now = now_ms();
-        let mut out = Vec::new();
-        for e in committed.elements() {
-            let committed = match e.offset() {
-                Offset::Offset(o) => Some(o),
-                _ => None,
-            };
-            if only_committed && committed.is_none() {
-                continue;
+        let stale: Vec<(&str, i32)> = committed
+            .iter()
+            .map(|e| (e.topic.as_str(), e.partition))
+            .filter(|(t, p)| {
+                fresh
+                    || self
+                        .highs
+                        .get(&(t.to_string(), *p))
+                        .is_none_or(|(_, at)| now >= at + HIGHS_FOR_MS)
+            })
+            .collect();
+        if !stale.is_empty() {
+            self.budget.charge(self.brokers());
+            for (k, high) in watermarks::highs(admin, &stale, TIMEOUT) {
+                self.highs.insert(k, (high, now));
             }
-            let high = marks
-                .get(&(e.topic().to_string(), e.partition()))
-                .map(|m| m.1);
-            let owner = owners.get(&(e.topic().to_string(), e.partition())).cloned();
+        }
+        let rows: Vec<(String, i32, Option<i64>, Option<i64>)> = committed
+            .into_iter()
+            .map(|e| {
+                let high = self.highs.get(&(e.topic.clone(), e.partition)).map(|h| h.0);
+                (e.topic, e.partition, e.offset, high)
+            })
+            .filter(|(_, _, c, _)| !only_committed || c.is_some())
+            .collect();
+        let behind: Vec<(String, i32, i64)> = rows
+            .iter()
+            .filter_map(|(t, p, c, h)| match (c, h) {
+                (Some(c), Some(h)) if c < h => Some((t.clone(), *p, *c)),
+                _ => None,
+            })
+            .collect();
+        if let Some(stamps) = self.stamps.as_mut() {
+            let read = stamps.read(&behind, STAMP_TIMEOUT);
+            if read > 0 {
+                // A fetch to each leader, and sometimes a second.
+                self.budget
+                    .charge(self.metadata.as_ref().map_or(1, |m| m.brokers) + 1);
+            }
+        }
+        let mut out = Vec::new();
+        for (topic, partition, committed, high) in rows {
+            let owner = owners.get(&(topic.clone(), partition)).cloned();
             let history = self
                 .histories
-                .entry((snap.name.clone(), e.topic().to_string(), e.partition()))
+                .entry((snap.name.clone(), topic.clone(), partition))
                 .or_default();
             history.push(Sample {
                 at_ms: now,
@@ -346,10 +651,17 @@ impl Watch {
                 high,
             });
             let verdict = health::judge(history, owner.is_some(), &self.thresholds, now);
-            let trend = Some(health::Trend::of(history));
+            let trend = Some(Trend::of(history));
+            let stamp = committed.and_then(|c| {
+                self.stamps
+                    .as_ref()
+                    .and_then(|s| s.cached(&topic, partition, c))
+                    .flatten()
+            });
             out.push(PartitionLag {
-                topic: e.topic().to_string(),
-                partition: e.partition(),
+                lag_ms: lag_time::lag_ms(committed, high, stamp, now),
+                topic,
+                partition,
                 owner,
                 committed,
                 high,

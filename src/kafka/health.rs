@@ -267,10 +267,21 @@ pub fn judge(h: &History, held: bool, t: &Thresholds, now_ms: i64) -> Option<Ver
         .take_while(|s| s.committed == Some(committed))
         .last()
         .map_or(last.at_ms, |s| s.at_ms);
-    let still_secs = (now_ms - still_since) / 1000;
+    // A partition that was caught up until a burst arrived has not been stuck for as
+    // long as its offset has stood: count from when it fell behind.
+    let behind_since = h
+        .samples
+        .iter()
+        .rev()
+        .take_while(|s| s.lag().is_some_and(|l| l > t.allowed_lag))
+        .last()
+        .map_or(last.at_ms, |s| s.at_ms);
+    let still_secs = (now_ms - still_since.max(behind_since)) / 1000;
     let lags: Vec<i64> = window.iter().filter_map(|s| s.lag()).collect();
-    let growing =
-        lags.len() >= 3 && lags.windows(2).all(|w| w[1] >= w[0]) && lags[lags.len() - 1] > lags[0];
+    // Growing: never falling over the window, and rising again and again — one burst
+    // landing on a caught-up partition is a step, not a trend.
+    let rises = lags.windows(2).filter(|w| w[1] > w[0]).count();
+    let growing = rises >= 3 && lags.windows(2).all(|w| w[1] >= w[0]);
     let trend = if growing { " and growing" } else { "" };
     if still_secs >= t.stuck_secs as i64 {
         let (status, who) = if held {
@@ -334,6 +345,22 @@ mod tests {
         let v = status(&quiet, false);
         assert_eq!(v.status, Status::Ok, "{v:?}");
         assert_eq!(v.why, "caught up (lag 0)");
+    }
+
+    #[test]
+    fn a_burst_on_a_quiet_caught_up_partition_is_not_a_stall() {
+        // Caught up for ten minutes, then 49 messages arrive at once two seconds ago:
+        // the offset has stood for ten minutes, but the consumer has been behind for two
+        // seconds only.
+        let mut points: Vec<(i64, i64)> = (0..600).map(|_| (500, 500)).collect();
+        points.extend((0..3).map(|_| (500, 549)));
+        let v = status(&points, true);
+        assert_eq!(v.status, Status::Ok, "{v:?}");
+        // Still not moving a minute later: now it is stuck.
+        points.extend((0..60).map(|_| (500, 549)));
+        let v = status(&points, true);
+        assert_eq!(v.status, Status::Stall, "{v:?}");
+        assert_eq!(v.why, "held by a member, offset 500 for 1m02s, lag 49");
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! The dashboard's Kafka side: workers around rdkafka, the owned types they send to the
 //! UI, partition prediction, and consumer-protocol decoding.
 
+pub mod budget;
 pub mod client;
 pub mod consumer_protocol;
 pub mod files;
+pub mod group_offsets;
 pub mod groups;
 pub mod health;
 pub mod jsonl;
+pub mod lag_time;
 pub mod members;
 pub mod messages;
 pub mod model;

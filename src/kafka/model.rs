@@ -174,6 +174,13 @@ pub struct GroupListing {
     pub partitions: Vec<PartitionLag>,
     /// Its worst partition's verdict, the partition named (`p3: no member, …`).
     pub status: Option<crate::kafka::health::Verdict>,
+    /// How old its oldest unconsumed message is (ms), over its partitions; 0 when
+    /// caught up, `None` when unknown.
+    pub lag_ms: Option<i64>,
+    /// How its total lag has been moving.
+    pub trend: Option<crate::kafka::health::Trend>,
+    /// When its lag was read (ms since the epoch); `None` if not yet.
+    pub lag_read_ms: Option<i64>,
 }
 
 /// The worst verdict among `partitions`, its reason prefixed with the partition.
@@ -234,6 +241,15 @@ pub struct PartitionLag {
     pub verdict: Option<crate::kafka::health::Verdict>,
     /// How its lag has been moving.
     pub trend: Option<crate::kafka::health::Trend>,
+    /// Lag in time (ms): how old the message at the committed offset is; 0 when caught
+    /// up, `None` when nothing is committed or its timestamp could not be read.
+    pub lag_ms: Option<i64>,
+}
+
+/// The largest lag in time among `partitions` (the group's oldest unconsumed message),
+/// `None` if none is known.
+pub fn max_lag_ms(partitions: &[PartitionLag]) -> Option<i64> {
+    partitions.iter().filter_map(|p| p.lag_ms).max()
 }
 
 impl PartitionLag {

@@ -8,6 +8,35 @@ use std::time::Duration;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::{Offset, TopicPartitionList};
 
+/// One ListOffsets round for many partitions, sent to every leader at once: the earliest
+/// or latest offset (`Offset::Beginning` / `Offset::End`) of each that answered
+/// (blocking).
+fn query(
+    consumer: &BaseConsumer,
+    partitions: &[(&str, i32)],
+    at: Offset,
+    timeout: Duration,
+) -> HashMap<(String, i32), i64> {
+    let mut tpl = TopicPartitionList::new();
+    for (t, p) in partitions {
+        let _ = tpl.add_partition_offset(t, *p, at);
+    }
+    // A special offset as the "time" asks for the earliest or latest offset.
+    consumer
+        .offsets_for_times(tpl, timeout)
+        .map(|r| {
+            r.elements()
+                .iter()
+                .filter(|e| e.error().is_ok())
+                .filter_map(|e| match e.offset() {
+                    Offset::Offset(o) => Some(((e.topic().to_string(), e.partition()), o)),
+                    _ => None,
+                })
+                .collect::<HashMap<_, _>>()
+        })
+        .unwrap_or_default()
+}
+
 /// Low and high watermarks of many partitions: two ListOffsets rounds (earliest, latest),
 /// each sent to every leader at once, so a slow or dead broker costs one timeout, not one
 /// per partition (blocking).
@@ -16,34 +45,26 @@ pub fn read(
     partitions: &[(&str, i32)],
     timeout: Duration,
 ) -> HashMap<(String, i32), (i64, i64)> {
-    let query = |at: Offset| {
-        let mut tpl = TopicPartitionList::new();
-        for (t, p) in partitions {
-            let _ = tpl.add_partition_offset(t, *p, at);
-        }
-        // A special offset as the "time" asks for the earliest or latest offset.
-        consumer
-            .offsets_for_times(tpl, timeout)
-            .map(|r| {
-                r.elements()
-                    .iter()
-                    .filter(|e| e.error().is_ok())
-                    .filter_map(|e| match e.offset() {
-                        Offset::Offset(o) => Some(((e.topic().to_string(), e.partition()), o)),
-                        _ => None,
-                    })
-                    .collect::<HashMap<_, _>>()
-            })
-            .unwrap_or_default()
-    };
     if partitions.is_empty() {
         return HashMap::new();
     }
-    let lows = query(Offset::Beginning);
-    let highs = query(Offset::End);
+    let lows = query(consumer, partitions, Offset::Beginning, timeout);
+    let highs = query(consumer, partitions, Offset::End, timeout);
     lows.into_iter()
         .filter_map(|(k, low)| highs.get(&k).map(|high| (k, (low, *high))))
         .collect()
+}
+
+/// High watermarks only (what lag needs): one ListOffsets round (blocking).
+pub fn highs(
+    consumer: &BaseConsumer,
+    partitions: &[(&str, i32)],
+    timeout: Duration,
+) -> HashMap<(String, i32), i64> {
+    if partitions.is_empty() {
+        return HashMap::new();
+    }
+    query(consumer, partitions, Offset::End, timeout)
 }
 
 /// The watermarks librdkafka took from its last fetch response for this partition (every

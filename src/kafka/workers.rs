@@ -14,7 +14,6 @@ use tokio::sync::mpsc;
 use crate::kafka::client::ClientSettings;
 use crate::kafka::files;
 use crate::kafka::groups;
-use crate::kafka::health::Thresholds;
 use crate::kafka::members::{self, MemberHandle};
 use crate::kafka::messages::{KafkaCommand, KafkaEvent, ResetTo};
 use crate::kafka::model::{BrokerInfo, Delivery, PartitionMeta, TopicInfo};
@@ -36,16 +35,10 @@ pub struct Workers {
 }
 
 /// Starts the workers on the current tokio runtime.
-pub fn spawn(settings: ClientSettings, thresholds: Thresholds) -> Workers {
+pub fn spawn(settings: ClientSettings, watch: groups::WatchConfig) -> Workers {
     let (cmd_tx, cmd_rx) = mpsc::channel(256);
     let (ev_tx, ev_rx) = mpsc::channel(1024);
-    tokio::spawn(dispatch(
-        settings,
-        thresholds,
-        cmd_rx,
-        ev_tx,
-        cmd_tx.clone(),
-    ));
+    tokio::spawn(dispatch(settings, watch, cmd_rx, ev_tx, cmd_tx.clone()));
     Workers {
         commands: cmd_tx,
         events: ev_rx,
@@ -254,7 +247,7 @@ fn progress_to(events: mpsc::Sender<KafkaEvent>) -> impl Fn(files::ReplayProgres
 
 async fn dispatch(
     settings: ClientSettings,
-    thresholds: Thresholds,
+    watch: groups::WatchConfig,
     mut commands: mpsc::Receiver<KafkaCommand>,
     events: mpsc::Sender<KafkaEvent>,
     self_tx: mpsc::Sender<KafkaCommand>,
@@ -274,7 +267,7 @@ async fn dispatch(
     let admin: Option<AdminClient<DefaultClientContext>> = config.create().ok();
     let mut producers: HashMap<&'static str, FutureProducer> = HashMap::new();
     let mut tail: Option<TailHandle> = None;
-    let watcher = groups::start(&settings, thresholds, events.clone());
+    let watcher = groups::start(&settings, watch, events.clone());
     let mut members: HashMap<u64, MemberHandle> = HashMap::new();
     let mut next_member = 0u64;
     // Periodic refresh goes through the same command path.

@@ -67,6 +67,8 @@ pub enum FormKind {
     ResetOffsets(String),
     /// Groups pane: delete a group.
     DeleteGroup(String),
+    /// Groups pane: filter the list.
+    GroupFilter,
     /// Live view: save the messages in view to a file.
     SaveMessages,
     /// Composer: replay a file into a topic.

@@ -50,6 +50,50 @@ pub enum GroupsKey {
     GridUp,
     /// Scroll the partition grid down a page.
     GridDown,
+    /// Filter the list by name and state.
+    Filter,
+    /// Sort the list by the next key.
+    Sort,
+}
+
+/// What the group list is sorted by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum GroupSort {
+    /// Name, A to Z.
+    #[default]
+    Name,
+    /// Lag in messages, most first.
+    Lag,
+    /// Lag in time, oldest first.
+    LagTime,
+    /// Status, worst first.
+    Status,
+    /// Members, most first.
+    Members,
+}
+
+impl GroupSort {
+    /// The next order `o` gives.
+    pub fn next(self) -> GroupSort {
+        match self {
+            GroupSort::Name => GroupSort::Lag,
+            GroupSort::Lag => GroupSort::LagTime,
+            GroupSort::LagTime => GroupSort::Status,
+            GroupSort::Status => GroupSort::Members,
+            GroupSort::Members => GroupSort::Name,
+        }
+    }
+
+    /// As the list's title names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupSort::Name => "name",
+            GroupSort::Lag => "lag",
+            GroupSort::LagTime => "lag time",
+            GroupSort::Status => "status",
+            GroupSort::Members => "members",
+        }
+    }
 }
 
 /// The groups pane's keys.
@@ -108,6 +152,18 @@ pub const KEYS: &[Binding<GroupsKey>] = &[
         "delete an empty group (type its name)",
     ),
     Binding::new(
+        &[Key::ch('/')],
+        GroupsKey::Filter,
+        "filter the list by name and state",
+    )
+    .hinted("/ filter"),
+    Binding::new(
+        &[Key::ch('o')],
+        GroupsKey::Sort,
+        "sort the list: name, lag, lag time, status, members",
+    )
+    .hinted("o sort"),
+    Binding::new(
         &[Key::ch('[')],
         GroupsKey::GridUp,
         "scroll the partition grid up",
@@ -136,8 +192,18 @@ pub fn detail_heights(members: usize, partitions: usize, height: u16) -> (u16, u
 /// State of the groups pane.
 #[derive(Debug, Clone, Default)]
 pub struct GroupsState {
-    /// Every group.
+    /// Every group, as the watcher listed them.
+    pub all: Vec<GroupListing>,
+    /// The groups the list shows: those passing the filter, in the chosen order.
     pub groups: Vec<GroupListing>,
+    /// The list's order.
+    pub sort: GroupSort,
+    /// Shown are groups whose name contains this (any case).
+    pub filter: String,
+    /// Shown are groups in a state starting with this (any case); empty: any state.
+    pub state_filter: String,
+    /// The clock the freshness of figures is told against (ms since the epoch).
+    pub now_ms: i64,
     /// Selected group row.
     pub selected: usize,
     /// The group being followed, and what the watcher last said about it.
@@ -151,6 +217,66 @@ pub struct GroupsState {
 }
 
 impl GroupsState {
+    /// Takes a new listing from the watcher, keeping the same group selected.
+    pub fn set_listing(&mut self, all: Vec<GroupListing>) {
+        self.all = all;
+        self.refresh_view();
+    }
+
+    /// Rebuilds the shown list from every group, the filter and the order; the selected
+    /// group stays selected if it is still shown.
+    pub fn refresh_view(&mut self) {
+        let chosen = self.selected_name().map(str::to_string);
+        let name = self.filter.to_lowercase();
+        let state = self.state_filter.to_lowercase();
+        let mut shown: Vec<GroupListing> = self
+            .all
+            .iter()
+            .filter(|g| g.name.to_lowercase().contains(&name))
+            .filter(|g| g.state.to_lowercase().starts_with(&state))
+            .cloned()
+            .collect();
+        // Lag figures of the followed group come from its detail (read more often).
+        let key_lag = |g: &GroupListing| self.total_lag(g);
+        let key_time = |g: &GroupListing| self.lag_ms(g);
+        let key_status = |g: &GroupListing| self.status(g).map(|v| v.status);
+        match self.sort {
+            GroupSort::Name => {}
+            GroupSort::Lag => shown.sort_by_key(|g| std::cmp::Reverse(key_lag(g))),
+            GroupSort::LagTime => shown.sort_by_key(|g| std::cmp::Reverse(key_time(g))),
+            GroupSort::Status => shown.sort_by_key(|g| std::cmp::Reverse(key_status(g))),
+            GroupSort::Members => shown.sort_by_key(|g| std::cmp::Reverse(g.members)),
+        }
+        self.groups = shown;
+        self.selected = chosen
+            .and_then(|c| self.groups.iter().position(|g| g.name == c))
+            .unwrap_or(self.selected.min(self.groups.len().saturating_sub(1)));
+    }
+
+    /// A group's lag in time as the list shows it (from the detail for the followed
+    /// group).
+    pub fn lag_ms(&self, g: &GroupListing) -> Option<i64> {
+        match self.followed(g) {
+            Some(d) => crate::kafka::model::max_lag_ms(&d.partitions).or(g.lag_ms),
+            None => g.lag_ms,
+        }
+    }
+
+    /// How long ago a group's lag was read, as the list shows it.
+    fn read_age(&self, g: &GroupListing) -> String {
+        let read = match self.followed(g) {
+            Some(d) => Some(d.read_ms),
+            None => g.lag_read_ms,
+        };
+        read.map_or("—".into(), |at| age_text(self.now_ms - at))
+    }
+
+    /// The first group row drawn in a list `height` rows tall (borders included): the
+    /// list scrolls to keep the selection in view.
+    pub fn list_first(&self, height: u16) -> usize {
+        following(self.selected, height.saturating_sub(3) as usize)
+    }
+
     /// The selected group's name.
     pub fn selected_name(&self) -> Option<&str> {
         self.groups.get(self.selected).map(|g| g.name.as_str())
@@ -227,12 +353,14 @@ impl GroupsState {
         vec![Effect::FollowSelectedGroup]
     }
 
-    /// A click at screen `row`, `column` of a screen `width` wide: the group list takes
-    /// the left third; a row there selects that group.
-    pub fn click(&mut self, row: u16, column: u16, width: u16) -> Vec<Effect> {
+    /// A click at screen `row`, `column` of a screen `width` wide whose pane body is
+    /// `body_height` rows: the group list takes the left third; a row there selects
+    /// that group.
+    pub fn click(&mut self, row: u16, column: u16, width: u16, body_height: u16) -> Vec<Effect> {
         let Some(i) = (row as usize).checked_sub(3) else {
             return Vec::new();
         };
+        let i = i + self.list_first(body_height);
         if i < self.groups.len() && column < width * 34 / 100 {
             self.scroll(i as isize - self.selected as isize)
         } else {
@@ -314,6 +442,24 @@ impl GroupsState {
                     ));
                 }
             }
+            GroupsKey::Sort => {
+                self.sort = self.sort.next();
+                self.refresh_view();
+                return vec![Effect::FollowSelectedGroup];
+            }
+            GroupsKey::Filter => {
+                return form(Form::new(
+                    FormKind::GroupFilter,
+                    "Filter groups (empty: all)",
+                    &[
+                        ("name contains", &self.filter),
+                        (
+                            "state starts with (Stable, Empty, Preparing…, Dead)",
+                            &self.state_filter,
+                        ),
+                    ],
+                ));
+            }
             GroupsKey::Delete => {
                 if let Some(g) = self.selected_name().map(str::to_string) {
                     return form(Form::new(
@@ -352,6 +498,20 @@ fn trend_text(t: &crate::kafka::health::Trend) -> String {
     format!("{spark:>12} {} {}", t.arrow(), t.outlook())
         .trim_end()
         .to_string()
+}
+
+/// A lag in time: `0.4s` under ten seconds, else `45s`, `2m10s`, `1h05m`.
+pub fn lag_time_text(ms: i64) -> String {
+    if ms < 10_000 {
+        format!("{:.1}s", ms as f64 / 1000.0)
+    } else {
+        crate::kafka::health::duration(ms / 1000)
+    }
+}
+
+/// How long ago something was read: `0s`, `12s`, `3m05s`.
+fn age_text(ms: i64) -> String {
+    crate::kafka::health::duration(ms.max(0) / 1000)
 }
 
 /// Rows whose partition is not keeping up are coloured by how badly.
@@ -395,17 +555,32 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
     // Columns by priority: the assignor goes first when the list is narrow, then the
     // state, then the verdict; name, members and lag always stay.
     let list_columns = [
-        Column::new("group", 9).at_most(40),
+        Column::new("group", 10).at_most(40),
         Column::new("state", 4),
-        Column::new("assignor", 3),
+        Column::new("assignor", 2),
         Column::new("mem", 8),
-        Column::new("lag", 7),
-        Column::new("status", 5),
+        Column::new("lag", 9),
+        Column::new("lag time", 7),
+        Column::new("status", 6),
+        Column::new("trend", 3),
+        Column::new("read", 5),
     ];
+    // Only the rows in view are built: a cluster may have thousands of groups.
+    let first = s.list_first(list_area.height);
     let rows = s
         .groups
         .iter()
+        .skip(first)
+        .take(list_area.height.saturating_sub(3) as usize)
         .map(|g| {
+            let trend = g.trend.as_ref().map_or(String::new(), |t| {
+                let lags: Vec<u64> = t.lags.iter().map(|l| (*l).max(0) as u64).collect();
+                format!(
+                    "{} {}",
+                    crate::ui::partitions::sparkline(lags.iter(), 8),
+                    t.arrow()
+                )
+            });
             (
                 vec![
                     escape_bytes(g.name.as_bytes()),
@@ -413,27 +588,45 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
                     escape_bytes(g.protocol.as_bytes()),
                     g.members.to_string(),
                     s.total_lag(g).map_or("?".into(), |l| l.to_string()),
+                    s.lag_ms(g).map_or("?".into(), lag_time_text),
                     s.status(g)
                         .map_or(String::new(), |v| v.status.name().to_string()),
+                    trend,
+                    s.read_age(g),
                 ],
-                Style::default(),
+                verdict_style(s.status(g).as_ref()),
             )
         })
         .collect();
+    let mut list_title = format!(" Groups ({}", s.groups.len());
+    if s.groups.len() != s.all.len() {
+        list_title += &format!(" of {}", s.all.len());
+    }
+    list_title += &format!(") · by {}", s.sort.name());
+    if !s.filter.is_empty() {
+        list_title += &format!(" · name ~ {:?}", escape_bytes(s.filter.as_bytes()));
+    }
+    if !s.state_filter.is_empty() {
+        list_title += &format!(" · state {}", escape_bytes(s.state_filter.as_bytes()));
+    }
+    list_title += " ";
     let table = columns::table(&list_columns, rows, list_area.width.saturating_sub(2))
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
         .block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(format!(" Groups ({}) ", s.groups.len()))
+                .title(super::border_hint(&list_title, list_area))
                 .title_bottom(super::border_hint(&crate::keys::hint(KEYS), list_area)),
         );
-    let mut state = TableState::default()
-        .with_selected((!s.groups.is_empty()).then_some(s.selected.min(s.groups.len() - 1)));
+    let mut state = TableState::default().with_selected(
+        (!s.groups.is_empty()).then_some(s.selected.min(s.groups.len() - 1).saturating_sub(first)),
+    );
     frame.render_stateful_widget(table, list_area, &mut state);
 
     let Some(d) = s.current() else {
-        let msg = if s.groups.is_empty() {
+        let msg = if s.groups.is_empty() && !s.all.is_empty() {
+            "No group passes the filter. Press / to change it."
+        } else if s.groups.is_empty() {
             "No groups yet. Press a to add an in-app member to a new group, or start any consumer."
         } else {
             "Loading the group…"
@@ -537,11 +730,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         Column::new("part", 9),
         Column::new("held by", 8),
         Column::new("committed", 6),
-        Column::new("high", 3),
+        Column::new("high", 2),
         Column::new("lag", 7),
+        Column::new("lag time", 6),
         Column::new("status", 5),
-        Column::new("lag trend", 2),
-        Column::new("why", 1),
+        Column::new("lag trend", 3),
+        Column::new("why", 4),
     ];
     let grid_rows = grid_h.saturating_sub(3) as usize;
     let first_part = clamp_scroll(s.grid_scroll, d.partitions.len(), grid_rows);
@@ -559,6 +753,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
                     p.committed.map_or("none".into(), |c| c.to_string()),
                     p.high.map_or("?".into(), |h| h.to_string()),
                     p.lag().map_or("unknown".into(), |l| l.to_string()),
+                    p.lag_ms.map_or("unknown".into(), lag_time_text),
                     p.verdict
                         .as_ref()
                         .map_or(String::new(), |v| v.status.name().to_string()),
@@ -580,7 +775,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         columns::table(&grid_columns, rows, grid_area.width.saturating_sub(2)).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(" Partitions → members ")
+                .title(super::border_hint(
+                    &format!(
+                        " Partitions → members{} · read {} ago ",
+                        d.trend.as_ref().map_or(String::new(), |t| format!(
+                            " · lag {}",
+                            trend_text(t).trim_start()
+                        )),
+                        age_text(s.now_ms - d.read_ms)
+                    ),
+                    grid_area,
+                ))
                 .title_bottom(super::border_hint(&scrolled, grid_area)),
         ),
         grid_area,
@@ -653,7 +858,7 @@ impl GroupsState {
     /// Groups reading `topic`, with what the watcher last said of them: the followed
     /// group's detail (read every 250 ms) where it is that group, else the listing.
     fn readers<'a>(&'a self, topic: &str) -> Vec<Reader<'a>> {
-        self.groups
+        self.all
             .iter()
             .filter(|g| g.reads(topic))
             .map(|g| match &self.detail {
@@ -703,6 +908,7 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
                          who: String,
                          committed: String,
                          lag: String,
+                         lag_time: String,
                          status: String,
                          style: Style| {
             let (name, state) = if std::mem::take(&mut first) {
@@ -710,7 +916,10 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
             } else {
                 (String::new(), String::new())
             };
-            (vec![name, state, part, who, committed, lag, status], style)
+            (
+                vec![name, state, part, who, committed, lag, lag_time, status],
+                style,
+            )
         };
         for p in &r.partitions {
             rows.push(cells(
@@ -720,6 +929,7 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
                     .map_or("—".into(), |o| name_of(&labels, o)),
                 p.committed.map_or("none".into(), |c| c.to_string()),
                 p.lag().map_or("unknown".into(), |l| l.to_string()),
+                p.lag_ms.map_or("unknown".into(), lag_time_text),
                 p.verdict
                     .as_ref()
                     .map_or(String::new(), |v| v.status.name().to_string()),
@@ -743,6 +953,7 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
                 String::new(),
                 String::new(),
                 String::new(),
+                String::new(),
                 Style::default(),
             ));
         }
@@ -750,6 +961,7 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
             rows.push(cells(
                 "…".into(),
                 "reading".into(),
+                String::new(),
                 String::new(),
                 String::new(),
                 String::new(),
@@ -770,6 +982,7 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
         Column::new("held by", 8),
         Column::new("committed", 4),
         Column::new("lag", 7),
+        Column::new("lag time", 6),
         Column::new("status", 5),
     ];
     let block = block.title_bottom(super::border_hint(&cut, area));
@@ -814,8 +1027,11 @@ mod tests {
                 high: Some(10),
                 verdict: None,
                 trend: None,
+                lag_ms: Some(0),
             }],
             timeline: vec![],
+            read_ms: 0,
+            trend: None,
         });
         assert_eq!(
             s.total_lag(&s.groups[0]),
@@ -823,5 +1039,76 @@ mod tests {
             "the detail's 0, not '?'"
         );
         assert_eq!(s.total_lag(&s.groups[1]), None);
+    }
+
+    fn listed(
+        name: &str,
+        state: &str,
+        lag: Option<i64>,
+        lag_ms: Option<i64>,
+        members: usize,
+    ) -> GroupListing {
+        GroupListing {
+            name: name.into(),
+            state: state.into(),
+            protocol_type: "consumer".into(),
+            members,
+            total_lag: lag,
+            lag_ms,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_list_sorts_and_filters_and_keeps_the_selection() {
+        let mut s = GroupsState::default();
+        s.set_listing(vec![
+            listed("alpha", "Stable", Some(5), Some(90_000), 1),
+            listed("beta", "Empty", None, None, 0),
+            listed("gamma", "Stable", Some(500), Some(2_000), 3),
+        ]);
+        let names = |s: &GroupsState| s.groups.iter().map(|g| g.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&s), ["alpha", "beta", "gamma"]);
+        s.selected = 1; // beta
+        s.on_key(GroupsKey::Sort, 20, None);
+        assert_eq!(s.sort, GroupSort::Lag);
+        assert_eq!(
+            names(&s),
+            ["gamma", "alpha", "beta"],
+            "most lag first, unknown last"
+        );
+        assert_eq!(
+            s.selected_name(),
+            Some("beta"),
+            "the selection follows the group"
+        );
+        s.on_key(GroupsKey::Sort, 20, None);
+        assert_eq!(
+            names(&s),
+            ["alpha", "gamma", "beta"],
+            "oldest unconsumed first"
+        );
+        s.sort = GroupSort::Members;
+        s.refresh_view();
+        assert_eq!(names(&s), ["gamma", "alpha", "beta"]);
+        s.state_filter = "stab".into();
+        s.refresh_view();
+        assert_eq!(names(&s), ["gamma", "alpha"]);
+        s.filter = "ALP".into();
+        s.refresh_view();
+        assert_eq!(names(&s), ["alpha"]);
+        assert_eq!(s.selected_name(), Some("alpha"));
+        assert_eq!(
+            s.all.len(),
+            3,
+            "filtering never drops a group from what readers see"
+        );
+    }
+
+    #[test]
+    fn lag_time_reads_in_the_units_a_person_wants() {
+        assert_eq!(lag_time_text(0), "0.0s");
+        assert_eq!(lag_time_text(2_345), "2.3s");
+        assert_eq!(lag_time_text(130_000), "2m10s");
     }
 }

@@ -41,11 +41,11 @@ if [ -n "$CLUSTER" ]; then
   B=$CLUSTER
   # The first-run scenarios run on the given cluster instead of the dashboard's own broker.
   FIRST=("$BIN" -b "$B")
-  python3 tests/support/kafka_admin.py "$B" create strconv:1 sarama:2 ext:1 extg:3 lagt:2 jext:2 paste:1 wide:64 big:1 >/dev/null ||
+  python3 tests/support/kafka_admin.py "$B" create strconv:1 sarama:2 ext:1 extg:3 lagt:2 jext:2 paste:1 wide:64 big:1 hlt:1 hq:1 >/dev/null ||
     { echo "cannot create the test topics on $B"; exit 1; }
   echo "e2e on the cluster at $B"
 else
-  "$BIN" broker --listen 127.0.0.1:0 --topic ext:1 --topic extg:3 --topic lagt:2 --topic jext:2 --topic paste:1 --topic wide:64 --topic big:1 \
+  "$BIN" broker --listen 127.0.0.1:0 --topic ext:1 --topic extg:3 --topic lagt:2 --topic jext:2 --topic paste:1 --topic wide:64 --topic big:1 --topic hlt:1 --topic hq:1 \
     >"$WORK/broker.out" 2>"$WORK/broker.log" &
   BROKER_PID=$!
   wait_for 'grep -q "listening on" "$WORK/broker.out"' 10
@@ -387,7 +387,8 @@ kill "$K1" "$KP" 2>/dev/null
 wait_for '[ -s "$WORK/lag.txt" ]' 40
 select_row grp2 b-lag
 # A grid row: topic, partition, member, committed, high watermark, lag.
-grid_lag() { screen grp2 | grep -E "^│.*│$1 +$2 +lag-member +[0-9]+ +[0-9]+ +$3( +│| +[A-Z]+ )" -q; }
+# Lag may be followed by the lag in time and the status.
+grid_lag() { screen grp2 | grep -E "^│.*│$1 +$2 +lag-member +[0-9]+ +[0-9]+ +$3( +[0-9hms.]+| +unknown)?( +│| +[A-Z]+ )" -q; }
 lag_ok() {
   while read -r _ topic part lag; do grid_lag "$topic" "$part" "$lag" || return 1; done <"$WORK/lag.txt"
 }
@@ -425,6 +426,68 @@ if wait_for '! group_listed' 20 && wait_for '! screen grp2 | grep -q "│b-lag "
   ok "D deletes b-lag (gone from kafka-consumer-groups --list and the pane)"
 else bad "delete group" grp2; fi
 T kill-session -t grp2 2>/dev/null
+
+# --- 6b. Is it keeping up? STOP, back to OK, REWIND, and a quiet group that stays OK -----
+# Verdicts after 5 s without progress (the default is 60 s), so the scenario takes a minute.
+printf '[health]\nstuck_secs = 5\nwindow_secs = 20\n' >"$WORK/health.toml"
+HM=tests/e2e/health_member.py
+python3 $HM "$B" seed hq 5 >/dev/null 2>&1
+python3 $HM "$B" consume h-quiet hq >/dev/null 2>&1 &
+HQ=$!
+python3 $HM "$B" produce hlt >/dev/null 2>&1 &
+HPR=$!
+python3 $HM "$B" consume h-run hlt >/dev/null 2>&1 &
+HC=$!
+BG_PIDS="$BG_PIDS $HQ $HPR $HC"
+T new-session -d -s health -x 170 -y 45 "$BIN -b $B --config $WORK/health.toml --log-file $WORK/health.log"
+wait_screen health "connected" 30
+keys health 4
+wait_screen health "h-run" 30
+# The list row of a group: name, state, (assignor,) members, lag, lag time, status, ...
+list_row() { row health "│$1 " | awk -F'│' '{ print $2 }'; }
+status_of() { list_row "$1" | grep -oE ' (OK|WARN|STALL|STOP|REWIND) ' | tr -d ' '; }
+# The group's lag in time in seconds (the first figure like 4.5s, 12s or 2m10s in its row).
+lag_secs() {
+  list_row "$1" | grep -oE '[0-9]+m[0-9]{2}s|[0-9]+(\.[0-9])?s' | head -n 1 |
+    awk -F'm' '{ if (NF == 2) { sub("s", "", $2); print $1 * 60 + $2 } else { sub("s", "", $1); print $1 } }'
+}
+quiet_seen=""
+watch_quiet() { quiet_seen="$quiet_seen $(status_of h-quiet)"; }
+select_row health h-run
+if wait_for '[ "$(status_of h-run)" = OK ] && [ "$(status_of h-quiet)" = OK ]' 40; then
+  ok "a consumer keeping up with a producer and a quiet caught-up group are both OK"
+else bad "h-run and h-quiet OK at the start" health; fi
+kill -STOP "$HC"
+T0=$SECONDS
+stopped() { watch_quiet; [ "$(status_of h-run)" = STOP ]; }
+if wait_for stopped 60; then
+  l1=$(lag_secs h-run); sleep 3; watch_quiet; l2=$(lag_secs h-run)
+  if awk -v a="$l1" -v b="$l2" 'BEGIN { exit !(b > a && a > 0) }'; then
+    ok "SIGSTOP on the consumer while the producer runs: h-run turns STOP after $((SECONDS - T0)) s, lag in time growing (${l1}s, then ${l2}s)"
+  else bad "lag in time while stopped (${l1}s, then ${l2}s)" health; fi
+else bad "h-run STOP after SIGSTOP" health; fi
+kill -CONT "$HC"
+T0=$SECONDS
+if wait_for 'watch_quiet; [ "$(status_of h-run)" = OK ]' 60; then
+  ok "SIGCONT: h-run rejoins, catches up and is OK again ($((SECONDS - T0)) s)"
+else bad "h-run OK after SIGCONT" health; fi
+kill -TERM "$HC" 2>/dev/null # leaves the group cleanly
+wait_for 'watch_quiet; list_row h-run | grep -q Empty' 30
+keys health R
+keys health Tab
+type_text health h-run
+keys health Enter
+if wait_for 'watch_quiet; [ "$(status_of h-run)" = REWIND ]' 30; then
+  ok "resetting h-run's offsets to the earliest shows REWIND ($(screen health | grep -oE 'went back from [0-9,]+( to [0-9,]+)?' | head -n 1))"
+else bad "REWIND after reset" health; fi
+watch_quiet
+if [ -n "$(echo "$quiet_seen" | tr -d ' OK')" ] || [ -z "$(echo "$quiet_seen" | tr -d ' ')" ]; then
+  bad "h-quiet stays OK (seen:$quiet_seen)" health
+else
+  ok "the quiet, caught-up group h-quiet stayed OK in all $(echo "$quiet_seen" | wc -w) looks over the whole scenario (nothing new to read, verdicts after 5 s)"
+fi
+kill "$HPR" "$HQ" 2>/dev/null
+T kill-session -t health 2>/dev/null
 
 # --- 7. Bursts of input: 20,000 key presses, a 20,000-character paste -------------------
 T new-session -d -s burst -x 120 -y 36 "$BIN -b $B --log-file $WORK/burst.log"
