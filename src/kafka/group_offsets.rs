@@ -41,7 +41,8 @@ impl Drop for Owned {
 }
 
 /// Committed offsets of `group` for `partitions`, or for every partition it has
-/// committed when `partitions` is `None` (blocking up to `timeout`).
+/// committed when `partitions` is `None` (blocking up to `timeout`). `client` must have a
+/// `group.id` of its own: librdkafka 2.12 crashes on a NOT_COORDINATOR answer otherwise.
 pub fn committed(
     client: &BaseConsumer,
     group: &str,

@@ -155,7 +155,15 @@ pub fn start(
     let spawned = std::thread::Builder::new()
         .name("group-watcher".into())
         .spawn(move || {
-            let Ok(admin) = settings.watcher_config().create::<BaseConsumer>() else {
+            // The client needs a group id of its own, though it never joins or commits:
+            // librdkafka (2.12) answers a NOT_COORDINATOR to ListConsumerGroupOffsets by
+            // asking the client's own group to find its coordinator, and crashes on a
+            // client without one (seen on a three-broker cluster).
+            let admin = settings
+                .watcher_config()
+                .set("group.id", WATCHER_CLIENT_ID)
+                .create::<BaseConsumer>();
+            let Ok(admin) = admin else {
                 let _ = events.blocking_send(KafkaEvent::Groups(Err(
                     "cannot create the group watcher's client".into(),
                 )));
@@ -303,24 +311,6 @@ impl Watch {
         // OffsetFetch.
         let lag_cost = 2;
         let follow_due = self.followed_ms + FOLLOW_EVERY_MS;
-        if let Some(group) = chosen {
-            if now >= follow_due {
-                if !self.budget.try_take(follow_cost, now) {
-                    return Step::Wait(self.budget.wait_for(follow_cost, now));
-                }
-                self.followed_ms = now;
-                if let Some(d) = self.detail(admin, group) {
-                    return Step::Detail(Box::new(d));
-                }
-                return Step::Worked;
-            }
-        }
-        // Other work keeps the followed group's next read affordable.
-        let reserve = if chosen.is_some() {
-            follow_cost + nb
-        } else {
-            0
-        };
         // With a group followed, the list is read half as often: the budget goes to it.
         let list_every = if chosen.is_some() {
             2 * LIST_EVERY_MS
@@ -330,23 +320,41 @@ impl Watch {
         // Sleeps until the next due read or until `cost` is affordable, whichever first.
         let wait = |budget: &mut Budget, cost: u32| {
             let affordable = budget.wait_for(cost, now);
-            let until = if chosen.is_some() {
-                let until_follow = Duration::from_millis((follow_due - now).max(0) as u64);
-                until_follow.min(affordable)
+            let until = if chosen.is_some() && follow_due > now {
+                affordable.min(Duration::from_millis((follow_due - now) as u64))
             } else {
                 affordable
             };
             Step::Wait(until.clamp(Duration::from_millis(10), Duration::from_millis(250)))
         };
+        // A due listing goes first, so the followed group (which on a cluster of many
+        // brokers can cost the whole budget at 4 Hz) never starves it; the followed group
+        // is then read as often as the rest of the budget allows.
         if self.listed_at.is_none_or(|at| now >= at + list_every) {
-            // The listing comes before other groups' lag: cheaper reads must not starve it.
-            if !self.budget.try_take(list_cost + reserve, now) {
-                return wait(&mut self.budget, list_cost + reserve);
+            if !self.budget.try_take(list_cost, now) {
+                return wait(&mut self.budget, list_cost);
             }
-            self.budget.refund(reserve);
             self.all_groups(admin, now);
             return Step::Worked;
         }
+        if let Some(group) = chosen {
+            if now >= follow_due {
+                if !self.budget.try_take(follow_cost, now) {
+                    return wait(&mut self.budget, follow_cost);
+                }
+                self.followed_ms = now;
+                if let Some(d) = self.detail(admin, group) {
+                    return Step::Detail(Box::new(d));
+                }
+                return Step::Worked;
+            }
+        }
+        // Other groups' lag keeps the followed group's next read affordable.
+        let reserve = if chosen.is_some() {
+            follow_cost + nb
+        } else {
+            0
+        };
         let Some((i, name)) = self.next_lag_group(chosen) else {
             // Nothing else to read: sleep until the next listing or followed read.
             let next = self.listed_at.map_or(now, |at| at + list_every);
