@@ -943,6 +943,9 @@ impl App {
                 }));
                 if let Some(i) = self.groups.groups.iter().position(|g| g.name == group) {
                     self.groups.selected = i;
+                } else {
+                    // A new group: select it when the watcher lists it.
+                    self.groups.want_selected = Some(group.clone());
                 }
                 self.watching_group = Some(group.clone());
                 self.command(KafkaCommand::WatchGroup(Some(group)));

@@ -204,6 +204,8 @@ pub struct GroupsState {
     pub state_filter: String,
     /// The clock the freshness of figures is told against (ms since the epoch).
     pub now_ms: i64,
+    /// A group to select as soon as it is listed (one a member was just added to).
+    pub want_selected: Option<String>,
     /// Selected group row.
     pub selected: usize,
     /// The group being followed, and what the watcher last said about it.
@@ -248,8 +250,15 @@ impl GroupsState {
             GroupSort::Members => shown.sort_by_key(|g| std::cmp::Reverse(g.members)),
         }
         self.groups = shown;
-        self.selected = chosen
-            .and_then(|c| self.groups.iter().position(|g| g.name == c))
+        let wanted = self
+            .want_selected
+            .as_ref()
+            .and_then(|w| self.groups.iter().position(|g| &g.name == w));
+        if wanted.is_some() {
+            self.want_selected = None;
+        }
+        self.selected = wanted
+            .or_else(|| chosen.and_then(|c| self.groups.iter().position(|g| g.name == c)))
             .unwrap_or(self.selected.min(self.groups.len().saturating_sub(1)));
     }
 

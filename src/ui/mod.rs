@@ -106,6 +106,9 @@ pub fn fit_spans(spans: Vec<Span<'_>>, width: u16) -> Line<'static> {
 /// Below this size the panes do not fit; a message says so instead.
 pub const MIN_SIZE: (u16, u16) = (40, 10);
 
+/// From this width on, the live view shows the groups reading its topic beside it.
+const LIVE_READERS_MIN_WIDTH: u16 = 150;
+
 /// Draws the whole app.
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
@@ -130,7 +133,17 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     match app.pane {
         Pane::Topics => topics::draw(frame, body, &app.topics, &app.groups),
         Pane::Composer => draw_composer(frame, body, app),
-        Pane::Live => partitions::draw(frame, body, &app.live),
+        Pane::Live => match app.live.topic.as_deref() {
+            // Wide enough: the groups reading the topic beside it (the watch screen's part).
+            Some(topic) if body.width >= LIVE_READERS_MIN_WIDTH => {
+                let [live, readers] =
+                    Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
+                        .areas(body);
+                partitions::draw(frame, live, &app.live);
+                groups::draw_readers(frame, readers, topic, &app.groups);
+            }
+            _ => partitions::draw(frame, body, &app.live),
+        },
         Pane::Groups => groups::draw(frame, body, &app.groups),
         Pane::Watch => watch::draw(frame, body, app),
     }

@@ -480,6 +480,15 @@ keys health Enter
 if wait_for 'watch_quiet; [ "$(status_of h-run)" = REWIND ]' 30; then
   ok "resetting h-run's offsets to the earliest shows REWIND ($(screen health | grep -oE 'went back from [0-9,]+( to [0-9,]+)?' | head -n 1))"
 else bad "REWIND after reset" health; fi
+# The live view of hq, wide enough, has the groups reading it beside it.
+keys health 1
+select_row health hq
+keys health Enter
+if wait_screen health "Groups reading hq (1)" 20 && wait_for 'row health "│h-quiet " | grep -qE "h-quiet-member +[0-9]+ +0 +0\.[0-9]s +OK"' 20 &&
+   screen health | grep -q "┌ hq · "; then
+  ok "the live view of hq shows the group reading it beside it: h-quiet, its member, lag 0, 0.0s, OK"
+else bad "readers beside the live view" health; fi
+keys health 4
 watch_quiet
 if [ -n "$(echo "$quiet_seen" | tr -d ' OK')" ] || [ -z "$(echo "$quiet_seen" | tr -d ' ')" ]; then
   bad "h-quiet stays OK (seen:$quiet_seen)" health
