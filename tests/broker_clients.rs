@@ -327,7 +327,7 @@ async fn the_watcher_reads_commits_by_admin_call_and_the_time_of_the_oldest_unre
         .unwrap();
     solo.commit(&tpl, CommitMode::Sync).unwrap();
 
-    let admin: BaseConsumer = client(&b).create().unwrap();
+    let admin: BaseConsumer = client(&b).set("group.id", "watcher").create().unwrap();
     let all = tokio::task::block_in_place(|| committed(&admin, "reader", None, WAIT)).unwrap();
     let c = |partition, offset| Committed {
         topic: "lt".into(),
@@ -443,4 +443,120 @@ async fn consumer_resumes_after_broker_drops_connections() {
         (b.describe_group("flaky-grp").state != GroupState::Dead).then_some(())
     })
     .await;
+}
+
+/// A member speaking KIP-848's consumer protocol (`group.protocol=consumer`).
+fn next_gen_member(b: &kafka_dash::broker::Broker, group: &str, client_id: &str) -> StreamConsumer {
+    let c: StreamConsumer = client(b)
+        .set("group.id", group)
+        .set("client.id", client_id)
+        .set("group.protocol", "consumer")
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .expect("consumer");
+    c.subscribe(&["kip848"]).expect("subscribe");
+    c
+}
+
+fn held(c: &StreamConsumer) -> Vec<i32> {
+    let mut v: Vec<i32> = c
+        .assignment()
+        .map(|a| a.elements().iter().map(|e| e.partition()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Receives on every member until `done`, collecting (partition, offset) of what each read.
+async fn read_until(
+    members: &[&StreamConsumer],
+    seen: &mut Vec<(i32, i64)>,
+    secs: u64,
+    what: &str,
+    done: impl Fn(&[(i32, i64)]) -> bool,
+) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    while !done(seen) {
+        for m in members {
+            if let Ok(Some(Ok(msg))) = tokio::time::timeout(Duration::from_millis(20), m.recv())
+                .await
+                .map(Some)
+            {
+                seen.push((msg.partition(), msg.offset()));
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for: {what}"
+        );
+    }
+}
+
+/// KIP-848: librdkafka's consumer protocol runs the seed's demo against the embedded
+/// broker — the coordinator assigns, a partition moves only once its owner let it go —
+/// and every message is read once.
+#[tokio::test(flavor = "multi_thread")]
+async fn consumer_protocol_runs_the_seed_demo() {
+    let b = broker().await;
+    b.create_topic("kip848", 2).unwrap();
+    let p = producer(&b);
+    for i in 0..10 {
+        p.send(
+            FutureRecord::<(), _>::to("kip848")
+                .payload("m")
+                .partition(i % 2),
+            WAIT,
+        )
+        .await
+        .unwrap();
+    }
+    let mut seen = Vec::new();
+    let a = next_gen_member(&b, "g848", "A");
+    read_until(&[&a], &mut seen, 20, "A holds both", |_| held(&a) == [0, 1]).await;
+    let g = b.consumer_group("g848").expect("a consumer group");
+    assert_eq!((g.epoch, g.state()), (1, "Stable"));
+
+    let bm = next_gen_member(&b, "g848", "B");
+    read_until(&[&a, &bm], &mut seen, 30, "A holds 0, B holds 1", |_| {
+        held(&a) == [0] && held(&bm) == [1]
+    })
+    .await;
+    let g = b.consumer_group("g848").unwrap();
+    assert_eq!(g.epoch, 2, "one member joined, one epoch");
+
+    let c = next_gen_member(&b, "g848", "C");
+    read_until(&[&a, &bm, &c], &mut seen, 30, "C joined and idles", |_| {
+        b.consumer_group("g848")
+            .is_some_and(|g| g.members.len() == 3 && g.state() == "Stable")
+    })
+    .await;
+    assert_eq!((held(&a), held(&bm), held(&c)), (vec![0], vec![1], vec![]));
+
+    // A leaves (unsubscribe sends the leave heartbeat): its partition goes to C.
+    a.unsubscribe();
+    read_until(
+        &[&a, &bm, &c],
+        &mut seen,
+        30,
+        "B and C hold one each",
+        |_| held(&bm) == [1] && held(&c) == [0],
+    )
+    .await;
+    let g = b.consumer_group("g848").unwrap();
+    assert_eq!((g.members.len(), g.epoch), (2, 4));
+    read_until(&[&bm, &c], &mut seen, 10, "every message read", |s| {
+        s.len() >= 10
+    })
+    .await;
+    let distinct: std::collections::BTreeSet<_> = seen.iter().collect();
+    assert_eq!(
+        (seen.len(), distinct.len()),
+        (10, 10),
+        "each message read once"
+    );
+    for m in [bm, c] {
+        m.unsubscribe();
+        tokio::task::spawn_blocking(move || drop(m)).await.unwrap();
+    }
+    tokio::task::spawn_blocking(move || drop(a)).await.unwrap();
 }

@@ -6,6 +6,7 @@
 mod acl;
 mod cluster;
 mod config;
+pub mod consumer_group;
 mod coordinator;
 mod dynamic_config;
 mod framing;
@@ -32,6 +33,8 @@ pub(crate) struct Shared {
     advertised: (String, i32),
     topics: cluster::Topics,
     groups: coordinator::Coordinator,
+    /// Consumer groups of the next generation (KIP-848).
+    consumer_groups: consumer_group::Registry,
     /// ACLs, enforced as Kafka's StandardAuthorizer does with allow.everyone.if.no.acl.found.
     acls: acl::Acls,
     /// SCRAM credentials (stored and described only).
@@ -60,6 +63,7 @@ impl Shared {
             topics: cluster::Topics::new(config.partition_size_cap),
             advertised: (host, bound.port() as i32),
             groups,
+            consumer_groups: consumer_group::Registry::default(),
             acls: acl::Acls::default(),
             dynamic_configs: dynamic_config::DynamicConfigs::default(),
             scram: Default::default(),

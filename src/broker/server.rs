@@ -69,6 +69,14 @@ impl Broker {
         self.shared.create_topic(name, partitions)
     }
 
+    /// A consumer group of the next generation (KIP-848), as its coordinator keeps it.
+    pub fn consumer_group(
+        &self,
+        group: &str,
+    ) -> Option<super::consumer_group::group::ConsumerGroup> {
+        self.shared.consumer_groups.get(group)
+    }
+
     /// What DescribeGroups would say about a group.
     pub fn describe_group(&self, group: &str) -> GroupSummary {
         self.shared.groups.describe(group)
@@ -154,6 +162,10 @@ async fn tick(shared: Arc<Shared>) {
             .map_or(at_most, |d| d.clamp(now, at_most));
         tokio::time::sleep_until(wake.into()).await;
         shared.groups.tick(Instant::now());
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        shared.consumer_groups.expire(now_ms);
     }
 }
 

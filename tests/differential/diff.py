@@ -17,6 +17,7 @@ import time
 import traceback
 
 import cases_admin  # noqa: F401  (registers cases)
+import cases_consumer_protocol  # noqa: F401
 import cases_groups  # noqa: F401
 import cases_java  # noqa: F401
 import cases_records  # noqa: F401

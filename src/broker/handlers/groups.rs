@@ -296,20 +296,43 @@ pub(crate) fn list_groups(ctx: &Ctx<'_>, req: ListGroupsRequest) -> ListGroupsRe
     } else {
         Vec::new()
     };
-    if v >= 5
-        && !req.types_filter.is_empty()
-        && !req
-            .types_filter
-            .iter()
-            .any(|t| t.eq_ignore_ascii_case("classic"))
-    {
-        return ListGroupsResponse::default();
+    let wants = |kind: &str| {
+        v < 5
+            || req.types_filter.is_empty()
+            || req
+                .types_filter
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(kind))
+    };
+    let consumer_groups = ctx.shared.consumer_groups.list();
+    let mut listed: Vec<ListedGroup> = Vec::new();
+    if wants("consumer") {
+        for (id, state) in &consumer_groups {
+            if !filter.is_empty() && !filter.contains(&state.to_lowercase()) {
+                continue;
+            }
+            let mut l = ListedGroup::default()
+                .with_group_id(GroupId(sb(id.clone())))
+                .with_protocol_type(sb("consumer"));
+            if v >= 4 {
+                l.group_state = sb(*state);
+            }
+            if v >= 5 {
+                l.group_type = sb("consumer");
+            }
+            listed.push(l);
+        }
+    }
+    if !wants("classic") {
+        return ListGroupsResponse::default().with_groups(listed);
     }
     let groups = ctx
         .shared
         .groups
         .list()
         .into_iter()
+        // A consumer group's offsets are kept by an empty classic entry: list it once.
+        .filter(|g| !consumer_groups.iter().any(|(id, _)| *id == g.group_id))
         .filter(|g| filter.is_empty() || filter.contains(&g.state.as_str().to_lowercase()))
         .map(|g| {
             let mut l = ListedGroup::default()
@@ -323,8 +346,9 @@ pub(crate) fn list_groups(ctx: &Ctx<'_>, req: ListGroupsRequest) -> ListGroupsRe
             }
             l
         })
-        .collect();
-    ListGroupsResponse::default().with_groups(groups)
+        .collect::<Vec<_>>();
+    listed.extend(groups);
+    ListGroupsResponse::default().with_groups(listed)
 }
 
 /// DeleteGroups: only empty groups.

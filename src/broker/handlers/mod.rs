@@ -3,6 +3,7 @@
 mod acls;
 mod cluster_info;
 mod configs;
+mod consumer_groups;
 mod fetch;
 mod groups;
 mod offsets;
@@ -45,8 +46,8 @@ pub(crate) const SUPPORTED: &[(ApiKey, i16, i16)] = &[
     (ApiKey::Fetch, 0, 12),
     (ApiKey::ListOffsets, 0, 7),
     (ApiKey::Metadata, 0, 12),
-    (ApiKey::OffsetCommit, 0, 8),
-    (ApiKey::OffsetFetch, 0, 8),
+    (ApiKey::OffsetCommit, 0, 9),
+    (ApiKey::OffsetFetch, 0, 9),
     (ApiKey::FindCoordinator, 0, 4),
     (ApiKey::JoinGroup, 0, 9),
     (ApiKey::Heartbeat, 0, 4),
@@ -73,6 +74,8 @@ pub(crate) const SUPPORTED: &[(ApiKey, i16, i16)] = &[
     (ApiKey::DescribeAcls, 1, 3),
     (ApiKey::CreateAcls, 1, 3),
     (ApiKey::DeleteAcls, 1, 3),
+    (ApiKey::ConsumerGroupHeartbeat, 0, 1),
+    (ApiKey::ConsumerGroupDescribe, 0, 0),
 ];
 
 impl Ctx<'_> {
@@ -246,6 +249,22 @@ async fn dispatch(
         ApiKey::JoinGroup => route!(async ctx, body, corr, groups::join_group),
         ApiKey::SyncGroup => route!(async ctx, body, corr, groups::sync_group),
         ApiKey::Heartbeat => route!(ctx, body, corr, groups::heartbeat),
+        ApiKey::ConsumerGroupHeartbeat => {
+            // v1 only adds SubscribedTopicRegex (the crate stops at v0): take it out, read
+            // the rest as v0, and answer in v0's layout, which v1 shares.
+            let regex = if ctx.version >= 1 {
+                consumer_groups::take_regex(body)
+                    .map_err(|e| Outcome::Close(format!("malformed request body: {e}")))?
+            } else {
+                None
+            };
+            let req = decode(body, 0)?;
+            let resp = consumer_groups::consumer_group_heartbeat(ctx, req, regex);
+            encode(corr, 0, &resp)
+        }
+        ApiKey::ConsumerGroupDescribe => {
+            route!(ctx, body, corr, consumer_groups::consumer_group_describe)
+        }
         ApiKey::LeaveGroup => route!(ctx, body, corr, groups::leave_group),
         ApiKey::DescribeGroups if ctx.version == 6 => {
             // v6 (KIP-1043) only adds an error message per group; the crate stops at v5,

@@ -38,7 +38,14 @@ pub(crate) fn offset_commit(ctx: &Ctx<'_>, req: OffsetCommitRequest) -> OffsetCo
     } else {
         None
     };
-    let check = if ctx.allowed(op::READ, resource::GROUP, group) {
+    let check = if !ctx.allowed(op::READ, resource::GROUP, group) {
+        GROUP_AUTHORIZATION_FAILED
+    } else if generation >= 0 && shared.consumer_groups.has_members(group) {
+        // A member of a consumer group (KIP-848) commits with its member epoch.
+        shared
+            .consumer_groups
+            .check_commit(group, req.member_id.as_str(), generation)
+    } else if ctx.allowed(op::READ, resource::GROUP, group) {
         shared.groups.check_commit(
             group,
             generation,

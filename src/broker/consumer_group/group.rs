@@ -1,0 +1,630 @@
+//! One consumer group of the next generation (KIP-848) as its coordinator keeps it:
+//! members and their subscriptions, the group epoch (bumped by every change that calls
+//! for a new assignment), the target assignment and its epoch, and each member's way
+//! towards its target. Time is passed in (milliseconds), so every rule can be tested
+//! without waiting.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use uuid::Uuid;
+
+use super::assignors::{self, Subscriber, Targets};
+use super::reconcile::{reconcile, MemberProgress, MemberState};
+use super::Assignment;
+
+/// Kafka's error codes a heartbeat can end in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeartbeatError {
+    /// The member id is not (or no longer) in the group: it must rejoin with epoch 0.
+    UnknownMemberId,
+    /// The epoch is not the member's: it must give up its partitions and rejoin.
+    FencedMemberEpoch,
+    /// Another active member uses this group instance id.
+    UnreleasedInstanceId,
+    /// The asked server assignor does not exist.
+    UnsupportedAssignor,
+    /// A malformed request.
+    InvalidRequest(String),
+}
+
+impl HeartbeatError {
+    /// The protocol's error code.
+    pub fn code(&self) -> i16 {
+        match self {
+            HeartbeatError::UnknownMemberId => 25,
+            HeartbeatError::FencedMemberEpoch => 110,
+            HeartbeatError::UnreleasedInstanceId => 111,
+            HeartbeatError::UnsupportedAssignor => 112,
+            HeartbeatError::InvalidRequest(_) => 42,
+        }
+    }
+}
+
+/// Epoch a leaving member sends.
+pub const LEAVE_EPOCH: i32 = -1;
+/// Epoch a static member sends when it leaves for a while (keeping its partitions).
+pub const STATIC_LEAVE_EPOCH: i32 = -2;
+
+/// One ConsumerGroupHeartbeat, as the group needs it.
+#[derive(Debug, Clone, Default)]
+pub struct Heartbeat {
+    /// Member id (chosen by the client from version 1; empty on a version-0 join).
+    pub member_id: String,
+    /// 0 to join, −1 to leave, −2 for a static member's temporary leave, else its epoch.
+    pub member_epoch: i32,
+    /// Static membership id.
+    pub instance_id: Option<String>,
+    /// How long it may take to give partitions up.
+    pub rebalance_timeout_ms: i32,
+    /// Topics it subscribes to, when they changed (always on join).
+    pub subscribed_topics: Option<Vec<String>>,
+    /// The server assignor it asks for, if any.
+    pub server_assignor: Option<String>,
+    /// What it owns now, when it says (full heartbeats).
+    pub owned: Option<Assignment>,
+    /// Client id and host, for describing.
+    pub client_id: String,
+    /// Client host (`/ip`).
+    pub host: String,
+}
+
+/// What a heartbeat is answered with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeartbeatReply {
+    /// The member's id.
+    pub member_id: String,
+    /// Its epoch now (−1 after leaving).
+    pub member_epoch: i32,
+    /// How often to heartbeat.
+    pub heartbeat_interval_ms: i32,
+    /// Its assignment, when it changed (or it joined, or said it owns something else).
+    pub assignment: Option<Assignment>,
+}
+
+/// Coordinator settings for these groups (Kafka's `group.consumer.*`).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `group.consumer.session.timeout.ms` (45 s).
+    pub session_timeout_ms: i64,
+    /// `group.consumer.heartbeat.interval.ms` (5 s).
+    pub heartbeat_interval_ms: i32,
+    /// `group.consumer.assignors`, the first the default (`uniform`, `range`).
+    pub assignors: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            session_timeout_ms: 45_000,
+            heartbeat_interval_ms: 5_000,
+            assignors: vec!["uniform".into(), "range".into()],
+        }
+    }
+}
+
+/// A member as the group keeps it.
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// Member id.
+    pub id: String,
+    /// Static membership id.
+    pub instance_id: Option<String>,
+    /// Client id.
+    pub client_id: String,
+    /// Client host.
+    pub host: String,
+    /// Subscribed topic names.
+    pub subscribed: BTreeSet<String>,
+    /// The server assignor it asked for.
+    pub server_assignor: Option<String>,
+    /// Its way to its target.
+    pub progress: MemberProgress,
+    /// The epoch before the current one (a reply carrying the new one may be lost).
+    pub previous_epoch: i32,
+    /// How long it may take to give partitions up.
+    pub rebalance_timeout_ms: i32,
+    /// When it is removed without another heartbeat.
+    pub expires_at_ms: i64,
+    /// When it was asked to give partitions up, while it has not.
+    pub revoking_since_ms: Option<i64>,
+    /// A static member away for a while (−2): it keeps its partitions until it expires.
+    pub away: bool,
+}
+
+/// One consumer group.
+#[derive(Debug, Clone, Default)]
+pub struct ConsumerGroup {
+    /// Bumped by every change that calls for a new assignment.
+    pub epoch: i32,
+    /// The epoch of the target assignment.
+    pub target_epoch: i32,
+    /// Each member's target.
+    pub targets: Targets,
+    /// Members by id.
+    pub members: BTreeMap<String, Member>,
+    /// Topic ids and partition counts the last target assignment was computed for.
+    seen_topics: BTreeMap<String, (Uuid, i32)>,
+}
+
+/// The topics that exist: name → (id, partition count).
+pub type Topics = BTreeMap<String, (Uuid, i32)>;
+
+impl ConsumerGroup {
+    /// Empty, Assigning, Reconciling or Stable, as ConsumerGroupDescribe says.
+    pub fn state(&self) -> &'static str {
+        if self.members.is_empty() {
+            "Empty"
+        } else if self.target_epoch < self.epoch {
+            "Assigning"
+        } else if self.members.values().any(|m| {
+            m.progress.epoch != self.target_epoch || m.progress.state != MemberState::Stable
+        }) {
+            "Reconciling"
+        } else {
+            "Stable"
+        }
+    }
+
+    /// The assignor the group uses: the one its members ask for, else the default.
+    pub fn assignor(&self, settings: &Settings) -> String {
+        self.members
+            .values()
+            .find_map(|m| m.server_assignor.clone())
+            .unwrap_or_else(|| settings.assignors[0].clone())
+    }
+
+    /// Handles one heartbeat at `now_ms` against the topics that exist.
+    pub fn heartbeat(
+        &mut self,
+        hb: Heartbeat,
+        topics: &Topics,
+        settings: &Settings,
+        now_ms: i64,
+    ) -> Result<HeartbeatReply, HeartbeatError> {
+        if let Some(a) = &hb.server_assignor {
+            if !settings.assignors.contains(a) {
+                return Err(HeartbeatError::UnsupportedAssignor);
+            }
+        }
+        if hb.member_epoch == LEAVE_EPOCH || hb.member_epoch == STATIC_LEAVE_EPOCH {
+            return self.leave(&hb, settings);
+        }
+        let joining = hb.member_epoch == 0;
+        if joining && hb.subscribed_topics.is_none() {
+            return Err(HeartbeatError::InvalidRequest(
+                "SubscribedTopicNames must be set in first request.".into(),
+            ));
+        }
+        // One change or several, one heartbeat bumps the group epoch once (as Kafka's
+        // coordinator writes one record).
+        let mut bump = joining && self.join(&hb, now_ms)?;
+        let Some(member) = self.members.get(&hb.member_id) else {
+            return Err(HeartbeatError::UnknownMemberId);
+        };
+        if !joining {
+            check_epoch(member, hb.member_epoch, hb.owned.as_ref())?;
+        }
+        let member = self.members.get_mut(&hb.member_id).expect("checked");
+        member.expires_at_ms = now_ms + settings.session_timeout_ms;
+        // −1 and null mean "unchanged since the last heartbeat".
+        if hb.rebalance_timeout_ms >= 0 {
+            member.rebalance_timeout_ms = hb.rebalance_timeout_ms;
+        }
+        if let Some(t) = hb.subscribed_topics {
+            let t: BTreeSet<String> = t.into_iter().collect();
+            if t != member.subscribed {
+                member.subscribed = t;
+                bump = true;
+            }
+        }
+        if hb.server_assignor.is_some() && hb.server_assignor != member.server_assignor {
+            member.server_assignor = hb.server_assignor.clone();
+            bump = true;
+        }
+        // Topics created, deleted or grown call for a new assignment too.
+        let wanted = self.subscribed_topics(topics);
+        if wanted != self.seen_topics {
+            self.seen_topics = wanted;
+            bump = true;
+        }
+        if bump {
+            self.epoch += 1;
+        }
+        if self.target_epoch < self.epoch {
+            self.assign(settings);
+        }
+        let before = self.members[&hb.member_id].progress.clone();
+        let after = {
+            let member = &self.members[&hb.member_id];
+            let target = self.targets.get(&member.id).cloned().unwrap_or_default();
+            reconcile(
+                &member.progress,
+                self.target_epoch,
+                &target,
+                hb.owned.as_ref(),
+                |t, p| self.held_elsewhere(&member.id, t, p),
+            )
+        };
+        let member = self.members.get_mut(&hb.member_id).expect("checked");
+        if after.epoch != before.epoch {
+            member.previous_epoch = before.epoch;
+        }
+        member.revoking_since_ms = match after.state {
+            MemberState::UnrevokedPartitions => member.revoking_since_ms.or(Some(now_ms)),
+            _ => None,
+        };
+        member.progress = after.clone();
+        let changed = after.assigned != before.assigned || after.epoch != before.epoch;
+        let told_other = hb.owned.as_ref().is_some_and(|o| *o != after.assigned);
+        Ok(HeartbeatReply {
+            member_id: hb.member_id,
+            member_epoch: after.epoch,
+            heartbeat_interval_ms: settings.heartbeat_interval_ms,
+            assignment: (joining || changed || told_other).then_some(after.assigned),
+        })
+    }
+
+    /// Adds a joining member (or restarts one that rejoins with epoch 0); whether that
+    /// calls for a new assignment (a static member taking its old place does not).
+    fn join(&mut self, hb: &Heartbeat, now_ms: i64) -> Result<bool, HeartbeatError> {
+        if hb.member_id.is_empty() {
+            return Err(HeartbeatError::InvalidRequest(
+                "MemberId can't be empty.".into(),
+            ));
+        }
+        if let Some(instance) = &hb.instance_id {
+            let holder = self
+                .members
+                .values()
+                .find(|m| m.instance_id.as_ref() == Some(instance) && m.id != hb.member_id)
+                .map(|m| (m.id.clone(), m.away));
+            match holder {
+                // A static member coming back under a new member id takes its place,
+                // partitions and all: no rebalance.
+                Some((old, true)) => {
+                    let mut m = self.members.remove(&old).expect("listed");
+                    m.id = hb.member_id.clone();
+                    m.away = false;
+                    m.expires_at_ms = now_ms;
+                    if let Some(t) = self.targets.remove(&old) {
+                        self.targets.insert(m.id.clone(), t);
+                    }
+                    self.members.insert(m.id.clone(), m);
+                    return Ok(false);
+                }
+                Some((_, false)) => return Err(HeartbeatError::UnreleasedInstanceId),
+                None => {}
+            }
+        }
+        if self.members.contains_key(&hb.member_id) {
+            // Rejoining with epoch 0: it starts over with nothing.
+            let m = self.members.get_mut(&hb.member_id).expect("checked");
+            m.progress = MemberProgress::joined();
+            m.previous_epoch = 0;
+            return Ok(true);
+        }
+        self.members.insert(
+            hb.member_id.clone(),
+            Member {
+                id: hb.member_id.clone(),
+                instance_id: hb.instance_id.clone(),
+                client_id: hb.client_id.clone(),
+                host: hb.host.clone(),
+                subscribed: BTreeSet::new(),
+                server_assignor: None,
+                progress: MemberProgress::joined(),
+                previous_epoch: 0,
+                rebalance_timeout_ms: if hb.rebalance_timeout_ms < 0 {
+                    300_000
+                } else {
+                    hb.rebalance_timeout_ms
+                },
+                expires_at_ms: now_ms,
+                revoking_since_ms: None,
+                away: false,
+            },
+        );
+        Ok(true)
+    }
+
+    fn leave(
+        &mut self,
+        hb: &Heartbeat,
+        settings: &Settings,
+    ) -> Result<HeartbeatReply, HeartbeatError> {
+        let Some(m) = self.members.get_mut(&hb.member_id) else {
+            return Err(HeartbeatError::UnknownMemberId);
+        };
+        if hb.member_epoch == STATIC_LEAVE_EPOCH && m.instance_id.is_some() {
+            // Away for a while: its partitions wait for it until its session ends.
+            m.away = true;
+        } else {
+            self.remove(&hb.member_id);
+        }
+        Ok(HeartbeatReply {
+            member_id: hb.member_id.clone(),
+            member_epoch: hb.member_epoch,
+            heartbeat_interval_ms: settings.heartbeat_interval_ms,
+            assignment: None,
+        })
+    }
+
+    /// Removes a member; its partitions go to the others with the next assignment.
+    pub fn remove(&mut self, member_id: &str) {
+        if self.members.remove(member_id).is_some() {
+            self.targets.remove(member_id);
+            self.epoch += 1;
+        }
+    }
+
+    /// Removes members whose session ended, and those that did not give partitions up
+    /// within their rebalance timeout; returns their ids.
+    pub fn expire(&mut self, now_ms: i64) -> Vec<String> {
+        let gone: Vec<String> = self
+            .members
+            .values()
+            .filter(|m| {
+                now_ms >= m.expires_at_ms
+                    || m.revoking_since_ms
+                        .is_some_and(|t| now_ms >= t + i64::from(m.rebalance_timeout_ms))
+            })
+            .map(|m| m.id.clone())
+            .collect();
+        for id in &gone {
+            self.remove(id);
+        }
+        gone
+    }
+
+    /// The topics some member subscribes to, as they exist now.
+    fn subscribed_topics(&self, topics: &Topics) -> Topics {
+        self.members
+            .values()
+            .flat_map(|m| m.subscribed.iter())
+            .filter_map(|t| topics.get(t).map(|v| (t.clone(), *v)))
+            .collect()
+    }
+
+    /// Computes the target assignment for the group epoch.
+    fn assign(&mut self, settings: &Settings) {
+        let subscribers: Vec<Subscriber> = self
+            .members
+            .values()
+            .map(|m| Subscriber {
+                id: m.id.clone(),
+                topics: m
+                    .subscribed
+                    .iter()
+                    .filter_map(|t| self.seen_topics.get(t).map(|v| v.0))
+                    .collect(),
+                current: self.targets.get(&m.id).cloned().unwrap_or_default(),
+            })
+            .collect();
+        let partitions: BTreeMap<Uuid, i32> = self.seen_topics.values().copied().collect();
+        self.targets = match self.assignor(settings).as_str() {
+            "range" => assignors::range(&subscribers, &partitions),
+            _ => assignors::uniform(&subscribers, &partitions),
+        };
+        self.target_epoch = self.epoch;
+    }
+
+    /// Whether a member other than `me` still holds (or has not yet given up) a partition.
+    fn held_elsewhere(&self, me: &str, topic: &Uuid, partition: i32) -> bool {
+        self.members.values().filter(|m| m.id != me).any(|m| {
+            let has = |a: &Assignment| a.get(topic).is_some_and(|ps| ps.contains(&partition));
+            has(&m.progress.assigned) || has(&m.progress.pending_revocation)
+        })
+    }
+}
+
+/// Kafka's epoch rule: an epoch ahead of the member's is fenced; one behind is accepted
+/// only if it is the previous epoch and the member owns no more than it is assigned (the
+/// reply with the new epoch may have been lost).
+fn check_epoch(m: &Member, epoch: i32, owned: Option<&Assignment>) -> Result<(), HeartbeatError> {
+    let current = m.progress.epoch;
+    if epoch > current {
+        return Err(HeartbeatError::FencedMemberEpoch);
+    }
+    if epoch < current {
+        let subset = owned.is_some_and(|o| super::minus(o, &m.progress.assigned).is_empty());
+        if epoch != m.previous_epoch || !subset {
+            return Err(HeartbeatError::FencedMemberEpoch);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: Uuid = Uuid::from_u128(42);
+
+    fn topics() -> Topics {
+        Topics::from([("sarama".to_string(), (T, 2))])
+    }
+
+    fn parts(ps: &[i32]) -> Assignment {
+        if ps.is_empty() {
+            return Assignment::new();
+        }
+        Assignment::from([(T, ps.iter().copied().collect())])
+    }
+
+    fn hb(id: &str, epoch: i32, owned: Option<&[i32]>) -> Heartbeat {
+        Heartbeat {
+            member_id: id.into(),
+            member_epoch: epoch,
+            rebalance_timeout_ms: 30_000,
+            subscribed_topics: (epoch == 0).then(|| vec!["sarama".to_string()]),
+            owned: owned.map(parts),
+            client_id: id.into(),
+            host: "/127.0.0.1".into(),
+            ..Default::default()
+        }
+    }
+
+    struct Clock {
+        g: ConsumerGroup,
+        s: Settings,
+        now: i64,
+    }
+
+    impl Clock {
+        fn new() -> Clock {
+            Clock {
+                g: ConsumerGroup::default(),
+                s: Settings::default(),
+                now: 1_000,
+            }
+        }
+        fn beat(&mut self, h: Heartbeat) -> Result<HeartbeatReply, HeartbeatError> {
+            self.now += 100;
+            self.g.heartbeat(h, &topics(), &self.s, self.now)
+        }
+    }
+
+    fn got(r: &HeartbeatReply) -> (i32, Option<Vec<i32>>) {
+        (
+            r.member_epoch,
+            r.assignment
+                .as_ref()
+                .map(|a| a.get(&T).map_or(vec![], |ps| ps.iter().copied().collect())),
+        )
+    }
+
+    #[test]
+    fn the_seed_demo_a_then_b_then_c_then_a_leaves() {
+        let mut c = Clock::new();
+        let a = c.beat(hb("A", 0, Some(&[]))).unwrap();
+        assert_eq!(got(&a), (1, Some(vec![0, 1])), "A alone: both, epochs 1");
+        assert_eq!((c.g.epoch, c.g.state()), (1, "Stable"));
+
+        // B joins: group epoch 2; partition 1 goes to B only once A has let it go.
+        let b = c.beat(hb("B", 0, Some(&[]))).unwrap();
+        assert_eq!(got(&b), (2, Some(vec![])), "B waits for partition 1");
+        assert_eq!(c.g.state(), "Reconciling");
+        let a = c.beat(hb("A", 1, Some(&[0, 1]))).unwrap();
+        assert_eq!(
+            got(&a),
+            (1, Some(vec![0])),
+            "A is asked to give 1 up, keeping epoch 1"
+        );
+        let b = c.beat(hb("B", 2, Some(&[]))).unwrap();
+        assert_eq!(got(&b), (2, None), "still held by A: nothing new for B");
+        let a = c.beat(hb("A", 1, Some(&[0]))).unwrap();
+        assert_eq!(got(&a), (2, Some(vec![0])), "A confirmed: epoch 2");
+        let b = c.beat(hb("B", 2, Some(&[]))).unwrap();
+        assert_eq!(got(&b), (2, Some(vec![1])), "B receives 1");
+        assert_eq!(c.g.state(), "Stable");
+
+        // C joins and idles; nothing moves.
+        let cc = c.beat(hb("C", 0, Some(&[]))).unwrap();
+        assert_eq!(got(&cc), (3, Some(vec![])));
+        assert_eq!(
+            got(&c.beat(hb("A", 2, Some(&[0]))).unwrap()),
+            (3, Some(vec![0]))
+        );
+        assert_eq!(
+            got(&c.beat(hb("B", 2, Some(&[1]))).unwrap()),
+            (3, Some(vec![1]))
+        );
+
+        // A leaves: C takes 0.
+        let left = c.beat(hb("A", LEAVE_EPOCH, None)).unwrap();
+        assert_eq!(left.member_epoch, LEAVE_EPOCH);
+        assert_eq!(
+            got(&c.beat(hb("C", 3, Some(&[]))).unwrap()),
+            (4, Some(vec![0]))
+        );
+        assert_eq!(c.g.epoch, 4);
+    }
+
+    #[test]
+    fn epochs_are_fenced_and_unknown_members_told_to_rejoin() {
+        let mut c = Clock::new();
+        c.beat(hb("A", 0, Some(&[]))).unwrap();
+        assert_eq!(
+            c.beat(hb("A", 7, Some(&[0, 1]))),
+            Err(HeartbeatError::FencedMemberEpoch)
+        );
+        assert_eq!(
+            c.beat(hb("Z", 1, Some(&[]))),
+            Err(HeartbeatError::UnknownMemberId)
+        );
+        c.beat(hb("B", 0, Some(&[]))).unwrap();
+        c.beat(hb("A", 1, Some(&[0]))).unwrap(); // A at epoch 2 now
+                                                 // The reply with epoch 2 was lost: epoch 1 with no more than it holds is fine…
+        assert!(c.beat(hb("A", 1, Some(&[0]))).is_ok());
+        // …but not while it claims a partition it no longer has.
+        assert_eq!(
+            c.beat(hb("A", 1, Some(&[0, 1]))),
+            Err(HeartbeatError::FencedMemberEpoch)
+        );
+        let err = c
+            .beat(Heartbeat {
+                subscribed_topics: None,
+                ..hb("D", 0, None)
+            })
+            .unwrap_err();
+        assert_eq!(err.code(), 42, "a join must say what it subscribes to");
+        let err = c
+            .beat(Heartbeat {
+                server_assignor: Some("sticky".into()),
+                ..hb("E", 0, None)
+            })
+            .unwrap_err();
+        assert_eq!(err, HeartbeatError::UnsupportedAssignor);
+    }
+
+    #[test]
+    fn silent_members_expire_and_slow_revokers_are_removed() {
+        let mut c = Clock::new();
+        c.beat(hb("A", 0, Some(&[]))).unwrap();
+        c.beat(hb("B", 0, Some(&[]))).unwrap();
+        c.beat(hb("A", 1, Some(&[0, 1]))).unwrap(); // asked to give 1 up
+                                                    // A never confirms: gone after its rebalance timeout (30 s), B's session lives on.
+        let t = c.now;
+        assert!(c.g.expire(t + 29_000).is_empty());
+        c.now = t + 29_500;
+        c.beat(hb("B", 2, Some(&[]))).unwrap();
+        assert_eq!(c.g.expire(t + 30_100), vec!["A".to_string()]);
+        assert_eq!(
+            got(&c.beat(hb("B", 2, Some(&[]))).unwrap()),
+            (3, Some(vec![0, 1]))
+        );
+        // B goes silent: removed when its session (45 s) ends.
+        let last = c.now;
+        assert!(c.g.expire(last + 44_999).is_empty());
+        assert_eq!(c.g.expire(last + 45_000), vec!["B".to_string()]);
+        assert_eq!(c.g.state(), "Empty");
+    }
+
+    #[test]
+    fn a_static_member_comes_back_to_its_partitions() {
+        let mut c = Clock::new();
+        let with_id = |id: &str, epoch, owned: Option<&[i32]>| Heartbeat {
+            instance_id: Some("i-1".into()),
+            ..hb(id, epoch, owned)
+        };
+        c.beat(with_id("A1", 0, Some(&[]))).unwrap();
+        c.beat(hb("B", 0, Some(&[]))).unwrap();
+        c.beat(with_id("A1", 1, Some(&[0, 1]))).unwrap();
+        c.beat(with_id("A1", 1, Some(&[0]))).unwrap();
+        let epoch = c.g.epoch;
+        // Another process with the same instance id while A1 is active: refused.
+        assert_eq!(
+            c.beat(with_id("A2", 0, Some(&[]))),
+            Err(HeartbeatError::UnreleasedInstanceId)
+        );
+        // A1 steps away (−2) and comes back as A2: same partition, no new epoch.
+        c.beat(with_id("A1", STATIC_LEAVE_EPOCH, None)).unwrap();
+        let back = c.beat(with_id("A2", 0, Some(&[]))).unwrap();
+        assert_eq!(got(&back), (2, Some(vec![0])));
+        assert_eq!(
+            c.g.epoch, epoch,
+            "no rebalance for a static member's return"
+        );
+        assert!(!c.g.members.contains_key("A1"));
+    }
+}

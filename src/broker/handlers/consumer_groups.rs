@@ -1,0 +1,272 @@
+//! ConsumerGroupHeartbeat and ConsumerGroupDescribe (KIP-848): wire formats around the
+//! consumer groups in `broker/consumer_group`.
+
+use std::collections::BTreeSet;
+
+use kafka_protocol::messages::consumer_group_describe_response::{
+    Assignment as DescribedAssignment, DescribedGroup, Member as DescribedMember,
+    TopicPartitions as DescribedPartitions,
+};
+use kafka_protocol::messages::consumer_group_heartbeat_response::{
+    Assignment as ReplyAssignment, TopicPartitions as ReplyPartitions,
+};
+use kafka_protocol::messages::*;
+
+use super::{sb, Ctx};
+use crate::broker::acl::{op, resource};
+use crate::broker::consumer_group::group::{Heartbeat, HeartbeatError, Topics};
+use crate::broker::consumer_group::Assignment;
+
+/// GROUP_AUTHORIZATION_FAILED.
+const GROUP_AUTHORIZATION_FAILED: i16 = 30;
+/// GROUP_ID_NOT_FOUND.
+const GROUP_ID_NOT_FOUND: i16 = 69;
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// The topics a subscription can name: name → (id, partition count).
+fn topics(ctx: &Ctx<'_>) -> Topics {
+    ctx.shared
+        .topics
+        .all()
+        .iter()
+        .filter(|t| !t.internal)
+        .map(|t| (t.name.clone(), (t.id, t.partition_count())))
+        .collect()
+}
+
+/// Reads an unsigned varint at `*at`.
+fn uvarint(b: &[u8], at: &mut usize) -> Result<u64, String> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *b.get(*at).ok_or("truncated varint")?;
+        *at += 1;
+        v |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return Ok(v);
+        }
+    }
+    Err("varint too long".into())
+}
+
+/// Skips a compact (nullable) string at `*at`, returning it.
+fn compact_string(b: &[u8], at: &mut usize) -> Result<Option<String>, String> {
+    let n = uvarint(b, at)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let end = *at + (n - 1) as usize;
+    let s = b.get(*at..end).ok_or("truncated string")?;
+    *at = end;
+    Ok(Some(String::from_utf8_lossy(s).into_owned()))
+}
+
+/// Takes SubscribedTopicRegex out of a version-1 ConsumerGroupHeartbeat body, leaving a
+/// version-0 body; returns the regex.
+pub(crate) fn take_regex(body: &mut bytes::Bytes) -> Result<Option<String>, String> {
+    let b = &body[..];
+    let mut at = 0;
+    compact_string(b, &mut at)?; // GroupId
+    compact_string(b, &mut at)?; // MemberId
+    at += 4; // MemberEpoch
+    compact_string(b, &mut at)?; // InstanceId
+    compact_string(b, &mut at)?; // RackId
+    at += 4; // RebalanceTimeoutMs
+    let topics = uvarint(b, &mut at)?; // SubscribedTopicNames
+    for _ in 1..topics.max(1) {
+        compact_string(b, &mut at)?;
+    }
+    let start = at;
+    let regex = compact_string(b, &mut at)?;
+    if at > b.len() {
+        return Err("truncated request".into());
+    }
+    let mut v0 = bytes::BytesMut::with_capacity(b.len());
+    v0.extend_from_slice(&b[..start]);
+    v0.extend_from_slice(&b[at..]);
+    *body = v0.freeze();
+    Ok(regex)
+}
+
+/// ConsumerGroupHeartbeat: join, stay, reconcile, leave (`regex`: version 1's
+/// SubscribedTopicRegex).
+pub(crate) fn consumer_group_heartbeat(
+    ctx: &Ctx<'_>,
+    req: ConsumerGroupHeartbeatRequest,
+    regex: Option<String>,
+) -> ConsumerGroupHeartbeatResponse {
+    let fail = |code: i16, msg: String| {
+        ConsumerGroupHeartbeatResponse::default()
+            .with_error_code(code)
+            .with_error_message(Some(sb(msg)))
+    };
+    let group = req.group_id.as_str();
+    if !ctx.allowed(op::READ, resource::GROUP, group) {
+        return fail(
+            GROUP_AUTHORIZATION_FAILED,
+            "Group authorization failed.".into(),
+        );
+    }
+    if group.is_empty() {
+        return fail(24, "GroupId can't be empty.".into()); // INVALID_GROUP_ID
+    }
+    if regex.is_some_and(|r| !r.is_empty()) {
+        // INVALID_REQUEST, said plainly: topic names work, a pattern does not yet.
+        return fail(
+            42,
+            "SubscribedTopicRegex is not supported by this broker yet; subscribe to topic names."
+                .into(),
+        );
+    }
+    // A classic group with members stays classic (no online migration here yet).
+    if !ctx.shared.groups.describe(group).members.is_empty() {
+        return fail(
+            GROUP_ID_NOT_FOUND,
+            format!("Group {group} is not a consumer group."),
+        );
+    }
+    // Version 0: the coordinator names a joining member.
+    let member_id = if req.member_id.is_empty() && req.member_epoch == 0 {
+        uuid::Uuid::new_v4().to_string()
+    } else {
+        req.member_id.to_string()
+    };
+    let owned = req.topic_partitions.map(|tps| {
+        let mut a = Assignment::new();
+        for tp in tps {
+            a.entry(tp.topic_id)
+                .or_default()
+                .extend(tp.partitions.iter().copied());
+        }
+        a.retain(|_, ps: &mut BTreeSet<i32>| !ps.is_empty());
+        a
+    });
+    let hb = Heartbeat {
+        member_id,
+        member_epoch: req.member_epoch,
+        instance_id: req.instance_id.map(|s| s.to_string()),
+        rebalance_timeout_ms: req.rebalance_timeout_ms,
+        subscribed_topics: req
+            .subscribed_topic_names
+            .map(|ts| ts.iter().map(|t| t.as_str().to_string()).collect()),
+        server_assignor: req.server_assignor.map(|s| s.to_string()),
+        owned,
+        client_id: ctx.client_id.clone(),
+        host: ctx.peer.host.clone(),
+    };
+    let registry = &ctx.shared.consumer_groups;
+    match registry.heartbeat(group, hb, &topics(ctx), now_ms()) {
+        Ok(r) => ConsumerGroupHeartbeatResponse::default()
+            .with_member_id(Some(sb(r.member_id)))
+            .with_member_epoch(r.member_epoch)
+            .with_heartbeat_interval_ms(r.heartbeat_interval_ms)
+            .with_assignment(r.assignment.map(|a| {
+                ReplyAssignment::default().with_topic_partitions(
+                    a.into_iter()
+                        .map(|(t, ps)| {
+                            ReplyPartitions::default()
+                                .with_topic_id(t)
+                                .with_partitions(ps.into_iter().collect())
+                        })
+                        .collect(),
+                )
+            })),
+        Err(e) => {
+            let msg = match &e {
+                HeartbeatError::UnknownMemberId => {
+                    format!("Member {} is not a member of group {group}.", req.member_id.as_str())
+                }
+                HeartbeatError::FencedMemberEpoch => format!(
+                    "The consumer group member has a greater epoch ({}) than the one known by the coordinator, or an epoch it has left behind.",
+                    req.member_epoch
+                ),
+                HeartbeatError::UnreleasedInstanceId => {
+                    "Static member with this instance id is still in the group.".into()
+                }
+                HeartbeatError::UnsupportedAssignor => "ServerAssignor is not supported.".into(),
+                HeartbeatError::InvalidRequest(m) => m.clone(),
+            };
+            fail(e.code(), msg)
+        }
+    }
+}
+
+/// ConsumerGroupDescribe: epochs, assignor, and each member's assignment and target.
+pub(crate) fn consumer_group_describe(
+    ctx: &Ctx<'_>,
+    req: ConsumerGroupDescribeRequest,
+) -> ConsumerGroupDescribeResponse {
+    let settings = &ctx.shared.consumer_groups.settings;
+    let name_of = |id: &uuid::Uuid| {
+        ctx.shared
+            .topics
+            .get_by_id(*id)
+            .map_or(String::new(), |t| t.name.clone())
+    };
+    let described = |a: &Assignment| {
+        DescribedAssignment::default().with_topic_partitions(
+            a.iter()
+                .map(|(t, ps)| {
+                    DescribedPartitions::default()
+                        .with_topic_id(*t)
+                        .with_topic_name(TopicName(sb(name_of(t))))
+                        .with_partitions(ps.iter().copied().collect())
+                })
+                .collect(),
+        )
+    };
+    let groups = req
+        .group_ids
+        .iter()
+        .map(|id| {
+            let group = id.as_str();
+            let base = DescribedGroup::default().with_group_id(id.clone());
+            if !ctx.allowed(op::DESCRIBE, resource::GROUP, group) {
+                return base.with_error_code(GROUP_AUTHORIZATION_FAILED);
+            }
+            let Some(g) = ctx.shared.consumer_groups.get(group) else {
+                let msg = if ctx.shared.groups.describe(group).members.is_empty() {
+                    format!("Group {group} not found.")
+                } else {
+                    format!("Group {group} is not a consumer group.")
+                };
+                return base
+                    .with_error_code(GROUP_ID_NOT_FOUND)
+                    .with_error_message(Some(sb(msg)));
+            };
+            base.with_group_state(sb(g.state()))
+                .with_group_epoch(g.epoch)
+                .with_assignment_epoch(g.target_epoch)
+                .with_assignor_name(sb(g.assignor(settings)))
+                .with_authorized_operations(i32::MIN)
+                .with_members(
+                    g.members
+                        .values()
+                        .map(|m| {
+                            DescribedMember::default()
+                                .with_member_id(sb(m.id.clone()))
+                                .with_instance_id(m.instance_id.clone().map(sb))
+                                .with_member_epoch(m.progress.epoch)
+                                .with_client_id(sb(m.client_id.clone()))
+                                .with_client_host(sb(m.host.clone()))
+                                .with_subscribed_topic_names(
+                                    m.subscribed
+                                        .iter()
+                                        .map(|t| TopicName(sb(t.clone())))
+                                        .collect(),
+                                )
+                                .with_assignment(described(&m.progress.assigned))
+                                .with_target_assignment(described(
+                                    &g.targets.get(&m.id).cloned().unwrap_or_default(),
+                                ))
+                        })
+                        .collect(),
+                )
+        })
+        .collect();
+    ConsumerGroupDescribeResponse::default().with_groups(groups)
+}

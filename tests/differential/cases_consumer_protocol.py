@@ -1,0 +1,101 @@
+"""Consumer groups of the next generation (KIP-848, `group.protocol=consumer`): the
+coordinator assigns; the seed's A/B/C demo step by step, what describing the group says,
+and how listing tells group types apart."""
+import time
+
+from confluent_kafka import ConsumerGroupType
+
+from harness import QUIET, OnceClosingConsumer, case
+
+
+def member(ctx, group, client_id, topic):
+    c = OnceClosingConsumer(
+        {
+            "bootstrap.servers": ctx.bootstrap,
+            "group.id": group,
+            "group.protocol": "consumer",
+            "client.id": client_id,
+            "auto.offset.reset": "earliest",
+            "enable.auto.commit": False,
+            **QUIET,
+        }
+    )
+    ctx._closers.append(c.close_once)
+    c.subscribe([topic])
+    return c
+
+
+def settle(members, want, timeout=40):
+    """Polls every member until their partitions (sorted lists) are `want`; returns what
+    they hold then, or at the timeout."""
+    deadline = time.monotonic() + timeout
+    now = None
+    while time.monotonic() < deadline:
+        for m in members:
+            m.poll(0.05)
+        now = [sorted(tp.partition for tp in m.assignment()) for m in members]
+        if now == want:
+            break
+    return now
+
+
+def describe(ctx, group):
+    d = ctx.admin().describe_consumer_groups([group], request_timeout=10)[group].result(timeout=15)
+    return {
+        "type": str(d.type),
+        "state": str(d.state),
+        "assignor": d.partition_assignor,
+        "members": sorted(
+            [
+                {
+                    "client_id": m.client_id,
+                    "assignment": sorted(tp.partition for tp in m.assignment.topic_partitions),
+                    "target": sorted(tp.partition for tp in m.target_assignment.topic_partitions)
+                    if m.target_assignment
+                    else None,
+                }
+                for m in d.members
+            ],
+            key=lambda m: m["client_id"],
+        ),
+    }
+
+
+@case
+def case_consumer_protocol_seed_demo(ctx):
+    t = ctx.topic(partitions=2)
+    group = ctx.name("g")
+    steps = {}
+    a = member(ctx, group, "A", t)
+    steps["A alone"] = settle([a], [[0, 1]])
+    b = member(ctx, group, "B", t)
+    steps["B joins"] = settle([a, b], [[0], [1]])
+    c = member(ctx, group, "C", t)
+    time.sleep(1)
+    steps["C joins"] = settle([a, b, c], [[0], [1], []])
+    steps["described"] = describe(ctx, group)
+    a.close_once()
+    steps["A leaves"] = settle([b, c], [[1], [0]])
+    return steps
+
+
+@case
+def case_consumer_protocol_list_group_types(ctx):
+    t = ctx.topic()
+    modern, classic = ctx.name("modern"), ctx.name("classic")
+    m = member(ctx, modern, "m", t)
+    settle([m], [[0]])
+    c = ctx.consumer(classic)
+    c.subscribe([t])
+    deadline = time.monotonic() + 30
+    while not c.assignment() and time.monotonic() < deadline:
+        c.poll(0.1)
+    admin = ctx.admin()
+    out = {}
+    for label, types in (("all", None), ("consumer", {ConsumerGroupType.CONSUMER}), ("classic", {ConsumerGroupType.CLASSIC})):
+        kw = {"types": types} if types else {}
+        listed = admin.list_consumer_groups(request_timeout=10, **kw).result(timeout=15)
+        out[label] = sorted(
+            (g.group_id, str(g.type), str(g.state)) for g in listed.valid if g.group_id in (modern, classic)
+        )
+    return out
