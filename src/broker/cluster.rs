@@ -147,7 +147,14 @@ fn collides(a: &str, b: &str) -> bool {
 pub struct Topics {
     by_name: RwLock<HashMap<String, Arc<Topic>>>,
     cap: usize,
+    /// Names deleted lately, and when: not auto-created again at once.
+    deleted: Mutex<HashMap<String, std::time::Instant>>,
 }
+
+/// How long a deleted topic's name is not auto-created again. Kafka's brokers still list
+/// a topic being deleted for a moment, so a client that asks for it right after the
+/// delete (librdkafka does) does not bring it back there; without this it would here.
+const DELETED_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Topics {
     /// An empty registry whose partitions keep at most `cap` bytes each.
@@ -155,6 +162,7 @@ impl Topics {
         Self {
             by_name: RwLock::default(),
             cap,
+            deleted: Mutex::default(),
         }
     }
 
@@ -267,11 +275,25 @@ impl Topics {
 
     /// Deletes a topic.
     pub fn delete(&self, name: &str) -> Result<Arc<Topic>, TopicError> {
-        self.by_name
+        let removed = self
+            .by_name
             .write()
             .expect("topics lock")
             .remove(name)
-            .ok_or(TopicError::Unknown)
+            .ok_or(TopicError::Unknown)?;
+        let mut deleted = self.deleted.lock().unwrap_or_else(|e| e.into_inner());
+        deleted.retain(|_, at| at.elapsed() < DELETED_GRACE);
+        deleted.insert(name.to_string(), std::time::Instant::now());
+        Ok(removed)
+    }
+
+    /// Whether `name` was deleted a moment ago (then it is not auto-created yet).
+    pub fn just_deleted(&self, name: &str) -> bool {
+        self.deleted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(name)
+            .is_some_and(|at| at.elapsed() < DELETED_GRACE)
     }
 
     /// Grows a topic to `count` partitions.
@@ -376,6 +398,8 @@ mod tests {
             37
         );
         topics.delete("t").unwrap();
+        assert!(topics.just_deleted("t"), "not auto-created again at once");
+        assert!(!topics.just_deleted("other"));
         assert!(topics.get("t").is_none());
     }
 }

@@ -129,26 +129,31 @@ pub(crate) fn metadata(ctx: &Ctx<'_>, req: MetadataRequest) -> MetadataResponse 
                 }
                 match (found, name) {
                     (Some(t), _) => topic_entry(&t, v, with_ops),
-                    (None, Some(n)) if allow_auto => match shared.topics.create(
-                        &n,
-                        shared.config.default_partitions,
-                        1,
-                        Default::default(),
-                    ) {
-                        // Kafka 4 creates the topic yet answers UNKNOWN_TOPIC_OR_PARTITION
-                        // this once; clients ask again and find it.
-                        Ok(_) => {
-                            tracing::info!(topic = %n, "auto-created topic");
-                            topic_error(Some(&n), want.topic_id, TopicError::Unknown.code(), v)
-                        }
-                        Err(TopicError::Exists(_)) => match shared.topics.get(&n) {
-                            Some(t) => topic_entry(&t, v, with_ops),
-                            None => {
+                    (None, Some(n)) if allow_auto && !shared.topics.just_deleted(&n) => {
+                        match shared.topics.create(
+                            &n,
+                            shared.config.default_partitions,
+                            1,
+                            Default::default(),
+                        ) {
+                            // Kafka 4 creates the topic yet answers UNKNOWN_TOPIC_OR_PARTITION
+                            // this once; clients ask again and find it.
+                            Ok(_) => {
+                                tracing::info!(topic = %n, "auto-created topic");
                                 topic_error(Some(&n), want.topic_id, TopicError::Unknown.code(), v)
                             }
-                        },
-                        Err(e) => topic_error(Some(&n), want.topic_id, e.code(), v),
-                    },
+                            Err(TopicError::Exists(_)) => match shared.topics.get(&n) {
+                                Some(t) => topic_entry(&t, v, with_ops),
+                                None => topic_error(
+                                    Some(&n),
+                                    want.topic_id,
+                                    TopicError::Unknown.code(),
+                                    v,
+                                ),
+                            },
+                            Err(e) => topic_error(Some(&n), want.topic_id, e.code(), v),
+                        }
+                    }
                     (None, Some(n)) => {
                         topic_error(Some(&n), want.topic_id, TopicError::Unknown.code(), v)
                     }
