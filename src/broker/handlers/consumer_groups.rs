@@ -270,3 +270,47 @@ pub(crate) fn consumer_group_describe(
         .collect();
     ConsumerGroupDescribeResponse::default().with_groups(groups)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::{BufMut, BytesMut};
+    use kafka_protocol::protocol::Encodable;
+
+    /// A version-1 body is a version-0 body with SubscribedTopicRegex after the topic
+    /// names: taking it out gives back the version-0 bytes.
+    #[test]
+    fn version_one_regex_is_taken_out() {
+        let req = ConsumerGroupHeartbeatRequest::default()
+            .with_group_id(GroupId(sb("g")))
+            .with_member_id(sb("m-1"))
+            .with_member_epoch(3)
+            .with_rebalance_timeout_ms(30_000)
+            .with_subscribed_topic_names(Some(vec![TopicName(sb("a")), TopicName(sb("bb"))]))
+            .with_server_assignor(Some(sb("uniform")));
+        let mut v0 = BytesMut::new();
+        req.encode(&mut v0, 0).unwrap();
+        // GroupId(2) MemberId(4) epoch(4) instance(1) rack(1) timeout(4) topics(1+2+3).
+        let split = 2 + 4 + 4 + 1 + 1 + 4 + 6;
+        for regex in [None, Some("^orders-.*")] {
+            let mut v1 = BytesMut::new();
+            v1.extend_from_slice(&v0[..split]);
+            match regex {
+                None => v1.put_u8(0),
+                Some(r) => {
+                    v1.put_u8(r.len() as u8 + 1);
+                    v1.extend_from_slice(r.as_bytes());
+                }
+            }
+            v1.extend_from_slice(&v0[split..]);
+            let mut body = v1.freeze();
+            assert_eq!(take_regex(&mut body).unwrap().as_deref(), regex);
+            assert_eq!(&body[..], &v0[..]);
+        }
+        let mut short = bytes::Bytes::from_static(&[5, b'g']);
+        assert!(
+            take_regex(&mut short).is_err(),
+            "truncated: an error, not a panic"
+        );
+    }
+}

@@ -200,7 +200,19 @@ pub(crate) fn describe_groups(ctx: &Ctx<'_>, req: DescribeGroupsRequest) -> Desc
         .groups
         .iter()
         .map(|g| {
-            let s = ctx.shared.groups.describe(g.as_str());
+            let mut s = ctx.shared.groups.describe(g.as_str());
+            if ctx.shared.consumer_groups.get(g.as_str()).is_some() {
+                // A KIP-848 group is not described the classic way: Kafka says Dead (its
+                // offsets are kept by an empty classic entry here).
+                s = crate::broker::coordinator::GroupSummary {
+                    group_id: g.to_string(),
+                    state: GroupState::Dead,
+                    protocol_type: String::new(),
+                    protocol: String::new(),
+                    members: Vec::new(),
+                    generation: -1,
+                };
+            }
             let mut described = DescribedGroup::default();
             if v >= 6 && s.state == GroupState::Dead {
                 // From v6 Kafka reports an unknown group as not found, not as Dead.
