@@ -117,6 +117,8 @@ fn big_app() -> App {
             host: "/10.0.0.1".into(),
             assignment: vec![("orders".into(), (m * 5..m * 5 + 5).collect())],
             subscription: vec!["orders".into()],
+            epoch: None,
+            target: None,
         })
         .collect();
     let partitions = (0..100)
@@ -136,6 +138,7 @@ fn big_app() -> App {
         state: "Stable".into(),
         protocol: "range".into(),
         members,
+        consumer: None,
     };
     let mut t = Timeline::default();
     t.observe(&snapshot, 0);

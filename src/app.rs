@@ -932,9 +932,16 @@ impl App {
                     crate::broker::validate_topic_name(t)
                         .map_err(|e| format!("topic {t:?}: {e}"))?;
                 }
-                let assignor = form.value(2).to_string();
-                if !["range", "roundrobin", "cooperative-sticky"].contains(&assignor.as_str()) {
-                    return Err("assignor must be range, roundrobin or cooperative-sticky".into());
+                let assignor = form.value(2).trim().to_string();
+                let known = [
+                    "range",
+                    "roundrobin",
+                    "cooperative-sticky",
+                    "consumer:uniform",
+                    "consumer:range",
+                ];
+                if !known.contains(&assignor.as_str()) {
+                    return Err("assignor must be range, roundrobin or cooperative-sticky (classic protocol), or consumer:uniform or consumer:range (the consumer protocol, KIP-848)".into());
                 }
                 self.command(KafkaCommand::AddMember(MemberSpec {
                     group: group.clone(),
@@ -1141,6 +1148,8 @@ mod tests {
             host: "/h".into(),
             assignment: vec![("strconv".into(), vec![0])],
             subscription: vec!["strconv".into()],
+            epoch: None,
+            target: None,
         };
         app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![
             GroupListing {

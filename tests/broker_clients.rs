@@ -360,6 +360,15 @@ async fn the_watcher_reads_commits_by_admin_call_and_the_time_of_the_oldest_unre
         0,
         "read again only when the committed offset moves"
     );
+    // The offset moved to 2: until it is read (at most every 2 s), the older timestamp
+    // stands in, so lag in time is over- rather than under-stated.
+    assert_eq!(stamps.stamp("lt", 0, 2), Some(t0 + 60_000));
+    let moved = [("lt".to_string(), 0, 2)];
+    assert_eq!(
+        tokio::task::block_in_place(|| stamps.read(&moved, WAIT)),
+        0,
+        "not again within 2 s"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

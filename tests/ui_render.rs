@@ -342,6 +342,8 @@ fn member(id: &str, parts: &[i32]) -> kafka_dash::kafka::model::MemberInfo {
             vec![("sarama".into(), parts.to_vec())]
         },
         subscription: vec!["sarama".into()],
+        epoch: None,
+        target: None,
     }
 }
 
@@ -372,6 +374,7 @@ fn groups_pane_snapshot() {
         state: state.into(),
         protocol: "range".into(),
         members,
+        consumer: None,
     };
     let mut t = Timeline::default();
     t.observe(&snap("Empty", vec![]), 1_700_000_000_000);
@@ -566,6 +569,7 @@ fn show_group(
                 state: "Stable".into(),
                 protocol: "range".into(),
                 members,
+                consumer: None,
             },
             partitions,
             timeline: vec![],
@@ -937,4 +941,64 @@ fn topics_show_their_readers_and_the_grid_shows_lag_trends() {
     assert!(text.contains("↑ falling behind"), "{text}");
     assert!(text.contains("↓"), "{text}");
     assert!(text.contains("█"), "a sparkline is drawn:\n{text}");
+}
+
+/// Issue 12 #3: a KIP-848 group says so with its epoch; each member's epoch shows, and a
+/// member still converging shows where it is going (A giving 1 up, B waiting for it).
+#[test]
+fn a_consumer_protocol_group_shows_epochs_and_who_is_converging() {
+    use kafka_dash::kafka::groups::GroupDetail;
+    use kafka_dash::kafka::model::{ConsumerProtocol, GroupListing, GroupSnapshot};
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('4'));
+    let with = |id: &str, epoch, held: &[i32], target: &[i32]| {
+        let mut m = member(id, held);
+        m.epoch = Some(epoch);
+        m.target = Some(if target.is_empty() {
+            vec![]
+        } else {
+            vec![("sarama".into(), target.to_vec())]
+        });
+        m
+    };
+    let members = vec![
+        with("A", 1, &[0, 1], &[0]),
+        with("B", 2, &[], &[1]),
+        with("C", 2, &[], &[]),
+    ];
+    app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![GroupListing {
+        name: "g848".into(),
+        state: "Reconciling".into(),
+        protocol_type: "consumer".into(),
+        protocol: "uniform".into(),
+        members: 3,
+        member_list: members.clone(),
+        ..Default::default()
+    }]))));
+    app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
+        GroupDetail {
+            snapshot: GroupSnapshot {
+                name: "g848".into(),
+                state: "Reconciling".into(),
+                protocol: "uniform".into(),
+                members,
+                consumer: Some(ConsumerProtocol {
+                    group_epoch: 2,
+                    assignment_epoch: 2,
+                }),
+            },
+            partitions: vec![],
+            timeline: vec![],
+            read_ms: unix_ms(),
+            trend: None,
+        },
+    ))));
+    let (text, _) = render_at(&app, 140, 24);
+    assert!(
+        text.contains("g848 · Reconciling · consumer protocol, epoch 2 · uniform · 3 members"),
+        "{text}"
+    );
+    assert!(text.contains("sarama [0,1] → sarama [0]"), "{text}");
+    assert!(text.contains("[] → sarama [1]"), "{text}");
+    insta::assert_snapshot!(text);
 }

@@ -2,7 +2,8 @@
 //! groups, each with a member and commits, cost one connection instead of thousands of
 //! librdkafka clients (which a 2-core machine could not run).
 
-use bytes::{Buf, BufMut, Bytes, BytesMut};
+use bytes::{BufMut, Bytes, BytesMut};
+use kafka_dash::kafka::wire;
 use kafka_protocol::messages::join_group_request::JoinGroupRequestProtocol;
 use kafka_protocol::messages::offset_commit_request::{
     OffsetCommitRequestPartition, OffsetCommitRequestTopic,
@@ -10,8 +11,7 @@ use kafka_protocol::messages::offset_commit_request::{
 use kafka_protocol::messages::sync_group_request::SyncGroupRequestAssignment;
 use kafka_protocol::messages::{
     ApiKey, GroupId, HeartbeatRequest, HeartbeatResponse, JoinGroupRequest, JoinGroupResponse,
-    OffsetCommitRequest, OffsetCommitResponse, RequestHeader, ResponseHeader, SyncGroupRequest,
-    SyncGroupResponse, TopicName,
+    OffsetCommitRequest, OffsetCommitResponse, SyncGroupRequest, SyncGroupResponse, TopicName,
 };
 use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, StrBytes};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -79,28 +79,13 @@ impl Wire {
         Resp: Decodable + HeaderVersion,
     {
         self.correlation += 1;
-        let mut buf = BytesMut::new();
-        RequestHeader::default()
-            .with_request_api_key(key as i16)
-            .with_request_api_version(version)
-            .with_correlation_id(self.correlation)
-            .with_client_id(Some(s("bench-member")))
-            .encode(&mut buf, Req::header_version(version))
-            .unwrap();
-        req.encode(&mut buf, version).unwrap();
-        let mut framed = Vec::with_capacity(buf.len() + 4);
-        framed.put_i32(buf.len() as i32);
-        framed.extend_from_slice(&buf);
+        let framed = wire::encode_request(key, version, self.correlation, "bench-member", req)
+            .expect("encode");
         self.stream.write_all(&framed).await.expect("write");
         let len = self.stream.read_i32().await.expect("read length");
         let mut body = vec![0u8; len as usize];
         self.stream.read_exact(&mut body).await.expect("read body");
-        let mut body = Bytes::from(body);
-        let header = ResponseHeader::decode(&mut body, Resp::header_version(version)).unwrap();
-        assert_eq!(header.correlation_id, self.correlation);
-        let resp = Resp::decode(&mut body, version).unwrap();
-        assert_eq!(body.remaining(), 0, "whole response read");
-        resp
+        wire::decode_response(Bytes::from(body), version, self.correlation).expect("decode")
     }
 
     /// Joins `group` as its only member, takes every partition of `topic`

@@ -24,6 +24,7 @@ use crate::kafka::messages::KafkaEvent;
 use crate::kafka::model::{self, GroupListing, GroupSnapshot, MemberInfo, PartitionLag};
 use crate::kafka::timeline::{Rebalance, Timeline};
 use crate::kafka::watermarks;
+use crate::kafka::wire::GroupDescriber;
 
 /// How often the followed group is read.
 const FOLLOW_EVERY_MS: i64 = 250;
@@ -37,6 +38,12 @@ const HIGHS_FOR_MS: i64 = 5_000;
 /// The group list is sent to the UI at most this often.
 const SEND_EVERY_MS: i64 = 1_000;
 const TIMEOUT: Duration = Duration::from_secs(3);
+/// A group found not to be a KIP-848 group is asked again after this long.
+const CLASSIC_AGAIN_MS: i64 = 30_000;
+/// Consumers kept to read commits as a group when the admin call fails.
+const AS_GROUP_CLIENTS: usize = 16;
+/// Memberless groups in a listing are asked about KIP-848 only up to this many.
+const MEMBERLESS_ASKED: usize = 50;
 /// How long the message at a committed offset is waited for.
 const STAMP_TIMEOUT: Duration = Duration::from_millis(1_500);
 
@@ -126,8 +133,11 @@ pub fn snapshot_of(g: &GroupInfo) -> GroupSnapshot {
                     .and_then(|s| decode_subscription(s).ok())
                     .map(|s| s.topics)
                     .unwrap_or_default(),
+                epoch: None,
+                target: None,
             })
             .collect(),
+        consumer: None,
     };
     // Brokers list members in no particular order (Kafka's differs from run to run):
     // sort, so rows stay put and A, B, C read in order.
@@ -258,6 +268,14 @@ struct Watch {
     highs: HashMap<(String, i32), (i64, i64)>,
     /// Reads the timestamps behind lag in time.
     stamps: Option<Timestamps>,
+    /// For consumers of a group's own (`committed_as_group`).
+    settings: ClientSettings,
+    /// Consumers with a group's id, by group, for when the admin call fails.
+    as_group: HashMap<String, BaseConsumer>,
+    /// Reads KIP-848 groups (epochs, targets) where the connection is plaintext.
+    describer: Option<GroupDescriber>,
+    /// Groups found not to be KIP-848 groups, and when (asked again after a while).
+    classic_seen: HashMap<String, i64>,
     /// The last listing, with each group's last read lag.
     listing: Vec<GroupListing>,
     /// Which group's lag is read next (an index into `listing`).
@@ -273,7 +291,17 @@ impl Watch {
         let stamps = Timestamps::new(settings.watcher_config())
             .map_err(|e| tracing::warn!("lag in time is unavailable: {e}"))
             .ok();
+        let plaintext = settings
+            .overrides
+            .iter()
+            .all(|(k, v)| k != "security.protocol" || v.eq_ignore_ascii_case("plaintext"));
+        let describer =
+            plaintext.then(|| GroupDescriber::new(&settings.bootstrap, Duration::from_secs(3)));
         Watch {
+            settings: settings.clone(),
+            as_group: HashMap::new(),
+            describer,
+            classic_seen: HashMap::new(),
             thresholds: config.health,
             budget: Budget::new(config.requests_per_sec, now_ms()),
             histories: HashMap::new(),
@@ -415,14 +443,28 @@ impl Watch {
             .map(|g| (g.name.clone(), g))
             .collect();
         let mut out = Vec::new();
+        // Memberless groups may be KIP-848 groups; asked one by one, so only when few.
+        let memberless = list
+            .groups()
+            .iter()
+            .filter(|g| g.members().is_empty())
+            .count();
         for g in list.groups() {
-            let snap = snapshot_of(g);
+            let mut snap = snapshot_of(g);
+            // librdkafka shows a KIP-848 group as Dead; a classic Empty one is what it says.
+            if memberless <= MEMBERLESS_ASKED && snap.state == "Dead" {
+                snap = self.consumer_protocol_view(snap);
+            }
             self.timeline(&snap.name).observe(&snap, at);
             let before = old.remove(&snap.name).unwrap_or_default();
             out.push(GroupListing {
                 name: snap.name.clone(),
                 state: snap.state.clone(),
-                protocol_type: g.protocol_type().to_string(),
+                protocol_type: if snap.consumer.is_some() {
+                    "consumer".to_string()
+                } else {
+                    g.protocol_type().to_string()
+                },
                 protocol: snap.protocol.clone(),
                 members: snap.members.len(),
                 member_list: snap.members,
@@ -445,6 +487,7 @@ impl Watch {
             state: g.state.clone(),
             protocol: g.protocol.clone(),
             members: g.member_list.clone(),
+            consumer: None,
         };
         if let Ok(partitions) = self.lags(admin, &snap, false) {
             self.record_lags(name, partitions);
@@ -497,6 +540,7 @@ impl Watch {
                     state: "Empty".into(),
                     protocol: String::new(),
                     members: Vec::new(),
+                    consumer: None,
                 };
                 t.observe(&empty, at);
             }
@@ -505,17 +549,19 @@ impl Watch {
     }
 
     fn detail(&mut self, admin: &BaseConsumer, group: &str) -> Option<GroupDetail> {
-        let list = list_groups(admin, Some(group)).ok()?;
-        let snap = list
-            .groups()
-            .first()
-            .map(snapshot_of)
-            .unwrap_or(GroupSnapshot {
-                name: group.to_string(),
-                state: "Dead".into(),
-                protocol: String::new(),
-                members: Vec::new(),
-            });
+        // A cluster may refuse to describe a KIP-848 group the classic way: ask
+        // ConsumerGroupDescribe then too.
+        let listed = list_groups(admin, Some(group))
+            .ok()
+            .and_then(|l| l.groups().first().map(snapshot_of));
+        let snap = listed.unwrap_or_else(|| GroupSnapshot {
+            name: group.to_string(),
+            state: "Dead".into(),
+            protocol: String::new(),
+            members: Vec::new(),
+            consumer: None,
+        });
+        let snap = self.consumer_protocol_view(snap);
         let timeline = self.timeline(group);
         timeline.observe(&snap, now_ms());
         let timeline = timeline.entries.clone();
@@ -528,6 +574,80 @@ impl Watch {
             read_ms: now_ms(),
             trend,
         })
+    }
+
+    /// A group librdkafka describes with no members may be a KIP-848 group, which only
+    /// ConsumerGroupDescribe shows: ask it (not again for a while if it is not one).
+    fn consumer_protocol_view(&mut self, snap: GroupSnapshot) -> GroupSnapshot {
+        let now = now_ms();
+        if !snap.members.is_empty()
+            || self
+                .classic_seen
+                .get(&snap.name)
+                .is_some_and(|at| now < at + CLASSIC_AGAIN_MS)
+        {
+            return snap;
+        }
+        let Some(d) = self.describer.as_mut() else {
+            return snap;
+        };
+        let (view, sent) = d.describe(&snap.name);
+        self.budget.charge(sent);
+        match view {
+            Ok(Some(view)) => view,
+            Ok(None) => {
+                // Not a KIP-848 group. One the classic view does not know either may
+                // become one any moment (a member joining): ask again next time.
+                if snap.state != "Dead" {
+                    self.classic_seen.insert(snap.name.clone(), now);
+                }
+                snap
+            }
+            Err(e) => {
+                tracing::debug!(group = %snap.name, "ConsumerGroupDescribe failed: {e}");
+                snap
+            }
+        }
+    }
+
+    /// Committed offsets read by a consumer with the group's id (never subscribed): the
+    /// way that survives a coordinator move. Kept for a few groups.
+    fn committed_as_group(
+        &mut self,
+        group: &str,
+        tpl: TopicPartitionList,
+    ) -> Result<Vec<group_offsets::Committed>, String> {
+        if !self.as_group.contains_key(group) {
+            if self.as_group.len() >= AS_GROUP_CLIENTS {
+                self.as_group.clear();
+            }
+            // A new client connects (ApiVersions, Metadata) and finds the coordinator.
+            self.budget.charge(3);
+            let c: BaseConsumer = self
+                .settings
+                .watcher_config()
+                .set("group.id", group)
+                .set("enable.auto.commit", "false")
+                .create()
+                .map_err(|e| e.to_string())?;
+            self.as_group.insert(group.to_string(), c);
+        }
+        self.budget.charge(1);
+        let got = self.as_group[group]
+            .committed_offsets(tpl, TIMEOUT)
+            .map_err(|e| e.to_string())?;
+        Ok(got
+            .elements()
+            .iter()
+            .map(|e| group_offsets::Committed {
+                topic: e.topic().to_string(),
+                partition: e.partition(),
+                offset: match e.offset() {
+                    rdkafka::Offset::Offset(o) => Some(o),
+                    _ => None,
+                },
+            })
+            .collect())
     }
 
     /// Topics and partitions, read again when older than `METADATA_FOR_MS`.
@@ -580,22 +700,35 @@ impl Watch {
                 .flat_map(|m| m.assignment.iter().map(|(t, _)| t.clone())),
         );
         let only_committed = topics.is_empty();
-        let committed = if only_committed {
+        let md = self.metadata(admin)?;
+        if only_committed {
             // No members: whatever the group has committed, on topics that still exist.
-            self.metadata(admin)?;
-            group_offsets::committed(admin, &snap.name, None, TIMEOUT)?
-        } else {
-            let md = self.metadata(admin)?;
-            let mut tpl = TopicPartitionList::new();
-            for (t, parts) in md.topics.iter().filter(|(t, _)| topics.contains(*t)) {
-                for p in parts {
-                    tpl.add_partition(t, *p);
-                }
+            topics = md
+                .topics
+                .keys()
+                .filter(|t| !t.starts_with("__"))
+                .cloned()
+                .collect();
+        }
+        let mut tpl = TopicPartitionList::new();
+        for (t, parts) in md.topics.iter().filter(|(t, _)| topics.contains(*t)) {
+            for p in parts {
+                tpl.add_partition(t, *p);
             }
-            if tpl.count() == 0 {
-                return Ok(Vec::new());
+        }
+        if tpl.count() == 0 {
+            return Ok(Vec::new());
+        }
+        // Without members the admin call asks for everything the group committed.
+        let asked = (!only_committed).then_some(&tpl);
+        let committed = match group_offsets::committed(admin, &snap.name, asked, TIMEOUT) {
+            Ok(c) => c,
+            Err(e) => {
+                // The admin call does not follow a coordinator that moved (a broker died);
+                // a consumer of the group's own does.
+                tracing::debug!(group = %snap.name, "offsets by admin call failed ({e}); asking as the group");
+                self.committed_as_group(&snap.name, tpl)?
             }
-            group_offsets::committed(admin, &snap.name, Some(&tpl), TIMEOUT)?
         };
         let known = |t: &str| {
             self.metadata
@@ -663,8 +796,7 @@ impl Watch {
             let stamp = committed.and_then(|c| {
                 self.stamps
                     .as_ref()
-                    .and_then(|s| s.cached(&topic, partition, c))
-                    .flatten()
+                    .and_then(|s| s.stamp(&topic, partition, c))
             });
             out.push(PartitionLag {
                 lag_ms: lag_time::lag_ms(committed, high, stamp, now),

@@ -19,7 +19,13 @@ pub struct Timestamps {
     /// (topic, partition, offset) → the timestamp of the first message at or after the
     /// offset (`None`: it has none, or it could not be read).
     cache: HashMap<(String, i32, i64), Option<i64>>,
+    /// Per partition: the offset last read and its timestamp, and when it was read.
+    latest: HashMap<(String, i32), (i64, Option<i64>, i64)>,
 }
+
+/// A partition is read at most this often (a busy group's committed offset moves at
+/// every look; between reads the last timestamp read stands in).
+const READ_EVERY_MS: i64 = 2_000;
 
 impl std::fmt::Debug for Timestamps {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -48,7 +54,21 @@ impl Timestamps {
         Ok(Timestamps {
             consumer,
             cache: HashMap::new(),
+            latest: HashMap::new(),
         })
+    }
+
+    /// The timestamp of the message at `offset`, or, while that is not read yet, of the
+    /// last one read at an earlier offset of the partition (older: lag in time is then
+    /// a little more, never less, than it is).
+    pub fn stamp(&self, topic: &str, partition: i32, offset: i64) -> Option<i64> {
+        if let Some(ts) = self.cache.get(&(topic.to_string(), partition, offset)) {
+            return *ts;
+        }
+        match self.latest.get(&(topic.to_string(), partition)) {
+            Some((at, ts, _)) if *at <= offset => *ts,
+            _ => None,
+        }
     }
 
     /// Whether the timestamp at this offset is already known (reading it costs nothing).
@@ -62,9 +82,15 @@ impl Timestamps {
     /// once, the rest read in one assignment within `timeout` (blocking). Returns how
     /// many partitions had to be read.
     pub fn read(&mut self, wanted: &[(String, i32, i64)], timeout: Duration) -> usize {
+        let now = now_ms();
         let missing: Vec<&(String, i32, i64)> = wanted
             .iter()
             .filter(|k| !self.cache.contains_key(*k))
+            .filter(|(t, p, _)| {
+                self.latest
+                    .get(&(t.clone(), *p))
+                    .is_none_or(|(_, _, at)| now >= at + READ_EVERY_MS)
+            })
             .collect();
         if missing.is_empty() {
             return 0;
@@ -97,6 +123,7 @@ impl Timestamps {
                 if m.offset() >= offset {
                     open.remove(&key);
                     let ts = m.timestamp().to_millis().filter(|t| *t >= 0);
+                    self.latest.insert(key.clone(), (offset, ts, now));
                     self.cache.insert((key.0, key.1, offset), ts);
                 }
             }
@@ -105,6 +132,12 @@ impl Timestamps {
         let _ = self.consumer.assign(&TopicPartitionList::new());
         asked
     }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Lag in time (ms) of a partition at `now_ms`: 0 when caught up, else how old the

@@ -23,8 +23,15 @@ pub struct MemberSpec {
     pub group: String,
     /// Topics to subscribe to.
     pub topics: Vec<String>,
-    /// `range`, `roundrobin` or `cooperative-sticky`.
+    /// `range`, `roundrobin` or `cooperative-sticky` (the classic protocol, assigned by
+    /// the group's leader), or `consumer:uniform` / `consumer:range` (KIP-848's consumer
+    /// protocol, assigned by the coordinator with that server assignor).
     pub assignor: String,
+}
+
+/// The server assignor of a consumer-protocol member spec (`consumer:uniform` → `uniform`).
+pub fn server_assignor(assignor: &str) -> Option<&str> {
+    assignor.strip_prefix("consumer:")
 }
 
 /// A running member; `stop_and_join` makes it leave and waits.
@@ -52,18 +59,26 @@ pub fn start(
     spec: MemberSpec,
     events: mpsc::Sender<KafkaEvent>,
 ) -> Result<MemberHandle, String> {
-    let consumer: BaseConsumer = settings
-        .config()
+    let mut config = settings.config();
+    config
         .set("group.id", &spec.group)
         .set("client.id", &client_id)
-        .set("partition.assignment.strategy", &spec.assignor)
         .set("auto.offset.reset", "earliest")
         .set("enable.auto.commit", "true")
         .set("auto.commit.interval.ms", "1000")
-        .set("session.timeout.ms", "10000")
-        // Rejoin quickly when the group rebalances, so the demo moves at a human pace.
-        .set("heartbeat.interval.ms", "500")
-        .set("fetch.queue.backoff.ms", "10")
+        .set("fetch.queue.backoff.ms", "10");
+    match server_assignor(&spec.assignor) {
+        // The coordinator assigns, and sets session timeout and heartbeat interval itself.
+        Some(server) => config
+            .set("group.protocol", "consumer")
+            .set("group.remote.assignor", server),
+        None => config
+            .set("partition.assignment.strategy", &spec.assignor)
+            .set("session.timeout.ms", "10000")
+            // Rejoin quickly when the group rebalances, so the demo moves at a human pace.
+            .set("heartbeat.interval.ms", "500"),
+    };
+    let consumer: BaseConsumer = config
         .create()
         .map_err(|e| format!("cannot create member: {e}"))?;
     let topics: Vec<&str> = spec.topics.iter().map(String::as_str).collect();

@@ -18,4 +18,5 @@ pub mod seed_producer;
 pub mod tail;
 pub mod timeline;
 pub mod watermarks;
+pub mod wire;
 pub mod workers;

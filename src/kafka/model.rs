@@ -222,6 +222,37 @@ pub struct MemberInfo {
     pub assignment: Vec<(String, Vec<i32>)>,
     /// Topics it subscribes to.
     pub subscription: Vec<String>,
+    /// Its member epoch (KIP-848 groups only).
+    pub epoch: Option<i32>,
+    /// What the coordinator means it to hold (KIP-848 groups only): differs from
+    /// `assignment` while it is converging.
+    pub target: Option<Vec<(String, Vec<i32>)>>,
+}
+
+impl MemberInfo {
+    /// Still converging: a KIP-848 member whose assignment is not yet its target.
+    pub fn converging(&self) -> bool {
+        self.target.as_ref().is_some_and(|t| {
+            let norm = |a: &[(String, Vec<i32>)]| {
+                let mut v: Vec<(String, i32)> = a
+                    .iter()
+                    .flat_map(|(t, ps)| ps.iter().map(move |p| (t.clone(), *p)))
+                    .collect();
+                v.sort();
+                v
+            };
+            norm(t) != norm(&self.assignment)
+        })
+    }
+}
+
+/// What a KIP-848 group (`group.protocol=consumer`) says of its epochs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConsumerProtocol {
+    /// Bumped by every change that calls for a new assignment.
+    pub group_epoch: i32,
+    /// The epoch of the target assignment.
+    pub assignment_epoch: i32,
 }
 
 /// One partition the group reads: who holds it, committed offset, lag.
@@ -270,6 +301,8 @@ pub struct GroupSnapshot {
     pub protocol: String,
     /// Members with their assignments.
     pub members: Vec<MemberInfo>,
+    /// Epochs, for a KIP-848 group (`None`: a classic group).
+    pub consumer: Option<ConsumerProtocol>,
 }
 
 /// The tail of a member id that tells members apart: librdkafka and the Java client end
@@ -351,6 +384,8 @@ mod tests {
             host: "/h".into(),
             assignment: vec![],
             subscription: vec![],
+            epoch: None,
+            target: None,
         };
         let labels = member_labels(&[
             m("rdkafka", "rdkafka-0e50ccfd-13f0-4efa-b7b0-3d39544014dd"),

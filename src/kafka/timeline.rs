@@ -145,6 +145,8 @@ mod tests {
                 vec![("sarama".into(), parts.to_vec())]
             },
             subscription: vec!["sarama".into()],
+            epoch: None,
+            target: None,
         }
     }
 
@@ -154,6 +156,7 @@ mod tests {
             state: state.into(),
             protocol: "range".into(),
             members,
+            consumer: None,
         }
     }
 

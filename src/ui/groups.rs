@@ -424,7 +424,10 @@ impl GroupsState {
                     &[
                         ("group", &group),
                         ("topics (comma-separated)", &topics),
-                        ("assignor: range, roundrobin, cooperative-sticky", "range"),
+                        (
+                            "assignor: range, roundrobin, cooperative-sticky; KIP-848: consumer:uniform, consumer:range",
+                            "range",
+                        ),
                     ],
                 ));
             }
@@ -538,6 +541,24 @@ fn name_of(labels: &std::collections::BTreeMap<String, String>, member_id: &str)
     labels
         .get(member_id)
         .map_or_else(|| member_id_tail(member_id), |n| escape_bytes(n.as_bytes()))
+}
+
+/// What a member holds; a KIP-848 member still converging also shows where it is going
+/// (`sarama [0,1] → [0]`: it is giving 1 up; `[] → [1]`: 1 is still held by another).
+fn holds_text(m: &crate::kafka::model::MemberInfo) -> String {
+    match &m.target {
+        Some(t) if m.converging() => {
+            let bare = |a: &[(String, Vec<i32>)]| {
+                if a.is_empty() {
+                    "[]".to_string()
+                } else {
+                    parts_text(a)
+                }
+            };
+            format!("{} → {}", bare(&m.assignment), bare(t))
+        }
+        _ => parts_text(&m.assignment),
+    }
 }
 
 fn parts_text(assignment: &[(String, Vec<i32>)]) -> String {
@@ -664,13 +685,18 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
 
     let labels = member_labels(&d.snapshot.members);
     let owner_name = |member_id: &str| name_of(&labels, member_id);
-    let member_columns = [
+    // Member epochs exist in KIP-848 groups only.
+    let epochs = d.snapshot.consumer.is_some();
+    let mut member_columns = vec![
         Column::new("client id", 9),
         Column::new("host", 3),
         Column::new("member", 5),
         Column::new("holds", 8),
         Column::new("read (in-app)", 2),
     ];
+    if epochs {
+        member_columns.insert(3, Column::new("epoch", 4));
+    }
     let rows = d
         .snapshot
         .members
@@ -693,16 +719,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
                 Style::default()
             };
             let name = name_of(&labels, &m.member_id) + if ours.is_some() { " ★" } else { "" };
-            (
-                vec![
-                    name,
-                    escape_bytes(m.host.as_bytes()),
-                    member_id_tail(&m.member_id),
-                    parts_text(&m.assignment),
-                    read,
-                ],
-                style,
-            )
+            let mut cells = vec![
+                name,
+                escape_bytes(m.host.as_bytes()),
+                member_id_tail(&m.member_id),
+                holds_text(m),
+                read,
+            ];
+            if epochs {
+                cells.insert(3, m.epoch.map_or(String::new(), |e| e.to_string()));
+            }
+            (cells, style)
         })
         .collect();
     // An empty group has no assignor: leave it out rather than show "·  ·".
@@ -710,8 +737,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         "" => String::new(),
         p => format!(" · {}", escape_bytes(p.as_bytes())),
     };
+    // A KIP-848 group says so, with its epochs (the target's while members converge).
+    let protocol = d.snapshot.consumer.map_or(String::new(), |c| {
+        let target = if c.assignment_epoch == c.group_epoch {
+            String::new()
+        } else {
+            format!(", target {}", c.assignment_epoch)
+        };
+        format!(" · consumer protocol, epoch {}{target}", c.group_epoch)
+    });
     let title = format!(
-        " {} · {}{assignor} · {} members ",
+        " {} · {}{protocol}{assignor} · {} members ",
         escape_bytes(d.snapshot.name.as_bytes()),
         d.snapshot.state,
         d.snapshot.members.len()
@@ -1027,6 +1063,7 @@ mod tests {
                 state: "Empty".into(),
                 protocol: String::new(),
                 members: vec![],
+                consumer: None,
             },
             partitions: vec![crate::kafka::model::PartitionLag {
                 topic: "t".into(),

@@ -43,7 +43,8 @@ select_row() {
   done
   return 1
 }
-# In the groups pane of pane $1: `a`, then group $2, topics $3, the default assignor.
+# In the groups pane of pane $1: `a`, then group $2, topics $3, and assignor $4 (default:
+# the form's, range).
 add_member() {
   keys "$1" a
   clear_field "$1"
@@ -51,7 +52,14 @@ add_member() {
   keys "$1" Tab
   clear_field "$1"
   type_text "$1" "$3"
-  keys "$1" Enter Enter
+  if [ -n "${4:-}" ]; then
+    keys "$1" Tab
+    clear_field "$1"
+    type_text "$1" "$4"
+    keys "$1" Enter
+  else
+    keys "$1" Enter Enter
+  fi
 }
 # The first line of pane $1's screen that contains $2.
 row() { screen "$1" | grep -F -- "$2" | head -n 1; }

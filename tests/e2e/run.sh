@@ -341,6 +341,35 @@ if wait_screen wat "Groups reading" 30 && wait_screen wat "Tab: next part" 5; th
 else bad "first run on the watch screen" wat; fi
 T kill-session -t wat 2>/dev/null
 
+# --- 4b. The seed's group demo with the consumer protocol (KIP-848) -----------------------
+# In-app members with group.protocol=consumer: the coordinator assigns (uniform), a
+# partition moves only once its owner let it go; heartbeats come every 5 s, so each step
+# takes a few seconds on both brokers.
+T new-session -d -s k848 -x 170 -y 45 "$BIN -b $B --log-file $WORK/k848.log"
+wait_screen k848 "connected" 30
+keys k848 4
+holding() { row k848 "kafka-dash-$1 " | grep -qE "$2"; }
+add_member k848 k848 lagt consumer:uniform
+# (Kafka 4.4 ends a new group's first join at group epoch 2, the embedded broker at 1.)
+if wait_for 'holding A "lagt \[0,1\]" && screen k848 | grep -qE "k848 · Stable · consumer protocol, epoch [0-9]+ · uniform"' 30; then
+  ok "consumer protocol: A joins k848 and holds lagt [0,1] ($(screen k848 | grep -oE "consumer protocol, epoch [0-9]+" | head -n 1), uniform)"
+else bad "KIP-848 member A" k848; fi
+add_member k848 k848 lagt consumer:uniform
+converging=""
+b_done() { screen k848 | grep -q " → " && converging=yes; holding A " [0-9]+ +lagt \[0\]" && holding B " [0-9]+ +lagt \[1\]"; }
+if wait_for b_done 40; then
+  ok "consumer protocol: B joins, A gives 1 up, B receives it: A [0], B [1]${converging:+ (seen converging, → target)}"
+else bad "KIP-848 member B" k848; fi
+add_member k848 k848 lagt consumer:uniform
+if wait_for 'holding C "idle" && holding A "lagt \[0\]" && holding B "lagt \[1\]"' 40; then
+  ok "consumer protocol: C joins and idles; nothing moves"
+else bad "KIP-848 member C" k848; fi
+keys k848 x # the first member row: A
+if wait_for '! row k848 "kafka-dash-A " | grep -q "/127" && holding B "lagt \[1\]" && holding C "lagt \[0\]"' 40; then
+  ok "consumer protocol: A leaves; C takes lagt [0], B keeps [1]"
+else bad "KIP-848 A leaves" k848; fi
+T kill-session -t k848 2>/dev/null
+
 # --- 5. Members started elsewhere, lag, and a SIGKILLed member -----------------------------
 KCX=(kcat -b "$B" -X session.timeout.ms=6000 -X heartbeat.interval.ms=500 -G a-ext)
 "${KCX[@]}" -X client.id=kcat1 extg >/dev/null 2>&1 &

@@ -1,0 +1,269 @@
+//! A small Kafka protocol client for what librdkafka does not expose: ConsumerGroupDescribe
+//! (KIP-848 groups' epochs and target assignments). Plaintext only; on a cluster that
+//! needs TLS or SASL the groups pane goes without those figures.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use bytes::{Buf, BufMut, Bytes, BytesMut};
+use kafka_protocol::messages::{
+    ApiKey, ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse, FindCoordinatorRequest,
+    FindCoordinatorResponse, GroupId, RequestHeader, ResponseHeader,
+};
+use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, StrBytes};
+
+use crate::kafka::model::{ConsumerProtocol, GroupSnapshot, MemberInfo};
+
+/// GROUP_ID_NOT_FOUND: the group does not exist, or is a classic group.
+const GROUP_ID_NOT_FOUND: i16 = 69;
+
+/// One connection.
+struct Conn {
+    stream: TcpStream,
+    correlation: i32,
+}
+
+impl Conn {
+    fn open(addr: &str, timeout: Duration) -> Result<Conn, String> {
+        let sock = addr
+            .parse()
+            .or_else(|_| {
+                std::net::ToSocketAddrs::to_socket_addrs(addr)
+                    .map_err(|e| e.to_string())?
+                    .next()
+                    .ok_or_else(|| format!("{addr}: no address"))
+            })
+            .map_err(|e: String| e)?;
+        let stream = TcpStream::connect_timeout(&sock, timeout).map_err(|e| e.to_string())?;
+        stream
+            .set_read_timeout(Some(timeout))
+            .map_err(|e| e.to_string())?;
+        stream
+            .set_write_timeout(Some(timeout))
+            .map_err(|e| e.to_string())?;
+        Ok(Conn {
+            stream,
+            correlation: 0,
+        })
+    }
+
+    fn call<Req, Resp>(&mut self, key: ApiKey, version: i16, req: &Req) -> Result<Resp, String>
+    where
+        Req: Encodable + HeaderVersion,
+        Resp: Decodable + HeaderVersion,
+    {
+        self.correlation += 1;
+        let client = crate::kafka::groups::WATCHER_CLIENT_ID;
+        let framed = encode_request(key, version, self.correlation, client, req)?;
+        self.stream.write_all(&framed).map_err(|e| e.to_string())?;
+        let mut len = [0u8; 4];
+        self.stream
+            .read_exact(&mut len)
+            .map_err(|e| e.to_string())?;
+        let len = i32::from_be_bytes(len);
+        if !(0..=64 << 20).contains(&len) {
+            return Err(format!("response of {len} bytes"));
+        }
+        let mut body = vec![0u8; len as usize];
+        self.stream
+            .read_exact(&mut body)
+            .map_err(|e| e.to_string())?;
+        decode_response(Bytes::from(body), version, self.correlation)
+    }
+}
+
+/// A request framed for the wire: size, header (with `client_id`), body.
+pub fn encode_request<Req: Encodable + HeaderVersion>(
+    key: ApiKey,
+    version: i16,
+    correlation: i32,
+    client_id: &str,
+    req: &Req,
+) -> Result<Vec<u8>, String> {
+    let mut buf = BytesMut::new();
+    RequestHeader::default()
+        .with_request_api_key(key as i16)
+        .with_request_api_version(version)
+        .with_correlation_id(correlation)
+        .with_client_id(Some(StrBytes::from_string(client_id.to_string())))
+        .encode(&mut buf, Req::header_version(version))
+        .map_err(|e| e.to_string())?;
+    req.encode(&mut buf, version).map_err(|e| e.to_string())?;
+    let mut framed = Vec::with_capacity(buf.len() + 4);
+    framed.put_i32(buf.len() as i32);
+    framed.extend_from_slice(&buf);
+    Ok(framed)
+}
+
+/// A response body (after the size) read back: its header must carry `correlation`.
+pub fn decode_response<Resp: Decodable + HeaderVersion>(
+    mut body: Bytes,
+    version: i16,
+    correlation: i32,
+) -> Result<Resp, String> {
+    let header = ResponseHeader::decode(&mut body, Resp::header_version(version))
+        .map_err(|e| e.to_string())?;
+    if header.correlation_id != correlation {
+        return Err("response out of order".into());
+    }
+    let resp = Resp::decode(&mut body, version).map_err(|e| e.to_string())?;
+    if body.has_remaining() {
+        return Err(format!(
+            "{} bytes left after the response",
+            body.remaining()
+        ));
+    }
+    Ok(resp)
+}
+
+/// Reads KIP-848 groups with ConsumerGroupDescribe, keeping connections and coordinators.
+pub struct GroupDescriber {
+    bootstrap: Vec<String>,
+    coordinators: HashMap<String, String>,
+    conns: HashMap<String, Conn>,
+    timeout: Duration,
+    /// Set once the cluster has shown it does not know the API: not asked again.
+    unsupported: bool,
+}
+
+impl std::fmt::Debug for GroupDescriber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GroupDescriber")
+            .field("bootstrap", &self.bootstrap)
+            .finish()
+    }
+}
+
+impl GroupDescriber {
+    /// A describer for the cluster at `bootstrap` (comma-separated host:port).
+    pub fn new(bootstrap: &str, timeout: Duration) -> GroupDescriber {
+        GroupDescriber {
+            bootstrap: bootstrap.split(',').map(|s| s.trim().to_string()).collect(),
+            coordinators: HashMap::new(),
+            conns: HashMap::new(),
+            timeout,
+            unsupported: false,
+        }
+    }
+
+    fn conn(&mut self, addr: &str) -> Result<&mut Conn, String> {
+        if !self.conns.contains_key(addr) {
+            let c = Conn::open(addr, self.timeout)?;
+            self.conns.insert(addr.to_string(), c);
+        }
+        Ok(self.conns.get_mut(addr).expect("just opened"))
+    }
+
+    /// The group's coordinator (host:port), found once; returns whether a request was sent.
+    fn coordinator(&mut self, group: &str) -> Result<(String, bool), String> {
+        if let Some(c) = self.coordinators.get(group) {
+            return Ok((c.clone(), false));
+        }
+        let mut last = String::from("no bootstrap server");
+        for b in self.bootstrap.clone() {
+            let req = FindCoordinatorRequest::default()
+                .with_key(StrBytes::from_string(group.to_string()))
+                .with_key_type(0);
+            let answer: Result<FindCoordinatorResponse, String> = self
+                .conn(&b)
+                .and_then(|c| c.call(ApiKey::FindCoordinator, 3, &req));
+            match answer {
+                Ok(r) if r.error_code == 0 => {
+                    let addr = format!("{}:{}", r.host.as_str(), r.port);
+                    self.coordinators.insert(group.to_string(), addr.clone());
+                    return Ok((addr, true));
+                }
+                Ok(r) => last = format!("FindCoordinator error {}", r.error_code),
+                Err(e) => {
+                    self.conns.remove(&b);
+                    last = e;
+                }
+            }
+        }
+        Err(last)
+    }
+
+    /// What ConsumerGroupDescribe says of `group`: `None` when it is not a KIP-848 group
+    /// (or the cluster does not know the API). Also returns how many requests it sent.
+    pub fn describe(&mut self, group: &str) -> (Result<Option<GroupSnapshot>, String>, u32) {
+        if self.unsupported {
+            return (Ok(None), 0);
+        }
+        let (addr, found) = match self.coordinator(group) {
+            Ok(a) => a,
+            Err(e) => return (Err(e), 1),
+        };
+        let sent = 1 + u32::from(found);
+        let req = ConsumerGroupDescribeRequest::default()
+            .with_group_ids(vec![GroupId(StrBytes::from_string(group.to_string()))]);
+        let answer: Result<ConsumerGroupDescribeResponse, String> = self
+            .conn(&addr)
+            .and_then(|c| c.call(ApiKey::ConsumerGroupDescribe, 0, &req));
+        let resp = match answer {
+            Ok(r) => r,
+            Err(e) => {
+                // A broker that does not know the API closes the connection.
+                self.conns.remove(&addr);
+                self.coordinators.remove(group);
+                if e.contains("failed to fill whole buffer") || e.contains("reset") {
+                    self.unsupported = true;
+                }
+                return (Err(e), sent);
+            }
+        };
+        let Some(g) = resp.groups.into_iter().next() else {
+            return (Ok(None), sent);
+        };
+        match g.error_code {
+            0 => {}
+            GROUP_ID_NOT_FOUND => return (Ok(None), sent),
+            // NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE: look it up again next time.
+            14..=16 => {
+                self.coordinators.remove(group);
+                return (Err(format!("coordinator error {}", g.error_code)), sent);
+            }
+            code => return (Err(format!("ConsumerGroupDescribe error {code}")), sent),
+        }
+        let parts = |a: &kafka_protocol::messages::consumer_group_describe_response::Assignment| {
+            a.topic_partitions
+                .iter()
+                .map(|tp| {
+                    let mut ps = tp.partitions.clone();
+                    ps.sort();
+                    (tp.topic_name.as_str().to_string(), ps)
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut members: Vec<MemberInfo> = g
+            .members
+            .iter()
+            .map(|m| MemberInfo {
+                member_id: m.member_id.to_string(),
+                client_id: m.client_id.to_string(),
+                host: m.client_host.to_string(),
+                assignment: parts(&m.assignment),
+                subscription: m
+                    .subscribed_topic_names
+                    .iter()
+                    .map(|t| t.as_str().to_string())
+                    .collect(),
+                epoch: Some(m.member_epoch),
+                target: Some(parts(&m.target_assignment)),
+            })
+            .collect();
+        members.sort_by(|a, b| (&a.client_id, &a.member_id).cmp(&(&b.client_id, &b.member_id)));
+        let snapshot = GroupSnapshot {
+            name: group.to_string(),
+            state: g.group_state.to_string(),
+            protocol: g.assignor_name.to_string(),
+            members,
+            consumer: Some(ConsumerProtocol {
+                group_epoch: g.group_epoch,
+                assignment_epoch: g.assignment_epoch,
+            }),
+        };
+        (Ok(Some(snapshot)), sent)
+    }
+}
