@@ -17,7 +17,6 @@ use tokio::sync::mpsc;
 use crate::kafka::budget::Budget;
 use crate::kafka::client::ClientSettings;
 use crate::kafka::consumer_protocol::{decode_assignment, decode_subscription};
-use crate::kafka::group_offsets;
 use crate::kafka::health::{self, History, Sample, Thresholds, Trend};
 use crate::kafka::lag_time::{self, Timestamps};
 use crate::kafka::messages::KafkaEvent;
@@ -40,12 +39,20 @@ const SEND_EVERY_MS: i64 = 1_000;
 const TIMEOUT: Duration = Duration::from_secs(3);
 /// A group found not to be a KIP-848 group is asked again after this long.
 const CLASSIC_AGAIN_MS: i64 = 30_000;
-/// Consumers kept to read commits as a group when the admin call fails.
-const AS_GROUP_CLIENTS: usize = 16;
+/// Consumers kept to read groups' commits (one per group).
+const AS_GROUP_CLIENTS: usize = 64;
 /// Memberless groups in a listing are asked about KIP-848 only up to this many.
 const MEMBERLESS_ASKED: usize = 50;
 /// How long the message at a committed offset is waited for.
 const STAMP_TIMEOUT: Duration = Duration::from_millis(1_500);
+
+/// One partition's committed offset (`None`: the group has committed none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Committed {
+    topic: String,
+    partition: i32,
+    offset: Option<i64>,
+}
 
 /// What the watcher is given: how to judge partitions and how many requests a second it
 /// may send for group watching.
@@ -165,10 +172,8 @@ pub fn start(
     let spawned = std::thread::Builder::new()
         .name("group-watcher".into())
         .spawn(move || {
-            // The client needs a group id of its own, though it never joins or commits:
-            // librdkafka (2.12) answers a NOT_COORDINATOR to ListConsumerGroupOffsets by
-            // asking the client's own group to find its coordinator, and crashes on a
-            // client without one (seen on a three-broker cluster).
+            // A group id of its own (it never joins or commits): librdkafka 2.12 crashes
+            // on some coordinator errors in a client without one.
             let admin = settings
                 .watcher_config()
                 .set("group.id", WATCHER_CLIENT_ID)
@@ -270,8 +275,9 @@ struct Watch {
     stamps: Option<Timestamps>,
     /// For consumers of a group's own (`committed_as_group`).
     settings: ClientSettings,
-    /// Consumers with a group's id, by group, for when the admin call fails.
-    as_group: HashMap<String, BaseConsumer>,
+    /// Consumers with a group's id (never subscribed) that read its commits, with when
+    /// each was last used.
+    as_group: HashMap<String, (BaseConsumer, i64)>,
     /// Reads KIP-848 groups (epochs, targets) where the connection is plaintext.
     describer: Option<GroupDescriber>,
     /// Groups found not to be KIP-848 groups, and when (asked again after a while).
@@ -610,16 +616,26 @@ impl Watch {
         }
     }
 
-    /// Committed offsets read by a consumer with the group's id (never subscribed): the
-    /// way that survives a coordinator move. Kept for a few groups.
-    fn committed_as_group(
+    /// Committed offsets read by a consumer with the group's id (never subscribed), the
+    /// least recently used of them closed when there are too many. (librdkafka's admin
+    /// call ListConsumerGroupOffsets would need one client for all groups, but 2.12
+    /// crashes on it when a group's coordinator dies: seen in the failover e2e.)
+    fn committed_of(
         &mut self,
         group: &str,
         tpl: TopicPartitionList,
-    ) -> Result<Vec<group_offsets::Committed>, String> {
+    ) -> Result<Vec<Committed>, String> {
+        let now = now_ms();
         if !self.as_group.contains_key(group) {
             if self.as_group.len() >= AS_GROUP_CLIENTS {
-                self.as_group.clear();
+                if let Some(oldest) = self
+                    .as_group
+                    .iter()
+                    .min_by_key(|(_, (_, used))| *used)
+                    .map(|(g, _)| g.clone())
+                {
+                    self.as_group.remove(&oldest);
+                }
             }
             // A new client connects (ApiVersions, Metadata) and finds the coordinator.
             self.budget.charge(3);
@@ -630,16 +646,18 @@ impl Watch {
                 .set("enable.auto.commit", "false")
                 .create()
                 .map_err(|e| e.to_string())?;
-            self.as_group.insert(group.to_string(), c);
+            self.as_group.insert(group.to_string(), (c, now));
         }
-        self.budget.charge(1);
-        let got = self.as_group[group]
+        let entry = self.as_group.get_mut(group).expect("just inserted");
+        entry.1 = now;
+        let got = entry
+            .0
             .committed_offsets(tpl, TIMEOUT)
             .map_err(|e| e.to_string())?;
         Ok(got
             .elements()
             .iter()
-            .map(|e| group_offsets::Committed {
+            .map(|e| Committed {
                 topic: e.topic().to_string(),
                 partition: e.partition(),
                 offset: match e.offset() {
@@ -719,24 +737,13 @@ impl Watch {
         if tpl.count() == 0 {
             return Ok(Vec::new());
         }
-        // Without members the admin call asks for everything the group committed.
-        let asked = (!only_committed).then_some(&tpl);
-        let committed = match group_offsets::committed(admin, &snap.name, asked, TIMEOUT) {
-            Ok(c) => c,
-            Err(e) => {
-                // The admin call does not follow a coordinator that moved (a broker died);
-                // a consumer of the group's own does.
-                tracing::debug!(group = %snap.name, "offsets by admin call failed ({e}); asking as the group");
-                self.committed_as_group(&snap.name, tpl)?
-            }
-        };
+        let committed = self.committed_of(&snap.name, tpl)?;
         let known = |t: &str| {
             self.metadata
                 .as_ref()
                 .is_some_and(|m| m.topics.contains_key(t) && !t.starts_with("__"))
         };
-        let committed: Vec<group_offsets::Committed> =
-            committed.into_iter().filter(|c| known(&c.topic)).collect();
+        let committed: Vec<Committed> = committed.into_iter().filter(|c| known(&c.topic)).collect();
         let owners: BTreeMap<(String, i32), String> = snap.owners();
         let now = now_ms();
         let stale: Vec<(&str, i32)> = committed

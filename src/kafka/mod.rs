@@ -5,7 +5,6 @@ pub mod budget;
 pub mod client;
 pub mod consumer_protocol;
 pub mod files;
-pub mod group_offsets;
 pub mod groups;
 pub mod health;
 pub mod jsonl;
