@@ -162,10 +162,7 @@ async fn tick(shared: Arc<Shared>) {
             .map_or(at_most, |d| d.clamp(now, at_most));
         tokio::time::sleep_until(wake.into()).await;
         shared.groups.tick(Instant::now());
-        let now_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64);
-        shared.consumer_groups.expire(now_ms);
+        shared.consumer_groups.expire(handlers::now_ms());
     }
 }
 

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::groups::GroupInfo;
@@ -21,6 +21,7 @@ use crate::kafka::health::{self, History, Sample, Thresholds, Trend};
 use crate::kafka::lag_time::{self, Timestamps};
 use crate::kafka::messages::KafkaEvent;
 use crate::kafka::model::{self, GroupListing, GroupSnapshot, MemberInfo, PartitionLag};
+use crate::kafka::now_ms;
 use crate::kafka::timeline::{Rebalance, Timeline};
 use crate::kafka::watermarks;
 use crate::kafka::wire::GroupDescriber;
@@ -109,13 +110,6 @@ impl Drop for GroupWatcher {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
     }
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 /// Members of a described group, with decoded assignments and subscriptions.
@@ -782,8 +776,7 @@ impl Watch {
             let read = stamps.read(&behind, STAMP_TIMEOUT);
             if read > 0 {
                 // A fetch to each leader, and sometimes a second.
-                self.budget
-                    .charge(self.metadata.as_ref().map_or(1, |m| m.brokers) + 1);
+                self.budget.charge(self.brokers() + 1);
             }
         }
         let mut out = Vec::new();

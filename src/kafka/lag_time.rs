@@ -10,6 +10,8 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::Message;
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
+use crate::kafka::now_ms;
+
 /// Cached answers kept before the cache starts over.
 const CACHE_MAX: usize = 50_000;
 
@@ -132,12 +134,6 @@ impl Timestamps {
         let _ = self.consumer.assign(&TopicPartitionList::new());
         asked
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Lag in time (ms) of a partition at `now_ms`: 0 when caught up, else how old the

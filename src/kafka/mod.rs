@@ -19,3 +19,10 @@ pub mod timeline;
 pub mod watermarks;
 pub mod wire;
 pub mod workers;
+
+/// Milliseconds since the Unix epoch (the watcher's clock).
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}

@@ -12,7 +12,7 @@ use kafka_protocol::messages::consumer_group_heartbeat_response::{
 };
 use kafka_protocol::messages::*;
 
-use super::{sb, Ctx};
+use super::{now_ms, sb, Ctx};
 use crate::broker::acl::{op, resource};
 use crate::broker::consumer_group::group::{Heartbeat, HeartbeatError, Topics};
 use crate::broker::consumer_group::Assignment;
@@ -21,12 +21,6 @@ use crate::broker::consumer_group::Assignment;
 const GROUP_AUTHORIZATION_FAILED: i16 = 30;
 /// GROUP_ID_NOT_FOUND.
 const GROUP_ID_NOT_FOUND: i16 = 69;
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
 
 /// The topics a subscription can name: name → (id, partition count).
 fn topics(ctx: &Ctx<'_>) -> Topics {
