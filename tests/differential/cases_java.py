@@ -81,3 +81,107 @@ def case_java_console_round_trip(ctx):
     )
     rc, out, err = ctx.java_tool("console-consumer", "--topic", t, "--from-beginning", "--max-messages", "3", "--property", "print.key=true", "--property", "print.offset=true", "--property", "print.partition=true")
     return {"produce_rc": prod.returncode, "consumed": out, "rc": rc}
+
+
+def java_member(ctx, group, client_id, topic, out):
+    """A Java consumer (Kafka's console consumer) with the consumer protocol, printing
+    partition and offset of each message it reads to `out`."""
+    import os
+    import subprocess
+
+    from harness import ROOT
+
+    p = subprocess.Popen(
+        ["bash", os.path.join(ROOT, "scripts/real-kafka.sh"), "tool", "console-consumer",
+         "--bootstrap-server", ctx.bootstrap, "--topic", topic, "--group", group,
+         "--consumer-property", "group.protocol=consumer",
+         "--consumer-property", f"client.id={client_id}",
+         "--consumer-property", "auto.offset.reset=earliest",
+         "--property", "print.partition=true", "--property", "print.offset=true",
+         "--property", "print.value=false"],
+        stdout=out, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+
+    def stop():
+        import signal
+
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGTERM)  # the JVM closes the consumer: a leave heartbeat
+            try:
+                p.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+
+    ctx._closers.append(stop)
+    return stop
+
+
+def java_members(ctx, group):
+    """What Kafka's consumer-groups tool (the Java admin client) says of a consumer-protocol
+    group: state, group and assignment epochs, and per client id its epochs and partitions."""
+    _, state, _ = ctx.java_tool("consumer-groups", "--describe", "--group", group, "--state", "--verbose")
+    _, members, _ = ctx.java_tool("consumer-groups", "--describe", "--group", group, "--members", "--verbose")
+    out = {"state": None, "members": {}}
+    for line in state:
+        cols = line.split()
+        if cols and cols[0] == group:
+            # GROUP COORDINATOR (ID) ASSIGNMENT-STRATEGY STATE GROUP-EPOCH TARGET-EPOCH #MEMBERS:
+            # assignor, state and the two epochs.
+            out["state"] = cols[-5:-1]
+    for line in members:
+        cols = line.split()
+        if cols and cols[0] == group:
+            # GROUP CONSUMER-ID HOST CLIENT-ID #PARTITIONS CURRENT-EPOCH CURRENT TARGET-EPOCH TARGET
+            out["members"][cols[3]] = cols[5:]
+    return out
+
+
+@case
+def case_java_consumer_protocol_seed_demo(ctx):
+    """The seed's A/B/C demo with Java consumers speaking the consumer protocol, watched
+    through the Java admin client; every message is read once."""
+    import tempfile
+    import time
+
+    t = ctx.topic(partitions=2)
+    group = ctx.name("jg")
+    batch = lambda n: ctx.produce(t, [(None, b"m", None, i % 2) for i in range(n)])  # noqa: E731
+    files = {n: tempfile.TemporaryFile(mode="w+") for n in "ABC"}
+    stops = {}
+
+    def settle(want, timeout=60):
+        deadline = time.monotonic() + timeout
+        seen = None
+        while time.monotonic() < deadline:
+            seen = java_members(ctx, group)
+            held = {c: m[1] for c, m in seen["members"].items() if len(m) > 1}
+            if seen["state"] and seen["state"][1] == "Stable" and held == want:
+                return seen
+            time.sleep(0.5)
+        raise AssertionError(f"never settled at {want}: {seen}")
+
+    steps = {}
+    batch(6)
+    stops["A"] = java_member(ctx, group, "A", t, files["A"])
+    steps["A alone"] = settle({"A": f"{t}:0,1"})
+    stops["B"] = java_member(ctx, group, "B", t, files["B"])
+    steps["B joins"] = settle({"A": f"{t}:0", "B": f"{t}:1"})
+    batch(4)
+    stops["C"] = java_member(ctx, group, "C", t, files["C"])
+    steps["C joins"] = settle({"A": f"{t}:0", "B": f"{t}:1", "C": "-"})
+    stops["A"]()
+    steps["A leaves"] = settle({"B": f"{t}:1", "C": f"{t}:0"})
+    batch(4)
+    deadline = time.monotonic() + 30
+    read = []
+    while time.monotonic() < deadline:
+        read = []
+        for f in files.values():
+            f.seek(0)
+            read += [l.split()[:2] for l in f.read().splitlines() if l.startswith("Partition:")]
+        if len(read) >= 14:
+            break
+        time.sleep(0.5)
+    steps["read"] = {"messages": len(read), "distinct": len({tuple(r) for r in read})}
+    return steps

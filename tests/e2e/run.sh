@@ -350,8 +350,8 @@ wait_screen k848 "connected" 30
 keys k848 4
 holding() { row k848 "kafka-dash-$1 " | grep -qE "$2"; }
 add_member k848 k848 lagt consumer:uniform
-# (Kafka 4.4 ends a new group's first join at group epoch 2, the embedded broker at 1.)
-if wait_for 'holding A "lagt \[0,1\]" && screen k848 | grep -qE "k848 · Stable · consumer protocol, epoch [0-9]+ · uniform"' 30; then
+# A new group starts at epoch 1 (as Kafka 4's), so A's join makes it 2; each later step adds 1.
+if wait_for 'holding A "lagt \[0,1\]" && screen k848 | grep -qE "k848 · Stable · consumer protocol, epoch 2 · uniform"' 30; then
   ok "consumer protocol: A joins k848 and holds lagt [0,1] ($(screen k848 | grep -oE "consumer protocol, epoch [0-9]+" | head -n 1), uniform)"
 else bad "KIP-848 member A" k848; fi
 add_member k848 k848 lagt consumer:uniform
@@ -365,8 +365,8 @@ if wait_for 'holding C "idle" && holding A "lagt \[0\]" && holding B "lagt \[1\]
   ok "consumer protocol: C joins and idles; nothing moves"
 else bad "KIP-848 member C" k848; fi
 keys k848 x # the first member row: A
-if wait_for '! row k848 "kafka-dash-A " | grep -q "/127" && holding B "lagt \[1\]" && holding C "lagt \[0\]"' 40; then
-  ok "consumer protocol: A leaves; C takes lagt [0], B keeps [1]"
+if wait_for '! row k848 "kafka-dash-A " | grep -q "/127" && holding B "lagt \[1\]" && holding C "lagt \[0\]" && screen k848 | grep -q "k848 · Stable · consumer protocol, epoch 5 "' 40; then
+  ok "consumer protocol: A leaves; C takes lagt [0], B keeps [1]; group epoch 5"
 else bad "KIP-848 A leaves" k848; fi
 T kill-session -t k848 2>/dev/null
 

@@ -132,7 +132,7 @@ pub struct Member {
 }
 
 /// One consumer group.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ConsumerGroup {
     /// Bumped by every change that calls for a new assignment.
     pub epoch: i32,
@@ -144,6 +144,19 @@ pub struct ConsumerGroup {
     pub members: BTreeMap<String, Member>,
     /// Topic ids and partition counts the last target assignment was computed for.
     seen_topics: BTreeMap<String, (Uuid, i32)>,
+}
+
+impl Default for ConsumerGroup {
+    /// A new group starts at epoch 1, as Kafka 4's (so its first member's join makes it 2).
+    fn default() -> Self {
+        ConsumerGroup {
+            epoch: 1,
+            target_epoch: 0,
+            targets: Targets::default(),
+            members: BTreeMap::new(),
+            seen_topics: BTreeMap::new(),
+        }
+    }
 }
 
 /// The topics that exist: name → (id, partition count).
@@ -497,47 +510,47 @@ mod tests {
     fn the_seed_demo_a_then_b_then_c_then_a_leaves() {
         let mut c = Clock::new();
         let a = c.beat(hb("A", 0, Some(&[]))).unwrap();
-        assert_eq!(got(&a), (1, Some(vec![0, 1])), "A alone: both, epochs 1");
-        assert_eq!((c.g.epoch, c.g.state()), (1, "Stable"));
+        assert_eq!(got(&a), (2, Some(vec![0, 1])), "A alone: both, epochs 2");
+        assert_eq!((c.g.epoch, c.g.state()), (2, "Stable"));
 
-        // B joins: group epoch 2; partition 1 goes to B only once A has let it go.
+        // B joins: group epoch 3; partition 1 goes to B only once A has let it go.
         let b = c.beat(hb("B", 0, Some(&[]))).unwrap();
-        assert_eq!(got(&b), (2, Some(vec![])), "B waits for partition 1");
+        assert_eq!(got(&b), (3, Some(vec![])), "B waits for partition 1");
         assert_eq!(c.g.state(), "Reconciling");
-        let a = c.beat(hb("A", 1, Some(&[0, 1]))).unwrap();
+        let a = c.beat(hb("A", 2, Some(&[0, 1]))).unwrap();
         assert_eq!(
             got(&a),
-            (1, Some(vec![0])),
-            "A is asked to give 1 up, keeping epoch 1"
+            (2, Some(vec![0])),
+            "A is asked to give 1 up, keeping epoch 2"
         );
-        let b = c.beat(hb("B", 2, Some(&[]))).unwrap();
-        assert_eq!(got(&b), (2, None), "still held by A: nothing new for B");
-        let a = c.beat(hb("A", 1, Some(&[0]))).unwrap();
-        assert_eq!(got(&a), (2, Some(vec![0])), "A confirmed: epoch 2");
-        let b = c.beat(hb("B", 2, Some(&[]))).unwrap();
-        assert_eq!(got(&b), (2, Some(vec![1])), "B receives 1");
+        let b = c.beat(hb("B", 3, Some(&[]))).unwrap();
+        assert_eq!(got(&b), (3, None), "still held by A: nothing new for B");
+        let a = c.beat(hb("A", 2, Some(&[0]))).unwrap();
+        assert_eq!(got(&a), (3, Some(vec![0])), "A confirmed: epoch 3");
+        let b = c.beat(hb("B", 3, Some(&[]))).unwrap();
+        assert_eq!(got(&b), (3, Some(vec![1])), "B receives 1");
         assert_eq!(c.g.state(), "Stable");
 
         // C joins and idles; nothing moves.
         let cc = c.beat(hb("C", 0, Some(&[]))).unwrap();
-        assert_eq!(got(&cc), (3, Some(vec![])));
+        assert_eq!(got(&cc), (4, Some(vec![])));
         assert_eq!(
-            got(&c.beat(hb("A", 2, Some(&[0]))).unwrap()),
-            (3, Some(vec![0]))
+            got(&c.beat(hb("A", 3, Some(&[0]))).unwrap()),
+            (4, Some(vec![0]))
         );
         assert_eq!(
-            got(&c.beat(hb("B", 2, Some(&[1]))).unwrap()),
-            (3, Some(vec![1]))
+            got(&c.beat(hb("B", 3, Some(&[1]))).unwrap()),
+            (4, Some(vec![1]))
         );
 
         // A leaves: C takes 0.
         let left = c.beat(hb("A", LEAVE_EPOCH, None)).unwrap();
         assert_eq!(left.member_epoch, LEAVE_EPOCH);
         assert_eq!(
-            got(&c.beat(hb("C", 3, Some(&[]))).unwrap()),
-            (4, Some(vec![0]))
+            got(&c.beat(hb("C", 4, Some(&[]))).unwrap()),
+            (5, Some(vec![0]))
         );
-        assert_eq!(c.g.epoch, 4);
+        assert_eq!(c.g.epoch, 5);
     }
 
     #[test]
@@ -549,16 +562,16 @@ mod tests {
             Err(HeartbeatError::FencedMemberEpoch)
         );
         assert_eq!(
-            c.beat(hb("Z", 1, Some(&[]))),
+            c.beat(hb("Z", 2, Some(&[]))),
             Err(HeartbeatError::UnknownMemberId)
         );
         c.beat(hb("B", 0, Some(&[]))).unwrap();
-        c.beat(hb("A", 1, Some(&[0]))).unwrap(); // A at epoch 2 now
-                                                 // The reply with epoch 2 was lost: epoch 1 with no more than it holds is fine…
-        assert!(c.beat(hb("A", 1, Some(&[0]))).is_ok());
+        c.beat(hb("A", 2, Some(&[0]))).unwrap(); // A at epoch 3 now
+                                                 // The reply with epoch 3 was lost: epoch 2 with no more than it holds is fine…
+        assert!(c.beat(hb("A", 2, Some(&[0]))).is_ok());
         // …but not while it claims a partition it no longer has.
         assert_eq!(
-            c.beat(hb("A", 1, Some(&[0, 1]))),
+            c.beat(hb("A", 2, Some(&[0, 1]))),
             Err(HeartbeatError::FencedMemberEpoch)
         );
         let err = c
@@ -582,16 +595,16 @@ mod tests {
         let mut c = Clock::new();
         c.beat(hb("A", 0, Some(&[]))).unwrap();
         c.beat(hb("B", 0, Some(&[]))).unwrap();
-        c.beat(hb("A", 1, Some(&[0, 1]))).unwrap(); // asked to give 1 up
+        c.beat(hb("A", 2, Some(&[0, 1]))).unwrap(); // asked to give 1 up
                                                     // A never confirms: gone after its rebalance timeout (30 s), B's session lives on.
         let t = c.now;
         assert!(c.g.expire(t + 29_000).is_empty());
         c.now = t + 29_500;
-        c.beat(hb("B", 2, Some(&[]))).unwrap();
+        c.beat(hb("B", 3, Some(&[]))).unwrap();
         assert_eq!(c.g.expire(t + 30_100), vec!["A".to_string()]);
         assert_eq!(
-            got(&c.beat(hb("B", 2, Some(&[]))).unwrap()),
-            (3, Some(vec![0, 1]))
+            got(&c.beat(hb("B", 3, Some(&[]))).unwrap()),
+            (4, Some(vec![0, 1]))
         );
         // B goes silent: removed when its session (45 s) ends.
         let last = c.now;
@@ -609,8 +622,8 @@ mod tests {
         };
         c.beat(with_id("A1", 0, Some(&[]))).unwrap();
         c.beat(hb("B", 0, Some(&[]))).unwrap();
-        c.beat(with_id("A1", 1, Some(&[0, 1]))).unwrap();
-        c.beat(with_id("A1", 1, Some(&[0]))).unwrap();
+        c.beat(with_id("A1", 2, Some(&[0, 1]))).unwrap();
+        c.beat(with_id("A1", 2, Some(&[0]))).unwrap();
         let epoch = c.g.epoch;
         // Another process with the same instance id while A1 is active: refused.
         assert_eq!(
@@ -620,7 +633,7 @@ mod tests {
         // A1 steps away (−2) and comes back as A2: same partition, no new epoch.
         c.beat(with_id("A1", STATIC_LEAVE_EPOCH, None)).unwrap();
         let back = c.beat(with_id("A2", 0, Some(&[]))).unwrap();
-        assert_eq!(got(&back), (2, Some(vec![0])));
+        assert_eq!(got(&back), (3, Some(vec![0])));
         assert_eq!(
             c.g.epoch, epoch,
             "no rebalance for a static member's return"
