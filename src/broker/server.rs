@@ -163,6 +163,10 @@ async fn tick(shared: Arc<Shared>) {
         tokio::time::sleep_until(wake.into()).await;
         shared.groups.tick(Instant::now());
         shared.consumer_groups.expire(handlers::now_ms());
+        shared.consumer_groups.resolve_regexes(
+            || handlers::consumer_group_topics(&shared),
+            handlers::now_ms(),
+        );
     }
 }
 

@@ -99,3 +99,46 @@ def case_consumer_protocol_list_group_types(ctx):
             (g.group_id, str(g.type), str(g.state)) for g in listed.valid if g.group_id in (modern, classic)
         )
     return out
+
+
+def held(c):
+    return sorted((tp.topic, tp.partition) for tp in c.assignment())
+
+
+@case
+def case_consumer_protocol_regex_subscription(ctx):
+    """A member subscribed by regex: the coordinator resolves it (whole names, internal
+    topics included), and a topic created later that matches reaches the member too."""
+    prefix = ctx.name("rx")
+    ctx.create(name=f"{prefix}-a", partitions=1)
+    ctx.create(name=f"{prefix}-b", partitions=2)
+    ctx.create(name=f"x{prefix}-a", partitions=1)  # matches only if the match is not whole
+    ctx.wait_topic(f"{prefix}-b", 2)
+    group = ctx.name("g")
+    c = OnceClosingConsumer(
+        {"bootstrap.servers": ctx.bootstrap, "group.id": group, "group.protocol": "consumer", **QUIET}
+    )
+    ctx._closers.append(c.close_once)
+    c.subscribe([f"^{prefix}-.*"])
+
+    def until(want, timeout=40):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and len(held(c)) < want:
+            c.poll(0.1)
+        return held(c)
+
+    out = {"first": until(3)}
+    ctx.create(name=f"{prefix}-c", partitions=1)
+    out["after a new topic"] = until(4)
+    described = ctx.admin().describe_consumer_groups([group], request_timeout=10)[group].result(timeout=15)
+    out["described"] = sorted((tp.topic, tp.partition) for m in described.members for tp in m.assignment.topic_partitions)
+    internal = OnceClosingConsumer(
+        {"bootstrap.servers": ctx.bootstrap, "group.id": ctx.name("int"), "group.protocol": "consumer", **QUIET}
+    )
+    ctx._closers.append(internal.close_once)
+    internal.subscribe(["^__consumer_offs.*"])
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not internal.assignment():
+        internal.poll(0.1)
+    out["internal topics match"] = len(internal.assignment())
+    return out

@@ -156,7 +156,11 @@ def case_java_consumer_protocol_seed_demo(ctx):
         while time.monotonic() < deadline:
             seen = java_members(ctx, group)
             held = {c: m[1] for c, m in seen["members"].items() if len(m) > 1}
-            if seen["state"] and seen["state"][1] == "Stable" and held == want:
+            # The two tools run one after the other: settled means both agree (every
+            # member at the group's epoch) as well as the partitions being as wanted.
+            epochs = {m[0] for m in seen["members"].values()} | {m[2] for m in seen["members"].values() if len(m) > 2}
+            stable = seen["state"] and seen["state"][1] == "Stable" and epochs == {seen["state"][2]}
+            if stable and held == want:
                 return seen
             time.sleep(0.5)
         raise AssertionError(f"never settled at {want}: {seen}")

@@ -25,6 +25,8 @@ pub enum HeartbeatError {
     UnsupportedAssignor,
     /// A malformed request.
     InvalidRequest(String),
+    /// SubscribedTopicRegex does not compile.
+    InvalidRegularExpression(String),
 }
 
 impl HeartbeatError {
@@ -36,6 +38,7 @@ impl HeartbeatError {
             HeartbeatError::UnreleasedInstanceId => 111,
             HeartbeatError::UnsupportedAssignor => 112,
             HeartbeatError::InvalidRequest(_) => 42,
+            HeartbeatError::InvalidRegularExpression(_) => 128,
         }
     }
 }
@@ -58,6 +61,8 @@ pub struct Heartbeat {
     pub rebalance_timeout_ms: i32,
     /// Topics it subscribes to, when they changed (always on join).
     pub subscribed_topics: Option<Vec<String>>,
+    /// The regex it subscribes to, when it changed (empty: none any more).
+    pub subscribed_regex: Option<String>,
     /// The server assignor it asks for, if any.
     pub server_assignor: Option<String>,
     /// What it owns now, when it says (full heartbeats).
@@ -90,7 +95,13 @@ pub struct Settings {
     pub heartbeat_interval_ms: i32,
     /// `group.consumer.assignors`, the first the default (`uniform`, `range`).
     pub assignors: Vec<String>,
+    /// `group.consumer.regex.refresh.interval.ms` (10 min): regexes are resolved again
+    /// this often even when no topic was created.
+    pub regex_refresh_interval_ms: i64,
 }
+
+/// Regexes are resolved again at most this often (Kafka's fixed 10 s).
+const REGEX_MIN_REFRESH_MS: i64 = 10_000;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -98,6 +109,7 @@ impl Default for Settings {
             session_timeout_ms: 45_000,
             heartbeat_interval_ms: 5_000,
             assignors: vec!["uniform".into(), "range".into()],
+            regex_refresh_interval_ms: 600_000,
         }
     }
 }
@@ -115,6 +127,8 @@ pub struct Member {
     pub host: String,
     /// Subscribed topic names.
     pub subscribed: BTreeSet<String>,
+    /// Subscribed topic regex (matched against whole topic names).
+    pub regex: Option<String>,
     /// The server assignor it asked for.
     pub server_assignor: Option<String>,
     /// Its way to its target.
@@ -144,6 +158,20 @@ pub struct ConsumerGroup {
     pub members: BTreeMap<String, Member>,
     /// Topic ids and partition counts the last target assignment was computed for.
     seen_topics: BTreeMap<String, (Uuid, i32)>,
+    /// The members' regexes with the topics each matched when last resolved.
+    pub resolved: BTreeMap<String, BTreeSet<String>>,
+    /// Regex resolution: when it last ran, what the topic names were then, whether a
+    /// heartbeat asked for it (Kafka resolves off the heartbeat path, so what it finds
+    /// reaches members with their next heartbeat).
+    regex_refresh: RegexRefresh,
+}
+
+/// When the group's regexes were last resolved, and whether they are due again.
+#[derive(Debug, Clone, Default)]
+struct RegexRefresh {
+    at_ms: Option<i64>,
+    names: u64,
+    due: bool,
 }
 
 impl Default for ConsumerGroup {
@@ -155,6 +183,8 @@ impl Default for ConsumerGroup {
             targets: Targets::default(),
             members: BTreeMap::new(),
             seen_topics: BTreeMap::new(),
+            resolved: BTreeMap::new(),
+            regex_refresh: RegexRefresh::default(),
         }
     }
 }
@@ -208,8 +238,18 @@ impl ConsumerGroup {
                 "SubscribedTopicNames must be set in first request.".into(),
             ));
         }
+        if let Some(r) = hb.subscribed_regex.as_deref() {
+            if !r.is_empty() && !self.resolved.contains_key(r) {
+                if let Err(e) = regex::Regex::new(r) {
+                    return Err(HeartbeatError::InvalidRegularExpression(format!(
+                        "SubscribedTopicRegex `{r}` is not a valid regular expression: {e}."
+                    )));
+                }
+            }
+        }
         // One change or several, one heartbeat bumps the group epoch once (as Kafka's
-        // coordinator writes one record).
+        // coordinator writes one record). A new member calls for one by what it
+        // subscribes to (a regex not yet resolved does not, until it is).
         let mut bump = joining && self.join(&hb, now_ms)?;
         let Some(member) = self.members.get(&hb.member_id) else {
             return Err(HeartbeatError::UnknownMemberId);
@@ -230,10 +270,23 @@ impl ConsumerGroup {
                 bump = true;
             }
         }
+        if let Some(r) = hb.subscribed_regex {
+            let r = (!r.is_empty()).then_some(r);
+            if r != member.regex {
+                // A regex another member's resolution already covers counts at once;
+                // a new one (or one dropped) waits for the next resolution.
+                match r.as_ref().map(|r| self.resolved.contains_key(r)) {
+                    Some(true) => bump = true,
+                    _ => self.regex_refresh.due = true,
+                }
+                member.regex = r;
+            }
+        }
         if hb.server_assignor.is_some() && hb.server_assignor != member.server_assignor {
             member.server_assignor = hb.server_assignor.clone();
             bump = true;
         }
+        self.maybe_due_regexes(topics, settings, now_ms);
         // Topics created, deleted or grown call for a new assignment too.
         let wanted = self.subscribed_topics(topics);
         if wanted != self.seen_topics {
@@ -324,6 +377,7 @@ impl ConsumerGroup {
                 client_id: hb.client_id.clone(),
                 host: hb.host.clone(),
                 subscribed: BTreeSet::new(),
+                regex: None,
                 server_assignor: None,
                 progress: MemberProgress::joined(),
                 previous_epoch: 0,
@@ -337,7 +391,8 @@ impl ConsumerGroup {
                 away: false,
             },
         );
-        Ok(true)
+        // What it subscribes to decides (the caller compares it with nothing).
+        Ok(false)
     }
 
     fn leave(
@@ -389,13 +444,78 @@ impl ConsumerGroup {
         gone
     }
 
+    /// A member's topics: the names it gave and what its regex matched when resolved.
+    fn topics_of<'a>(&'a self, m: &'a Member) -> impl Iterator<Item = &'a String> + 'a {
+        let matched = m.regex.as_ref().and_then(|r| self.resolved.get(r));
+        m.subscribed.iter().chain(matched.into_iter().flatten())
+    }
+
     /// The topics some member subscribes to, as they exist now.
     fn subscribed_topics(&self, topics: &Topics) -> Topics {
         self.members
             .values()
-            .flat_map(|m| m.subscribed.iter())
+            .flat_map(|m| self.topics_of(m))
             .filter_map(|t| topics.get(t).map(|v| (t.clone(), *v)))
             .collect()
+    }
+
+    /// Asks for a regex resolution when Kafka would: not within 10 s of the last one,
+    /// and then when a regex is new or gone, topics were created, or the refresh
+    /// interval passed.
+    fn maybe_due_regexes(&mut self, topics: &Topics, settings: &Settings, now_ms: i64) {
+        let wanted: BTreeSet<&String> = self
+            .members
+            .values()
+            .filter_map(|m| m.regex.as_ref())
+            .collect();
+        if wanted.is_empty() && self.resolved.is_empty() {
+            return;
+        }
+        let r = &mut self.regex_refresh;
+        if r.at_ms.is_some_and(|at| now_ms < at + REGEX_MIN_REFRESH_MS) {
+            return;
+        }
+        let changed_set = wanted.len() != self.resolved.len()
+            || wanted.iter().any(|w| !self.resolved.contains_key(*w));
+        r.due |= changed_set
+            || r.names != names_hash(topics)
+            || r.at_ms
+                .is_none_or(|at| now_ms > at + settings.regex_refresh_interval_ms);
+    }
+
+    /// Whether a heartbeat asked for the regexes to be resolved.
+    pub fn regexes_due(&self) -> bool {
+        self.regex_refresh.due
+    }
+
+    /// Resolves the members' regexes against every topic name (internal ones too, as
+    /// Kafka's coordinator does); a different outcome bumps the group epoch.
+    pub fn resolve_regexes(&mut self, topics: &Topics, now_ms: i64) {
+        let wanted: BTreeSet<String> = self
+            .members
+            .values()
+            .filter_map(|m| m.regex.clone())
+            .collect();
+        let resolved: BTreeMap<String, BTreeSet<String>> = wanted
+            .into_iter()
+            .map(|r| {
+                // Whole names, as re2j's `matches()`; an invalid one was refused earlier.
+                let matched = regex::Regex::new(&format!("^(?:{r})$"))
+                    .map(|re| topics.keys().filter(|t| re.is_match(t)).cloned().collect())
+                    .unwrap_or_default();
+                (r, matched)
+            })
+            .collect();
+        self.regex_refresh = RegexRefresh {
+            at_ms: Some(now_ms),
+            names: names_hash(topics),
+            due: false,
+        };
+        if resolved != self.resolved {
+            self.resolved = resolved;
+            self.seen_topics = self.subscribed_topics(topics);
+            self.epoch += 1;
+        }
     }
 
     /// Computes the target assignment for the group epoch.
@@ -405,9 +525,8 @@ impl ConsumerGroup {
             .values()
             .map(|m| Subscriber {
                 id: m.id.clone(),
-                topics: m
-                    .subscribed
-                    .iter()
+                topics: self
+                    .topics_of(m)
                     .filter_map(|t| self.seen_topics.get(t).map(|v| v.0))
                     .collect(),
                 current: self.targets.get(&m.id).cloned().unwrap_or_default(),
@@ -428,6 +547,14 @@ impl ConsumerGroup {
             has(&m.progress.assigned) || has(&m.progress.pending_revocation)
         })
     }
+}
+
+/// A fingerprint of the topic names (a new topic changes it).
+fn names_hash(topics: &Topics) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    topics.keys().for_each(|t| t.hash(&mut h));
+    h.finish()
 }
 
 /// Kafka's epoch rule: an epoch ahead of the member's is fenced; one behind is accepted
@@ -639,5 +766,82 @@ mod tests {
             "no rebalance for a static member's return"
         );
         assert!(!c.g.members.contains_key("A1"));
+    }
+
+    /// Topics `sarama` (id T) and, when `more`, `saramb` (id 43, one partition) and
+    /// `other`.
+    fn many(more: bool) -> Topics {
+        let mut t = topics();
+        if more {
+            t.insert("saramb".into(), (Uuid::from_u128(43), 1));
+            t.insert("other".into(), (Uuid::from_u128(44), 1));
+        }
+        t
+    }
+
+    #[test]
+    fn a_regex_subscription_is_resolved_off_the_heartbeat_and_follows_new_topics() {
+        let s = Settings::default();
+        let mut g = ConsumerGroup::default();
+        let by_regex = |id: &str, epoch, owned: Option<&[i32]>| Heartbeat {
+            subscribed_topics: (epoch == 0).then(Vec::new),
+            subscribed_regex: (epoch == 0).then(|| "^saram.*".to_string()),
+            ..hb(id, epoch, owned)
+        };
+        // Joining by a regex nobody resolved yet: nothing to assign, no new epoch.
+        let r = g
+            .heartbeat(by_regex("A", 0, Some(&[])), &many(false), &s, 1_000)
+            .unwrap();
+        assert_eq!(r.assignment, Some(Assignment::new()));
+        assert_eq!(g.epoch, 1);
+        assert!(g.regexes_due());
+        // Resolution (the broker's tick) finds `sarama`, not `other`: epoch 2.
+        g.resolve_regexes(&many(false), 1_010);
+        assert_eq!(g.epoch, 2);
+        assert_eq!(
+            g.resolved["^saram.*"],
+            BTreeSet::from(["sarama".to_string()])
+        );
+        let r = g
+            .heartbeat(
+                by_regex("A", r.member_epoch, Some(&[])),
+                &many(false),
+                &s,
+                6_000,
+            )
+            .unwrap();
+        assert_eq!((r.member_epoch, r.assignment), (2, Some(parts(&[0, 1]))));
+
+        // A topic created soon after is not looked for within 10 s of the last look…
+        g.heartbeat(by_regex("A", 2, Some(&[0, 1])), &many(true), &s, 9_000)
+            .unwrap();
+        assert!(!g.regexes_due());
+        // …then it is; what it finds reaches A with its next heartbeat.
+        g.heartbeat(by_regex("A", 2, Some(&[0, 1])), &many(true), &s, 11_100)
+            .unwrap();
+        assert!(g.regexes_due());
+        g.resolve_regexes(&many(true), 11_110);
+        assert_eq!(g.epoch, 3);
+        let r = g
+            .heartbeat(by_regex("A", 2, Some(&[0, 1])), &many(true), &s, 16_000)
+            .unwrap();
+        let saramb = Uuid::from_u128(43);
+        assert_eq!(r.member_epoch, 3);
+        assert_eq!(r.assignment.unwrap()[&saramb], BTreeSet::from([0]));
+
+        // A second member with the same regex counts at once: no wait for a resolution.
+        g.heartbeat(by_regex("B", 0, Some(&[])), &many(true), &s, 17_000)
+            .unwrap();
+        assert_eq!((g.epoch, g.target_epoch), (4, 4));
+        assert_eq!(g.targets["B"].values().map(|p| p.len()).sum::<usize>(), 1);
+
+        // A regex that does not compile is refused with Kafka's error.
+        let bad = Heartbeat {
+            subscribed_regex: Some("^(bad".into()),
+            ..by_regex("C", 0, Some(&[]))
+        };
+        let err = g.heartbeat(bad, &many(true), &s, 18_000).unwrap_err();
+        assert_eq!(err.code(), 128);
+        assert!(!g.members.contains_key("C"));
     }
 }

@@ -109,6 +109,19 @@ impl Registry {
         groups.retain(|_, g| !g.members.is_empty());
     }
 
+    /// Resolves the regexes of groups whose heartbeats asked for it, against the topics
+    /// `topics` gives (called only when some group waits).
+    pub fn resolve_regexes(&self, topics: impl FnOnce() -> group::Topics, now_ms: i64) {
+        let mut groups = self.lock();
+        if !groups.values().any(|g| g.regexes_due()) {
+            return;
+        }
+        let topics = topics();
+        for g in groups.values_mut().filter(|g| g.regexes_due()) {
+            g.resolve_regexes(&topics, now_ms);
+        }
+    }
+
     /// Checks an offset commit to a consumer group with members: the member must be in
     /// it at this epoch (0 on success, else Kafka's error code).
     pub fn check_commit(&self, group_id: &str, member_id: &str, epoch: i32) -> i16 {

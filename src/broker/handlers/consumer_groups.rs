@@ -16,19 +16,20 @@ use super::{now_ms, sb, Ctx};
 use crate::broker::acl::{op, resource};
 use crate::broker::consumer_group::group::{Heartbeat, HeartbeatError, Topics};
 use crate::broker::consumer_group::Assignment;
+use crate::broker::Shared;
 
 /// GROUP_AUTHORIZATION_FAILED.
 const GROUP_AUTHORIZATION_FAILED: i16 = 30;
 /// GROUP_ID_NOT_FOUND.
 const GROUP_ID_NOT_FOUND: i16 = 69;
 
-/// The topics a subscription can name: name → (id, partition count).
-fn topics(ctx: &Ctx<'_>) -> Topics {
-    ctx.shared
+/// The topics a subscription can name or match: name → (id, partition count). Internal
+/// topics too: Kafka's coordinator matches regexes against every topic name.
+pub(crate) fn topics(shared: &Shared) -> Topics {
+    shared
         .topics
         .all()
         .iter()
-        .filter(|t| !t.internal)
         .map(|t| (t.name.clone(), (t.id, t.partition_count())))
         .collect()
 }
@@ -108,14 +109,6 @@ pub(crate) fn consumer_group_heartbeat(
     if group.is_empty() {
         return fail(24, "GroupId can't be empty.".into()); // INVALID_GROUP_ID
     }
-    if regex.is_some_and(|r| !r.is_empty()) {
-        // INVALID_REQUEST, said plainly: topic names work, a pattern does not yet.
-        return fail(
-            42,
-            "SubscribedTopicRegex is not supported by this broker yet; subscribe to topic names."
-                .into(),
-        );
-    }
     // A classic group with members stays classic (no online migration here yet).
     if !ctx.shared.groups.describe(group).members.is_empty() {
         return fail(
@@ -147,13 +140,14 @@ pub(crate) fn consumer_group_heartbeat(
         subscribed_topics: req
             .subscribed_topic_names
             .map(|ts| ts.iter().map(|t| t.as_str().to_string()).collect()),
+        subscribed_regex: regex,
         server_assignor: req.server_assignor.map(|s| s.to_string()),
         owned,
         client_id: ctx.client_id.clone(),
         host: ctx.peer.host.clone(),
     };
     let registry = &ctx.shared.consumer_groups;
-    match registry.heartbeat(group, hb, &topics(ctx), now_ms()) {
+    match registry.heartbeat(group, hb, &topics(ctx.shared), now_ms()) {
         Ok(r) => ConsumerGroupHeartbeatResponse::default()
             .with_member_id(Some(sb(r.member_id)))
             .with_member_epoch(r.member_epoch)
@@ -182,7 +176,9 @@ pub(crate) fn consumer_group_heartbeat(
                     "Static member with this instance id is still in the group.".into()
                 }
                 HeartbeatError::UnsupportedAssignor => "ServerAssignor is not supported.".into(),
-                HeartbeatError::InvalidRequest(m) => m.clone(),
+                HeartbeatError::InvalidRequest(m) | HeartbeatError::InvalidRegularExpression(m) => {
+                    m.clone()
+                }
             };
             fail(e.code(), msg)
         }
@@ -253,6 +249,7 @@ pub(crate) fn consumer_group_describe(
                                         .map(|t| TopicName(sb(t.clone())))
                                         .collect(),
                                 )
+                                .with_subscribed_topic_regex(m.regex.clone().map(sb))
                                 .with_assignment(described(&m.progress.assigned))
                                 .with_target_assignment(described(
                                     &g.targets.get(&m.id).cloned().unwrap_or_default(),

@@ -4,6 +4,7 @@ mod acls;
 mod cluster_info;
 mod configs;
 mod consumer_groups;
+pub(crate) use consumer_groups::topics as consumer_group_topics;
 mod fetch;
 mod groups;
 mod offsets;
