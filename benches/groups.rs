@@ -117,6 +117,7 @@ fn big_app() -> App {
             host: "/10.0.0.1".into(),
             assignment: vec![("orders".into(), (m * 5..m * 5 + 5).collect())],
             subscription: vec!["orders".into()],
+            regex: None,
             epoch: None,
             target: None,
         })

@@ -929,8 +929,13 @@ impl App {
                     return Err("at least one topic is needed".into());
                 }
                 for t in &topics {
-                    crate::broker::validate_topic_name(t)
-                        .map_err(|e| format!("topic {t:?}: {e}"))?;
+                    // librdkafka's rule: a leading ^ makes it a regex.
+                    if t.starts_with('^') {
+                        regex::Regex::new(t).map_err(|e| format!("regex {t:?}: {e}"))?;
+                    } else {
+                        crate::broker::validate_topic_name(t)
+                            .map_err(|e| format!("topic {t:?}: {e}"))?;
+                    }
                 }
                 let assignor = form.value(2).trim().to_string();
                 let known = [
@@ -1148,6 +1153,7 @@ mod tests {
             host: "/h".into(),
             assignment: vec![("strconv".into(), vec![0])],
             subscription: vec!["strconv".into()],
+            regex: None,
             epoch: None,
             target: None,
         };

@@ -342,6 +342,7 @@ fn member(id: &str, parts: &[i32]) -> kafka_dash::kafka::model::MemberInfo {
             vec![("sarama".into(), parts.to_vec())]
         },
         subscription: vec!["sarama".into()],
+        regex: None,
         epoch: None,
         target: None,
     }
@@ -961,11 +962,11 @@ fn a_consumer_protocol_group_shows_epochs_and_who_is_converging() {
         });
         m
     };
-    let members = vec![
-        with("A", 1, &[0, 1], &[0]),
-        with("B", 2, &[], &[1]),
-        with("C", 2, &[], &[]),
-    ];
+    // C subscribes by regex: shown between slashes.
+    let mut c = with("C", 2, &[], &[]);
+    c.subscription.clear();
+    c.regex = Some("^sar.*".into());
+    let members = vec![with("A", 1, &[0, 1], &[0]), with("B", 2, &[], &[1]), c];
     app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![GroupListing {
         name: "g848".into(),
         state: "Reconciling".into(),

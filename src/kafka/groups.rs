@@ -134,6 +134,7 @@ pub fn snapshot_of(g: &GroupInfo) -> GroupSnapshot {
                     .and_then(|s| decode_subscription(s).ok())
                     .map(|s| s.topics)
                     .unwrap_or_default(),
+                regex: None,
                 epoch: None,
                 target: None,
             })

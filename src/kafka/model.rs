@@ -222,6 +222,8 @@ pub struct MemberInfo {
     pub assignment: Vec<(String, Vec<i32>)>,
     /// Topics it subscribes to.
     pub subscription: Vec<String>,
+    /// The regex it subscribes to (KIP-848 groups: the coordinator resolves it).
+    pub regex: Option<String>,
     /// Its member epoch (KIP-848 groups only).
     pub epoch: Option<i32>,
     /// What the coordinator means it to hold (KIP-848 groups only): differs from
@@ -384,6 +386,7 @@ mod tests {
             host: "/h".into(),
             assignment: vec![],
             subscription: vec![],
+            regex: None,
             epoch: None,
             target: None,
         };

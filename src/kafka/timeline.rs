@@ -145,6 +145,7 @@ mod tests {
                 vec![("sarama".into(), parts.to_vec())]
             },
             subscription: vec!["sarama".into()],
+            regex: None,
             epoch: None,
             target: None,
         }

@@ -249,6 +249,11 @@ impl GroupDescriber {
                     .iter()
                     .map(|t| t.as_str().to_string())
                     .collect(),
+                regex: m
+                    .subscribed_topic_regex
+                    .as_ref()
+                    .filter(|r| !r.is_empty())
+                    .map(|r| r.to_string()),
                 epoch: Some(m.member_epoch),
                 target: Some(parts(&m.target_assignment)),
             })

@@ -407,26 +407,35 @@ impl GroupsState {
                     .selected_name()
                     .unwrap_or("kafka-dash-demo")
                     .to_string();
+                // What the group's members subscribe to (a regex as librdkafka writes
+                // one: `^…`), and its protocol: a new member joins like the others.
                 let topics = self
                     .current()
                     .and_then(|d| {
                         d.snapshot
                             .members
                             .iter()
-                            .flat_map(|m| m.subscription.clone())
+                            .flat_map(|m| m.subscription.iter().chain(m.regex.iter()).cloned())
                             .next()
                     })
                     .or(topic)
                     .unwrap_or_default();
+                let assignor = match self.current().map(|d| &d.snapshot) {
+                    Some(g) if g.consumer.is_some() => match g.protocol.as_str() {
+                        "range" => "consumer:range",
+                        _ => "consumer:uniform",
+                    },
+                    _ => "range",
+                };
                 return form(Form::new(
                     FormKind::AddMember,
                     "Add an in-app member",
                     &[
                         ("group", &group),
-                        ("topics (comma-separated)", &topics),
+                        ("topics (comma-separated; ^ starts a regex)", &topics),
                         (
                             "assignor: range, roundrobin, cooperative-sticky; KIP-848: consumer:uniform, consumer:range",
-                            "range",
+                            assignor,
                         ),
                     ],
                 ));
@@ -561,6 +570,16 @@ fn holds_text(m: &crate::kafka::model::MemberInfo) -> String {
     }
 }
 
+/// What a member subscribes to: topic names, and a regex between slashes.
+fn subscribes_text(m: &crate::kafka::model::MemberInfo) -> String {
+    let names = m.subscription.iter().map(|t| escape_bytes(t.as_bytes()));
+    let regex = m
+        .regex
+        .iter()
+        .map(|r| format!("/{}/", escape_bytes(r.as_bytes())));
+    names.chain(regex).collect::<Vec<_>>().join(",")
+}
+
 fn parts_text(assignment: &[(String, Vec<i32>)]) -> String {
     if assignment.is_empty() {
         return "idle (no partitions)".into();
@@ -692,6 +711,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         Column::new("host", 3),
         Column::new("member", 5),
         Column::new("holds", 8),
+        Column::new("subscribes", 1).at_most(24),
         Column::new("read (in-app)", 2),
     ];
     if epochs {
@@ -724,6 +744,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
                 escape_bytes(m.host.as_bytes()),
                 member_id_tail(&m.member_id),
                 holds_text(m),
+                subscribes_text(m),
                 read,
             ];
             if epochs {

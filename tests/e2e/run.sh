@@ -368,6 +368,12 @@ keys k848 x # the first member row: A
 if wait_for '! row k848 "kafka-dash-A " | grep -q "/127" && holding B "lagt \[1\]" && holding C "lagt \[0\]" && screen k848 | grep -q "k848 · Stable · consumer protocol, epoch 5 "' 40; then
   ok "consumer protocol: A leaves; C takes lagt [0], B keeps [1]; group epoch 5"
 else bad "KIP-848 A leaves" k848; fi
+# A member subscribed by regex (librdkafka: a leading ^; it sends "(^la.t)"): resolved off
+# the heartbeat path, so the partitions come with the second heartbeat, at epoch 2.
+add_member k848 k848rx '^la.t' consumer:uniform
+if wait_for 'screen k848 | grep -q "k848rx · Stable · consumer protocol, epoch 2 " && screen k848 | grep -qE "kafka-dash-[A-Z] .* lagt \[0,1\] +/\(?\^la\.t\)?/"' 30; then
+  ok "consumer protocol: a member subscribed to /^la.t/ is given lagt [0,1]; the pane shows the regex"
+else bad "KIP-848 regex member" k848; fi
 T kill-session -t k848 2>/dev/null
 
 # --- 5. Members started elsewhere, lag, and a SIGKILLed member -----------------------------

@@ -257,6 +257,7 @@ impl ConsumerGroup {
         if !joining {
             check_epoch(member, hb.member_epoch, hb.owned.as_ref())?;
         }
+        let assignor_before = self.assignor(settings);
         let member = self.members.get_mut(&hb.member_id).expect("checked");
         member.expires_at_ms = now_ms + settings.session_timeout_ms;
         // −1 and null mean "unchanged since the last heartbeat".
@@ -283,9 +284,11 @@ impl ConsumerGroup {
             }
         }
         if hb.server_assignor.is_some() && hb.server_assignor != member.server_assignor {
+            // Only a change of the group's assignor calls for a new assignment (asking
+            // for the default one changes nothing, as on Kafka).
             member.server_assignor = hb.server_assignor.clone();
-            bump = true;
         }
+        bump |= self.assignor(settings) != assignor_before;
         self.maybe_due_regexes(topics, settings, now_ms);
         // Topics created, deleted or grown call for a new assignment too.
         let wanted = self.subscribed_topics(topics);
@@ -786,6 +789,8 @@ mod tests {
         let by_regex = |id: &str, epoch, owned: Option<&[i32]>| Heartbeat {
             subscribed_topics: (epoch == 0).then(Vec::new),
             subscribed_regex: (epoch == 0).then(|| "^saram.*".to_string()),
+            // Asking for the default assignor changes nothing either.
+            server_assignor: (epoch == 0).then(|| "uniform".to_string()),
             ..hb(id, epoch, owned)
         };
         // Joining by a regex nobody resolved yet: nothing to assign, no new epoch.
