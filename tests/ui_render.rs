@@ -950,6 +950,7 @@ fn topics_show_their_readers_and_the_grid_shows_lag_trends() {
 fn a_consumer_protocol_group_shows_epochs_and_who_is_converging() {
     use kafka_dash::kafka::groups::GroupDetail;
     use kafka_dash::kafka::model::{ConsumerProtocol, GroupListing, GroupSnapshot};
+    use kafka_dash::kafka::timeline::{Rebalance, Step, StepKind};
     let (mut app, _rx) = app();
     key(&mut app, KeyCode::Char('4'));
     let with = |id: &str, epoch, held: &[i32], target: &[i32]| {
@@ -989,12 +990,46 @@ fn a_consumer_protocol_group_shows_epochs_and_who_is_converging() {
                 }),
             },
             partitions: vec![],
-            timeline: vec![],
+            timeline: vec![Rebalance {
+                seq: 1,
+                began_ms: 1_000,
+                settled_ms: 4_000,
+                began_is_bound: false,
+                joined: vec!["B".into()],
+                left: vec![],
+                moved: vec![("sarama".into(), 1, Some("A".into()), Some("B".into()))],
+                protocol: "uniform".into(),
+                members: 2,
+                epoch: Some(2),
+                steps: vec![
+                    Step {
+                        at_ms: 1_500,
+                        kind: StepKind::Released("sarama".into(), 1, "A".into()),
+                    },
+                    Step {
+                        at_ms: 4_000,
+                        kind: StepKind::Received("sarama".into(), 1, "B".into(), Some(2_500)),
+                    },
+                    Step {
+                        at_ms: 4_000,
+                        kind: StepKind::FirstPartitions("B".into(), 3_000),
+                    },
+                ],
+            }],
             read_ms: unix_ms(),
             trend: None,
         },
     ))));
     let (text, _) = render_at(&app, 140, 24);
+    assert!(text.contains("+0.5 s  A gives up sarama[1]"), "{text}");
+    assert!(
+        text.contains("B receives sarama[1], 2.5 s without an owner"),
+        "{text}"
+    );
+    assert!(
+        text.contains("B: first partitions 3.0 s after joining"),
+        "{text}"
+    );
     assert!(
         text.contains("g848 · Reconciling · consumer protocol, epoch 2 · uniform · 3 members"),
         "{text}"

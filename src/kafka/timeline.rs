@@ -1,6 +1,9 @@
 //! The rebalance timeline: built by comparing successive snapshots of a group. Each entry
 //! says when a rebalance was first seen and when the group settled, who joined or left,
-//! and which partitions moved from whom to whom.
+//! and which partitions moved from whom to whom. For KIP-848 groups, whose members
+//! converge one heartbeat at a time, it also keeps the group epoch and each step as it
+//! was seen: who gave a partition up, who received it and how long it had no owner, and
+//! how long a new member waited for its first partitions.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,6 +33,31 @@ pub struct Rebalance {
     pub protocol: String,
     /// Members after it.
     pub members: usize,
+    /// The group epoch it ended at (KIP-848 groups).
+    pub epoch: Option<i32>,
+    /// Its steps as seen, oldest first (KIP-848 groups).
+    pub steps: Vec<Step>,
+}
+
+/// One step of a KIP-848 group's convergence, as seen in its snapshots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// When it was seen (ms since the epoch).
+    pub at_ms: i64,
+    /// What happened.
+    pub kind: StepKind,
+}
+
+/// What a step was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepKind {
+    /// A member gave a partition up (topic, partition, member).
+    Released(String, i32, String),
+    /// A member received a partition; how long it had no owner (`None`: it changed
+    /// hands between two looks).
+    Received(String, i32, String, Option<i64>),
+    /// A member received its first partitions this long after it was first seen.
+    FirstPartitions(String, i64),
 }
 
 impl Rebalance {
@@ -55,6 +83,78 @@ pub struct Timeline {
     last: Option<Settled>,
     rebalancing_since: Option<i64>,
     last_seen_ms: Option<i64>,
+    steps: Steps,
+}
+
+/// What a KIP-848 group's snapshots showed so far, look by look.
+#[derive(Debug, Clone, Default)]
+struct Steps {
+    /// Owners at the last look.
+    owners: Owners,
+    /// Partitions given up and not yet received: since when.
+    released: BTreeMap<(String, i32), i64>,
+    /// Members without partitions yet: since when they were seen.
+    waiting: BTreeMap<String, i64>,
+    /// Members seen so far.
+    seen: BTreeSet<String>,
+    /// Their names at the last look (a member that left is still named).
+    names: BTreeMap<String, String>,
+    /// Steps since the last entry.
+    pending: Vec<Step>,
+}
+
+impl Steps {
+    /// Compares one look with the one before, noting each step.
+    fn look(&mut self, snap: &GroupSnapshot, now_ms: i64) {
+        let names = member_labels(&snap.members);
+        let name = |id: &String| names.get(id).cloned().unwrap_or_else(|| id.clone());
+        for m in &snap.members {
+            // Only a member first seen without partitions is known to wait for them.
+            if self.seen.insert(m.member_id.clone()) && m.assignment.is_empty() {
+                self.waiting.insert(m.member_id.clone(), now_ms);
+            }
+        }
+        let owners = snap.owners();
+        let mut step = |kind| {
+            self.pending.push(Step {
+                at_ms: now_ms,
+                kind,
+            })
+        };
+        for (k, from) in &self.owners {
+            if owners.get(k) != Some(from) {
+                if !owners.contains_key(k) {
+                    self.released.insert(k.clone(), now_ms);
+                }
+                let who = (names.get(from).or(self.names.get(from)))
+                    .cloned()
+                    .unwrap_or_else(|| from.clone());
+                step(StepKind::Released(k.0.clone(), k.1, who));
+            }
+        }
+        for (k, to) in &owners {
+            if self.owners.get(k) != Some(to) {
+                let free_ms = self.released.remove(k).map(|at| now_ms - at);
+                step(StepKind::Received(k.0.clone(), k.1, name(to), free_ms));
+            }
+        }
+        for m in &snap.members {
+            if !m.assignment.is_empty() {
+                if let Some(since) = self.waiting.remove(&m.member_id) {
+                    step(StepKind::FirstPartitions(
+                        name(&m.member_id),
+                        now_ms - since,
+                    ));
+                }
+            }
+        }
+        // Members gone: forget them.
+        let here: BTreeSet<&String> = snap.members.iter().map(|m| &m.member_id).collect();
+        self.waiting.retain(|id, _| here.contains(id));
+        self.seen.retain(|id| here.contains(id));
+        self.owners = owners;
+        self.names = names;
+    }
 }
 
 fn settled(state: &str) -> bool {
@@ -65,6 +165,9 @@ impl Timeline {
     /// Feeds one snapshot taken at `now_ms`; returns the new entry if one completed.
     pub fn observe(&mut self, snap: &GroupSnapshot, now_ms: i64) -> Option<&Rebalance> {
         let previous_seen = self.last_seen_ms.replace(now_ms);
+        if snap.consumer.is_some() {
+            self.steps.look(snap, now_ms);
+        }
         if !settled(&snap.state) {
             self.rebalancing_since.get_or_insert(now_ms);
             return None;
@@ -75,6 +178,7 @@ impl Timeline {
         let Some(before) = self.last.replace(now.clone()) else {
             // The first look: nothing to compare with yet.
             self.rebalancing_since = None;
+            self.steps.pending.clear();
             return None;
         };
         let changed = before.members != now.members || before.owners != now.owners;
@@ -124,6 +228,8 @@ impl Timeline {
             moved,
             protocol: snap.protocol.clone(),
             members: snap.members.len(),
+            epoch: snap.consumer.map(|c| c.group_epoch),
+            steps: std::mem::take(&mut self.steps.pending),
         });
         self.entries.last()
     }
@@ -230,5 +336,78 @@ mod tests {
                 5_000
             )
             .is_none());
+    }
+
+    #[test]
+    fn a_consumer_protocol_group_shows_each_step_and_how_long_it_took() {
+        use crate::kafka::model::ConsumerProtocol;
+        let next_gen = |state: &str, epoch, members| GroupSnapshot {
+            consumer: Some(ConsumerProtocol {
+                group_epoch: epoch,
+                assignment_epoch: epoch,
+            }),
+            ..snap(state, members)
+        };
+        let mut t = Timeline::default();
+        t.observe(&next_gen("Stable", 2, vec![member("A", &[0, 1])]), 0);
+        // B joins with nothing; A gives 1 up a second later; B gets it a second after.
+        let looks = [
+            (
+                1_000,
+                "Reconciling",
+                vec![member("A", &[0, 1]), member("B", &[])],
+            ),
+            (
+                2_000,
+                "Reconciling",
+                vec![member("A", &[0]), member("B", &[])],
+            ),
+            (3_000, "Stable", vec![member("A", &[0]), member("B", &[1])]),
+        ];
+        let mut entry = None;
+        for (at, state, members) in looks {
+            entry = t.observe(&next_gen(state, 3, members), at).cloned();
+        }
+        let e = entry.expect("an entry once settled");
+        assert_eq!((e.epoch, e.began_ms, e.settled_ms), (Some(3), 1_000, 3_000));
+        let step = |at_ms, kind| Step { at_ms, kind };
+        assert_eq!(
+            e.steps,
+            vec![
+                step(2_000, StepKind::Released("sarama".into(), 1, "A".into())),
+                step(
+                    3_000,
+                    StepKind::Received("sarama".into(), 1, "B".into(), Some(1_000))
+                ),
+                step(3_000, StepKind::FirstPartitions("B".into(), 2_000)),
+            ]
+        );
+        // A leaves; C, there all along, takes 0 in the same look: no time without owner.
+        t.observe(
+            &next_gen(
+                "Stable",
+                4,
+                vec![member("A", &[0]), member("B", &[1]), member("C", &[])],
+            ),
+            4_000,
+        );
+        let e = t
+            .observe(
+                &next_gen("Stable", 5, vec![member("B", &[1]), member("C", &[0])]),
+                5_000,
+            )
+            .cloned()
+            .unwrap();
+        assert_eq!(
+            e.steps,
+            vec![
+                step(5_000, StepKind::Released("sarama".into(), 0, "A".into())),
+                step(
+                    5_000,
+                    StepKind::Received("sarama".into(), 0, "C".into(), None)
+                ),
+                step(5_000, StepKind::FirstPartitions("C".into(), 1_000)),
+            ]
+        );
     }
 }

@@ -597,6 +597,27 @@ fn parts_text(assignment: &[(String, Vec<i32>)]) -> String {
         .join(" ")
 }
 
+/// One step of a KIP-848 group's convergence, in words.
+fn step_text(kind: &crate::kafka::timeline::StepKind) -> String {
+    use crate::kafka::timeline::StepKind;
+    let e = |x: &str| escape_bytes(x.as_bytes());
+    match kind {
+        StepKind::Released(t, p, who) => format!("{} gives up {}[{p}]", e(who), e(t)),
+        StepKind::Received(t, p, who, Some(ms)) => format!(
+            "{} receives {}[{p}], {:.1} s without an owner",
+            e(who),
+            e(t),
+            *ms as f64 / 1000.0
+        ),
+        StepKind::Received(t, p, who, None) => format!("{} receives {}[{p}]", e(who), e(t)),
+        StepKind::FirstPartitions(who, ms) => format!(
+            "{}: first partitions {:.1} s after joining",
+            e(who),
+            *ms as f64 / 1000.0
+        ),
+    }
+}
+
 /// Draws the groups pane.
 pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
     let [list_area, detail_area] =
@@ -863,8 +884,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         .timeline
         .iter()
         .rev()
-        .take(height)
-        .map(|r| {
+        .flat_map(|r| {
             let mut spans = vec![
                 Span::styled(format!("#{:<3}", r.seq), Style::default().fg(Color::Cyan)),
                 Span::raw(format!(
@@ -874,6 +894,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
                     r.duration_ms() as f64 / 1000.0
                 )),
             ];
+            if let Some(e) = r.epoch {
+                spans.push(Span::styled(
+                    format!("epoch {e}  "),
+                    Style::default().fg(Color::Cyan),
+                ));
+            }
             for j in &r.joined {
                 spans.push(Span::styled(
                     format!("+{} ", escape_bytes(j.as_bytes())),
@@ -899,13 +925,26 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
                 )));
             }
             // A rebalance that moved many partitions ends in … rather than at the border.
-            super::fit_spans(spans, width)
+            let head = super::fit_spans(spans, width);
+            // A KIP-848 group's steps, one line each, timed from the first look at it.
+            let steps = r.steps.iter().map(|st| {
+                let since = (st.at_ms - r.began_ms).max(0) as f64 / 1000.0;
+                let text = step_text(&st.kind);
+                super::fit_spans(
+                    vec![Span::raw(format!("      +{since:.1} s  {text}"))],
+                    width,
+                )
+            });
+            std::iter::once(head).chain(steps).collect::<Vec<_>>()
         })
+        .take(height)
         .collect();
-    let title = super::border_hint(
-        " Rebalance timeline (newest first; time settled, time not consuming) ",
-        timeline_area,
-    );
+    let title = if d.snapshot.consumer.is_some() {
+        " Rebalance timeline (newest first; time settled, time converging, each step) "
+    } else {
+        " Rebalance timeline (newest first; time settled, time not consuming) "
+    };
+    let title = super::border_hint(title, timeline_area);
     frame.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
         timeline_area,

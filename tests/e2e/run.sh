@@ -360,6 +360,12 @@ b_done() { screen k848 | grep -q " → " && converging=yes; holding A " [0-9]+ +
 if wait_for b_done 40; then
   ok "consumer protocol: B joins, A gives 1 up, B receives it: A [0], B [1]${converging:+ (seen converging, → target)}"
 else bad "KIP-848 member B" k848; fi
+# The timeline shows that step as it happened: who gave the partition up, who received
+# it and how long it had no owner, and how long B waited for its first partitions.
+steps_seen() { screen k848 | grep -qE "epoch 3 .*kafka-dash-A→kafka-dash-B" && screen k848 | grep -qE "kafka-dash-A gives up lagt\[1\]" && screen k848 | grep -qE "kafka-dash-B receives lagt\[1\], [0-9.]+ s without an owner" && screen k848 | grep -qE "kafka-dash-B: first partitions [0-9.]+ s after joining"; }
+if wait_for steps_seen 10; then
+  ok "consumer protocol timeline: epoch 3, A gives up lagt[1], B receives it ($(screen k848 | grep -oE "[0-9.]+ s without an owner" | head -n 1)), B's first partitions $(screen k848 | grep -oE "first partitions [0-9.]+ s after joining" | head -n 1 | grep -oE "[0-9.]+ s")"
+else bad "KIP-848 timeline steps" k848; fi
 add_member k848 k848 lagt consumer:uniform
 if wait_for 'holding C "idle" && holding A "lagt \[0\]" && holding B "lagt \[1\]"' 40; then
   ok "consumer protocol: C joins and idles; nothing moves"
