@@ -632,8 +632,11 @@ impl Watch {
                     self.as_group.remove(&oldest);
                 }
             }
-            // A new client connects (ApiVersions, Metadata) and finds the coordinator.
-            self.budget.charge(3);
+            // A new client connects to the bootstrap server and then to each broker it
+            // needs (ApiVersions, Metadata each) and finds the coordinator: the broker
+            // counted about eight requests per new client on one broker
+            // (`cargo bench --bench groups`), more with more brokers.
+            self.budget.charge(7 + self.brokers());
             let c: BaseConsumer = self
                 .settings
                 .watcher_config()

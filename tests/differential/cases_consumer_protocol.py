@@ -142,3 +142,52 @@ def case_consumer_protocol_regex_subscription(ctx):
         internal.poll(0.1)
     out["internal topics match"] = len(internal.assignment())
     return out
+
+
+def errors_while_polling(consumer, seconds):
+    """Polls for a while; the names of the errors it reports."""
+    out = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            m = consumer.poll(0.1)
+        except Exception as e:  # a fatal error is raised, not returned
+            out.append(str(e.args[0].name() if e.args else e))
+            break
+        if m is not None and m.error() and m.error().name() not in out:
+            out.append(m.error().name())
+    return out
+
+
+@case
+def case_consumer_protocol_members_do_not_mix_protocols(ctx):
+    """With online migration off (Kafka: `group.consumer.migration.policy=disabled`), a
+    consumer-protocol member cannot join a classic group with members, nor a classic
+    member a consumer group; the group already there keeps its partitions."""
+    t = ctx.topic(partitions=2)
+    out = {}
+    classic = ctx.name("classic")
+    old = ctx.consumer(classic)
+    old.subscribe([t])
+    deadline = time.monotonic() + 30
+    while not old.assignment() and time.monotonic() < deadline:
+        old.poll(0.1)
+    new = member(ctx, classic, "new", t)
+    errs = errors_while_polling(new, 8)
+    out["consumer member into a classic group"] = {
+        "errors": errs,
+        "it holds": sorted(tp.partition for tp in new.assignment()),
+        "the classic member holds": sorted(tp.partition for tp in old.assignment()),
+    }
+    modern = ctx.name("modern")
+    a = member(ctx, modern, "A", t)
+    settle([a], [[0, 1]])
+    k = ctx.consumer(modern)
+    k.subscribe([t])
+    errs = errors_while_polling(k, 8)
+    out["classic member into a consumer group"] = {
+        "errors": errs,
+        "it holds": sorted(tp.partition for tp in k.assignment()),
+        "the consumer member holds": sorted(tp.partition for tp in a.assignment()),
+    }
+    return out

@@ -109,11 +109,12 @@ pub(crate) fn consumer_group_heartbeat(
     if group.is_empty() {
         return fail(24, "GroupId can't be empty.".into()); // INVALID_GROUP_ID
     }
-    // A classic group with members stays classic (no online migration here yet).
+    // A classic group with members stays classic, as Kafka's under
+    // `group.consumer.migration.policy=disabled` (online migration is not implemented).
     if !ctx.shared.groups.describe(group).members.is_empty() {
         return fail(
             GROUP_ID_NOT_FOUND,
-            format!("Group {group} is not a consumer group."),
+            format!("Cannot upgrade classic group {group} to consumer group because online upgrade is disabled."),
         );
     }
     // Version 0: the coordinator names a joining member.

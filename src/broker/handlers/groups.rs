@@ -35,6 +35,15 @@ pub(crate) async fn join_group(ctx: &Ctx<'_>, req: JoinGroupRequest) -> JoinGrou
             .with_error_code(GROUP_AUTHORIZATION_FAILED)
             .with_generation_id(-1);
     }
+    let group = req.group_id.as_str();
+    if ctx.shared.consumer_groups.has_members(group) {
+        // Kafka under `group.consumer.migration.policy=disabled`: classic members do not
+        // join a KIP-848 group (online migration is not implemented here).
+        return JoinGroupResponse::default()
+            .with_error_code(code::INCONSISTENT_GROUP_PROTOCOL)
+            .with_generation_id(-1)
+            .with_member_id(req.member_id);
+    }
     let join = JoinRequest {
         group_id: req.group_id.as_str().to_string(),
         member_id: req.member_id.as_str().to_string(),
