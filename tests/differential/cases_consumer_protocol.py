@@ -191,3 +191,45 @@ def case_consumer_protocol_members_do_not_mix_protocols(ctx):
         "the consumer member holds": sorted(tp.partition for tp in a.assignment()),
     }
     return out
+
+
+@case
+def case_consumer_protocol_group_after_its_members_left(ctx):
+    """A consumer group whose members all left stays, Empty, with its epoch; a new member
+    continues from there; it cannot be deleted while it has members, and can be after."""
+    from harness import err_name
+
+    t = ctx.topic()
+    group = ctx.name("g")
+    admin = ctx.admin()
+
+    def listed():
+        got = admin.list_consumer_groups(request_timeout=10).result(timeout=15)
+        return sorted((str(g.type), str(g.state)) for g in got.valid if g.group_id == group)
+
+    def delete():
+        try:
+            admin.delete_consumer_groups([group], request_timeout=10)[group].result(timeout=15)
+            return "ok"
+        except Exception as e:
+            return err_name(e)
+
+    def epoch():
+        _, out, _ = ctx.java_tool("consumer-groups", "--describe", "--group", group, "--state", "--verbose")
+        rows = [line.split() for line in out if line.split() and line.split()[0] == group]
+        return rows[0][-4:-1] if rows else None  # state, group epoch, assignment epoch
+
+    a = member(ctx, group, "A", t)
+    settle([a], [[0]])
+    out = {"with a member": {"listed": listed(), "delete": delete()}}
+    a.close_once()
+    time.sleep(1)
+    out["after it left"] = {"listed": listed(), "epoch": epoch()}
+    b = member(ctx, group, "B", t)
+    settle([b], [[0]])
+    out["a new member"] = {"epoch": epoch()}
+    b.close_once()
+    time.sleep(1)
+    out["deleted when empty"] = delete()
+    out["after delete"] = listed()
+    return out

@@ -413,6 +413,8 @@ select_row grp2 a-ext
 ext_ok() { for c in kcat1 kcat2 kp-member; do row grp2 "$c " | grep -q "/127.0.0.1 .*extg \[[0-2]\]" || return 1; done; }
 wait_for ext_ok 40
 if ext_ok; then ok "two kcat -G members and a kafka-python member appear with client id, host and partitions"; else bad "external members" grp2; fi
+# The JVM takes a few seconds to start: wait until its group is listed.
+wait_screen grp2 "j-ext" 40
 select_row grp2 j-ext
 java_ok() { row grp2 "java-console " | grep -q "/127.0.0.1 .*jext \[0,1\]"; }
 wait_for java_ok 40

@@ -410,7 +410,7 @@ impl ConsumerGroup {
             // Away for a while: its partitions wait for it until its session ends.
             m.away = true;
         } else {
-            self.remove(&hb.member_id);
+            self.remove(&hb.member_id, settings);
         }
         Ok(HeartbeatReply {
             member_id: hb.member_id.clone(),
@@ -420,17 +420,19 @@ impl ConsumerGroup {
         })
     }
 
-    /// Removes a member; its partitions go to the others with the next assignment.
-    pub fn remove(&mut self, member_id: &str) {
+    /// Removes a member; its partitions go to the others in a new target assignment,
+    /// computed at once (as Kafka does on a leave or an expiry).
+    pub fn remove(&mut self, member_id: &str, settings: &Settings) {
         if self.members.remove(member_id).is_some() {
             self.targets.remove(member_id);
             self.epoch += 1;
+            self.assign(settings);
         }
     }
 
     /// Removes members whose session ended, and those that did not give partitions up
     /// within their rebalance timeout; returns their ids.
-    pub fn expire(&mut self, now_ms: i64) -> Vec<String> {
+    pub fn expire(&mut self, now_ms: i64, settings: &Settings) -> Vec<String> {
         let gone: Vec<String> = self
             .members
             .values()
@@ -442,7 +444,7 @@ impl ConsumerGroup {
             .map(|m| m.id.clone())
             .collect();
         for id in &gone {
-            self.remove(id);
+            self.remove(id, settings);
         }
         gone
     }
@@ -728,18 +730,18 @@ mod tests {
         c.beat(hb("A", 2, Some(&[0, 1]))).unwrap(); // asked to give 1 up
                                                     // A never confirms: gone after its rebalance timeout (30 s), B's session lives on.
         let t = c.now;
-        assert!(c.g.expire(t + 29_000).is_empty());
+        assert!(c.g.expire(t + 29_000, &c.s).is_empty());
         c.now = t + 29_500;
         c.beat(hb("B", 3, Some(&[]))).unwrap();
-        assert_eq!(c.g.expire(t + 30_100), vec!["A".to_string()]);
+        assert_eq!(c.g.expire(t + 30_100, &c.s), vec!["A".to_string()]);
         assert_eq!(
             got(&c.beat(hb("B", 3, Some(&[]))).unwrap()),
             (4, Some(vec![0, 1]))
         );
         // B goes silent: removed when its session (45 s) ends.
         let last = c.now;
-        assert!(c.g.expire(last + 44_999).is_empty());
-        assert_eq!(c.g.expire(last + 45_000), vec!["B".to_string()]);
+        assert!(c.g.expire(last + 44_999, &c.s).is_empty());
+        assert_eq!(c.g.expire(last + 45_000, &c.s), vec!["B".to_string()]);
         assert_eq!(c.g.state(), "Empty");
     }
 

@@ -72,9 +72,11 @@ impl Registry {
             return Err(group::HeartbeatError::UnknownMemberId);
         }
         let g = groups.entry(group_id.to_string()).or_default();
-        g.expire(now_ms);
+        g.expire(now_ms, &self.settings);
         let reply = g.heartbeat(hb, topics, &self.settings, now_ms);
-        if g.members.is_empty() {
+        // A group whose first heartbeat failed never existed; one that emptied stays,
+        // `Empty`, with its epoch (as on Kafka).
+        if g.members.is_empty() && g.target_epoch == 0 {
             groups.remove(group_id);
         }
         reply
@@ -100,13 +102,23 @@ impl Registry {
             .collect()
     }
 
-    /// Removes members whose time is up (groups left empty go).
+    /// Removes members whose time is up (a group left empty stays, `Empty`).
     pub fn expire(&self, now_ms: i64) {
-        let mut groups = self.lock();
-        for g in groups.values_mut() {
-            g.expire(now_ms);
+        for g in self.lock().values_mut() {
+            g.expire(now_ms, &self.settings);
         }
-        groups.retain(|_, g| !g.members.is_empty());
+    }
+
+    /// Deletes an empty group (DeleteGroups, or a classic member taking the id over, as
+    /// Kafka converts an empty consumer group): `None` if there is no such group,
+    /// `Some(false)` if it has members and stays.
+    pub fn remove_empty(&self, group_id: &str) -> Option<bool> {
+        let mut groups = self.lock();
+        let empty = groups.get(group_id)?.members.is_empty();
+        if empty {
+            groups.remove(group_id);
+        }
+        Some(empty)
     }
 
     /// Resolves the regexes of groups whose heartbeats asked for it, against the topics

@@ -36,13 +36,18 @@ pub(crate) async fn join_group(ctx: &Ctx<'_>, req: JoinGroupRequest) -> JoinGrou
             .with_generation_id(-1);
     }
     let group = req.group_id.as_str();
-    if ctx.shared.consumer_groups.has_members(group) {
+    match ctx.shared.consumer_groups.remove_empty(group) {
         // Kafka under `group.consumer.migration.policy=disabled`: classic members do not
-        // join a KIP-848 group (online migration is not implemented here).
-        return JoinGroupResponse::default()
-            .with_error_code(code::INCONSISTENT_GROUP_PROTOCOL)
-            .with_generation_id(-1)
-            .with_member_id(req.member_id);
+        // join a KIP-848 group with members (online migration is not implemented here)…
+        Some(false) => {
+            return JoinGroupResponse::default()
+                .with_error_code(code::INCONSISTENT_GROUP_PROTOCOL)
+                .with_generation_id(-1)
+                .with_member_id(req.member_id);
+        }
+        // …but an empty one becomes classic.
+        Some(true) => tracing::info!(group, "empty consumer group taken over by a classic member"),
+        None => {}
     }
     let join = JoinRequest {
         group_id: req.group_id.as_str().to_string(),
@@ -379,7 +384,15 @@ pub(crate) fn delete_groups(ctx: &Ctx<'_>, req: DeleteGroupsRequest) -> DeleteGr
         .groups_names
         .into_iter()
         .map(|g| {
-            let error = ctx.shared.groups.delete(g.as_str());
+            // A KIP-848 group: not while it has members; its offsets go with it.
+            let error = match ctx.shared.consumer_groups.remove_empty(g.as_str()) {
+                Some(false) => code::NON_EMPTY_GROUP,
+                Some(true) => match ctx.shared.groups.delete(g.as_str()) {
+                    code::GROUP_ID_NOT_FOUND => code::NONE,
+                    e => e,
+                },
+                None => ctx.shared.groups.delete(g.as_str()),
+            };
             if error == code::NONE {
                 tracing::info!(group = %g.as_str(), "deleted group");
             }
