@@ -219,17 +219,29 @@ def case_consumer_protocol_group_after_its_members_left(ctx):
         rows = [line.split() for line in out if line.split() and line.split()[0] == group]
         return rows[0][-4:-1] if rows else None  # state, group epoch, assignment epoch
 
+    def until_empty(timeout=15):
+        # A member's leave may take a moment to land: wait for it, not for a fixed time.
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and listed() != [("ConsumerGroupType.CONSUMER", "ConsumerGroupState.EMPTY")]:
+            time.sleep(0.2)
+
+    def until_settled(timeout=15):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and (epoch() or [""])[0] != "Stable":
+            time.sleep(0.2)
+        return epoch()
+
     a = member(ctx, group, "A", t)
     settle([a], [[0]])
     out = {"with a member": {"listed": listed(), "delete": delete()}}
     a.close_once()
-    time.sleep(1)
+    until_empty()
     out["after it left"] = {"listed": listed(), "epoch": epoch()}
     b = member(ctx, group, "B", t)
     settle([b], [[0]])
-    out["a new member"] = {"epoch": epoch()}
+    out["a new member"] = {"epoch": until_settled()}
     b.close_once()
-    time.sleep(1)
+    until_empty()
     out["deleted when empty"] = delete()
     out["after delete"] = listed()
     return out

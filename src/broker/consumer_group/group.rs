@@ -275,11 +275,9 @@ impl ConsumerGroup {
             let r = (!r.is_empty()).then_some(r);
             if r != member.regex {
                 // A regex another member's resolution already covers counts at once;
-                // a new one (or one dropped) waits for the next resolution.
-                match r.as_ref().map(|r| self.resolved.contains_key(r)) {
-                    Some(true) => bump = true,
-                    _ => self.regex_refresh.due = true,
-                }
+                // a new one (or one dropped) waits for the next resolution, which Kafka's
+                // 10 s rule may put off (`maybe_due_regexes`).
+                bump |= r.as_ref().is_some_and(|r| self.resolved.contains_key(r));
                 member.regex = r;
             }
         }
@@ -850,5 +848,18 @@ mod tests {
         let err = g.heartbeat(bad, &many(true), &s, 18_000).unwrap_err();
         assert_eq!(err.code(), 128);
         assert!(!g.members.contains_key("C"));
+
+        // Another new regex waits for Kafka's 10 s since the last resolution (at 11.11 s).
+        let other = |epoch| Heartbeat {
+            subscribed_regex: (epoch == 0).then(|| "oth.r".to_string()),
+            ..by_regex("D", epoch, Some(&[]))
+        };
+        let d = g.heartbeat(other(0), &many(true), &s, 19_000).unwrap();
+        assert!(!g.regexes_due(), "resolved 7.9 s ago: not yet");
+        g.heartbeat(other(d.member_epoch), &many(true), &s, 21_200)
+            .unwrap();
+        assert!(g.regexes_due());
+        g.resolve_regexes(&many(true), 21_210);
+        assert_eq!(g.resolved["oth.r"], BTreeSet::from(["other".to_string()]));
     }
 }
