@@ -420,6 +420,36 @@ java_ok() { row grp2 "java-console " | grep -q "/127.0.0.1 .*jext \[0,1\]"; }
 wait_for java_ok 40
 if java_ok; then ok "Kafka's Java console consumer appears as a member holding jext [0,1]"; else bad "java console consumer" grp2; cat "$WORK/java.err"; fi
 kill "$KJ" 2>/dev/null
+# The list's filter (/: name contains, state starts with) and order (o), on a list of
+# groups both brokers have now.
+list_names() { screen grp2 | grep -oE '^│[A-Za-z0-9._-]+ ' | tr -d '│ ' | grep -vx group; }
+filter_groups() { # name, state
+  keys grp2 /
+  clear_field grp2
+  if [ -n "$1" ]; then type_text grp2 "$1"; fi
+  keys grp2 Tab
+  clear_field grp2
+  if [ -n "$2" ]; then type_text grp2 "$2"; fi
+  keys grp2 Enter # on the last field: apply
+}
+filter_groups ext ""
+if wait_for 'screen grp2 | grep -qE "Groups \(2 of [0-9]+\) · by name · name ~ \"ext\"" && [ "$(list_names | tr "\n" " ")" = "a-ext j-ext " ]' 10; then
+  ok "/ filters the list by name: \"ext\" leaves a-ext and j-ext"
+else bad "filter by name" grp2; fi
+only_empty() { local rows; rows=$(screen grp2 | grep -E '^│[A-Za-z0-9._-]+ +[A-Z][A-Za-z]+ ' | grep -v '^│group '); [ -n "$rows" ] && ! echo "$rows" | grep -qvE '^│[A-Za-z0-9._-]+ +Empty '; }
+filter_groups "" empty
+if wait_for 'screen grp2 | grep -q "· state empty " && only_empty && ! list_names | grep -qx a-ext' 10; then
+  ok "/ filters by state: \"empty\" leaves only Empty groups ($(list_names | tr "\n" " "))"
+else bad "filter by state" grp2; fi
+filter_groups "" ""
+select_row grp2 a-ext
+keys grp2 o
+if wait_for 'screen grp2 | grep -qE "Groups \([0-9]+\) · by lag " && selected_rows grp2 | grep -qE "^\s*a-ext "' 10; then
+  keys grp2 o o o o
+  if wait_for 'screen grp2 | grep -qE "Groups \([0-9]+\) · by name " && selected_rows grp2 | grep -qE "^\s*a-ext "' 10; then
+    ok "o orders the list (by lag, … back to by name) and the selection stays on a-ext"
+  else bad "sort back to name" grp2; fi
+else bad "sort by lag" grp2; fi
 select_row grp2 a-ext
 T0=$SECONDS
 kill -KILL "$K2"
