@@ -15,6 +15,9 @@ use bytes::Bytes;
 use kafka_protocol::indexmap::IndexMap;
 use tokio::sync::oneshot;
 
+mod handover;
+pub use handover::{Handover, HandoverMember};
+
 /// Kafka error codes the coordinator answers with.
 pub mod code {
     /// No error.

@@ -162,7 +162,11 @@ async fn tick(shared: Arc<Shared>) {
             .map_or(at_most, |d| d.clamp(now, at_most));
         tokio::time::sleep_until(wake.into()).await;
         shared.groups.tick(Instant::now());
-        shared.consumer_groups.expire(handlers::now_ms());
+        shared.consumer_groups.expire(
+            handlers::now_ms(),
+            || handlers::consumer_group_topics(&shared),
+            &shared.groups,
+        );
         shared.consumer_groups.resolve_regexes(
             || handlers::consumer_group_topics(&shared),
             handlers::now_ms(),

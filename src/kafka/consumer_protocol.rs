@@ -67,6 +67,34 @@ pub fn decode_assignment(bytes: &[u8]) -> Result<TopicPartitions, DecodeError> {
     ))
 }
 
+/// The version at the head of consumer-protocol bytes (0 when there is none), capped at
+/// the highest we know: what an assignment for this member is written in.
+pub fn version(bytes: &[u8]) -> i16 {
+    version_and_body(bytes).map_or(0, |(v, _)| v)
+}
+
+/// Encodes an assignment in `version` (what a coordinator sends in SyncGroup).
+pub fn encode_assignment(partitions: &TopicPartitions, version: i16) -> Bytes {
+    use kafka_protocol::messages::consumer_protocol_assignment::TopicPartition;
+    use kafka_protocol::protocol::{Encodable, StrBytes};
+    let version = version.clamp(0, MAX_KNOWN_VERSION);
+    let a = ConsumerProtocolAssignment::default().with_assigned_partitions(
+        partitions
+            .iter()
+            .map(|(t, ps)| {
+                TopicPartition::default()
+                    .with_topic(StrBytes::from_string(t.clone()).into())
+                    .with_partitions(ps.clone())
+            })
+            .collect(),
+    );
+    let mut buf = bytes::BytesMut::new();
+    bytes::BufMut::put_i16(&mut buf, version);
+    // Encoding an in-memory struct of known fields cannot fail.
+    let _ = a.encode(&mut buf, version);
+    buf.freeze()
+}
+
 /// Decodes a subscription (JoinGroup protocol metadata).
 pub fn decode_subscription(bytes: &[u8]) -> Result<Subscription, DecodeError> {
     if bytes.is_empty() {
@@ -89,6 +117,19 @@ pub fn decode_subscription(bytes: &[u8]) -> Result<Subscription, DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_encoded_assignment_decodes_to_itself_in_every_version() {
+        let parts = vec![("a".to_string(), vec![0, 2]), ("b".to_string(), vec![1])];
+        for v in 0..=3 {
+            let bytes = encode_assignment(&parts, v);
+            assert_eq!(version(&bytes), v);
+            assert_eq!(decode_assignment(&bytes).unwrap(), parts);
+        }
+        // Kafka's coordinator writes no user data: null, as here.
+        let v0 = encode_assignment(&vec![("fx".to_string(), vec![0, 1])], 0);
+        assert_eq!(&v0[v0.len() - 4..], &[0xff; 4]);
+    }
 
     #[test]
     fn empty_assignment_is_idle() {

@@ -144,51 +144,92 @@ def case_consumer_protocol_regex_subscription(ctx):
     return out
 
 
-def errors_while_polling(consumer, seconds):
-    """Polls for a while; the names of the errors it reports."""
-    out = []
-    deadline = time.monotonic() + seconds
+def listed_as(ctx, group):
+    """The group's type and state as ListGroups gives them."""
+    r = ctx.admin().list_consumer_groups(request_timeout=10).result(timeout=15)
+    for g in r.valid:
+        if g.group_id == group:
+            return f"{g.type} {g.state}"
+    return "not listed"
+
+
+def holds_until(consumers, ok, timeout=40):
+    """Polls every consumer until `ok(holdings)`; the holdings (sorted lists), and any
+    error a poll reported."""
+    errors = []
+    deadline = time.monotonic() + timeout
+    now = None
     while time.monotonic() < deadline:
-        try:
-            m = consumer.poll(0.1)
-        except Exception as e:  # a fatal error is raised, not returned
-            out.append(str(e.args[0].name() if e.args else e))
+        for c in consumers:
+            m = c.poll(0.05)
+            if m is not None and m.error() and m.error().name() not in errors:
+                errors.append(m.error().name())
+        now = [sorted(tp.partition for tp in c.assignment()) for c in consumers]
+        if ok(now):
             break
-        if m is not None and m.error() and m.error().name() not in out:
-            out.append(m.error().name())
-    return out
+    return now, errors
+
+
+def one_each(holdings):
+    """Every partition of two held once, by different members."""
+    return sorted(p for h in holdings for p in h) == [0, 1] and all(len(h) <= 1 for h in holdings)
 
 
 @case
-def case_consumer_protocol_members_do_not_mix_protocols(ctx):
-    """With online migration off (Kafka: `group.consumer.migration.policy=disabled`), a
-    consumer-protocol member cannot join a classic group with members, nor a classic
-    member a consumer group; the group already there keeps its partitions."""
+def case_consumer_protocol_online_migration(ctx):
+    """KIP-848's online migration (Kafka's default policy, `bidirectional`): a
+    consumer-protocol member joining a classic group with members turns it into a consumer
+    group, whose classic members keep speaking JoinGroup/SyncGroup/Heartbeat; another
+    classic member may join it; when the last consumer-protocol member leaves, it is a
+    classic group again."""
     t = ctx.topic(partitions=2)
+    group = ctx.name("mixed")
     out = {}
-    classic = ctx.name("classic")
-    old = ctx.consumer(classic)
-    old.subscribe([t])
-    deadline = time.monotonic() + 30
-    while not old.assignment() and time.monotonic() < deadline:
-        old.poll(0.1)
-    new = member(ctx, classic, "new", t)
-    errs = errors_while_polling(new, 8)
-    out["consumer member into a classic group"] = {
+    k1 = ctx.consumer(group, **{"client.id": "K1"})
+    k1.subscribe([t])
+    held, errs = holds_until([k1], lambda h: h == [[0, 1]])
+    out["1 classic K1 alone"] = {"holds": held, "errors": errs, "listed": listed_as(ctx, group)}
+    n = member(ctx, group, "N", t)
+    held, errs = holds_until([k1, n], one_each)
+    out["2 consumer-protocol N joins"] = {
+        "one each": one_each(held),
         "errors": errs,
-        "it holds": sorted(tp.partition for tp in new.assignment()),
-        "the classic member holds": sorted(tp.partition for tp in old.assignment()),
+        "listed": listed_as(ctx, group),
+        "described": describe(ctx, group),
     }
-    modern = ctx.name("modern")
-    a = member(ctx, modern, "A", t)
-    settle([a], [[0, 1]])
-    k = ctx.consumer(modern)
-    k.subscribe([t])
-    errs = errors_while_polling(k, 8)
-    out["classic member into a consumer group"] = {
+    k2 = ctx.consumer(group, **{"client.id": "K2"})
+    k2.subscribe([t])
+    # K2 joins the consumer group: wait until describing shows three members.
+    errs = []
+    deadline = time.monotonic() + 30
+    while len(describe(ctx, group)["members"]) < 3 and time.monotonic() < deadline:
+        errs += holds_until([k1, n, k2], lambda h: False, timeout=0.5)[1]
+    held, more = holds_until([k1, n, k2], one_each)
+    errs += more
+    # Then until it is Stable again (Reconciling while K2 gets its first, empty, share).
+    deadline = time.monotonic() + 20
+    listed = listed_as(ctx, group)
+    while not listed.endswith("STABLE") and time.monotonic() < deadline:
+        errs += holds_until([k1, n, k2], lambda h: False, timeout=0.5)[1]
+        listed = listed_as(ctx, group)
+    out["3 classic K2 joins the consumer group"] = {
+        "one each, one idle": one_each(held) and sorted(map(len, held)) == [0, 1, 1],
         "errors": errs,
-        "it holds": sorted(tp.partition for tp in k.assignment()),
-        "the consumer member holds": sorted(tp.partition for tp in a.assignment()),
+        "listed": listed,
+        "members": len(describe(ctx, group)["members"]),
+    }
+    n.close_once()
+    held, errs = holds_until([k1, k2], one_each)
+    deadline = time.monotonic() + 20
+    listed = listed_as(ctx, group)
+    while not listed.startswith("ConsumerGroupType.CLASSIC") and time.monotonic() < deadline:
+        holds_until([k1, k2], lambda h: False, timeout=0.5)
+        listed = listed_as(ctx, group)
+    held, errs2 = holds_until([k1, k2], one_each)
+    out["4 N leaves: classic again"] = {
+        "one each": one_each(held),
+        "errors": errs + errs2,
+        "listed": listed,
     }
     return out
 

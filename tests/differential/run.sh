@@ -41,10 +41,7 @@ done
 if [ -z "$kafka" ]; then
   # The embedded broker starts groups at once and acts as an authorizer that allows
   # everything until ACLs say otherwise; Kafka is told to do the same.
-  # Online migration between classic and KIP-848 groups is not implemented in the
-  # embedded broker: Kafka is told not to migrate either (its migration policy).
   kafka=$(bash scripts/real-kafka.sh start --set group.initial.rebalance.delay.ms=0 \
-    --set group.consumer.migration.policy=disabled \
     --set authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer \
     --set allow.everyone.if.no.acl.found=true) ||
     { echo "FAIL cannot start Apache Kafka"; exit 1; }

@@ -98,6 +98,11 @@ pub struct Settings {
     /// `group.consumer.regex.refresh.interval.ms` (10 min): regexes are resolved again
     /// this often even when no topic was created.
     pub regex_refresh_interval_ms: i64,
+    /// `group.consumer.migration.policy` allows upgrades (a consumer-protocol member
+    /// turning a classic group with members into a consumer group).
+    pub upgrade: bool,
+    /// … and downgrades (the last consumer-protocol member leaving turns the group back).
+    pub downgrade: bool,
 }
 
 /// Regexes are resolved again at most this often (Kafka's fixed 10 s).
@@ -110,6 +115,9 @@ impl Default for Settings {
             heartbeat_interval_ms: 5_000,
             assignors: vec!["uniform".into(), "range".into()],
             regex_refresh_interval_ms: 600_000,
+            // Kafka's default policy, `bidirectional`.
+            upgrade: true,
+            downgrade: true,
         }
     }
 }
@@ -143,6 +151,8 @@ pub struct Member {
     pub revoking_since_ms: Option<i64>,
     /// A static member away for a while (−2): it keeps its partitions until it expires.
     pub away: bool,
+    /// Set for a member speaking the classic protocol (JoinGroup, SyncGroup, Heartbeat).
+    pub classic: Option<super::classic_members::ClassicMember>,
 }
 
 /// One consumer group.
@@ -157,7 +167,7 @@ pub struct ConsumerGroup {
     /// Members by id.
     pub members: BTreeMap<String, Member>,
     /// Topic ids and partition counts the last target assignment was computed for.
-    seen_topics: BTreeMap<String, (Uuid, i32)>,
+    pub(super) seen_topics: BTreeMap<String, (Uuid, i32)>,
     /// The members' regexes with the topics each matched when last resolved.
     pub resolved: BTreeMap<String, BTreeSet<String>>,
     /// Regex resolution: when it last ran, what the topic names were then, whether a
@@ -287,6 +297,37 @@ impl ConsumerGroup {
             member.server_assignor = hb.server_assignor.clone();
         }
         bump |= self.assignor(settings) != assignor_before;
+        let (before, after) = self.advance(
+            &hb.member_id,
+            bump,
+            hb.owned.as_ref(),
+            topics,
+            settings,
+            now_ms,
+        );
+        let changed = after.assigned != before.assigned || after.epoch != before.epoch;
+        let told_other = hb.owned.as_ref().is_some_and(|o| *o != after.assigned);
+        Ok(HeartbeatReply {
+            member_id: hb.member_id,
+            member_epoch: after.epoch,
+            heartbeat_interval_ms: settings.heartbeat_interval_ms,
+            assignment: (joining || changed || told_other).then_some(after.assigned),
+        })
+    }
+
+    /// After a member's changes (`bump`: they call for a new assignment): bumps the group
+    /// epoch once if they or the topics do, computes the target when it is behind, and
+    /// moves the member one step towards its target (`owned`: what it says it owns);
+    /// its progress before and after.
+    pub(super) fn advance(
+        &mut self,
+        member_id: &str,
+        mut bump: bool,
+        owned: Option<&Assignment>,
+        topics: &Topics,
+        settings: &Settings,
+        now_ms: i64,
+    ) -> (MemberProgress, MemberProgress) {
         self.maybe_due_regexes(topics, settings, now_ms);
         // Topics created, deleted or grown call for a new assignment too.
         let wanted = self.subscribed_topics(topics);
@@ -300,19 +341,19 @@ impl ConsumerGroup {
         if self.target_epoch < self.epoch {
             self.assign(settings);
         }
-        let before = self.members[&hb.member_id].progress.clone();
+        let before = self.members[member_id].progress.clone();
         let after = {
-            let member = &self.members[&hb.member_id];
+            let member = &self.members[member_id];
             let target = self.targets.get(&member.id).cloned().unwrap_or_default();
             reconcile(
                 &member.progress,
                 self.target_epoch,
                 &target,
-                hb.owned.as_ref(),
+                owned,
                 |t, p| self.held_elsewhere(&member.id, t, p),
             )
         };
-        let member = self.members.get_mut(&hb.member_id).expect("checked");
+        let member = self.members.get_mut(member_id).expect("checked");
         if after.epoch != before.epoch {
             member.previous_epoch = before.epoch;
         }
@@ -321,14 +362,7 @@ impl ConsumerGroup {
             _ => None,
         };
         member.progress = after.clone();
-        let changed = after.assigned != before.assigned || after.epoch != before.epoch;
-        let told_other = hb.owned.as_ref().is_some_and(|o| *o != after.assigned);
-        Ok(HeartbeatReply {
-            member_id: hb.member_id,
-            member_epoch: after.epoch,
-            heartbeat_interval_ms: settings.heartbeat_interval_ms,
-            assignment: (joining || changed || told_other).then_some(after.assigned),
-        })
+        (before, after)
     }
 
     /// Adds a joining member (or restarts one that rejoins with epoch 0); whether that
@@ -390,6 +424,7 @@ impl ConsumerGroup {
                 expires_at_ms: now_ms,
                 revoking_since_ms: None,
                 away: false,
+                classic: None,
             },
         );
         // What it subscribes to decides (the caller compares it with nothing).
@@ -431,20 +466,36 @@ impl ConsumerGroup {
     /// Removes members whose session ended, and those that did not give partitions up
     /// within their rebalance timeout; returns their ids.
     pub fn expire(&mut self, now_ms: i64, settings: &Settings) -> Vec<String> {
-        let gone: Vec<String> = self
-            .members
-            .values()
-            .filter(|m| {
-                now_ms >= m.expires_at_ms
-                    || m.revoking_since_ms
-                        .is_some_and(|t| now_ms >= t + i64::from(m.rebalance_timeout_ms))
-            })
-            .map(|m| m.id.clone())
-            .collect();
+        let gone = self.overdue(now_ms);
         for id in &gone {
             self.remove(id, settings);
         }
         gone
+    }
+
+    /// Members whose session ended, that did not give partitions up within their
+    /// rebalance timeout, or (classic members) did not rejoin or sync in time.
+    pub fn overdue(&self, now_ms: i64) -> Vec<String> {
+        self.members
+            .values()
+            .filter(|m| {
+                now_ms >= m.expires_at_ms
+                    || Self::classic_overdue(m, now_ms)
+                    || m.revoking_since_ms
+                        .is_some_and(|t| now_ms >= t + i64::from(m.rebalance_timeout_ms))
+            })
+            .map(|m| m.id.clone())
+            .collect()
+    }
+
+    /// Whether removing `leaving` leaves only classic members (and some): Kafka then
+    /// turns the group back into a classic group instead (`validateOnlineDowngrade`).
+    pub fn downgrades_without(&self, leaving: &str) -> bool {
+        self.members.len() > 1
+            && self
+                .members
+                .values()
+                .all(|m| m.id == leaving || m.classic.is_some())
     }
 
     /// A member's topics: the names it gave and what its regex matched when resolved.
@@ -454,7 +505,7 @@ impl ConsumerGroup {
     }
 
     /// The topics some member subscribes to, as they exist now.
-    fn subscribed_topics(&self, topics: &Topics) -> Topics {
+    pub(super) fn subscribed_topics(&self, topics: &Topics) -> Topics {
         self.members
             .values()
             .flat_map(|m| self.topics_of(m))
@@ -544,7 +595,7 @@ impl ConsumerGroup {
     }
 
     /// Whether a member other than `me` still holds (or has not yet given up) a partition.
-    fn held_elsewhere(&self, me: &str, topic: &Uuid, partition: i32) -> bool {
+    pub(super) fn held_elsewhere(&self, me: &str, topic: &Uuid, partition: i32) -> bool {
         self.members.values().filter(|m| m.id != me).any(|m| {
             let has = |a: &Assignment| a.get(topic).is_some_and(|ps| ps.contains(&partition));
             has(&m.progress.assigned) || has(&m.progress.pending_revocation)

@@ -5,12 +5,17 @@
 //! `handlers/consumer_groups.rs`.
 
 pub mod assignors;
+pub mod classic_members;
 pub mod group;
 pub mod reconcile;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
 
 use uuid::Uuid;
+
+use crate::broker::coordinator::{code, Coordinator};
+use classic_members::{ClassicError, ClassicJoin, ClassicJoined};
 
 /// Partitions by topic id, as KIP-848's requests and records name them.
 pub type Assignment = BTreeMap<Uuid, BTreeSet<i32>>;
@@ -60,19 +65,40 @@ impl Registry {
     }
 
     /// One heartbeat to `group_id` at `now_ms` (the group is created by its first member).
+    /// `classic` takes the group back if the last consumer-protocol member leaves.
     pub fn heartbeat(
         &self,
         group_id: &str,
         hb: group::Heartbeat,
         topics: &group::Topics,
         now_ms: i64,
+        classic: &Coordinator,
     ) -> Result<group::HeartbeatReply, group::HeartbeatError> {
         let mut groups = self.lock();
         if !groups.contains_key(group_id) && hb.member_epoch != 0 {
             return Err(group::HeartbeatError::UnknownMemberId);
         }
         let g = groups.entry(group_id.to_string()).or_default();
-        g.expire(now_ms, &self.settings);
+        if self.expire_group(g, now_ms) {
+            self.downgrade(&mut groups, group_id, topics, classic);
+            return Err(group::HeartbeatError::UnknownMemberId);
+        }
+        if hb.member_epoch == group::LEAVE_EPOCH
+            && self.settings.downgrade
+            && g.members
+                .get(&hb.member_id)
+                .is_some_and(|m| m.classic.is_none())
+            && g.downgrades_without(&hb.member_id)
+        {
+            g.members.remove(&hb.member_id);
+            self.downgrade(&mut groups, group_id, topics, classic);
+            return Ok(group::HeartbeatReply {
+                member_id: hb.member_id,
+                member_epoch: group::LEAVE_EPOCH,
+                heartbeat_interval_ms: self.settings.heartbeat_interval_ms,
+                assignment: None,
+            });
+        }
         let reply = g.heartbeat(hb, topics, &self.settings, now_ms);
         // A group whose first heartbeat failed never existed; one that emptied stays,
         // `Empty`, with its epoch (as on Kafka).
@@ -102,11 +128,165 @@ impl Registry {
             .collect()
     }
 
-    /// Removes members whose time is up (a group left empty stays, `Empty`).
-    pub fn expire(&self, now_ms: i64) {
-        for g in self.lock().values_mut() {
-            g.expire(now_ms, &self.settings);
+    /// Removes members whose time is up (a group left empty stays, `Empty`; one left
+    /// with only classic members goes back to `classic`).
+    pub fn expire(&self, now_ms: i64, topics: impl Fn() -> group::Topics, classic: &Coordinator) {
+        let mut groups = self.lock();
+        let back: Vec<String> = groups
+            .iter_mut()
+            .filter(|(_, g)| !g.overdue(now_ms).is_empty())
+            .filter_map(|(id, g)| self.expire_group(g, now_ms).then(|| id.clone()))
+            .collect();
+        if !back.is_empty() {
+            let topics = topics();
+            for id in back {
+                self.downgrade(&mut groups, &id, &topics, classic);
+            }
         }
+    }
+
+    /// Removes a group's overdue members; true when the group is to go back to being a
+    /// classic group instead (the last consumer-protocol member's time is up, and classic
+    /// members remain; that member is removed, the others stay for the conversion).
+    fn expire_group(&self, g: &mut group::ConsumerGroup, now_ms: i64) -> bool {
+        for id in g.overdue(now_ms) {
+            let consumer = g.members.get(&id).is_some_and(|m| m.classic.is_none());
+            if consumer && self.settings.downgrade && g.downgrades_without(&id) {
+                g.members.remove(&id);
+                return true;
+            }
+            g.remove(&id, &self.settings);
+        }
+        false
+    }
+
+    /// Hands a group's (classic) members back to the classic coordinator (Kafka's
+    /// `convertToClassicGroup`): it becomes a classic group that rebalances at once.
+    fn downgrade(
+        &self,
+        groups: &mut BTreeMap<String, group::ConsumerGroup>,
+        group_id: &str,
+        topics: &group::Topics,
+        classic: &Coordinator,
+    ) {
+        if let Some(g) = groups.remove(group_id) {
+            tracing::info!(
+                group = group_id,
+                epoch = g.epoch,
+                "consumer group goes back to classic"
+            );
+            classic.take_back(group_id, g.into_classic(topics), Instant::now());
+        }
+    }
+
+    /// Turns a classic group with members into a consumer group (Kafka's
+    /// `convertToConsumerGroup`), when the migration policy allows; the error message
+    /// otherwise. Nothing to do when it has no members.
+    pub fn upgrade(
+        &self,
+        group_id: &str,
+        classic: &Coordinator,
+        topics: &group::Topics,
+        now_ms: i64,
+    ) -> Result<(), String> {
+        let mut groups = self.lock();
+        if groups.contains_key(group_id) {
+            return Ok(());
+        }
+        let refused = |why: &str| {
+            format!("Cannot upgrade classic group {group_id} to consumer group because {why}.")
+        };
+        if !self.settings.upgrade {
+            return Err(refused("online upgrade is disabled"));
+        }
+        match classic.hand_over(group_id) {
+            None => Ok(()),
+            Some(Err(why)) => Err(refused(why)),
+            Some(Ok(h)) => {
+                let g = group::ConsumerGroup::from_classic(h, topics, now_ms).map_err(|e| {
+                    format!("Cannot upgrade the classic group {group_id} to consumer group because the embedded consumer protocol is malformed: {e}")
+                })?;
+                groups.insert(group_id.to_string(), g);
+                Ok(())
+            }
+        }
+    }
+
+    /// Runs a classic request against a consumer group with members: `None` when there
+    /// is no such group (the classic coordinator answers it).
+    fn with_members<T>(
+        &self,
+        group_id: &str,
+        f: impl FnOnce(&mut group::ConsumerGroup) -> T,
+    ) -> Option<T> {
+        let mut groups = self.lock();
+        let g = groups.get_mut(group_id).filter(|g| !g.members.is_empty())?;
+        Some(f(g))
+    }
+
+    /// A classic member's JoinGroup to a consumer group with members.
+    pub fn classic_join(
+        &self,
+        group_id: &str,
+        j: ClassicJoin,
+        topics: &group::Topics,
+        now_ms: i64,
+    ) -> Option<Result<ClassicJoined, ClassicError>> {
+        self.with_members(group_id, |g| {
+            if !self.settings.upgrade && !self.settings.downgrade {
+                return Err(ClassicError {
+                    code: code::INCONSISTENT_GROUP_PROTOCOL,
+                    message: format!("Cannot join the consumer group {group_id} with the classic protocol because the group migration is disabled."),
+                });
+            }
+            g.classic_join(j, topics, &self.settings, now_ms)
+        })
+    }
+
+    /// A classic member's SyncGroup to a consumer group: its assignment bytes.
+    pub fn classic_sync(
+        &self,
+        group_id: &str,
+        member: (&str, Option<&str>),
+        generation: i32,
+        protocol: (Option<&str>, Option<&str>),
+        topics: &group::Topics,
+        now_ms: i64,
+    ) -> Option<Result<bytes::Bytes, ClassicError>> {
+        self.with_members(group_id, |g| {
+            g.classic_sync(member.0, member.1, generation, protocol, topics, now_ms)
+        })
+    }
+
+    /// A classic member's Heartbeat to a consumer group: its error code.
+    pub fn classic_heartbeat(
+        &self,
+        group_id: &str,
+        member: (&str, Option<&str>),
+        generation: i32,
+        now_ms: i64,
+    ) -> Option<i16> {
+        self.with_members(group_id, |g| {
+            g.classic_heartbeat(member.0, member.1, generation, now_ms)
+                .map_or_else(|e| e.code, |()| code::NONE)
+        })
+    }
+
+    /// LeaveGroup for classic members of a consumer group: one code per member.
+    pub fn classic_leave(
+        &self,
+        group_id: &str,
+        members: &[(String, Option<String>)],
+    ) -> Option<Vec<i16>> {
+        self.with_members(group_id, |g| {
+            members
+                .iter()
+                .map(|(id, inst)| {
+                    g.classic_leave(id, inst.as_deref(), &self.settings)
+                        .map_or_else(|e| e.code, |_| code::NONE)
+                })
+                .collect()
+        })
     }
 
     /// Deletes an empty group (DeleteGroups, or a classic member taking the id over, as
@@ -135,15 +315,17 @@ impl Registry {
     }
 
     /// Checks an offset commit to a consumer group with members: the member must be in
-    /// it at this epoch (0 on success, else Kafka's error code).
+    /// it at this epoch (0 on success, else Kafka's error code: a classic member's
+    /// generation that is not its epoch is ILLEGAL_GENERATION).
     pub fn check_commit(&self, group_id: &str, member_id: &str, epoch: i32) -> i16 {
         let groups = self.lock();
         let Some(m) = groups.get(group_id).and_then(|g| g.members.get(member_id)) else {
-            return 25; // UNKNOWN_MEMBER_ID
+            return code::UNKNOWN_MEMBER_ID;
         };
-        if epoch != m.progress.epoch {
-            return STALE_MEMBER_EPOCH;
+        match (epoch == m.progress.epoch, m.classic.is_some()) {
+            (true, _) => code::NONE,
+            (false, true) => code::ILLEGAL_GENERATION,
+            (false, false) => STALE_MEMBER_EPOCH,
         }
-        0
     }
 }

@@ -109,13 +109,14 @@ pub(crate) fn consumer_group_heartbeat(
     if group.is_empty() {
         return fail(24, "GroupId can't be empty.".into()); // INVALID_GROUP_ID
     }
-    // A classic group with members stays classic, as Kafka's under
-    // `group.consumer.migration.policy=disabled` (online migration is not implemented).
+    let registry = &ctx.shared.consumer_groups;
+    let topics = topics(ctx.shared);
+    // A classic group with members becomes a consumer group (KIP-848's online upgrade),
+    // if the migration policy allows.
     if !ctx.shared.groups.describe(group).members.is_empty() {
-        return fail(
-            GROUP_ID_NOT_FOUND,
-            format!("Cannot upgrade classic group {group} to consumer group because online upgrade is disabled."),
-        );
+        if let Err(msg) = registry.upgrade(group, &ctx.shared.groups, &topics, now_ms()) {
+            return fail(GROUP_ID_NOT_FOUND, msg);
+        }
     }
     // Version 0: the coordinator names a joining member.
     let member_id = if req.member_id.is_empty() && req.member_epoch == 0 {
@@ -147,8 +148,7 @@ pub(crate) fn consumer_group_heartbeat(
         client_id: ctx.client_id.clone(),
         host: ctx.peer.host.clone(),
     };
-    let registry = &ctx.shared.consumer_groups;
-    match registry.heartbeat(group, hb, &topics(ctx.shared), now_ms()) {
+    match registry.heartbeat(group, hb, &topics, now_ms(), &ctx.shared.groups) {
         Ok(r) => ConsumerGroupHeartbeatResponse::default()
             .with_member_id(Some(sb(r.member_id)))
             .with_member_epoch(r.member_epoch)

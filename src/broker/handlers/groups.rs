@@ -13,8 +13,9 @@ use kafka_protocol::messages::*;
 use kafka_protocol::protocol::Encodable;
 
 use super::cluster_info::authorized_ops;
-use super::{sb, Ctx};
+use super::{now_ms, sb, Ctx};
 use crate::broker::acl::{op, resource};
+use crate::broker::consumer_group::classic_members::ClassicJoin;
 use crate::broker::coordinator::{code, GroupState, JoinOutcome, JoinRequest, Reply, SyncOutcome};
 
 /// GROUP_AUTHORIZATION_FAILED.
@@ -37,15 +38,13 @@ pub(crate) async fn join_group(ctx: &Ctx<'_>, req: JoinGroupRequest) -> JoinGrou
     }
     let group = req.group_id.as_str();
     match ctx.shared.consumer_groups.remove_empty(group) {
-        // Kafka under `group.consumer.migration.policy=disabled`: classic members do not
-        // join a KIP-848 group with members (online migration is not implemented here)…
+        // A classic member joins a KIP-848 group with members as one of them…
         Some(false) => {
-            return JoinGroupResponse::default()
-                .with_error_code(code::INCONSISTENT_GROUP_PROTOCOL)
-                .with_generation_id(-1)
-                .with_member_id(req.member_id);
+            if let Some(resp) = join_consumer_group(ctx, &req) {
+                return resp;
+            }
         }
-        // …but an empty one becomes classic.
+        // …and an empty one becomes classic.
         Some(true) => tracing::info!(group, "empty consumer group taken over by a classic member"),
         None => {}
     }
@@ -113,6 +112,75 @@ pub(crate) async fn join_group(ctx: &Ctx<'_>, req: JoinGroupRequest) -> JoinGrou
     resp
 }
 
+/// JoinGroup to a consumer group with members (KIP-848's online migration): the member
+/// is one of them, its generation its member epoch; no leader, no member list (the
+/// coordinator assigns). `None` if the group went away meanwhile.
+fn join_consumer_group(ctx: &Ctx<'_>, req: &JoinGroupRequest) -> Option<JoinGroupResponse> {
+    let v = ctx.version;
+    let instance_id = if v >= 5 {
+        req.group_instance_id.as_ref().map(|s| s.to_string())
+    } else {
+        None
+    };
+    let unknown = req.member_id.is_empty();
+    let member_id = if unknown {
+        uuid::Uuid::new_v4().to_string()
+    } else {
+        req.member_id.to_string()
+    };
+    let failed = |error: i16, member_id: String| {
+        JoinGroupResponse::default()
+            .with_error_code(error)
+            .with_generation_id(-1)
+            .with_member_id(sb(member_id))
+            .with_protocol_name((v < 7).then(|| sb("")))
+    };
+    if unknown && v >= 4 && instance_id.is_none() {
+        // KIP-394, as for a classic group: learn the id, then join with it.
+        return Some(failed(code::MEMBER_ID_REQUIRED, member_id));
+    }
+    let join = ClassicJoin {
+        member_id: member_id.clone(),
+        unknown_member: unknown,
+        instance_id,
+        client_id: ctx.client_id.clone(),
+        host: ctx.peer.host.clone(),
+        session_timeout_ms: i64::from(req.session_timeout_ms),
+        rebalance_timeout_ms: if v >= 1 {
+            req.rebalance_timeout_ms
+        } else {
+            req.session_timeout_ms
+        },
+        protocol_type: req.protocol_type.to_string(),
+        protocols: req
+            .protocols
+            .iter()
+            .map(|p| (p.name.to_string(), p.metadata.clone()))
+            .collect(),
+    };
+    let registry = &ctx.shared.consumer_groups;
+    let topics = super::consumer_groups::topics(ctx.shared);
+    Some(
+        match registry.classic_join(req.group_id.as_str(), join, &topics, now_ms())? {
+            Ok(j) => {
+                let mut resp = JoinGroupResponse::default()
+                    .with_generation_id(j.generation)
+                    .with_member_id(sb(j.member_id))
+                    .with_leader(sb(""))
+                    .with_protocol_name(Some(sb(j.protocol_name)));
+                if v >= 7 {
+                    resp.protocol_type = Some(sb("consumer"));
+                }
+                resp
+            }
+            Err(e) => {
+                tracing::info!(group = %req.group_id.as_str(), "classic join refused: {}", e.message);
+                failed(e.code, member_id)
+            }
+        },
+    )
+}
+
 /// SyncGroup: followers wait for the leader's assignment.
 pub(crate) async fn sync_group(ctx: &Ctx<'_>, req: SyncGroupRequest) -> SyncGroupResponse {
     let v = ctx.version;
@@ -121,6 +189,29 @@ pub(crate) async fn sync_group(ctx: &Ctx<'_>, req: SyncGroupRequest) -> SyncGrou
     } else {
         None
     };
+    let registry = &ctx.shared.consumer_groups;
+    let to_consumer_group = registry.classic_sync(
+        req.group_id.as_str(),
+        (req.member_id.as_str(), instance),
+        req.generation_id,
+        (
+            req.protocol_type.as_ref().map(|s| s.as_str()),
+            req.protocol_name.as_ref().map(|s| s.as_str()),
+        ),
+        &super::consumer_groups::topics(ctx.shared),
+        now_ms(),
+    );
+    if let Some(r) = to_consumer_group {
+        let mut resp = match r {
+            Ok(assignment) => SyncGroupResponse::default().with_assignment(assignment),
+            Err(e) => SyncGroupResponse::default().with_error_code(e.code),
+        };
+        if v >= 5 && resp.error_code == code::NONE {
+            resp.protocol_type = req.protocol_type.clone();
+            resp.protocol_name = req.protocol_name.clone();
+        }
+        return resp;
+    }
     let assignments = req
         .assignments
         .into_iter()
@@ -158,6 +249,15 @@ pub(crate) fn heartbeat(ctx: &Ctx<'_>, req: HeartbeatRequest) -> HeartbeatRespon
     } else {
         None
     };
+    let to_consumer_group = ctx.shared.consumer_groups.classic_heartbeat(
+        req.group_id.as_str(),
+        (req.member_id.as_str(), instance),
+        req.generation_id,
+        now_ms(),
+    );
+    if let Some(error) = to_consumer_group {
+        return HeartbeatResponse::default().with_error_code(error);
+    }
     let error = ctx.shared.groups.heartbeat(
         req.group_id.as_str(),
         req.generation_id,
@@ -184,10 +284,17 @@ pub(crate) fn leave_group(ctx: &Ctx<'_>, req: LeaveGroupRequest) -> LeaveGroupRe
     } else {
         vec![(req.member_id.to_string(), None)]
     };
-    let codes = ctx
+    let codes = match ctx
         .shared
-        .groups
-        .leave(req.group_id.as_str(), &leaving, Instant::now());
+        .consumer_groups
+        .classic_leave(req.group_id.as_str(), &leaving)
+    {
+        Some(codes) => codes,
+        None => ctx
+            .shared
+            .groups
+            .leave(req.group_id.as_str(), &leaving, Instant::now()),
+    };
     if v >= 3 {
         LeaveGroupResponse::default().with_members(
             leaving
