@@ -165,8 +165,12 @@ impl Timeline {
     /// Feeds one snapshot taken at `now_ms`; returns the new entry if one completed.
     pub fn observe(&mut self, snap: &GroupSnapshot, now_ms: i64) -> Option<&Rebalance> {
         let previous_seen = self.last_seen_ms.replace(now_ms);
-        if snap.consumer.is_some() {
-            self.steps.look(snap, now_ms);
+        // Every look keeps the baseline, so that a classic group turning into a consumer
+        // group (KIP-848's online upgrade) does not seem to hand out what its members
+        // already held; only consumer groups have steps.
+        self.steps.look(snap, now_ms);
+        if snap.consumer.is_none() {
+            self.steps.pending.clear();
         }
         if !settled(&snap.state) {
             self.rebalancing_since.get_or_insert(now_ms);
@@ -408,6 +412,42 @@ mod tests {
                 ),
                 step(5_000, StepKind::FirstPartitions("C".into(), 1_000)),
             ]
+        );
+    }
+
+    #[test]
+    fn a_classic_group_that_turns_into_a_consumer_group_keeps_what_its_members_held() {
+        use crate::kafka::model::ConsumerProtocol;
+        let mut t = Timeline::default();
+        t.observe(&snap("Stable", vec![member("K", &[0, 1])]), 0);
+        // N (consumer protocol) joins: the group is a consumer group at epoch 2 from now on.
+        let upgraded = |state: &str, members| GroupSnapshot {
+            consumer: Some(ConsumerProtocol {
+                group_epoch: 2,
+                assignment_epoch: 2,
+            }),
+            ..snap(state, members)
+        };
+        t.observe(
+            &upgraded("Reconciling", vec![member("K", &[0, 1]), member("N", &[])]),
+            1_000,
+        );
+        let e = t
+            .observe(
+                &upgraded("Stable", vec![member("K", &[0]), member("N", &[1])]),
+                2_000,
+            )
+            .cloned()
+            .unwrap();
+        let kinds: Vec<StepKind> = e.steps.into_iter().map(|s| s.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                StepKind::Released("sarama".into(), 1, "K".into()),
+                StepKind::Received("sarama".into(), 1, "N".into(), None),
+                StepKind::FirstPartitions("N".into(), 1_000),
+            ],
+            "K held 0 and 1 before: it receives nothing"
         );
     }
 }

@@ -880,11 +880,21 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
 
     let height = timeline_area.height.saturating_sub(2) as usize;
     let width = timeline_area.width.saturating_sub(2);
+    // KIP-848's online migration, as the entry where the group changed kind.
+    let kind_change = |i: usize| {
+        let before = d.timeline.get(i.checked_sub(1)?)?;
+        match (before.epoch.is_some(), d.timeline.get(i)?.epoch.is_some()) {
+            (false, true) => Some("now a consumer group  "),
+            (true, false) => Some("classic again  "),
+            _ => None,
+        }
+    };
     let lines: Vec<Line<'_>> = d
         .timeline
         .iter()
+        .enumerate()
         .rev()
-        .flat_map(|r| {
+        .flat_map(|(i, r)| {
             let mut spans = vec![
                 Span::styled(format!("#{:<3}", r.seq), Style::default().fg(Color::Cyan)),
                 Span::raw(format!(
@@ -899,6 +909,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
                     format!("epoch {e}  "),
                     Style::default().fg(Color::Cyan),
                 ));
+            }
+            if let Some(k) = kind_change(i) {
+                spans.push(Span::styled(k, Style::default().fg(Color::Magenta)));
             }
             for j in &r.joined {
                 spans.push(Span::styled(

@@ -380,6 +380,22 @@ add_member k848 k848rx '^la.t' consumer:uniform
 if wait_for 'screen k848 | grep -q "k848rx · Stable · consumer protocol, epoch 2 " && screen k848 | grep -qE "kafka-dash-[A-Z] .* lagt \[0,1\] +/\(?\^la\.t\)?/"' 30; then
   ok "consumer protocol: a member subscribed to /^la.t/ is given lagt [0,1]; the pane shows the regex"
 else bad "KIP-848 regex member" k848; fi
+# KIP-848's online migration: a classic member's group becomes a consumer group when a
+# consumer-protocol member joins it, and a classic group again when that member leaves.
+add_member k848 k848mx lagt range
+mx_title() { screen k848 | grep -qE "k848mx · Stable · $1"; }
+mx_holds() { screen k848 | grep -qE "kafka-dash-[A-Z] .* lagt \[$1\] "; }
+if wait_for 'mx_title "range · 1 members" && mx_holds 0,1' 30; then
+  add_member k848 k848mx lagt consumer:uniform
+  if wait_for 'mx_title "consumer protocol, epoch [0-9]+ · uniform · 2 members" && mx_holds 0 && mx_holds 1' 40; then
+    ok "online migration: a consumer-protocol member joins a classic group: $(screen k848 | grep -oE "k848mx · Stable · consumer protocol, epoch [0-9]+"), one partition each$(screen k848 | grep -q "now a consumer group" && echo "; the timeline says: now a consumer group")"
+    keys k848 m # the second member: the consumer-protocol one
+    keys k848 x
+    if wait_for 'mx_title "range · 1 members" && mx_holds 0,1 && screen k848 | grep -q "classic again"' 40; then
+      ok "online migration: it leaves; k848mx is a classic group again (range; the timeline says: classic again), its classic member holds lagt [0,1]"
+    else bad "KIP-848 downgrade" k848; fi
+  else bad "KIP-848 upgrade" k848; fi
+else bad "KIP-848 migration: classic member" k848; fi
 T kill-session -t k848 2>/dev/null
 
 # --- 5. Members started elsewhere, lag, and a SIGKILLed member -----------------------------
