@@ -95,9 +95,7 @@ struct Steps {
     released: BTreeMap<(String, i32), i64>,
     /// Members without partitions yet: since when they were seen.
     waiting: BTreeMap<String, i64>,
-    /// Members seen so far.
-    seen: BTreeSet<String>,
-    /// Their names at the last look (a member that left is still named).
+    /// The names of the members at the last look (which members were there).
     names: BTreeMap<String, String>,
     /// Steps since the last entry.
     pending: Vec<Step>,
@@ -110,7 +108,7 @@ impl Steps {
         let name = |id: &String| names.get(id).cloned().unwrap_or_else(|| id.clone());
         for m in &snap.members {
             // Only a member first seen without partitions is known to wait for them.
-            if self.seen.insert(m.member_id.clone()) && m.assignment.is_empty() {
+            if !self.names.contains_key(&m.member_id) && m.assignment.is_empty() {
                 self.waiting.insert(m.member_id.clone(), now_ms);
             }
         }
@@ -151,7 +149,6 @@ impl Steps {
         // Members gone: forget them.
         let here: BTreeSet<&String> = snap.members.iter().map(|m| &m.member_id).collect();
         self.waiting.retain(|id, _| here.contains(id));
-        self.seen.retain(|id| here.contains(id));
         self.owners = owners;
         self.names = names;
     }
@@ -258,6 +255,7 @@ mod tests {
             regex: None,
             epoch: None,
             target: None,
+            classic: false,
         }
     }
 

@@ -54,6 +54,9 @@ pub struct Registry {
     groups: std::sync::Mutex<BTreeMap<String, group::ConsumerGroup>>,
     /// The coordinator's settings for these groups.
     pub settings: group::Settings,
+    /// Set when a heartbeat left some group's regexes due, so that the broker's tick
+    /// looks at the groups only then.
+    regexes_due: std::sync::atomic::AtomicBool,
 }
 
 /// STALE_MEMBER_EPOCH: an offset commit with an epoch the member has left behind.
@@ -100,6 +103,10 @@ impl Registry {
             });
         }
         let reply = g.heartbeat(hb, topics, &self.settings, now_ms);
+        if g.regexes_due() {
+            self.regexes_due
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         // A group whose first heartbeat failed never existed; one that emptied stays,
         // `Empty`, with its epoch (as on Kafka).
         if g.members.is_empty() && g.target_epoch == 0 {
@@ -221,7 +228,12 @@ impl Registry {
     ) -> Option<T> {
         let mut groups = self.lock();
         let g = groups.get_mut(group_id).filter(|g| !g.members.is_empty())?;
-        Some(f(g))
+        let out = f(g);
+        if g.regexes_due() {
+            self.regexes_due
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        Some(out)
     }
 
     /// A classic member's JoinGroup to a consumer group with members.
@@ -304,10 +316,13 @@ impl Registry {
     /// Resolves the regexes of groups whose heartbeats asked for it, against the topics
     /// `topics` gives (called only when some group waits).
     pub fn resolve_regexes(&self, topics: impl FnOnce() -> group::Topics, now_ms: i64) {
-        let mut groups = self.lock();
-        if !groups.values().any(|g| g.regexes_due()) {
+        if !self
+            .regexes_due
+            .swap(false, std::sync::atomic::Ordering::Relaxed)
+        {
             return;
         }
+        let mut groups = self.lock();
         let topics = topics();
         for g in groups.values_mut().filter(|g| g.regexes_due()) {
             g.resolve_regexes(&topics, now_ms);
