@@ -175,6 +175,7 @@ fn big_app() -> App {
             regex: None,
             epoch: None,
             target: None,
+            classic: false,
         })
         .collect();
     let partitions = (0..100)

@@ -1156,6 +1156,7 @@ mod tests {
             regex: None,
             epoch: None,
             target: None,
+            classic: false,
         };
         app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![
             GroupListing {

@@ -345,6 +345,7 @@ fn member(id: &str, parts: &[i32]) -> kafka_dash::kafka::model::MemberInfo {
         regex: None,
         epoch: None,
         target: None,
+        classic: false,
     }
 }
 
@@ -967,7 +968,10 @@ fn a_consumer_protocol_group_shows_epochs_and_who_is_converging() {
     let mut c = with("C", 2, &[], &[]);
     c.subscription.clear();
     c.regex = Some("^sar.*".into());
-    let members = vec![with("A", 1, &[0, 1], &[0]), with("B", 2, &[], &[1]), c];
+    // A speaks the classic protocol (the group was upgraded from a classic one).
+    let mut a = with("A", 1, &[0, 1], &[0]);
+    a.classic = true;
+    let members = vec![a, with("B", 2, &[], &[1]), c];
     app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![GroupListing {
         name: "g848".into(),
         state: "Reconciling".into(),

@@ -137,6 +137,7 @@ pub fn snapshot_of(g: &GroupInfo) -> GroupSnapshot {
                 regex: None,
                 epoch: None,
                 target: None,
+                classic: false,
             })
             .collect(),
         consumer: None,

@@ -229,6 +229,8 @@ pub struct MemberInfo {
     /// What the coordinator means it to hold (KIP-848 groups only): differs from
     /// `assignment` while it is converging.
     pub target: Option<Vec<(String, Vec<i32>)>>,
+    /// A member of a KIP-848 group that speaks the classic protocol (online migration).
+    pub classic: bool,
 }
 
 impl MemberInfo {
@@ -389,6 +391,7 @@ mod tests {
             regex: None,
             epoch: None,
             target: None,
+            classic: false,
         };
         let labels = member_labels(&[
             m("rdkafka", "rdkafka-0e50ccfd-13f0-4efa-b7b0-3d39544014dd"),

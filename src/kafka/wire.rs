@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use kafka_protocol::messages::{
-    ApiKey, ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse, FindCoordinatorRequest,
-    FindCoordinatorResponse, GroupId, RequestHeader, ResponseHeader,
+    ApiKey, ApiVersionsRequest, ApiVersionsResponse, ConsumerGroupDescribeRequest,
+    ConsumerGroupDescribeResponse, FindCoordinatorRequest, FindCoordinatorResponse, GroupId,
+    RequestHeader, ResponseHeader,
 };
 use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, StrBytes};
 
@@ -23,6 +24,9 @@ const GROUP_ID_NOT_FOUND: i16 = 69;
 struct Conn {
     stream: TcpStream,
     correlation: i32,
+    /// The ConsumerGroupDescribe version to use with this broker (0, or 1 for member
+    /// types), learned from ApiVersions; `None` until asked, `Some(None)` if unknown.
+    describe_version: Option<Option<i16>>,
 }
 
 impl Conn {
@@ -46,6 +50,7 @@ impl Conn {
         Ok(Conn {
             stream,
             correlation: 0,
+            describe_version: None,
         })
     }
 
@@ -54,9 +59,27 @@ impl Conn {
         Req: Encodable + HeaderVersion,
         Resp: Decodable + HeaderVersion,
     {
+        let body = self.send(key, version, version, req)?;
+        decode_response(body, version, self.correlation)
+    }
+
+    /// Sends a request as `version` with a body written as `body_version` (the same
+    /// layout); the response body, header included.
+    fn send<Req>(
+        &mut self,
+        key: ApiKey,
+        version: i16,
+        body_version: i16,
+        req: &Req,
+    ) -> Result<Bytes, String>
+    where
+        Req: Encodable + HeaderVersion,
+    {
         self.correlation += 1;
         let client = crate::kafka::groups::WATCHER_CLIENT_ID;
-        let framed = encode_request(key, version, self.correlation, client, req)?;
+        let mut framed = encode_request(key, body_version, self.correlation, client, req)?;
+        // The header's version field: bytes 6-7 (after the size and the API key).
+        framed[6..8].copy_from_slice(&version.to_be_bytes());
         self.stream.write_all(&framed).map_err(|e| e.to_string())?;
         let mut len = [0u8; 4];
         self.stream
@@ -70,7 +93,45 @@ impl Conn {
         self.stream
             .read_exact(&mut body)
             .map_err(|e| e.to_string())?;
-        decode_response(Bytes::from(body), version, self.correlation)
+        Ok(Bytes::from(body))
+    }
+
+    /// The ConsumerGroupDescribe version this broker takes (1 at most), asked once.
+    fn describe_version(&mut self) -> Result<(Option<i16>, u32), String> {
+        if let Some(v) = self.describe_version {
+            return Ok((v, 0));
+        }
+        let versions: ApiVersionsResponse =
+            self.call(ApiKey::ApiVersions, 0, &ApiVersionsRequest::default())?;
+        let v = versions
+            .api_keys
+            .iter()
+            .find(|k| k.api_key == ApiKey::ConsumerGroupDescribe as i16)
+            .map(|k| k.max_version.min(1));
+        self.describe_version = Some(v);
+        Ok((v, 1))
+    }
+
+    /// ConsumerGroupDescribe in `version` (0 or 1): the response and, from version 1,
+    /// each member's type by group.
+    fn describe(
+        &mut self,
+        version: i16,
+        req: &ConsumerGroupDescribeRequest,
+    ) -> Result<(ConsumerGroupDescribeResponse, Vec<Vec<i8>>), String> {
+        if version == 0 {
+            return Ok((
+                self.call(ApiKey::ConsumerGroupDescribe, 0, req)?,
+                Vec::new(),
+            ));
+        }
+        let mut body = self.send(ApiKey::ConsumerGroupDescribe, version, 0, req)?;
+        let header = ResponseHeader::decode(&mut body, 1).map_err(|e| e.to_string())?;
+        if header.correlation_id != self.correlation {
+            return Err("response out of order".into());
+        }
+        let (v0, types) = crate::kafka::member_type::decode_v1(&body)?;
+        Ok((decode_body(v0, 0)?, types))
     }
 }
 
@@ -108,6 +169,11 @@ pub fn decode_response<Resp: Decodable + HeaderVersion>(
     if header.correlation_id != correlation {
         return Err("response out of order".into());
     }
+    decode_body(body, version)
+}
+
+/// A response body (after its header), all of it.
+fn decode_body<Resp: Decodable>(mut body: Bytes, version: i16) -> Result<Resp, String> {
     let resp = Resp::decode(&mut body, version).map_err(|e| e.to_string())?;
     if body.has_remaining() {
         return Err(format!(
@@ -195,14 +261,23 @@ impl GroupDescriber {
             Ok(a) => a,
             Err(e) => return (Err(e), 1),
         };
-        let sent = 1 + u32::from(found);
+        let mut sent = 1 + u32::from(found);
         let req = ConsumerGroupDescribeRequest::default()
             .with_group_ids(vec![GroupId(StrBytes::from_string(group.to_string()))]);
-        let answer: Result<ConsumerGroupDescribeResponse, String> = self
-            .conn(&addr)
-            .and_then(|c| c.call(ApiKey::ConsumerGroupDescribe, 0, &req));
-        let resp = match answer {
-            Ok(r) => r,
+        let answer = self.conn(&addr).and_then(|c| {
+            let (version, asked) = c.describe_version()?;
+            sent += asked;
+            match version {
+                Some(v) => c.describe(v, &req).map(Some),
+                None => Ok(None),
+            }
+        });
+        let (resp, types) = match answer {
+            Ok(Some(r)) => r,
+            Ok(None) => {
+                self.unsupported = true;
+                return (Ok(None), sent);
+            }
             Err(e) => {
                 // A broker that does not know the API closes the connection.
                 self.conns.remove(&addr);
@@ -236,10 +311,12 @@ impl GroupDescriber {
                 })
                 .collect::<Vec<_>>()
         };
+        let group_types = types.into_iter().next().unwrap_or_default();
         let mut members: Vec<MemberInfo> = g
             .members
             .iter()
-            .map(|m| MemberInfo {
+            .enumerate()
+            .map(|(i, m)| MemberInfo {
                 member_id: m.member_id.to_string(),
                 client_id: m.client_id.to_string(),
                 host: m.client_host.to_string(),
@@ -256,6 +333,7 @@ impl GroupDescriber {
                     .map(|r| r.to_string()),
                 epoch: Some(m.member_epoch),
                 target: Some(parts(&m.target_assignment)),
+                classic: group_types.get(i) == Some(&crate::kafka::member_type::CLASSIC),
             })
             .collect();
         members.sort_by(|a, b| (&a.client_id, &a.member_id).cmp(&(&b.client_id, &b.member_id)));

@@ -769,7 +769,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
                 read,
             ];
             if epochs {
-                cells.insert(3, m.epoch.map_or(String::new(), |e| e.to_string()));
+                // A classic member in a consumer group (online migration) says so.
+                let epoch = m.epoch.map_or(String::new(), |e| match m.classic {
+                    true => format!("{e} classic"),
+                    false => e.to_string(),
+                });
+                cells.insert(3, epoch);
             }
             (cells, style)
         })
@@ -788,8 +793,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         };
         format!(" · consumer protocol, epoch {}{target}", c.group_epoch)
     });
+    let classic = d.snapshot.members.iter().filter(|m| m.classic).count();
+    let classic = match classic {
+        0 => String::new(),
+        n => format!(" ({n} classic)"),
+    };
     let title = format!(
-        " {} · {}{protocol}{assignor} · {} members ",
+        " {} · {}{protocol}{assignor} · {} members{classic} ",
         escape_bytes(d.snapshot.name.as_bytes()),
         d.snapshot.state,
         d.snapshot.members.len()

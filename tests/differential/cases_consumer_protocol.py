@@ -5,6 +5,7 @@ import time
 
 from confluent_kafka import ConsumerGroupType
 
+from cases_java import java_members
 from harness import QUIET, OnceClosingConsumer, case
 
 
@@ -196,6 +197,9 @@ def case_consumer_protocol_online_migration(ctx):
         "errors": errs,
         "listed": listed_as(ctx, group),
         "described": describe(ctx, group),
+        # Kafka's own tool: epochs, assignments and UPGRADED (false for a classic member,
+        # from ConsumerGroupDescribe v1's member type).
+        "kafka-consumer-groups": java_members(ctx, group)["members"],
     }
     k2 = ctx.consumer(group, **{"client.id": "K2"})
     k2.subscribe([t])

@@ -17,6 +17,7 @@ use crate::broker::acl::{op, resource};
 use crate::broker::consumer_group::group::{Heartbeat, HeartbeatError, Topics};
 use crate::broker::consumer_group::Assignment;
 use crate::broker::Shared;
+use crate::kafka::member_type;
 
 /// GROUP_AUTHORIZATION_FAILED.
 const GROUP_AUTHORIZATION_FAILED: i16 = 30;
@@ -186,11 +187,13 @@ pub(crate) fn consumer_group_heartbeat(
     }
 }
 
-/// ConsumerGroupDescribe: epochs, assignor, and each member's assignment and target.
+/// ConsumerGroupDescribe: epochs, assignor, and each member's assignment and target;
+/// with each member's type (classic or consumer protocol) by group, for version 1.
 pub(crate) fn consumer_group_describe(
     ctx: &Ctx<'_>,
     req: ConsumerGroupDescribeRequest,
-) -> ConsumerGroupDescribeResponse {
+) -> (ConsumerGroupDescribeResponse, Vec<Vec<i8>>) {
+    let mut types = Vec::new();
     let settings = &ctx.shared.consumer_groups.settings;
     let name_of = |id: &uuid::Uuid| {
         ctx.shared
@@ -216,6 +219,7 @@ pub(crate) fn consumer_group_describe(
         .map(|id| {
             let group = id.as_str();
             let base = DescribedGroup::default().with_group_id(id.clone());
+            types.push(Vec::new());
             if !ctx.allowed(op::DESCRIBE, resource::GROUP, group) {
                 return base.with_error_code(GROUP_AUTHORIZATION_FAILED);
             }
@@ -229,6 +233,16 @@ pub(crate) fn consumer_group_describe(
                     .with_error_code(GROUP_ID_NOT_FOUND)
                     .with_error_message(Some(sb(msg)));
             };
+            if let Some(t) = types.last_mut() {
+                *t = g
+                    .members
+                    .values()
+                    .map(|m| match m.classic {
+                        Some(_) => member_type::CLASSIC,
+                        None => member_type::CONSUMER,
+                    })
+                    .collect();
+            }
             base.with_group_state(sb(g.state()))
                 .with_group_epoch(g.epoch)
                 .with_assignment_epoch(g.target_epoch)
@@ -260,7 +274,10 @@ pub(crate) fn consumer_group_describe(
                 )
         })
         .collect();
-    ConsumerGroupDescribeResponse::default().with_groups(groups)
+    (
+        ConsumerGroupDescribeResponse::default().with_groups(groups),
+        types,
+    )
 }
 
 #[cfg(test)]

@@ -372,22 +372,7 @@ pub(crate) fn describe_groups(ctx: &Ctx<'_>, req: DescribeGroupsRequest) -> Desc
 /// Writes a DescribeGroups v6 body: v5's layout with each group's error message after
 /// its error code ("Group X not found." for GROUP_ID_NOT_FOUND).
 pub(crate) fn encode_describe_groups_v6(resp: &DescribeGroupsResponse, buf: &mut BytesMut) {
-    fn uvarint(mut n: u64, buf: &mut BytesMut) {
-        while n >= 0x80 {
-            buf.put_u8((n as u8) | 0x80);
-            n >>= 7;
-        }
-        buf.put_u8(n as u8);
-    }
-    fn compact_str(s: Option<&str>, buf: &mut BytesMut) {
-        match s {
-            None => uvarint(0, buf),
-            Some(s) => {
-                uvarint(s.len() as u64 + 1, buf);
-                buf.put_slice(s.as_bytes());
-            }
-        }
-    }
+    use crate::kafka::compact::{put_compact_str as compact_str, put_uvarint as uvarint};
     buf.put_i32(resp.throttle_time_ms);
     uvarint(resp.groups.len() as u64 + 1, buf);
     for g in &resp.groups {

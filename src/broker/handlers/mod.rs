@@ -76,7 +76,7 @@ pub(crate) const SUPPORTED: &[(ApiKey, i16, i16)] = &[
     (ApiKey::CreateAcls, 1, 3),
     (ApiKey::DeleteAcls, 1, 3),
     (ApiKey::ConsumerGroupHeartbeat, 0, 1),
-    (ApiKey::ConsumerGroupDescribe, 0, 0),
+    (ApiKey::ConsumerGroupDescribe, 0, 1),
 ];
 
 impl Ctx<'_> {
@@ -264,7 +264,23 @@ async fn dispatch(
             encode(corr, 0, &resp)
         }
         ApiKey::ConsumerGroupDescribe => {
-            route!(ctx, body, corr, consumer_groups::consumer_group_describe)
+            // v1 (KIP-1099) only adds each member's type; the crate stops at v0.
+            let req = decode(body, 0)?;
+            let (resp, types) = consumer_groups::consumer_group_describe(ctx, req);
+            if ctx.version == 0 {
+                encode(corr, 0, &resp)
+            } else {
+                let mut buf = BytesMut::new();
+                let header = ResponseHeader::default().with_correlation_id(corr);
+                match header
+                    .encode(&mut buf, 1)
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| crate::kafka::member_type::encode_v1(&resp, &types, &mut buf))
+                {
+                    Ok(()) => Outcome::Respond(buf),
+                    Err(e) => Outcome::Close(format!("internal encoding error: {e}")),
+                }
+            }
         }
         ApiKey::LeaveGroup => route!(ctx, body, corr, groups::leave_group),
         ApiKey::DescribeGroups if ctx.version == 6 => {
