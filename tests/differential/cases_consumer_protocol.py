@@ -239,6 +239,54 @@ def case_consumer_protocol_online_migration(ctx):
 
 
 @case
+def case_consumer_protocol_static_member_rolls_back_to_classic(ctx):
+    """A rolling downgrade: a static consumer-protocol member restarts as a classic member
+    with the same `group.instance.id`; it takes its own place, and as it was the last
+    consumer-protocol member, the group is classic again."""
+    t = ctx.topic(partitions=2)
+    group = ctx.name("roll")
+    out = {}
+    k = ctx.consumer(group, **{"client.id": "K"})
+    k.subscribe([t])
+    holds_until([k], lambda h: h == [[0, 1]])
+    s = OnceClosingConsumer(
+        {
+            "bootstrap.servers": ctx.bootstrap,
+            "group.id": group,
+            "group.protocol": "consumer",
+            "group.instance.id": "s-1",
+            "client.id": "S",
+            "auto.offset.reset": "earliest",
+            **QUIET,
+        }
+    )
+    ctx._closers.append(s.close_once)
+    s.subscribe([t])
+    held, errs = holds_until([k, s], one_each)
+    out["1 S (consumer protocol, static) joins K's group"] = {
+        "one each": one_each(held),
+        "errors": errs,
+        "listed": listed_as(ctx, group),
+    }
+    s.close_once()
+    s2 = ctx.consumer(group, **{"client.id": "S-classic", "group.instance.id": "s-1"})
+    s2.subscribe([t])
+    held, errs = holds_until([k, s2], one_each)
+    deadline = time.monotonic() + 20
+    listed = listed_as(ctx, group)
+    while not listed.startswith("ConsumerGroupType.CLASSIC") and time.monotonic() < deadline:
+        errs += holds_until([k, s2], lambda h: False, timeout=0.5)[1]
+        listed = listed_as(ctx, group)
+    held, more = holds_until([k, s2], one_each)
+    out["2 S back as a classic member"] = {
+        "one each": one_each(held),
+        "errors": errs + more,
+        "listed": listed,
+    }
+    return out
+
+
+@case
 def case_consumer_protocol_group_after_its_members_left(ctx):
     """A consumer group whose members all left stays, Empty, with its epoch; a new member
     continues from there; it cannot be deleted while it has members, and can be after."""

@@ -4,7 +4,7 @@ import time
 
 from confluent_kafka import ConsumerGroupTopicPartitions, TopicPartition
 
-from harness import case, err_name
+from harness import case, commit_sync, err_name
 
 
 def wait_assigned(consumers, want_total, timeout=30):
@@ -161,7 +161,7 @@ def case_list_groups_with_states(ctx):
     c.subscribe([t])
     wait_assigned([c], 1)
     e = ctx.consumer(empty)
-    e.commit(offsets=[TopicPartition(t, 0, 0)], asynchronous=False)
+    commit_sync(e, [TopicPartition(t, 0, 0)])
     listed = ctx.admin().list_consumer_groups(request_timeout=10).result(timeout=15)
     mine = {g.group_id: str(g.state) for g in listed.valid if g.group_id in (active, empty)}
     return {"groups": dict(sorted(mine.items())), "simple": sorted(g.is_simple_consumer_group for g in listed.valid if g.group_id in (active, empty))}
@@ -172,7 +172,7 @@ def case_commit_and_fetch_with_metadata(ctx):
     t = ctx.topic(partitions=2)
     group = ctx.name("g")
     c = ctx.consumer(group)
-    c.commit(offsets=[TopicPartition(t, 0, 5, metadata="meta-0"), TopicPartition(t, 1, 9)], asynchronous=False)
+    commit_sync(c, [TopicPartition(t, 0, 5, metadata="meta-0"), TopicPartition(t, 1, 9)])
     got = c.committed([TopicPartition(t, 0), TopicPartition(t, 1)], timeout=10)
     return {"consumer": [(tp.partition, tp.offset, tp.metadata) for tp in got], "admin": committed(ctx, group, [TopicPartition(t, 0), TopicPartition(t, 1)])}
 
@@ -232,7 +232,7 @@ def case_delete_empty_and_unknown_group(ctx):
     t = ctx.topic()
     group = ctx.name("g")
     c = ctx.consumer(group)
-    c.commit(offsets=[TopicPartition(t, 0, 3)], asynchronous=False)
+    commit_sync(c, [TopicPartition(t, 0, 3)])
     out = []
     for g in (group, ctx.name("nobody")):
         try:
@@ -302,7 +302,7 @@ def case_committed_offsets_survive_rejoin(ctx):
         m = c.poll(0.2)
         if m is not None and not m.error():
             got.append(m.offset())
-    c.commit(offsets=[TopicPartition(t, 0, 4)], asynchronous=False)
+    commit_sync(c, [TopicPartition(t, 0, 4)])
     c.close_once()
     c2 = ctx.consumer(group)
     c2.subscribe([t])

@@ -2,7 +2,7 @@
 Their output is compared after dropping what differs by nature (ids, timings)."""
 import re
 
-from harness import case
+from harness import case, commit_sync
 
 
 def table(lines, drop_cols=()):
@@ -60,7 +60,7 @@ def case_java_consumer_groups_describe(ctx):
     ctx.produce(t, [(None, b"x", None, 0) for _ in range(6)])
     group = ctx.name("g")
     c = ctx.consumer(group)
-    c.commit(offsets=[TopicPartition(t, 0, 2), TopicPartition(t, 1, 0)], asynchronous=False)
+    commit_sync(c, [TopicPartition(t, 0, 2), TopicPartition(t, 1, 0)])
     rc, out, err = ctx.java_tool("consumer-groups", "--describe", "--group", group)
     rc2, out2, err2 = ctx.java_tool("consumer-groups", "--describe", "--group", ctx.name("nobody"))
     return {"known": [rc, table(out), err], "unknown": [rc2, out2, err2]}

@@ -16,7 +16,7 @@ from confluent_kafka.admin import (
     UserScramCredentialUpsertion,
 )
 
-from harness import case, err_name
+from harness import case, commit_sync, err_name
 
 
 def binding(name, op, perm, pattern=ResourcePatternType.LITERAL, rtype=ResourceType.TOPIC, principal="User:*"):
@@ -142,7 +142,7 @@ def case_delete_group_offsets(ctx):
     t = ctx.topic(partitions=2)
     group = ctx.name("g")
     c = ctx.consumer(group)
-    c.commit(offsets=[TopicPartition(t, 0, 3), TopicPartition(t, 1, 4)], asynchronous=False)
+    commit_sync(c, [TopicPartition(t, 0, 3), TopicPartition(t, 1, 4)])
     a = ctx.admin()
     try:
         r = a.delete_consumer_group_offsets([CGTP(group, [TopicPartition(t, 0)])], request_timeout=10)[group].result(timeout=15)
@@ -168,7 +168,7 @@ def case_delete_group_offsets_of_subscribed_topic(ctx):
     c = ctx.consumer(group)
     c.subscribe([t])
     wait_assigned([c], 1)
-    c.commit(offsets=[TopicPartition(t, 0, 1)], asynchronous=False)
+    commit_sync(c, [TopicPartition(t, 0, 1)])
     try:
         r = ctx.admin().delete_consumer_group_offsets([CGTP(group, [TopicPartition(t, 0)])], request_timeout=10)[group].result(timeout=15)
         return [(tp.partition, err_name(tp.error)) for tp in r.topic_partitions]

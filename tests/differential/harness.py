@@ -223,3 +223,22 @@ def message_dict(m):
         "h": [(k, v.hex() if v is not None else None) for k, v in (m.headers() or [])],
         "ts_type": ts_type,
     }
+
+
+def commit_sync(consumer, offsets, seconds=15):
+    """A synchronous commit, tried again while the coordinator is not ready: a fresh
+    Kafka answers NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS while it loads the
+    group's __consumer_offsets partition, which librdkafka's simple commit passes on."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return consumer.commit(offsets=offsets, asynchronous=False)
+        except KafkaException as e:
+            transient = e.args[0].code() in (
+                KafkaError.NOT_COORDINATOR,
+                KafkaError.COORDINATOR_LOAD_IN_PROGRESS,
+                KafkaError.COORDINATOR_NOT_AVAILABLE,
+            )
+            if not transient or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

@@ -376,7 +376,8 @@ impl ConsumerGroup {
     /// give up, or partitions it waited for are free now. Sets its join deadline.
     fn must_rejoin(&mut self, id: &str, now_ms: i64) -> bool {
         let m = &self.members[id];
-        let rejoin = m.progress.epoch < self.epoch
+        // Against the target's epoch, as Kafka 4.4 compares (its 2024 source: the group's).
+        let rejoin = m.progress.epoch < self.target_epoch
             || m.progress.state == MemberState::UnrevokedPartitions
             || (m.progress.state == MemberState::UnreleasedPartitions
                 && !self.waiting_on_unreleased(m));
@@ -423,7 +424,7 @@ impl ConsumerGroup {
         }
         // A member still giving partitions up has rejoined already; it is told to rejoin
         // again once that is done.
-        if self.epoch > self.members[&id].progress.epoch
+        if self.target_epoch > self.members[&id].progress.epoch
             && self.members[&id].progress.state != MemberState::UnrevokedPartitions
         {
             self.must_rejoin(&id, now_ms);
@@ -499,7 +500,7 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
-    use crate::broker::consumer_group::group::{Heartbeat, HeartbeatReply};
+    use crate::broker::consumer_group::group::{Heartbeat, HeartbeatError, HeartbeatReply};
     use crate::broker::consumer_group::Registry;
     use crate::broker::coordinator::{Coordinator, CoordinatorConfig, GroupState, JoinRequest};
 
@@ -718,11 +719,10 @@ mod tests {
         assert_eq!(classic_side.describe("g").generation, 1);
 
         // N's first heartbeat upgrades it: K1 is a classic member of a consumer group.
-        registry.upgrade("g", &classic_side, &topics(), 0).unwrap();
-        assert!(classic_side.describe("g").members.is_empty());
         let r = registry
             .heartbeat("g", consumer("N", 0), &topics(), 0, &classic_side)
             .unwrap();
+        assert!(classic_side.describe("g").members.is_empty());
         let g = registry.get("g").unwrap();
         assert_eq!((g.epoch, g.members.len()), (2, 2));
         assert!(g.members[&k1].classic.is_some());
@@ -742,6 +742,48 @@ mod tests {
         assert_eq!(d.members[0].member_id, k1);
     }
 
+    #[test]
+    fn a_static_member_back_with_the_classic_protocol_turns_the_group_back() {
+        let classic_side = coordinator();
+        let registry = Registry::default();
+        // S (consumer protocol, instance "s") and K (classic) share the group.
+        let mut s = consumer("S", 0);
+        s.instance_id = Some("s".into());
+        registry
+            .heartbeat("g", s, &topics(), 0, &classic_side)
+            .unwrap();
+        registry
+            .classic_join("g", join("K"), &topics(), 10, &classic_side)
+            .unwrap()
+            .unwrap();
+        // S goes away for a while (−2) and comes back as a classic member: the last
+        // consumer-protocol member is replaced, so the group is classic again.
+        let mut away = consumer(
+            "S",
+            crate::broker::consumer_group::group::STATIC_LEAVE_EPOCH,
+        );
+        away.instance_id = Some("s".into());
+        away.subscribed_topics = None;
+        registry
+            .heartbeat("g", away, &topics(), 20, &classic_side)
+            .unwrap();
+        assert!(registry.get("g").is_some());
+        let mut back = join("S2");
+        back.unknown_member = true;
+        back.instance_id = Some("s".into());
+        let j = registry
+            .classic_join("g", back, &topics(), 30, &classic_side)
+            .unwrap()
+            .unwrap();
+        assert_eq!(j.member_id, "S2");
+        assert!(registry.get("g").is_none());
+        let d = classic_side.describe("g");
+        assert_eq!(d.state, GroupState::PreparingRebalance);
+        let mut ids: Vec<String> = d.members.iter().map(|m| m.member_id.clone()).collect();
+        ids.sort();
+        assert_eq!(ids, ["K", "S2"]);
+    }
+
     fn group_leave() -> i32 {
         crate::broker::consumer_group::group::LEAVE_EPOCH
     }
@@ -753,12 +795,16 @@ mod tests {
         registry.settings.upgrade = false;
         classic_side.join(classic_join_request(""), Instant::now());
         let e = registry
-            .upgrade("g", &classic_side, &topics(), 0)
+            .heartbeat("g", consumer("N", 0), &topics(), 0, &classic_side)
             .unwrap_err();
         assert_eq!(
             e,
-            "Cannot upgrade classic group g to consumer group because online upgrade is disabled."
+            HeartbeatError::GroupIdNotFound(
+                "Cannot upgrade classic group g to consumer group because online upgrade is disabled."
+                    .into()
+            )
         );
         assert_eq!(classic_side.describe("g").members.len(), 1);
+        assert!(registry.get("g").is_none());
     }
 }

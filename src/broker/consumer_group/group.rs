@@ -27,6 +27,8 @@ pub enum HeartbeatError {
     InvalidRequest(String),
     /// SubscribedTopicRegex does not compile.
     InvalidRegularExpression(String),
+    /// The group is a classic group that may not (or cannot) become a consumer group.
+    GroupIdNotFound(String),
 }
 
 impl HeartbeatError {
@@ -39,6 +41,7 @@ impl HeartbeatError {
             HeartbeatError::UnsupportedAssignor => 112,
             HeartbeatError::InvalidRequest(_) => 42,
             HeartbeatError::InvalidRegularExpression(_) => 128,
+            HeartbeatError::GroupIdNotFound(_) => 69,
         }
     }
 }

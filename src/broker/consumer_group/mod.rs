@@ -78,8 +78,13 @@ impl Registry {
         classic: &Coordinator,
     ) -> Result<group::HeartbeatReply, group::HeartbeatError> {
         let mut groups = self.lock();
-        if !groups.contains_key(group_id) && hb.member_epoch != 0 {
-            return Err(group::HeartbeatError::UnknownMemberId);
+        if !groups.contains_key(group_id) {
+            if hb.member_epoch != 0 {
+                return Err(group::HeartbeatError::UnknownMemberId);
+            }
+            // Under the same lock, so that no classic request comes in between.
+            self.upgrade(&mut groups, group_id, classic, topics, now_ms)
+                .map_err(group::HeartbeatError::GroupIdNotFound)?;
         }
         let g = groups.entry(group_id.to_string()).or_default();
         if self.expire_group(g, now_ms) {
@@ -189,33 +194,37 @@ impl Registry {
     /// Turns a classic group with members into a consumer group (Kafka's
     /// `convertToConsumerGroup`), when the migration policy allows; the error message
     /// otherwise. Nothing to do when it has no members.
-    pub fn upgrade(
+    fn upgrade(
         &self,
+        groups: &mut BTreeMap<String, group::ConsumerGroup>,
         group_id: &str,
         classic: &Coordinator,
         topics: &group::Topics,
         now_ms: i64,
     ) -> Result<(), String> {
-        let mut groups = self.lock();
-        if groups.contains_key(group_id) {
-            return Ok(());
-        }
         let refused = |why: &str| {
             format!("Cannot upgrade classic group {group_id} to consumer group because {why}.")
         };
         if !self.settings.upgrade {
-            return Err(refused("online upgrade is disabled"));
+            return match classic.describe(group_id).members.is_empty() {
+                true => Ok(()),
+                false => Err(refused("online upgrade is disabled")),
+            };
         }
         match classic.hand_over(group_id) {
             None => Ok(()),
             Some(Err(why)) => Err(refused(why)),
-            Some(Ok(h)) => {
-                let g = group::ConsumerGroup::from_classic(h, topics, now_ms).map_err(|e| {
-                    format!("Cannot upgrade the classic group {group_id} to consumer group because the embedded consumer protocol is malformed: {e}")
-                })?;
-                groups.insert(group_id.to_string(), g);
-                Ok(())
-            }
+            Some(Ok(h)) => match group::ConsumerGroup::from_classic(h.clone(), topics, now_ms) {
+                Ok(g) => {
+                    groups.insert(group_id.to_string(), g);
+                    Ok(())
+                }
+                Err(e) => {
+                    // It stays classic: its members go back, and rejoin.
+                    classic.take_back(group_id, h, Instant::now());
+                    Err(format!("Cannot upgrade the classic group {group_id} to consumer group because the embedded consumer protocol is malformed: {e}."))
+                }
+            },
         }
     }
 
@@ -236,23 +245,34 @@ impl Registry {
         Some(out)
     }
 
-    /// A classic member's JoinGroup to a consumer group with members.
+    /// A classic member's JoinGroup to a consumer group with members. A static member
+    /// taking the place of the last consumer-protocol member turns the group back into a
+    /// classic group (`classic` takes it), which rebalances.
     pub fn classic_join(
         &self,
         group_id: &str,
         j: ClassicJoin,
         topics: &group::Topics,
         now_ms: i64,
+        classic: &Coordinator,
     ) -> Option<Result<ClassicJoined, ClassicError>> {
-        self.with_members(group_id, |g| {
+        let (joined, back) = self.with_members(group_id, |g| {
             if !self.settings.upgrade && !self.settings.downgrade {
-                return Err(ClassicError {
+                let message = format!("Cannot join the consumer group {group_id} with the classic protocol because the group migration is disabled.");
+                let refused = ClassicError {
                     code: code::INCONSISTENT_GROUP_PROTOCOL,
-                    message: format!("Cannot join the consumer group {group_id} with the classic protocol because the group migration is disabled."),
-                });
+                    message,
+                };
+                return (Err(refused), false);
             }
-            g.classic_join(j, topics, &self.settings, now_ms)
-        })
+            let joined = g.classic_join(j, topics, &self.settings, now_ms);
+            let back = joined.is_ok() && self.settings.downgrade && g.only_classic_members();
+            (joined, back)
+        })?;
+        if back {
+            self.downgrade(&mut self.lock(), group_id, topics, classic);
+        }
+        Some(joined)
     }
 
     /// A classic member's SyncGroup to a consumer group: its assignment bytes.

@@ -112,13 +112,6 @@ pub(crate) fn consumer_group_heartbeat(
     }
     let registry = &ctx.shared.consumer_groups;
     let topics = topics(ctx.shared);
-    // A classic group with members becomes a consumer group (KIP-848's online upgrade),
-    // if the migration policy allows.
-    if !ctx.shared.groups.describe(group).members.is_empty() {
-        if let Err(msg) = registry.upgrade(group, &ctx.shared.groups, &topics, now_ms()) {
-            return fail(GROUP_ID_NOT_FOUND, msg);
-        }
-    }
     // Version 0: the coordinator names a joining member.
     let member_id = if req.member_id.is_empty() && req.member_epoch == 0 {
         uuid::Uuid::new_v4().to_string()
@@ -178,9 +171,9 @@ pub(crate) fn consumer_group_heartbeat(
                     "Static member with this instance id is still in the group.".into()
                 }
                 HeartbeatError::UnsupportedAssignor => "ServerAssignor is not supported.".into(),
-                HeartbeatError::InvalidRequest(m) | HeartbeatError::InvalidRegularExpression(m) => {
-                    m.clone()
-                }
+                HeartbeatError::InvalidRequest(m)
+                | HeartbeatError::InvalidRegularExpression(m)
+                | HeartbeatError::GroupIdNotFound(m) => m.clone(),
             };
             fail(e.code(), msg)
         }

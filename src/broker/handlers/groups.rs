@@ -161,7 +161,13 @@ fn join_consumer_group(ctx: &Ctx<'_>, req: &JoinGroupRequest) -> Option<JoinGrou
     let registry = &ctx.shared.consumer_groups;
     let topics = super::consumer_groups::topics(ctx.shared);
     Some(
-        match registry.classic_join(req.group_id.as_str(), join, &topics, now_ms())? {
+        match registry.classic_join(
+            req.group_id.as_str(),
+            join,
+            &topics,
+            now_ms(),
+            &ctx.shared.groups,
+        )? {
             Ok(j) => {
                 let mut resp = JoinGroupResponse::default()
                     .with_generation_id(j.generation)
