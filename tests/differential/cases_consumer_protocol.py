@@ -287,6 +287,26 @@ def case_consumer_protocol_static_member_rolls_back_to_classic(ctx):
 
 
 @case
+def case_consumer_protocol_authorized_operations(ctx):
+    """What describing a group with its authorized operations lists, for a classic group
+    (DescribeGroups) and a consumer group (ConsumerGroupDescribe)."""
+    t = ctx.topic(partitions=2)
+    out = {}
+    k = ctx.consumer(ctx.name("classic"))
+    k.subscribe([t])
+    holds_until([k], lambda h: h == [[0, 1]])
+    n = member(ctx, ctx.name("modern"), "N", t)
+    holds_until([n], lambda h: h == [[0, 1]])
+    for kind in ("classic", "modern"):
+        group = ctx.name(kind)
+        d = ctx.admin().describe_consumer_groups(
+            [group], include_authorized_operations=True, request_timeout=10
+        )[group].result(timeout=15)
+        out[kind] = sorted(str(op) for op in (d.authorized_operations or []))
+    return out
+
+
+@case
 def case_consumer_protocol_group_after_its_members_left(ctx):
     """A consumer group whose members all left stays, Empty, with its epoch; a new member
     continues from there; it cannot be deleted while it has members, and can be after."""

@@ -240,7 +240,11 @@ pub(crate) fn consumer_group_describe(
                 .with_group_epoch(g.epoch)
                 .with_assignment_epoch(g.target_epoch)
                 .with_assignor_name(sb(g.assignor(settings)))
-                .with_authorized_operations(i32::MIN)
+                .with_authorized_operations(if req.include_authorized_operations {
+                    super::cluster_info::authorized_ops(super::groups::GROUP_OPS)
+                } else {
+                    i32::MIN
+                })
                 .with_members(
                     g.members
                         .values()

@@ -21,8 +21,9 @@ use crate::broker::coordinator::{code, GroupState, JoinOutcome, JoinRequest, Rep
 /// GROUP_AUTHORIZATION_FAILED.
 const GROUP_AUTHORIZATION_FAILED: i16 = 30;
 
-/// ACL operations allowed on a group without an authorizer: READ, DELETE, DESCRIBE.
-const GROUP_OPS: &[u8] = &[3, 6, 8];
+/// ACL operations on a group, as Kafka 4 lists them: READ, DELETE, DESCRIBE,
+/// DESCRIBE_CONFIGS, ALTER_CONFIGS (groups have configs since KIP-848).
+pub(crate) const GROUP_OPS: &[u8] = &[3, 6, 8, 10, 11];
 
 fn ms(v: i32) -> Duration {
     Duration::from_millis(v.max(0) as u64)
