@@ -125,11 +125,8 @@ impl Conn {
                 Vec::new(),
             ));
         }
-        let mut body = self.send(ApiKey::ConsumerGroupDescribe, version, 0, req)?;
-        let header = ResponseHeader::decode(&mut body, 1).map_err(|e| e.to_string())?;
-        if header.correlation_id != self.correlation {
-            return Err("response out of order".into());
-        }
+        let body = self.send(ApiKey::ConsumerGroupDescribe, version, 0, req)?;
+        let body = after_header(body, 1, self.correlation)?;
         let (v0, types) = crate::kafka::member_type::decode_v1(&body)?;
         Ok((decode_body(v0, 0)?, types))
     }
@@ -160,16 +157,21 @@ pub fn encode_request<Req: Encodable + HeaderVersion>(
 
 /// A response body (after the size) read back: its header must carry `correlation`.
 pub fn decode_response<Resp: Decodable + HeaderVersion>(
-    mut body: Bytes,
+    body: Bytes,
     version: i16,
     correlation: i32,
 ) -> Result<Resp, String> {
-    let header = ResponseHeader::decode(&mut body, Resp::header_version(version))
-        .map_err(|e| e.to_string())?;
+    let body = after_header(body, Resp::header_version(version), correlation)?;
+    decode_body(body, version)
+}
+
+/// A response body past its header (of `header_version`), which must carry `correlation`.
+fn after_header(mut body: Bytes, header_version: i16, correlation: i32) -> Result<Bytes, String> {
+    let header = ResponseHeader::decode(&mut body, header_version).map_err(|e| e.to_string())?;
     if header.correlation_id != correlation {
         return Err("response out of order".into());
     }
-    decode_body(body, version)
+    Ok(body)
 }
 
 /// A response body (after its header), all of it.

@@ -491,10 +491,13 @@ impl ConsumerGroup {
             .collect()
     }
 
-    /// Whether removing `leaving` leaves only classic members (and some): Kafka then
-    /// turns the group back into a classic group instead (`validateOnlineDowngrade`).
+    /// Whether `leaving` is the last consumer-protocol member and classic members remain:
+    /// Kafka then turns the group back into a classic group (`validateOnlineDowngrade`).
     pub fn downgrades_without(&self, leaving: &str) -> bool {
-        self.members.len() > 1
+        self.members
+            .get(leaving)
+            .is_some_and(|m| m.classic.is_none())
+            && self.members.len() > 1
             && self
                 .members
                 .values()

@@ -93,9 +93,6 @@ impl Registry {
         }
         if hb.member_epoch == group::LEAVE_EPOCH
             && self.settings.downgrade
-            && g.members
-                .get(&hb.member_id)
-                .is_some_and(|m| m.classic.is_none())
             && g.downgrades_without(&hb.member_id)
         {
             g.members.remove(&hb.member_id);
@@ -108,10 +105,7 @@ impl Registry {
             });
         }
         let reply = g.heartbeat(hb, topics, &self.settings, now_ms);
-        if g.regexes_due() {
-            self.regexes_due
-                .store(true, std::sync::atomic::Ordering::Relaxed);
-        }
+        self.note_regexes(g);
         // A group whose first heartbeat failed never existed; one that emptied stays,
         // `Empty`, with its epoch (as on Kafka).
         if g.members.is_empty() && g.target_epoch == 0 {
@@ -146,7 +140,6 @@ impl Registry {
         let mut groups = self.lock();
         let back: Vec<String> = groups
             .iter_mut()
-            .filter(|(_, g)| !g.overdue(now_ms).is_empty())
             .filter_map(|(id, g)| self.expire_group(g, now_ms).then(|| id.clone()))
             .collect();
         if !back.is_empty() {
@@ -162,8 +155,7 @@ impl Registry {
     /// members remain; that member is removed, the others stay for the conversion).
     fn expire_group(&self, g: &mut group::ConsumerGroup, now_ms: i64) -> bool {
         for id in g.overdue(now_ms) {
-            let consumer = g.members.get(&id).is_some_and(|m| m.classic.is_none());
-            if consumer && self.settings.downgrade && g.downgrades_without(&id) {
+            if self.settings.downgrade && g.downgrades_without(&id) {
                 g.members.remove(&id);
                 return true;
             }
@@ -238,11 +230,16 @@ impl Registry {
         let mut groups = self.lock();
         let g = groups.get_mut(group_id).filter(|g| !g.members.is_empty())?;
         let out = f(g);
+        self.note_regexes(g);
+        Some(out)
+    }
+
+    /// Tells the broker's tick that `g` waits for its regexes to be resolved.
+    fn note_regexes(&self, g: &group::ConsumerGroup) {
         if g.regexes_due() {
             self.regexes_due
                 .store(true, std::sync::atomic::Ordering::Relaxed);
         }
-        Some(out)
     }
 
     /// A classic member's JoinGroup to a consumer group with members. A static member
@@ -275,18 +272,19 @@ impl Registry {
         Some(joined)
     }
 
-    /// A classic member's SyncGroup to a consumer group: its assignment bytes.
+    /// A classic member's SyncGroup to a consumer group: its assignment bytes (`topics`
+    /// is asked only then, not for every classic group's SyncGroup).
     pub fn classic_sync(
         &self,
         group_id: &str,
         member: (&str, Option<&str>),
         generation: i32,
         protocol: (Option<&str>, Option<&str>),
-        topics: &group::Topics,
+        topics: impl FnOnce() -> group::Topics,
         now_ms: i64,
     ) -> Option<Result<bytes::Bytes, ClassicError>> {
         self.with_members(group_id, |g| {
-            g.classic_sync(member.0, member.1, generation, protocol, topics, now_ms)
+            g.classic_sync(member.0, member.1, generation, protocol, &topics(), now_ms)
         })
     }
 

@@ -205,7 +205,7 @@ pub(crate) async fn sync_group(ctx: &Ctx<'_>, req: SyncGroupRequest) -> SyncGrou
             req.protocol_type.as_ref().map(|s| s.as_str()),
             req.protocol_name.as_ref().map(|s| s.as_str()),
         ),
-        &super::consumer_groups::topics(ctx.shared),
+        || super::consumer_groups::topics(ctx.shared),
         now_ms(),
     );
     if let Some(r) = to_consumer_group {

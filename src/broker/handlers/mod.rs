@@ -127,6 +127,27 @@ fn encode<R: Encodable + HeaderVersion>(
     }
 }
 
+/// A response in a flexible version the crate cannot write: the header (v1, tagged
+/// fields) and a body that `body` writes by hand.
+fn encode_by_hand(
+    correlation_id: i32,
+    body: impl FnOnce(&mut BytesMut) -> Result<(), String>,
+) -> Outcome {
+    let mut buf = BytesMut::new();
+    let header = ResponseHeader::default().with_correlation_id(correlation_id);
+    let result = header
+        .encode(&mut buf, 1)
+        .map_err(|e| e.to_string())
+        .and_then(|()| body(&mut buf));
+    match result {
+        Ok(()) => Outcome::Respond(buf),
+        Err(e) => {
+            tracing::error!("response could not be encoded: {e}");
+            Outcome::Close(format!("internal encoding error: {e}"))
+        }
+    }
+}
+
 fn decode<T: Decodable>(body: &mut Bytes, version: i16) -> Result<T, Outcome> {
     T::decode(body, version).map_err(|e| Outcome::Close(format!("malformed request body: {e}")))
 }
@@ -270,16 +291,9 @@ async fn dispatch(
             if ctx.version == 0 {
                 encode(corr, 0, &resp)
             } else {
-                let mut buf = BytesMut::new();
-                let header = ResponseHeader::default().with_correlation_id(corr);
-                match header
-                    .encode(&mut buf, 1)
-                    .map_err(|e| e.to_string())
-                    .and_then(|()| crate::kafka::member_type::encode_v1(&resp, &types, &mut buf))
-                {
-                    Ok(()) => Outcome::Respond(buf),
-                    Err(e) => Outcome::Close(format!("internal encoding error: {e}")),
-                }
+                encode_by_hand(corr, |buf| {
+                    crate::kafka::member_type::encode_v1(&resp, &types, buf)
+                })
             }
         }
         ApiKey::LeaveGroup => route!(ctx, body, corr, groups::leave_group),
@@ -288,15 +302,10 @@ async fn dispatch(
             // whose request layout is the same.
             let req = decode(body, 5)?;
             let resp = groups::describe_groups(ctx, req);
-            let mut buf = BytesMut::new();
-            let header = ResponseHeader::default().with_correlation_id(corr);
-            match header.encode(&mut buf, 1) {
-                Ok(()) => {
-                    groups::encode_describe_groups_v6(&resp, &mut buf);
-                    Outcome::Respond(buf)
-                }
-                Err(e) => Outcome::Close(format!("internal encoding error: {e}")),
-            }
+            encode_by_hand(corr, |buf| {
+                groups::encode_describe_groups_v6(&resp, buf);
+                Ok(())
+            })
         }
         ApiKey::DescribeGroups => route!(ctx, body, corr, groups::describe_groups),
         ApiKey::ListGroups => route!(ctx, body, corr, groups::list_groups),
