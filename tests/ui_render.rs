@@ -1040,5 +1040,13 @@ fn a_consumer_protocol_group_shows_epochs_and_who_is_converging() {
     );
     assert!(text.contains("sarama [0,1] → sarama [0]"), "{text}");
     assert!(text.contains("[] → sarama [1]"), "{text}");
+    // At 80 columns the title is cut before "(1 classic)": the row still says it.
+    let (small, _) = render_at(&app, 80, 24);
+    assert!(
+        small
+            .lines()
+            .any(|l| l.contains("A ") && l.contains("1 classic")),
+        "{small}"
+    );
     insta::assert_snapshot!(text);
 }

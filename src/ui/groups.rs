@@ -736,7 +736,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         Column::new("read (in-app)", 2),
     ];
     if epochs {
-        member_columns.insert(3, Column::new("epoch", 4));
+        // While classic members are in it (online migration), the epoch column says which
+        // ones they are: it outranks the member id, so it stays at 80 columns.
+        let rank = if d.snapshot.members.iter().any(|m| m.classic) {
+            6
+        } else {
+            4
+        };
+        member_columns.insert(3, Column::new("epoch", rank));
     }
     let rows = d
         .snapshot
