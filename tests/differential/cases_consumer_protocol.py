@@ -9,7 +9,7 @@ from cases_java import java_members
 from harness import QUIET, OnceClosingConsumer, case
 
 
-def member(ctx, group, client_id, topic):
+def member(ctx, group, client_id, topic, **conf):
     c = OnceClosingConsumer(
         {
             "bootstrap.servers": ctx.bootstrap,
@@ -19,6 +19,7 @@ def member(ctx, group, client_id, topic):
             "auto.offset.reset": "earliest",
             "enable.auto.commit": False,
             **QUIET,
+            **conf,
         }
     )
     ctx._closers.append(c.close_once)
@@ -171,6 +172,23 @@ def holds_until(consumers, ok, timeout=40):
     return now, errors
 
 
+def listed_when(ctx, group, consumers, ok, timeout=20):
+    """Polls the consumers until ListGroups' line for the group satisfies `ok`; that line
+    and any error a poll reported."""
+    errors = []
+    deadline = time.monotonic() + timeout
+    listed = listed_as(ctx, group)
+    while not ok(listed) and time.monotonic() < deadline:
+        errors += holds_until(consumers, lambda h: False, timeout=0.5)[1]
+        listed = listed_as(ctx, group)
+    return listed, errors
+
+
+def classic(listed):
+    """ListGroups lists the group as a classic group."""
+    return listed.startswith("ConsumerGroupType.CLASSIC")
+
+
 def one_each(holdings):
     """Every partition of two held once, by different members."""
     return sorted(p for h in holdings for p in h) == [0, 1] and all(len(h) <= 1 for h in holdings)
@@ -211,11 +229,8 @@ def case_consumer_protocol_online_migration(ctx):
     held, more = holds_until([k1, n, k2], one_each)
     errs += more
     # Then until it is Stable again (Reconciling while K2 gets its first, empty, share).
-    deadline = time.monotonic() + 20
-    listed = listed_as(ctx, group)
-    while not listed.endswith("STABLE") and time.monotonic() < deadline:
-        errs += holds_until([k1, n, k2], lambda h: False, timeout=0.5)[1]
-        listed = listed_as(ctx, group)
+    listed, more = listed_when(ctx, group, [k1, n, k2], lambda l: l.endswith("STABLE"))
+    errs += more
     out["3 classic K2 joins the consumer group"] = {
         "one each, one idle": one_each(held) and sorted(map(len, held)) == [0, 1, 1],
         "errors": errs,
@@ -224,15 +239,11 @@ def case_consumer_protocol_online_migration(ctx):
     }
     n.close_once()
     held, errs = holds_until([k1, k2], one_each)
-    deadline = time.monotonic() + 20
-    listed = listed_as(ctx, group)
-    while not listed.startswith("ConsumerGroupType.CLASSIC") and time.monotonic() < deadline:
-        holds_until([k1, k2], lambda h: False, timeout=0.5)
-        listed = listed_as(ctx, group)
+    listed, more = listed_when(ctx, group, [k1, k2], classic)
     held, errs2 = holds_until([k1, k2], one_each)
     out["4 N leaves: classic again"] = {
         "one each": one_each(held),
-        "errors": errs + errs2,
+        "errors": errs + more + errs2,
         "listed": listed,
     }
     return out
@@ -249,19 +260,7 @@ def case_consumer_protocol_static_member_rolls_back_to_classic(ctx):
     k = ctx.consumer(group, **{"client.id": "K"})
     k.subscribe([t])
     holds_until([k], lambda h: h == [[0, 1]])
-    s = OnceClosingConsumer(
-        {
-            "bootstrap.servers": ctx.bootstrap,
-            "group.id": group,
-            "group.protocol": "consumer",
-            "group.instance.id": "s-1",
-            "client.id": "S",
-            "auto.offset.reset": "earliest",
-            **QUIET,
-        }
-    )
-    ctx._closers.append(s.close_once)
-    s.subscribe([t])
+    s = member(ctx, group, "S", t, **{"group.instance.id": "s-1"})
     held, errs = holds_until([k, s], one_each)
     out["1 S (consumer protocol, static) joins K's group"] = {
         "one each": one_each(held),
@@ -272,11 +271,8 @@ def case_consumer_protocol_static_member_rolls_back_to_classic(ctx):
     s2 = ctx.consumer(group, **{"client.id": "S-classic", "group.instance.id": "s-1"})
     s2.subscribe([t])
     held, errs = holds_until([k, s2], one_each)
-    deadline = time.monotonic() + 20
-    listed = listed_as(ctx, group)
-    while not listed.startswith("ConsumerGroupType.CLASSIC") and time.monotonic() < deadline:
-        errs += holds_until([k, s2], lambda h: False, timeout=0.5)[1]
-        listed = listed_as(ctx, group)
+    listed, more = listed_when(ctx, group, [k, s2], classic)
+    errs += more
     held, more = holds_until([k, s2], one_each)
     out["2 S back as a classic member"] = {
         "one each": one_each(held),
