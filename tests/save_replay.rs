@@ -188,3 +188,40 @@ async fn a_replay_reports_unreadable_lines_and_keeps_going() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replay_names_the_line_of_a_message_the_cluster_refused() {
+    let b = broker().await;
+    b.create_topic("narrow", 1).unwrap();
+    let dir = std::env::temp_dir().join(format!("kd-replay-part-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("wide.jsonl");
+    // Saved from a topic with more partitions; kept partitions do not exist here.
+    std::fs::write(
+        &path,
+        "{\"partition\":0,\"payload\":\"a\"}\n\n{\"partition\":0,\"payload\":\"b\"}\n{\"partition\":3,\"payload\":\"c\"}\n{\"partition\":5,\"payload\":\"d\"}\n",
+    )
+    .unwrap();
+    let outcome = std::sync::Arc::new(std::sync::Mutex::new(ReplayProgress::default()));
+    let seen = outcome.clone();
+    files::replay(
+        producer(&b),
+        ReplaySpec {
+            path: path.clone(),
+            topic: "narrow".into(),
+            keep_partitions: true,
+            keep_timestamps: false,
+            rate: None,
+        },
+        move |p| *seen.lock().unwrap() = p,
+    )
+    .await;
+    let done = outcome.lock().unwrap().clone();
+    assert_eq!((done.total, done.sent, done.failed), (4, 2, 2), "{done:?}");
+    let first = done.first_error.as_deref().unwrap_or("");
+    assert!(
+        first.starts_with("line 4: ") && first.to_lowercase().contains("partition"),
+        "the earliest refused line, with the cluster's reason: {done:?}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rdkafka::config::ClientConfig;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::future_producer::OwnedDeliveryResult;
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord};
@@ -82,27 +83,49 @@ pub struct ReplayProgress {
     pub sent: usize,
     /// Not delivered, or not readable from the file.
     pub failed: usize,
-    /// The first failure.
+    /// The failure of the earliest line, with its line number.
     pub first_error: Option<String>,
+    /// The line `first_error` is about (what keeps it the earliest one).
+    first_line: usize,
     /// The replay is over.
     pub done: bool,
 }
 
 impl ReplayProgress {
-    fn fail(&mut self, e: String) {
+    /// A replay that ended before its first message: `e` says why.
+    pub fn failed_before_start(e: &str) -> Self {
+        let mut p = Self::default();
+        p.fail(0, e);
+        p.done = true;
+        p
+    }
+
+    /// Counts a failure of line `line` (1-based; 0 for the file as a whole). Deliveries
+    /// settle out of order, so the failure kept is the earliest line's, not the first seen.
+    fn fail(&mut self, line: usize, e: &str) {
         self.failed += 1;
-        self.first_error.get_or_insert(e);
+        if self.first_error.is_none() || line < self.first_line {
+            self.first_line = line;
+            self.first_error = Some(match line {
+                0 => e.to_string(),
+                n => format!("line {n}: {e}"),
+            });
+        }
     }
 }
 
-/// Reads a file of JSON lines: the messages, and for each unreadable line its error.
-pub fn read(path: &Path) -> Result<Vec<Result<Saved, String>>, String> {
+/// One line of a replayed file: its number (from 1) and the message, or why it is not one.
+pub type Line = (usize, Result<Saved, String>);
+
+/// Reads a file of JSON lines: each non-blank line's number with its message, or why it
+/// is not readable.
+pub fn read(path: &Path) -> Result<Vec<Line>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(bytes
         .split(|b| *b == b'\n')
         .enumerate()
         .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
-        .map(|(i, line)| jsonl::parse_line(line).map_err(|e| format!("line {}: {e}", i + 1)))
+        .map(|(i, line)| (i + 1, jsonl::parse_line(line)))
         .collect())
 }
 
@@ -110,7 +133,7 @@ fn enqueue(
     producer: &FutureProducer,
     spec: &ReplaySpec,
     m: &Saved,
-) -> Result<DeliveryFuture, String> {
+) -> Result<DeliveryFuture, KafkaError> {
     let mut headers = OwnedHeaders::new_with_capacity(m.headers.len());
     for (k, v) in &m.headers {
         headers = headers.insert(Header {
@@ -135,16 +158,21 @@ fn enqueue(
             record = record.timestamp(t);
         }
     }
-    producer.send_result(record).map_err(|(e, _)| e.to_string())
+    producer.send_result(record).map_err(|(e, _)| e)
 }
 
-/// Waits for one delivery and counts it.
-async fn settle(f: DeliveryFuture, p: &mut ReplayProgress) {
+/// The producer's queue is full: a delivery must settle before more can be enqueued.
+fn queue_full(e: &KafkaError) -> bool {
+    e.rdkafka_error_code() == Some(RDKafkaErrorCode::QueueFull)
+}
+
+/// Waits for the delivery of line `line` and counts it.
+async fn settle((line, f): (usize, DeliveryFuture), p: &mut ReplayProgress) {
     let outcome: Result<OwnedDeliveryResult, _> = f.await;
     match outcome {
         Ok(Ok(_)) => p.sent += 1,
-        Ok(Err((e, _))) => p.fail(e.to_string()),
-        Err(_) => p.fail("delivery report lost".into()),
+        Ok(Err((e, _))) => p.fail(line, &e.to_string()),
+        Err(_) => p.fail(line, "delivery report lost"),
     }
 }
 
@@ -159,48 +187,41 @@ fn report_now_and_then(last: &mut Instant, p: &ReplayProgress, progress: &impl F
 /// Replays `spec` with `producer`, telling `progress` how it goes (at most every 100 ms)
 /// and once more when it is over.
 pub async fn replay(producer: FutureProducer, spec: ReplaySpec, progress: impl Fn(ReplayProgress)) {
-    let mut p = ReplayProgress::default();
     let path = spec.path.clone();
     let lines = match tokio::task::spawn_blocking(move || read(&path)).await {
         Ok(Ok(lines)) => lines,
-        Ok(Err(e)) => {
-            p.fail(e);
-            p.done = true;
-            progress(p);
-            return;
-        }
-        Err(e) => {
-            p.fail(e.to_string());
-            p.done = true;
-            progress(p);
-            return;
-        }
+        Ok(Err(e)) => return progress(ReplayProgress::failed_before_start(&e)),
+        Err(e) => return progress(ReplayProgress::failed_before_start(&e.to_string())),
     };
-    p.total = lines.len();
+    let mut p = ReplayProgress {
+        total: lines.len(),
+        ..Default::default()
+    };
     let started = Instant::now();
     let mut last_report = Instant::now();
-    let mut pending: VecDeque<DeliveryFuture> = VecDeque::new();
-    for (i, line) in lines.iter().enumerate() {
+    let mut pending: VecDeque<(usize, DeliveryFuture)> = VecDeque::new();
+    for (i, (n, line)) in lines.iter().enumerate() {
         if let Some(rate) = spec.rate {
             let due = started + Duration::from_secs_f64(i as f64 / rate);
             tokio::time::sleep_until(due.into()).await;
         }
         match line {
-            Err(e) => p.fail(e.clone()),
+            Err(e) => p.fail(*n, e),
             Ok(m) => loop {
                 match enqueue(&producer, &spec, m) {
                     Ok(f) => {
-                        pending.push_back(f);
+                        pending.push_back((*n, f));
                         break;
                     }
-                    // The producer's queue is full: wait for a delivery, then try again.
-                    Err(_) if !pending.is_empty() => {
+                    // Only a full queue is worth waiting out; any other refusal (an
+                    // unknown partition, a message too large) is this line's failure.
+                    Err(e) if queue_full(&e) && !pending.is_empty() => {
                         if let Some(f) = pending.pop_front() {
                             settle(f, &mut p).await;
                         }
                     }
                     Err(e) => {
-                        p.fail(e);
+                        p.fail(*n, &e.to_string());
                         break;
                     }
                 }

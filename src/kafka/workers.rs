@@ -490,12 +490,7 @@ async fn dispatch(
                         tokio::spawn(files::replay(producer, spec, progress_to(events)));
                     }
                     Err(e) => {
-                        let p = files::ReplayProgress {
-                            failed: 1,
-                            first_error: Some(e.to_string()),
-                            done: true,
-                            ..Default::default()
-                        };
+                        let p = files::ReplayProgress::failed_before_start(&e.to_string());
                         let _ = events.send(KafkaEvent::Replay(p)).await;
                     }
                 }
