@@ -707,13 +707,20 @@ impl App {
                         FormKind::Replay,
                         "Replay a file into a topic",
                         &[
-                            ("file (JSON lines: saved with s, or kcat -J)", ""),
+                            ("file", ""),
                             ("topic", &topic),
-                            ("keep partitions (yes/no)", "no"),
-                            ("keep timestamps (yes/no)", "no"),
-                            ("messages a second (0: as fast as possible)", "0"),
+                            ("keep partitions", "no"),
+                            ("keep timestamps", "no"),
+                            ("messages a second", "0"),
                         ],
-                    ));
+                    )
+                    .with_hints(&[
+                        "a file of JSON lines: saved with s in the live view, or by kcat -J",
+                        "the topic to write to",
+                        "yes: each message to the partition it was saved from; no: the partitioner picks",
+                        "yes: each message keeps its saved timestamp; no: stamped when sent",
+                        "0: as fast as the cluster takes them",
+                    ]));
                 }
             }
             return;

@@ -10,6 +10,9 @@ use ratatui::Frame;
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::escape::escape_typed;
 use crate::keys::{Binding, Key};
 
 /// What a key does in a form.
@@ -84,6 +87,8 @@ pub struct Form {
     pub title: String,
     /// Labels and inputs.
     pub fields: Vec<(String, Input)>,
+    /// What each field takes, shown under the fields while it is focused ("" for none).
+    pub hints: Vec<String>,
     /// Focused field.
     pub focus: usize,
     /// Validation message shown under the fields.
@@ -111,9 +116,19 @@ impl Form {
                 .iter()
                 .map(|(l, v)| (l.to_string(), Input::new(v.to_string())))
                 .collect(),
+            hints: vec![String::new(); fields.len()],
             focus: 0,
             error: None,
         }
+    }
+
+    /// The same form with a hint for each field, in order (what it takes, its choices):
+    /// labels stay short, so a field's value has room however long its explanation.
+    pub fn with_hints(mut self, hints: &[&str]) -> Self {
+        for (slot, hint) in self.hints.iter_mut().zip(hints) {
+            *slot = hint.to_string();
+        }
+        self
     }
 
     /// The value of field `i`, trimmed.
@@ -151,24 +166,37 @@ impl Form {
         FormOutcome::Editing
     }
 
-    /// Draws the form centred over `area`.
+    /// Draws the form centred over `area`: a column of short labels, the values beside
+    /// them (scrolled so the cursor stays in view, drawn escaped), and under them the
+    /// focused field's hint and the validation message, each cut with `…` to fit.
     pub fn draw(&self, frame: &mut Frame<'_>, area: Rect) {
-        let height = (self.fields.len() as u16) + 4 + u16::from(self.error.is_some());
+        let hint = self.hints.get(self.focus).filter(|h| !h.is_empty());
+        let notes = u16::from(hint.is_some()) + u16::from(self.error.is_some());
+        let height = (self.fields.len() as u16) + 2 + notes + u16::from(notes > 0);
         let [row] = Layout::vertical([Constraint::Length(height)])
             .flex(Flex::Center)
             .areas(area);
-        let [rect] = Layout::horizontal([Constraint::Max(70)])
+        let [rect] = Layout::horizontal([Constraint::Max(FORM_WIDTH)])
             .flex(Flex::Center)
             .areas(row);
         frame.render_widget(Clear, rect);
         let block = Block::default()
             .borders(Borders::ALL)
-            .title(format!(" {} ", self.title))
+            .title(super::border_hint(&format!(" {} ", self.title), rect))
             .title_bottom(super::border_hint(&crate::keys::hint(KEYS), rect))
             .border_style(Style::default().fg(Color::Yellow));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
-        let label_width = self.fields.iter().map(|(l, _)| l.len()).max().unwrap_or(0) as u16 + 2;
+        // Labels never take more than a third of the form: the value is what is typed.
+        let widest = self
+            .fields
+            .iter()
+            .map(|(l, _)| l.width())
+            .max()
+            .unwrap_or(0);
+        let label_width = widest.min(usize::from(inner.width / 3));
+        let value_x = inner.x + label_width as u16 + 2;
+        let value_width = inner.right().saturating_sub(value_x);
         for (i, (label, input)) in self.fields.iter().enumerate() {
             let y = inner.y + i as u16;
             if y >= inner.bottom() {
@@ -180,12 +208,17 @@ impl Form {
             } else {
                 Style::default()
             };
+            let (shown, cursor) = visible_value(input, usize::from(value_width));
             let line = Line::from(vec![
                 Span::styled(
-                    format!("{label:>w$}: ", w = label_width as usize - 2),
+                    format!(
+                        "{:>w$}: ",
+                        super::fit_str(label, label_width),
+                        w = label_width
+                    ),
                     style,
                 ),
-                Span::raw(input.value().to_string()),
+                Span::raw(shown),
             ]);
             frame.render_widget(
                 Paragraph::new(line),
@@ -196,22 +229,65 @@ impl Form {
                 },
             );
             if focused {
-                let x = inner.x + label_width + input.visual_cursor() as u16;
+                let x = value_x + cursor as u16;
                 frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), y));
             }
         }
-        if let Some(err) = &self.error {
-            let y = inner.y + self.fields.len() as u16 + 1;
-            if y < inner.bottom() {
-                frame.render_widget(
-                    Paragraph::new(Span::styled(err.as_str(), Style::default().fg(Color::Red))),
-                    Rect {
-                        y,
-                        height: 1,
-                        ..inner
-                    },
-                );
-            }
+        let notes = [
+            hint.map(|h| (h.as_str(), Style::default().fg(Color::DarkGray))),
+            self.error
+                .as_deref()
+                .map(|e| (e, Style::default().fg(Color::Red))),
+        ];
+        let first = inner.y + self.fields.len() as u16 + 1;
+        for (y, (text, style)) in (first..inner.bottom()).zip(notes.into_iter().flatten()) {
+            let text = super::fit_str(text, usize::from(inner.width));
+            frame.render_widget(
+                Paragraph::new(Span::styled(text, style)),
+                Rect {
+                    y,
+                    height: 1,
+                    ..inner
+                },
+            );
         }
     }
+}
+
+/// The widest a form is drawn.
+const FORM_WIDTH: u16 = 90;
+
+/// The part of `input`'s value that fits in `width` columns, drawn escaped, with the
+/// cursor in view (`…` marks text cut on either side), and the cursor's column in it.
+fn visible_value(input: &Input, width: usize) -> (String, usize) {
+    let value = input.value();
+    let before: String = value.chars().take(input.cursor()).collect();
+    let after: String = value.chars().skip(input.cursor()).collect();
+    let (before, after) = (escape_typed(&before), escape_typed(&after));
+    let room = width.saturating_sub(1); // the cursor may sit after the last character
+    if before.width() + after.width() <= room {
+        return (format!("{before}{after}"), before.width());
+    }
+    // Keep the end of what is before the cursor, then as much of the rest as fits.
+    let mut kept_before = String::new();
+    let mut used = 0;
+    let cut_before = before.width() > room.saturating_sub(1);
+    let budget_before = if cut_before {
+        room.saturating_sub(2)
+    } else {
+        room
+    };
+    for c in before.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > budget_before {
+            break;
+        }
+        used += w;
+        kept_before.insert(0, c);
+    }
+    let prefix = if cut_before { "…" } else { "" };
+    let cursor = prefix.width() + kept_before.width();
+    let rest = room.saturating_sub(cursor);
+    let shown_after = super::fit_str(&after, rest);
+    (format!("{prefix}{kept_before}{shown_after}"), cursor)
 }

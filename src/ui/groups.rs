@@ -432,13 +432,15 @@ impl GroupsState {
                     "Add an in-app member",
                     &[
                         ("group", &group),
-                        ("topics (comma-separated; ^ starts a regex)", &topics),
-                        (
-                            "assignor: range, roundrobin, cooperative-sticky; KIP-848: consumer:uniform, consumer:range",
-                            assignor,
-                        ),
+                        ("topics", &topics),
+                        ("assignor", assignor),
                     ],
-                ));
+                )
+                .with_hints(&[
+                    "the group id: an existing group, or a new one",
+                    "comma-separated names; one starting with ^ is a regex",
+                    "classic: range, roundrobin, cooperative-sticky · consumer protocol (KIP-848): consumer:uniform, consumer:range",
+                ]));
             }
             GroupsKey::RemoveMember => {
                 return match self.selected_in_app() {
@@ -453,14 +455,17 @@ impl GroupsState {
             }
             GroupsKey::ResetOffsets => {
                 if let Some(g) = self.selected_name().map(str::to_string) {
-                    return form(Form::new(
-                        FormKind::ResetOffsets(g.clone()),
-                        format!("Reset offsets of {g} (group must be inactive)"),
-                        &[
-                            ("to: earliest, latest, an offset, or -N minutes", "earliest"),
-                            ("type the group name to confirm", ""),
-                        ],
-                    ));
+                    return form(
+                        Form::new(
+                            FormKind::ResetOffsets(g.clone()),
+                            format!("Reset offsets of {g} (group must be inactive)"),
+                            &[("to", "earliest"), ("confirm", "")],
+                        )
+                        .with_hints(&[
+                            "earliest, latest, an offset, or -N for N minutes ago",
+                            "type the group's name to confirm",
+                        ]),
+                    );
                 }
             }
             GroupsKey::Sort => {
@@ -469,17 +474,17 @@ impl GroupsState {
                 return vec![Effect::FollowSelectedGroup];
             }
             GroupsKey::Filter => {
-                return form(Form::new(
-                    FormKind::GroupFilter,
-                    "Filter groups (empty: all)",
-                    &[
-                        ("name contains", &self.filter),
-                        (
-                            "state starts with (Stable, Empty, Preparing…, Dead)",
-                            &self.state_filter,
-                        ),
-                    ],
-                ));
+                return form(
+                    Form::new(
+                        FormKind::GroupFilter,
+                        "Filter groups (empty: all)",
+                        &[("name", &self.filter), ("state", &self.state_filter)],
+                    )
+                    .with_hints(&[
+                        "groups whose name contains this text",
+                        "groups whose state starts with this: Stable, Empty, Preparing…, Dead",
+                    ]),
+                );
             }
             GroupsKey::Delete => {
                 if let Some(g) = self.selected_name().map(str::to_string) {

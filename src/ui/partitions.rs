@@ -556,11 +556,10 @@ impl LiveState {
                 ))
             }
             LiveKey::FromTime => {
-                return form(Form::new(
-                    FormKind::StartTime,
-                    "Start at time",
-                    &[("minutes ago, or ms since epoch", "5")],
-                ))
+                return form(
+                    Form::new(FormKind::StartTime, "Start at time", &[("when", "5")])
+                        .with_hints(&["minutes ago (e.g. 5), or milliseconds since the epoch"]),
+                )
             }
             LiveKey::Filter => {
                 return form(Form::new(

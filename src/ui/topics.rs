@@ -176,16 +176,24 @@ impl TopicsState {
             TopicsKey::Compose => return selected.map(Effect::Compose).into_iter().collect(),
             TopicsKey::Refresh => return vec![Effect::Command(KafkaCommand::RefreshTopics)],
             TopicsKey::Create => {
-                return vec![Effect::Form(Form::new(
-                    FormKind::CreateTopic,
-                    "Create topic",
-                    &[
-                        ("name", ""),
-                        ("partitions", "1"),
-                        ("replication", "1"),
-                        ("configs (k=v,...)", ""),
-                    ],
-                ))]
+                return vec![Effect::Form(
+                    Form::new(
+                        FormKind::CreateTopic,
+                        "Create topic",
+                        &[
+                            ("name", ""),
+                            ("partitions", "1"),
+                            ("replication", "1"),
+                            ("configs", ""),
+                        ],
+                    )
+                    .with_hints(&[
+                        "letters, digits, . _ - (at most 249)",
+                        "a number ≥ 1",
+                        "a number ≥ 1, at most the brokers up",
+                        "key=value,... e.g. cleanup.policy=compact,retention.ms=60000",
+                    ]),
+                )]
             }
             TopicsKey::AddPartitions => {
                 if let Some(t) = self.selected_topic() {
