@@ -33,19 +33,48 @@ fn escape_str_into(s: &str, out: &mut String) {
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x80 && c.is_control() => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            // C1 controls, bidi overrides and other invisible format characters.
-            c if c.is_control() || is_format_char(c) => {
-                let _ = write!(out, "\\u{{{:04x}}}", c as u32);
-            }
-            c => out.push(c),
+            c => escape_char_into(c, out),
         }
     }
+}
+
+/// Renders text the user typed (a composer field, a form) as it is drawn: like
+/// [`escape_bytes`], except that a backslash stays one — what is typed there is already
+/// in the escape syntax (`\x00`), and drawing it doubled would misstate it.
+pub fn escape_typed(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        escape_char_into(c, &mut out);
+    }
+    out
+}
+
+fn escape_char_into(c: char, out: &mut String) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if (c as u32) < 0x80 && c.is_control() => {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        }
+        // C1 controls, bidi overrides and other invisible format characters; code
+        // points with no width a terminal agrees on.
+        c if c.is_control() || is_format_char(c) || has_unknown_width(c) => {
+            let _ = write!(out, "\\u{{{:04x}}}", c as u32);
+        }
+        c => out.push(c),
+    }
+}
+
+/// Unassigned and private-use code points: terminals, ratatui and fonts each guess their
+/// width, and a wrong guess shifts every cell after them (U+0379 left text of other rows
+/// behind in the message detail).
+fn has_unknown_width(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    matches!(
+        c.general_category(),
+        GeneralCategory::Unassigned | GeneralCategory::PrivateUse
+    )
 }
 
 /// Characters a terminal draws as nothing, or as a line break, or that reorder text, or
@@ -156,6 +185,34 @@ mod tests {
             "日本語 😀",
             "plain wide text stays"
         );
+    }
+
+    #[test]
+    fn unassigned_and_private_use_code_points_are_escaped() {
+        let value = "x\u{379}y\u{379}z\u{379}w".repeat(5);
+        let shown = escape_bytes(value.as_bytes());
+        assert!(shown.starts_with("x\\u{0379}y\\u{0379}z"), "{shown}");
+        assert!(!shown.contains('\u{379}'));
+        for c in [
+            '\u{378}',
+            '\u{e000}',
+            '\u{f8ff}',
+            '\u{f0000}',
+            '\u{10fffd}',
+            '\u{fffe}',
+        ] {
+            let shown = escape_bytes(c.to_string().as_bytes());
+            assert_eq!(shown, format!("\\u{{{:04x}}}", c as u32), "{c:?}");
+        }
+        // Assigned letters of many scripts stay as they are.
+        assert_eq!(escape_bytes("Ωж漢字ا".as_bytes()), "Ωж漢字ا");
+    }
+
+    #[test]
+    fn typed_text_is_drawn_safely_with_its_backslashes_as_typed() {
+        assert_eq!(escape_typed("a🇩🇪b"), "a\\u{1f1e9}\\u{1f1ea}b");
+        assert_eq!(escape_typed(r"\x00 and \\"), r"\x00 and \\");
+        assert_eq!(escape_typed("bell\x07\u{379}"), "bell\\x07\\u{0379}");
     }
 
     #[test]

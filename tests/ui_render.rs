@@ -1050,3 +1050,113 @@ fn a_consumer_protocol_group_shows_epochs_and_who_is_converging() {
     );
     insta::assert_snapshot!(text);
 }
+
+/// The cursor's (column, row) after drawing `app` at `width`×`height`.
+fn cursor_at(app: &App, width: u16, height: u16) -> (u16, u16) {
+    let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
+    t.draw(|f| kafka_dash::ui::draw(f, app)).unwrap();
+    let p = t.get_cursor_position().unwrap();
+    (p.x, p.y)
+}
+
+#[test]
+fn the_add_member_form_shows_its_labels_values_and_what_is_typed() {
+    for (w, h) in [(80, 24), (120, 36), (220, 50)] {
+        let (mut app, _rx) = app();
+        key(&mut app, KeyCode::Char('4'));
+        key(&mut app, KeyCode::Char('a'));
+        let (text, _) = render_at(&app, w, h);
+        assert!(text.contains("group: kafka-dash-demo"), "{w}x{h}:\n{text}");
+        for _ in 0.."kafka-dash-demo".len() {
+            key(&mut app, KeyCode::Backspace);
+        }
+        for c in "kip848-demo".chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+        let (text, _) = render_at(&app, w, h);
+        let group = text
+            .lines()
+            .find(|l| l.contains("group: "))
+            .unwrap_or_else(|| panic!("no group field at {w}x{h}:\n{text}"));
+        assert!(group.contains("group: kip848-demo"), "{w}x{h}: {group:?}");
+        // The cursor sits right after what was typed, on the group's row.
+        let row = text.lines().position(|l| l.contains("group: ")).unwrap() as u16;
+        let col = group.chars().position(|c| c == 'k').unwrap() as u16 + 11;
+        assert_eq!(cursor_at(&app, w, h), (col, row), "{w}x{h}:\n{text}");
+        assert!(text.contains("topics: sarama"), "{w}x{h}:\n{text}");
+        assert!(text.contains("assignor: range"), "{w}x{h}:\n{text}");
+        // The focused field says what it takes, cut with … where it does not fit.
+        assert!(text.contains("the group id"), "{w}x{h}:\n{text}");
+        key(&mut app, KeyCode::Tab);
+        key(&mut app, KeyCode::Tab);
+        let (text, _) = render_at(&app, w, h);
+        let hint = text
+            .lines()
+            .find(|l| l.contains("classic: range"))
+            .unwrap_or_else(|| panic!("no assignor hint at {w}x{h}:\n{text}"));
+        assert!(
+            hint.contains("consumer:range") || hint.contains('…'),
+            "{w}x{h}: {hint:?}"
+        );
+    }
+}
+
+#[test]
+fn a_long_form_value_scrolls_to_keep_the_cursor_in_view() {
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('4'));
+    key(&mut app, KeyCode::Char('a'));
+    let long = "g".repeat(100) + "END";
+    for c in long.chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    let (text, _) = render_at(&app, 80, 24);
+    let group = text.lines().find(|l| l.contains("group: ")).unwrap();
+    assert!(
+        group.contains("group: …g") && group.contains("gEND"),
+        "{group:?}"
+    );
+    let (x, _) = cursor_at(&app, 80, 24);
+    assert_eq!(
+        x as usize,
+        group.chars().position(|c| c == 'E').unwrap() + 3
+    );
+}
+
+#[test]
+fn unassigned_code_points_in_a_value_never_shift_the_screen() {
+    let value = "x\u{379}y\u{379}z\u{379}w".repeat(5);
+    let mut app = live_app(vec![
+        record(0, value.as_bytes(), vec![]),
+        record(1, b"next row", vec![]),
+    ]);
+    let (text, symbols) = render(&app);
+    assert!(text.contains("x\\u{0379}y"), "{text}");
+    assert!(!symbols.iter().any(|s| s.contains('\u{379}')));
+    app.live.selected = Some(1);
+    app.live.detail = Some(kafka_dash::ui::partitions::ValueView::Text);
+    let (text, symbols) = render(&app);
+    assert!(text.contains("x\\u{0379}y\\u{0379}z"), "{text}");
+    assert!(!symbols.iter().any(|s| s.contains('\u{379}')));
+}
+
+#[test]
+fn what_is_typed_into_the_composer_is_drawn_escaped_with_the_cursor_after_it() {
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('2'));
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Tab);
+    }
+    for c in "a🇩🇪b".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    let (text, symbols) = render_at(&app, 120, 36);
+    let line = text.lines().find(|l| l.contains("value ")).unwrap();
+    assert!(line.contains("value a\\u{1f1e9}\\u{1f1ea}b"), "{line:?}");
+    assert!(!symbols
+        .iter()
+        .any(|s| s.chars().any(|c| ('\u{1f1e6}'..='\u{1f1ff}').contains(&c))));
+    let (x, _) = cursor_at(&app, 120, 36);
+    let end = line.find("b").unwrap();
+    assert_eq!(x as usize, line[..end].chars().count() + 1, "{line:?}");
+}

@@ -13,7 +13,7 @@ use ratatui::Frame;
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
 
-use crate::escape::{escape_bytes, parse_escapes};
+use crate::escape::{escape_bytes, escape_typed, parse_escapes};
 use crate::kafka::model::{Delivery, OutgoingMessage};
 use crate::kafka::partitioner::Partitioner;
 use crate::keys::{Binding, Key};
@@ -592,12 +592,12 @@ pub fn draw(
     let mut lines = vec![
         field_line(
             "topic",
-            state.topic.value().to_string(),
+            escape_typed(state.topic.value()),
             focused(Field::Topic),
         ),
         field_line(
             "partition",
-            state.partition.value().to_string(),
+            escape_typed(state.partition.value()),
             focused(Field::Partition),
         ),
         match state.key.value() {
@@ -610,7 +610,7 @@ pub fn draw(
                 },
                 focused(Field::Key),
             ),
-            k => field_line("key", k.to_string(), focused(Field::Key)),
+            k => field_line("key", escape_typed(k), focused(Field::Key)),
         },
     ];
     let value_lines: Vec<&str> = state.value.value().split('\n').collect();
@@ -632,7 +632,7 @@ pub fn draw(
     {
         lines.push(field_line(
             if i == 0 { "value" } else { "" },
-            l.to_string(),
+            escape_typed(l),
             focused(Field::Value),
         ));
     }
@@ -657,9 +657,9 @@ pub fn draw(
         };
         lines.push(Line::from(vec![
             Span::styled(format!("{label:>12} "), style),
-            Span::styled(k.value().to_string(), kstyle),
+            Span::styled(escape_typed(k.value()), kstyle),
             Span::raw(" = "),
-            Span::styled(v.value().to_string(), vstyle),
+            Span::styled(escape_typed(v.value()), vstyle),
         ]));
     }
     lines.push(field_line(
@@ -669,12 +669,12 @@ pub fn draw(
     ));
     lines.push(field_line(
         "repeat every",
-        format!("{} ms", state.repeat_every.value()),
+        format!("{} ms", escape_typed(state.repeat_every.value())),
         focused(Field::RepeatEvery),
     ));
     lines.push(field_line(
         "times",
-        state.repeat_count.value().to_string(),
+        escape_typed(state.repeat_count.value()),
         focused(Field::RepeatCount),
     ));
     // Feedback has rows of its own at the bottom of the form, so a long value can never
@@ -762,10 +762,17 @@ pub fn draw(
     );
 }
 
+/// Columns that the first `chars` characters of typed `text` take once drawn escaped.
+fn drawn_width(text: &str, chars: usize) -> u16 {
+    use unicode_width::UnicodeWidthStr;
+    let before: String = text.chars().take(chars).collect();
+    escape_typed(&before).width() as u16
+}
+
 /// Row and column of the text cursor inside the form.
 fn cursor_of(state: &ComposerState) -> (u16, u16) {
     let value_rows = state.value.value().split('\n').count() as u16;
-    let col_of = |i: &Input| i.visual_cursor() as u16;
+    let col_of = |i: &Input| drawn_width(i.value(), i.cursor());
     match state.focus {
         Field::Topic => (0, col_of(&state.topic)),
         Field::Partition => (1, col_of(&state.partition)),
@@ -778,14 +785,17 @@ fn cursor_of(state: &ComposerState) -> (u16, u16) {
                 .take(state.value.cursor())
                 .collect();
             let row = before.matches('\n').count() as u16;
-            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u16;
-            (3 + row, col)
+            let line = before.rsplit('\n').next().unwrap_or("");
+            (3 + row, drawn_width(line, usize::MAX))
         }
         Field::HeaderKey(i) => (3 + value_rows + i as u16, col_of(&state.headers[i].0)),
-        Field::HeaderValue(i) => (
-            3 + value_rows + i as u16,
-            state.headers[i].0.value().chars().count() as u16 + 3 + col_of(&state.headers[i].1),
-        ),
+        Field::HeaderValue(i) => {
+            let key = state.headers[i].0.value();
+            (
+                3 + value_rows + i as u16,
+                drawn_width(key, usize::MAX) + 3 + col_of(&state.headers[i].1),
+            )
+        }
         Field::Partitioner => (3 + value_rows + state.headers.len() as u16, 0),
         Field::RepeatEvery => (
             4 + value_rows + state.headers.len() as u16,
