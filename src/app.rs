@@ -694,35 +694,7 @@ impl App {
             return;
         }
         if self.part() == Pane::Composer && self.composing {
-            match self.composer.handle_key(k) {
-                ComposerOutcome::None => {}
-                ComposerOutcome::Leave => self.composing = false,
-                ComposerOutcome::Send => {
-                    self.send_one();
-                }
-                ComposerOutcome::ToggleRepeat => self.toggle_repeat(),
-                ComposerOutcome::Replay => {
-                    let topic = self.composer.topic.value().trim().to_string();
-                    self.form = Some(Form::new(
-                        FormKind::Replay,
-                        "Replay a file into a topic",
-                        &[
-                            ("file", ""),
-                            ("topic", &topic),
-                            ("keep partitions", "no"),
-                            ("keep timestamps", "no"),
-                            ("messages a second", "0"),
-                        ],
-                    )
-                    .with_hints(&[
-                        "a file of JSON lines: saved with s in the live view, or by kcat -J",
-                        "the topic to write to",
-                        "yes: each message to the partition it was saved from; no: the partitioner picks",
-                        "yes: each message keeps its saved timestamp; no: stamped when sent",
-                        "0: as fast as the cluster takes them",
-                    ]));
-                }
-            }
+            self.composer_key(k);
             return;
         }
         if self.part() == Pane::Live && self.live.detail.is_some() {
@@ -733,6 +705,39 @@ impl App {
             return;
         }
         self.part_key(k);
+    }
+
+    /// A key for the composer's fields, and what it asks of the app.
+    fn composer_key(&mut self, k: KeyEvent) {
+        match self.composer.handle_key(k) {
+            ComposerOutcome::None => {}
+            ComposerOutcome::Leave => self.composing = false,
+            ComposerOutcome::Send => {
+                self.send_one();
+            }
+            ComposerOutcome::ToggleRepeat => self.toggle_repeat(),
+            ComposerOutcome::Replay => {
+                let topic = self.composer.topic.value().trim().to_string();
+                self.form = Some(Form::new(
+                    FormKind::Replay,
+                    "Replay a file into a topic",
+                    &[
+                        ("file", ""),
+                        ("topic", &topic),
+                        ("keep partitions", "no"),
+                        ("keep timestamps", "no"),
+                        ("messages a second", "0"),
+                    ],
+                )
+                .with_hints(&[
+                    "a file of JSON lines: saved with s in the live view, or by kcat -J",
+                    "the topic to write to",
+                    "yes: each message to the partition it was saved from; no: the partitioner picks",
+                    "yes: each message keeps its saved timestamp; no: stamped when sent",
+                    "0: as fast as the cluster takes them",
+                ]));
+            }
+        }
     }
 
     fn toggle_repeat(&mut self) {
@@ -780,6 +785,15 @@ impl App {
             Pane::Composer => {
                 if keys::lookup(crate::ui::composer::IDLE_KEYS, &k).is_some() {
                     self.composing = true;
+                } else if let Some(action) = keys::lookup(crate::ui::composer::KEYS, &k)
+                    .filter(crate::ui::composer::ComposerKey::works_outside_fields)
+                {
+                    // Send, repeat, replay and the header keys work whether or not a
+                    // field is being edited, as the help lists them.
+                    if action == crate::ui::composer::ComposerKey::AddHeader {
+                        self.composing = true;
+                    }
+                    self.composer_key(k);
                 }
                 None
             }
@@ -1292,6 +1306,45 @@ mod tests {
         )));
         assert_eq!(app.in_flight, 0);
         assert_eq!(app.deliveries[0].result, Ok((0, 3)));
+    }
+
+    #[test]
+    fn the_composers_ctrl_and_f_keys_work_after_esc_too() {
+        let (mut app, mut rx) = app();
+        let ctrl = |c| Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        key(&mut app, KeyCode::Char('2'));
+        typed(&mut app, "strconv");
+        key(&mut app, KeyCode::Esc);
+        assert!(!app.composing, "Esc leaves the fields");
+        app.update(ctrl('s'));
+        assert!(
+            matches!(rx.try_recv(), Ok(KafkaCommand::Produce { .. })),
+            "Ctrl-S sends"
+        );
+        key(&mut app, KeyCode::F(5));
+        assert!(
+            matches!(rx.try_recv(), Ok(KafkaCommand::Produce { .. })),
+            "F5 sends"
+        );
+        app.update(ctrl('a'));
+        assert_eq!(app.composer.headers.len(), 1, "Ctrl-A adds a header");
+        assert!(app.composing, "… and puts the cursor in its key");
+        key(&mut app, KeyCode::Esc);
+        app.update(ctrl('o'));
+        assert_eq!(
+            app.form.as_ref().map(|f| f.kind.clone()),
+            Some(FormKind::Replay),
+            "Ctrl-O asks for a file to replay"
+        );
+        key(&mut app, KeyCode::Esc);
+        app.update(ctrl('d'));
+        assert!(app.composer.headers.is_empty(), "Ctrl-D removes it");
+        key(&mut app, KeyCode::Esc);
+        app.update(ctrl('r'));
+        assert!(app.repeat.is_some(), "Ctrl-R starts repeating");
+        // Plain keys still do what they do outside the fields.
+        key(&mut app, KeyCode::Char('1'));
+        assert_eq!(app.pane, Pane::Topics);
     }
 
     #[test]

@@ -45,6 +45,22 @@ pub enum ComposerKey {
     Replay,
 }
 
+impl ComposerKey {
+    /// Keys with Ctrl or a function key act on the message as a whole, so they work
+    /// whether or not a field is being edited; the others move or type in the fields.
+    pub fn works_outside_fields(&self) -> bool {
+        matches!(
+            self,
+            ComposerKey::Send
+                | ComposerKey::Repeat
+                | ComposerKey::AddHeader
+                | ComposerKey::RemoveHeader
+                | ComposerKey::NullOrEmpty
+                | ComposerKey::Replay
+        )
+    }
+}
+
 /// The composer's keys (any other key is typed into the focused field).
 pub const KEYS: &[Binding<ComposerKey>] = &[
     Binding::new(
