@@ -11,10 +11,14 @@ use kafka_dash::cli::{parse_topic_spec, Cli, Command};
 use kafka_dash::config::Config;
 use kafka_dash::kafka::client::ClientSettings;
 use kafka_dash::state::State;
+use kafka_dash::ui::composer::ComposerState;
 use kafka_dash::{dashboard, kafka, logging, tui};
 
 /// The seed walkthrough's topics: `strconv` with 1 partition, `sarama` with 2.
 const SEED_TOPICS: &[(&str, i32)] = &[("strconv", 1), ("sarama", 2)];
+/// The topic the embedded broker's background producer writes to, as the seed's sarama
+/// example does: the first screen follows it, so it moves from the first second.
+const SEED_PRODUCER_TOPIC: &str = "sarama";
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -72,6 +76,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         .unwrap_or_default();
     overrides.extend(cli.properties.iter().cloned());
 
+    let embedded_demo = bootstrap.is_none() && !cli.no_producer;
     let (settings, broker, label) = match bootstrap {
         Some(b) => {
             let label = b.clone();
@@ -96,7 +101,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 overrides,
             };
             if !cli.no_producer {
-                kafka::seed_producer::spawn(&settings, "sarama");
+                kafka::seed_producer::spawn(&settings, SEED_PRODUCER_TOPIC);
             }
             let label = format!("embedded broker {}", broker.bootstrap());
             (settings, Some(broker), label)
@@ -113,6 +118,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let commands = workers.commands.clone();
     let mut app = App::new(label, workers.commands.clone());
     app.live.limits = config.live;
+    if embedded_demo {
+        // The topic with traffic, and the walkthrough's message with its header.
+        app.composer = ComposerState::seed_message(SEED_PRODUCER_TOPIC);
+    }
     let state_path = kafka_dash::state::path();
     let state = State::load(state_path.as_deref());
     app.switch(cli.pane.or(state.pane).unwrap_or(Pane::Watch));

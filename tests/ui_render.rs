@@ -167,7 +167,7 @@ fn topics_pane_shows_leaders_replicas_isr_and_brokers_up() {
         ],
     }]))));
     let (text, _) = render_at(&app, 100, 24);
-    assert!(text.contains("brokers up: 1,3"), "{text}");
+    assert!(text.contains("2 brokers up (ids 1,3)"), "{text}");
     let row = |p: &str| {
         text.lines()
             .find(|l| l.starts_with(&format!("│{p} ")))
@@ -1159,4 +1159,102 @@ fn what_is_typed_into_the_composer_is_drawn_escaped_with_the_cursor_after_it() {
     let (x, _) = cursor_at(&app, 120, 36);
     let end = line.find("b").unwrap();
     assert_eq!(x as usize, line[..end].chars().count() + 1, "{line:?}");
+}
+
+#[test]
+fn the_composer_shows_that_headers_exist_before_any_key_at_every_size() {
+    for (w, h) in [(80, 24), (120, 36), (200, 60)] {
+        for pane in ['2', '5'] {
+            let (mut app, _rx) = app();
+            key(&mut app, KeyCode::Char(pane));
+            key(&mut app, KeyCode::Esc);
+            let (text, _) = render_at(&app, w, h);
+            assert!(
+                text.contains("headers none · Ctrl-A adds one"),
+                "pane {pane} at {w}x{h}:\n{text}"
+            );
+            app.composer = kafka_dash::ui::composer::ComposerState::seed_message("sarama");
+            let (text, _) = render_at(&app, w, h);
+            assert!(
+                text.contains("value Hello Go!") && text.contains("header 1 myTestHeader = header"),
+                "pane {pane} at {w}x{h}:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn composer_rows_out_of_view_are_named_in_its_title() {
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('5'));
+    app.composer = kafka_dash::ui::composer::ComposerState::seed_message("sarama");
+    key(&mut app, KeyCode::Enter);
+    let (text, _) = render_at(&app, 80, 24);
+    assert!(text.contains("Compose · rows 1–3 of 8"), "{text}");
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Tab);
+    }
+    let (text, _) = render_at(&app, 80, 24);
+    assert!(text.contains("Compose · rows 3–5 of 8"), "{text}");
+}
+
+fn many_topics(n: usize) -> Vec<TopicInfo> {
+    (0..n)
+        .map(|i| TopicInfo {
+            name: format!("t{i:03}"),
+            partitions: 1,
+            replication: 1,
+            internal: false,
+            messages: Some(i as i64),
+            partition_meta: healthy(1),
+        })
+        .collect()
+}
+
+#[test]
+fn long_lists_say_which_rows_they_show_and_clicks_hit_the_row_drawn() {
+    let (mut app, _rx) = app();
+    app.update(Action::Kafka(KafkaEvent::Topics(Ok(many_topics(33)))));
+    app.update(Action::Kafka(KafkaEvent::Brokers(vec![BrokerInfo {
+        id: 0,
+        host: "127.0.0.1".into(),
+        port: 9092,
+    }])));
+    key(&mut app, KeyCode::Char('1'));
+    let (text, _) = render_at(&app, 80, 24);
+    assert!(text.contains("Topics (33) · rows 1–9"), "{text}");
+    assert!(text.contains("1 broker up (id 0)"), "{text}");
+    for _ in 0..20 {
+        key(&mut app, KeyCode::Down);
+    }
+    let (text, _) = render_at(&app, 80, 24);
+    assert!(text.contains("Topics (33) · rows 13–21"), "{text}");
+    // A click on the row that shows t015 selects t015.
+    let row = text.lines().position(|l| l.contains("│t015")).unwrap() as u16;
+    app.update(Action::Mouse(crossterm::event::MouseEvent {
+        kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        column: 3,
+        row,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(app.selected_topic().map(|t| t.name.as_str()), Some("t015"));
+}
+
+#[test]
+fn narrow_terminals_cut_with_an_ellipsis() {
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('4'));
+    let (text, _) = render_at(&app, 40, 10);
+    let tabs = text.lines().next().unwrap();
+    assert!(tabs.ends_with('…'), "{tabs:?}");
+    let mut app = live_app(vec![record(0, b"v", vec![])]);
+    key(&mut app, KeyCode::Char('3'));
+    let (text, _) = render_at(&app, 60, 15);
+    let header = text.lines().find(|l| l.contains("part ")).unwrap();
+    assert!(
+        header.contains("rate") && !header.contains("rate ("),
+        "{header:?}"
+    );
+    let (text, _) = render_at(&app, 120, 36);
+    assert!(text.contains("rate (30 s)"), "{text}");
 }

@@ -253,6 +253,20 @@ pub fn fill_template(text: &str, vars: TemplateVars, rng: &mut impl Rng) -> Stri
 }
 
 impl ComposerState {
+    /// The walkthrough's message, ready to send to `topic`: `Hello Go!` with the header
+    /// `myTestHeader` — what the first run shows, so a newcomer sees headers at once.
+    pub fn seed_message(topic: &str) -> Self {
+        Self {
+            topic: Input::new(topic.into()),
+            value: Input::new("Hello Go!".into()),
+            headers: vec![(
+                Input::new("myTestHeader".into()),
+                Input::new("header values are binary".into()),
+            )],
+            ..Self::default()
+        }
+    }
+
     /// Every field in focus order.
     pub fn fields(&self) -> Vec<Field> {
         let mut v = vec![Field::Topic, Field::Partition, Field::Key, Field::Value];
@@ -497,6 +511,12 @@ impl ComposerState {
     }
 }
 
+/// Labels are right-aligned in this many columns; the longest, `repeat every`, keeps a
+/// space from the border like the others.
+const LABEL_WIDTH: usize = 13;
+/// Where values start: after the labels and a space.
+const VALUE_COLUMN: u16 = LABEL_WIDTH as u16 + 1;
+
 fn field_line<'a>(label: &'a str, value: String, focused: bool) -> Line<'a> {
     let style = if focused {
         Style::default()
@@ -506,7 +526,7 @@ fn field_line<'a>(label: &'a str, value: String, focused: bool) -> Line<'a> {
         Style::default().fg(Color::Gray)
     };
     Line::from(vec![
-        Span::styled(format!("{label:>12} "), style),
+        Span::styled(format!("{label:>LABEL_WIDTH$} "), style),
         Span::raw(value),
     ])
 }
@@ -672,11 +692,14 @@ pub fn draw(
             Style::default()
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("{label:>12} "), style),
+            Span::styled(format!("{label:>LABEL_WIDTH$} "), style),
             Span::styled(escape_typed(k.value()), kstyle),
             Span::raw(" = "),
             Span::styled(escape_typed(v.value()), vstyle),
         ]));
+    }
+    if state.headers.is_empty() {
+        lines.push(placeholder_line("headers", "none · Ctrl-A adds one", false));
     }
     lines.push(field_line(
         "partitioner",
@@ -718,24 +741,63 @@ pub fn draw(
     } else {
         crate::keys::hint(IDLE_KEYS)
     };
+    let feedback_rows: u16 = feedback
+        .iter()
+        .map(|l| {
+            (l.width() as u16)
+                .div_ceil(form_area.width.saturating_sub(2).max(1))
+                .max(1)
+        })
+        .sum();
+    // Outside the fields, a form too tall for its box is summed up in fewer rows with
+    // one line of feedback each, so the value and the headers are seen before any key.
+    let inner_height = form_area.height.saturating_sub(2);
+    let compact = !editing && lines.len() as u16 + feedback_rows > inner_height;
+    let (lines, feedback, feedback_rows) = if compact {
+        let width = form_area.width.saturating_sub(2);
+        let cut: Vec<Line<'_>> = feedback
+            .into_iter()
+            .map(|l| super::fit_spans(l.spans, width))
+            .collect();
+        let rows = cut.len() as u16;
+        let lines = compact_lines(state)
+            .into_iter()
+            .map(|l| super::fit_spans(l.spans, width))
+            .collect();
+        (lines, cut, rows)
+    } else {
+        (lines, feedback, feedback_rows)
+    };
+    let gap = u16::from(lines.len() as u16 + 1 + feedback_rows <= inner_height);
+    let (row, col) = cursor_of(state);
+    let fields_height = inner_height
+        .saturating_sub(gap + feedback_rows.min(inner_height.saturating_sub(2)))
+        .max(1);
+    let scroll = if compact {
+        0
+    } else {
+        row.saturating_sub(fields_height.saturating_sub(1))
+    };
+    let total = lines.len() as u16;
+    // Rows out of view are named, never hidden silently.
+    let title = if total > fields_height {
+        let last = (scroll + fields_height).min(total);
+        format!(" Compose · rows {}–{last} of {total} ", scroll + 1)
+    } else {
+        " Compose ".to_string()
+    };
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(" Compose ")
+        .title(super::border_hint(&title, form_area))
         .title_bottom(super::border_hint(&hint, form_area));
     let inner = block.inner(form_area);
     frame.render_widget(block, form_area);
-    let feedback_rows: u16 = feedback
-        .iter()
-        .map(|l| (l.width() as u16).div_ceil(inner.width.max(1)).max(1))
-        .sum();
     let [fields_area, _, feedback_area] = Layout::vertical([
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(gap),
         Constraint::Length(feedback_rows.min(inner.height.saturating_sub(2))),
     ])
     .areas(inner);
-    let (row, col) = cursor_of(state);
-    let scroll = row.saturating_sub(fields_area.height.saturating_sub(1));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
@@ -748,7 +810,9 @@ pub fn draw(
     );
     if editing && row - scroll < fields_area.height {
         frame.set_cursor_position((
-            fields_area.x + 13 + col.min(fields_area.width.saturating_sub(14)),
+            fields_area.x
+                + VALUE_COLUMN
+                + col.min(fields_area.width.saturating_sub(VALUE_COLUMN + 1)),
             fields_area.y + row - scroll,
         ));
     }
@@ -785,9 +849,74 @@ fn drawn_width(text: &str, chars: usize) -> u16 {
     escape_typed(&before).width() as u16
 }
 
+/// The form in four rows, for a box too small for one row a field: where it goes, the
+/// value's first line, the headers (or how to add one), and how it is sent.
+fn compact_lines(state: &ComposerState) -> Vec<Line<'static>> {
+    let key = match state.key.value() {
+        "" if state.empty_key => "\"\"".to_string(),
+        "" => "null".to_string(),
+        k => escape_typed(k),
+    };
+    let mut lines = vec![field_line(
+        "topic",
+        format!(
+            "{} · partition {} · key {key}",
+            escape_typed(state.topic.value()),
+            escape_typed(state.partition.value())
+        ),
+        false,
+    )];
+    let value = state.value.value();
+    lines.push(match value.split_once('\n') {
+        _ if value.is_empty() && state.null_value => {
+            placeholder_line("value", "null (tombstone)", false)
+        }
+        _ if value.is_empty() => placeholder_line("value", "\"\" (empty)", false),
+        Some((first, rest)) => field_line(
+            "value",
+            format!(
+                "{} (+{} lines)",
+                escape_typed(first),
+                rest.split('\n').count()
+            ),
+            false,
+        ),
+        None => field_line("value", escape_typed(value), false),
+    });
+    lines.push(match state.headers.as_slice() {
+        [] => placeholder_line("headers", "none · Ctrl-A adds one", false),
+        [(k, v)] => field_line(
+            "header 1",
+            format!("{} = {}", escape_typed(k.value()), escape_typed(v.value())),
+            false,
+        ),
+        many => field_line(
+            "headers",
+            many.iter()
+                .map(|(k, v)| format!("{} = {}", escape_typed(k.value()), escape_typed(v.value())))
+                .collect::<Vec<_>>()
+                .join(", "),
+            false,
+        ),
+    });
+    lines.push(field_line(
+        "partitioner",
+        format!(
+            "‹ {} › · repeat every {} ms × {}",
+            state.partitioner.config_name(),
+            escape_typed(state.repeat_every.value()),
+            escape_typed(state.repeat_count.value())
+        ),
+        false,
+    ));
+    lines
+}
+
 /// Row and column of the text cursor inside the form.
 fn cursor_of(state: &ComposerState) -> (u16, u16) {
     let value_rows = state.value.value().split('\n').count() as u16;
+    // Without headers, a row says how to add one.
+    let header_rows = state.headers.len().max(1) as u16;
     let col_of = |i: &Input| drawn_width(i.value(), i.cursor());
     match state.focus {
         Field::Topic => (0, col_of(&state.topic)),
@@ -812,15 +941,9 @@ fn cursor_of(state: &ComposerState) -> (u16, u16) {
                 drawn_width(key, usize::MAX) + 3 + col_of(&state.headers[i].1),
             )
         }
-        Field::Partitioner => (3 + value_rows + state.headers.len() as u16, 0),
-        Field::RepeatEvery => (
-            4 + value_rows + state.headers.len() as u16,
-            col_of(&state.repeat_every),
-        ),
-        Field::RepeatCount => (
-            5 + value_rows + state.headers.len() as u16,
-            col_of(&state.repeat_count),
-        ),
+        Field::Partitioner => (3 + value_rows + header_rows, 0),
+        Field::RepeatEvery => (4 + value_rows + header_rows, col_of(&state.repeat_every)),
+        Field::RepeatCount => (5 + value_rows + header_rows, col_of(&state.repeat_count)),
     }
 }
 

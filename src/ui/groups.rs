@@ -677,7 +677,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
     if s.groups.len() != s.all.len() {
         list_title += &format!(" of {}", s.all.len());
     }
-    list_title += &format!(") · by {}", s.sort.name());
+    list_title += ")";
+    list_title += &crate::ui::scroll::shown(
+        first,
+        usize::from(list_area.height.saturating_sub(3)),
+        s.groups.len(),
+    );
+    list_title += &format!(" · by {}", s.sort.name());
     if !s.filter.is_empty() {
         list_title += &format!(" · name ~ {:?}", escape_bytes(s.filter.as_bytes()));
     }
@@ -811,10 +817,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         n => format!(" ({n} classic)"),
     };
     let title = format!(
-        " {} · {}{protocol}{assignor} · {} members{classic} ",
+        " {} · {}{protocol}{assignor} · {}{classic} ",
         escape_bytes(d.snapshot.name.as_bytes()),
         d.snapshot.state,
-        d.snapshot.members.len()
+        super::count(d.snapshot.members.len(), "member")
     );
     let scrolled = rows_hint(
         "members",

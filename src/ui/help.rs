@@ -143,8 +143,17 @@ fn lines(width: u16) -> Vec<Line<'static>> {
                 .add_modifier(Modifier::BOLD),
         )));
         for (k, what) in rows {
+            // Keys too wide for their column get a line of their own, so a description
+            // never runs into them.
+            let own_line = unicode_width::UnicodeWidthStr::width(k.as_str()) > KEY_COLUMN - 3;
+            if own_line {
+                lines.push(Line::from(Span::styled(
+                    format!("  {k}"),
+                    Style::default().fg(Color::Yellow),
+                )));
+            }
             for (i, part) in wrap_words(what, room).into_iter().enumerate() {
-                let keys = if i == 0 { k.as_str() } else { "" };
+                let keys = if i == 0 && !own_line { k.as_str() } else { "" };
                 lines.push(Line::from(vec![
                     Span::styled(
                         format!("  {keys:<w$}", w = KEY_COLUMN - 2),
@@ -234,6 +243,20 @@ mod tests {
             "one step back is one line"
         );
         assert!(all.iter().all(|l| l.width() <= 78), "every line fits");
+        // A key and its description never touch.
+        for l in &all {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            if let Some(key) = l.spans.first().filter(|_| l.spans.len() > 1) {
+                assert!(
+                    key.content.ends_with(' '),
+                    "no gap after the keys in {text:?}"
+                );
+            }
+        }
+        assert!(all.iter().any(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            text.trim() == "{seq} {unix} {letters}"
+        }));
     }
 
     #[test]

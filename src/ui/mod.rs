@@ -60,6 +60,14 @@ pub fn fit_str(text: &str, width: usize) -> String {
     out
 }
 
+/// `n` and the noun, plural unless `n` is 1: `1 member`, `3 members`.
+pub fn count(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 /// A hint for a block's border: cut with `…` to what fits between the corners of `area`,
 /// so a narrow pane says that it shortened its hint instead of dropping words silently.
 pub fn border_hint(text: &str, area: Rect) -> String {
@@ -194,7 +202,8 @@ fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App) {
         "kafka-dash",
         Style::default().fg(Color::DarkGray),
     ));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    // A narrow terminal cuts the tabs with …, never in the middle of a word silently.
+    frame.render_widget(Paragraph::new(fit_spans(spans, area.width)), area);
 }
 
 fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {

@@ -761,14 +761,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
     let table_height = partition_table_height(s.stats.len(), area.height);
     let [parts_area, msgs_area] =
         Layout::vertical([Constraint::Length(table_height), Constraint::Min(3)]).areas(area);
+    // What is left for the sparkline: its header shortens rather than being cut.
+    let rate_width = usize::from(area.width.saturating_sub(2 + 5 + 4 * 9 + 7 + 6));
+    let rate_header = match rate_width {
+        w if w >= "rate (30 s)".len() => "rate (30 s)".to_string(),
+        w => super::fit_str("rate", w),
+    };
     let header = Row::new([
-        "part",
-        "low",
-        "high",
-        "seen",
-        "last",
-        "msg/s",
-        "rate (30 s)",
+        "part".to_string(),
+        "low".into(),
+        "high".into(),
+        "seen".into(),
+        "last".into(),
+        "msg/s".into(),
+        rate_header,
     ])
     .style(Style::default().add_modifier(Modifier::BOLD));
     let shown = partition_rows(s.stats.len(), area.height);

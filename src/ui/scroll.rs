@@ -20,6 +20,15 @@ pub fn page(scroll: usize, len: usize, rows: usize, pages: isize) -> usize {
     clamp_scroll(first.saturating_add_signed(step), len, rows)
 }
 
+/// For a list's title: ` · rows 13–24` when not every row of `len` is shown (rows
+/// `first`.. of `rows` at a time), so a long list never looks complete when it is not.
+pub fn shown(first: usize, rows: usize, len: usize) -> String {
+    if len <= rows {
+        return String::new();
+    }
+    format!(" · rows {}–{}", first + 1, (first + rows).min(len))
+}
+
 /// A border hint saying which rows of a scrolled list are shown, and the keys that
 /// scroll it; empty when every row is shown.
 pub fn rows_hint(what: &str, first: usize, rows: usize, len: usize, keys: &str) -> String {
@@ -50,5 +59,8 @@ mod tests {
             " partitions 51–64 of 64 · [ ] scroll "
         );
         assert_eq!(rows_hint("partitions", 0, 14, 10, "[ ]"), "");
+        assert_eq!(shown(9, 9, 33), " · rows 10–18");
+        assert_eq!(shown(30, 9, 33), " · rows 31–33");
+        assert_eq!(shown(0, 9, 9), "");
     }
 }

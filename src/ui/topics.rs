@@ -17,6 +17,7 @@ use crate::ui::columns::{self, Column};
 use crate::ui::effect::Effect;
 use crate::ui::form::{Form, FormKind};
 use crate::ui::groups::GroupsState;
+use crate::ui::scroll::following;
 
 /// What a key does in the topics pane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,17 +219,26 @@ impl TopicsState {
         Vec::new()
     }
 
-    /// A click on screen row `row` (the body starts at row 1) selects that topic.
+    /// A click on screen row `row` (the body starts at row 1) selects that topic: the
+    /// row under the pointer, counted from the first row the list draws.
     pub fn click(&mut self, row: u16, body_height: u16) {
         // The list's rows start under its border and header, and end above its border.
         let Some(i) = (row as usize).checked_sub(3) else {
             return;
         };
-        let rows = list_height(body_height).saturating_sub(3) as usize;
-        if i < self.list.len() && i < rows {
+        let rows = list_rows(body_height);
+        let i = i + self.list_first(body_height);
+        if i < self.list.len() && i < self.list_first(body_height) + rows {
             self.selected = i;
             self.parts_scroll = 0;
         }
+    }
+
+    /// The first topic row drawn in a body `body_height` rows tall: the selection is
+    /// kept in view, at the bottom once the list has scrolled.
+    pub fn list_first(&self, body_height: u16) -> usize {
+        let rows = list_rows(body_height);
+        following(self.selected.min(self.list.len().saturating_sub(1)), rows)
     }
 }
 
@@ -236,6 +246,12 @@ impl TopicsState {
 /// shows the selected topic's partitions.
 pub fn list_height(height: u16) -> u16 {
     (height * 11 / 20).max(4).min(height)
+}
+
+/// Topic rows the list shows at once in a body `height` rows tall (borders and header
+/// taken off).
+fn list_rows(height: u16) -> usize {
+    list_height(height).saturating_sub(3) as usize
 }
 
 /// Partition rows the selected topic's list shows at once in a body `height` rows tall.
@@ -296,24 +312,34 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &TopicsState, groups: &GroupsS
         })
         .collect();
     let hint = crate::keys::hint(KEYS);
-    let up = if brokers.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "· brokers up: {} ",
+    // The count and the ids apart: the embedded broker's id is 0, and "up: 0" read as
+    // "no broker".
+    let up = match brokers.len() {
+        0 => String::new(),
+        n => format!(
+            "· {n} broker{} up (id{} {}) ",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "" } else { "s" },
             ids(&brokers.iter().map(|b| b.id).collect::<Vec<_>>())
-        )
+        ),
     };
+    let first = s.list_first(area.height);
+    let shown = crate::ui::scroll::shown(first, list_rows(area.height), topics.len());
     let table = columns::table(&topic_columns, rows, list_area.width.saturating_sub(2))
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
         .block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(format!(" Topics ({}) {up}", topics.len()))
+                .title(super::border_hint(
+                    &format!(" Topics ({}){shown} {up}", topics.len()),
+                    list_area,
+                ))
                 .title_bottom(super::border_hint(&hint, list_area)),
         );
     let selected = (!topics.is_empty()).then_some(selected.min(topics.len().saturating_sub(1)));
-    let mut state = TableState::default().with_selected(selected);
+    let mut state = TableState::default()
+        .with_selected(selected)
+        .with_offset(first);
     frame.render_stateful_widget(table, list_area, &mut state);
     if detail_area.height >= 3 {
         let topic = selected.map(|i| &topics[i]);

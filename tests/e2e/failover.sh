@@ -32,7 +32,7 @@ B=$(bash scripts/real-kafka.sh start --brokers 3) || { echo "FAIL cannot start a
 echo "three-node Kafka at $B"
 admin create failover:3:3 >/dev/null
 T new-session -d -s fo -x 230 -y 50 "$BIN -b $B --log-file $WORK/fo.log"
-wait_screen fo "brokers up: 1,2,3" 30 && wait_screen fo "failover" 10 || { bad "dashboard on the 3-node cluster" fo; exit 1; }
+wait_screen fo "3 brokers up (ids 1,2,3)" 30 && wait_screen fo "failover" 10 || { bad "dashboard on the 3-node cluster" fo; exit 1; }
 
 # An in-app member of its own group.
 keys fo 4
@@ -74,7 +74,7 @@ moved() {
   r=$(p0_row)
   leader=$(echo "$r" | awk '{print $2}')
   isr=$(echo "$r" | awk '{print $4}')
-  screen fo | grep -qF "brokers up: $UP " && [ -n "$leader" ] && [ "$leader" != "$LEADER" ] &&
+  screen fo | grep -qE "brokers? up \(ids? $UP\)" && [ -n "$leader" ] && [ "$leader" != "$LEADER" ] &&
     [ "$leader" != none ] && ! echo ",$isr," | grep -q ",$LEADER,"
 }
 if wait_for moved 60; then

@@ -58,13 +58,22 @@ fi
 T new-session -d -s first -x 130 -y 40 "${FIRST[*]} --log-file $WORK/first.log"
 if wait_screen first "connected" 30 && wait_screen first "strconv" 10; then
   keys first 2
-  type_text first strconv
-  keys first Tab Tab Tab
-  type_text first 'Hello Go!'
-  keys first C-a
-  type_text first myTestHeader
-  keys first Tab
-  type_text first 'header values are binary'
+  if [ -z "$CLUSTER" ]; then
+    # The embedded broker's first run has the walkthrough's message ready, header and all.
+    if screen first | grep -q "value Hello Go!" && screen first | grep -q "header 1 myTestHeader = header values are binary"; then
+      ok "the embedded first run's composer holds Hello Go! with its header, ready to send"
+    else bad "prefilled seed message" first; fi
+    clear_field first
+    type_text first strconv
+  else
+    type_text first strconv
+    keys first Tab Tab Tab
+    type_text first 'Hello Go!'
+    keys first C-a
+    type_text first myTestHeader
+    keys first Tab
+    type_text first 'header values are binary'
+  fi
   keys first C-s
   if wait_screen first "strconv [0] @ 0" 10; then
     ok "compose Hello Go! with header myTestHeader, send: delivery list shows strconv [0] @ 0"
@@ -92,6 +101,33 @@ if wait_screen first "connected" 30 && wait_screen first "strconv" 10; then
 else
   bad "first run did not connect" first
 fi
+
+# --- 1b. A true first run: a fresh HOME, nothing remembered, no pane chosen ---------------
+# It opens on the watch screen; on the embedded broker that screen follows the topic its
+# background producer writes to, so it moves at once, and the composer shows headers.
+NEWHOME=$WORK/newcomer
+mkdir -p "$NEWHOME"
+T new-session -d -s newbie -x 120 -y 36 \
+  "env -u KAFKA_DASH_PANE -u XDG_DATA_HOME -u XDG_CONFIG_HOME HOME=$NEWHOME ${FIRST[*]} --log-file $WORK/newbie.log"
+messages_seen() { screen newbie | grep -oE "messages [0-9]+" | head -n 1 | grep -oE "[0-9]+"; }
+if wait_screen newbie "Tab: next part" 30 && wait_screen newbie "connected" 30; then
+  if screen newbie | grep -qE "header 1 myTestHeader|headers none · Ctrl-A adds one"; then
+    ok "a true first run opens on the watch screen and its composer shows headers before any key"
+  else bad "headers on the first screen" newbie; fi
+  if [ -z "$CLUSTER" ]; then
+    wait_screen newbie "sarama · from beginning" 10
+    before=$(messages_seen)
+    sleep 3
+    after=$(messages_seen)
+    if screen newbie | grep -q "sarama · from beginning" && [ "${after:-0}" -gt "${before:-0}" ]; then
+      ok "the first screen follows sarama, where the background producer writes: messages $before → $after in 3 s"
+    else bad "traffic on the first screen (messages ${before:-?} → ${after:-?})" newbie; fi
+  fi
+  keys newbie q
+else bad "true first run" newbie; fi
+if wait_for '[ -f "$NEWHOME/.local/share/kafka-dash/state.toml" ]' 15; then
+  ok "the first run remembers its pane under the fresh HOME"
+else bad "state under the fresh HOME ($(find "$NEWHOME" -type f | head -n 3))" keeper; fi
 
 # --- 2. Another client's message appears in the live view ----------------------------------
 T new-session -d -s ext -x 130 -y 40 "$BIN -b $B --log-file $WORK/ext.log"
@@ -214,7 +250,7 @@ if wait_screen top "connected" 30 && wait_screen top "extg" 10; then
   else bad "create topic ($(topic_line e2e-made))" top; fi
   select_row top e2e-made
   # The partition table under the list: leader, replicas and ISR are the one broker up.
-  up=$(screen top | grep -o 'brokers up: [0-9,]*' | sed 's/brokers up: //')
+  up=$(screen top | grep -oE 'broker up \(id [0-9]+\)' | grep -oE '[0-9]+')
   detail_ok() { [ "$(screen top | grep -cE "^│[0-2] +$up +$up +$up +0 +0 +ok")" = 3 ]; }
   if [ -n "$up" ] && wait_for detail_ok 10; then
     ok "its 3 partitions are listed with leader, replicas and in-sync replicas = broker $up"
