@@ -4,36 +4,16 @@
 use std::time::Duration;
 
 use crossterm::event::Event;
-use tokio::sync::mpsc;
+use tokio::signal::unix::{signal, SignalKind};
 
 use crate::action::Action;
 use crate::app::App;
 use crate::kafka::workers::Workers;
 
 const FRAME: Duration = Duration::from_millis(33);
-/// Terminal events read ahead of the UI (a paste or a held key arrives in bursts).
+/// Terminal events read ahead of the UI (a paste or a held key arrives in bursts); the
+/// reader is in `crate::input`, on a thread of its own.
 const INPUT_QUEUE: usize = 4096;
-
-/// Reads terminal events on a thread of its own, the only one that touches crossterm's
-/// reader. (crossterm's EventStream keeps a helper thread waiting in epoll while it holds
-/// the reader's lock; after a burst of input the UI task blocked on that lock and stopped
-/// — issue 8 #1.) The thread ends when the UI drops the receiver and the next event comes.
-fn spawn_input_reader() -> mpsc::Receiver<std::io::Result<Event>> {
-    let (tx, rx) = mpsc::channel(INPUT_QUEUE);
-    let spawned = std::thread::Builder::new()
-        .name("terminal-input".into())
-        .spawn(move || loop {
-            let event = crossterm::event::read();
-            let failed = event.is_err();
-            if tx.blocking_send(event).is_err() || failed {
-                return;
-            }
-        });
-    if let Err(e) = spawned {
-        tracing::error!("cannot start the terminal input thread: {e}");
-    }
-    rx
-}
 
 /// Applies one terminal event; false when the terminal is gone.
 fn on_input(app: &mut App, event: Option<std::io::Result<Event>>) -> std::io::Result<bool> {
@@ -58,12 +38,13 @@ pub async fn run(
     app: &mut App,
     mut workers: Workers,
 ) -> std::io::Result<()> {
-    let mut input = spawn_input_reader();
+    let mut input = crate::input::spawn_reader(INPUT_QUEUE)?;
     let mut frame = tokio::time::interval(FRAME);
     frame.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut second = tokio::time::interval(Duration::from_secs(1));
     let mut repeat_tick = tokio::time::interval(Duration::from_millis(10));
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut term = signal(SignalKind::terminate())?;
+    let mut winch = signal(SignalKind::window_change())?;
     if let Ok(size) = terminal.size() {
         app.size = (size.width, size.height);
     }
@@ -89,6 +70,12 @@ pub async fn run(
             }
             _ = repeat_tick.tick(), if app.repeat.is_some() => app.update(Action::Tick),
             _ = second.tick() => app.on_second(),
+            _ = winch.recv() => {
+                // Several resizes in a row arrive as one signal; the size is the last.
+                if let Ok(size) = terminal.size() {
+                    on_input(app, Some(Ok(Event::Resize(size.width, size.height))))?;
+                }
+            }
             _ = term.recv() => break,
             _ = tokio::signal::ctrl_c() => break,
             _ = frame.tick() => {

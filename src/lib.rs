@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod dashboard;
 pub mod escape;
+pub mod input;
 pub mod kafka;
 pub mod keys;
 pub mod logging;

@@ -129,6 +129,59 @@ if wait_for '[ -f "$NEWHOME/.local/share/kafka-dash/state.toml" ]' 15; then
   ok "the first run remembers its pane under the fresh HOME"
 else bad "state under the fresh HOME ($(find "$NEWHOME" -type f | head -n 3))" keeper; fi
 
+# --- 1c. An unfinished escape sequence does not take the keyboard ---------------------------
+# crossterm's own reader waited for the rest of `ESC [ ?` for ever, and every key after
+# it, Ctrl-C included, joined the wait (issue 20 #2).
+T new-session -d -s esc -x 120 -y 36 "$BIN -b $B --log-file $WORK/esc.log"
+esc_alive() { pgrep -f "$WORK/esc.log" >/dev/null; }
+if wait_screen esc "connected" 30; then
+  keys esc 1
+  type_text esc $'\e[?'
+  keys esc 2
+  if wait_screen esc "┌ Compose" 5; then
+    ok "after ESC [ ? (an unfinished sequence) the next key still acts: 2 opens the composer"
+  else bad "a key after ESC [ ?" esc; fi
+  type_text esc $'\e[1;'
+  keys esc C-c
+  if wait_for '! esc_alive' 10; then
+    ok "after ESC [ 1 ; Ctrl-C still quits"
+  else bad "Ctrl-C after ESC [ 1 ;" esc; fi
+else bad "escape-sequence session start" esc; fi
+T kill-session -t esc 2>/dev/null
+
+# A storm of keys and pieces of sequences, several to a write so that they arrive
+# together as typed fast; nothing in it changes the cluster (no letters, Enter or Ctrl).
+T new-session -d -s storm -x 120 -y 36 "$BIN -b $B --log-file $WORK/storm.log"
+storm_alive() { pgrep -f "$WORK/storm.log" >/dev/null; }
+if wait_screen storm "connected" 30; then
+  SEED=$$
+  RANDOM=$SEED
+  PIECES=($'\e' '[' ']' '?' ';' '1' '2' '3' '4' '5' 'O' $'\t' $'\x7f' $'\e[A' $'\e[B' $'\eOH'
+    $'\e[Z' $'\e[5~' $'\e[1;5C' $'\e[?' $'\e[1;' $'\eO' $'\e[<0;30;1M' $'\e[<0;30;1m'
+    $'\e[<64;10;10M' $'\e[<0;1' $'\e[M' $'\e[[' $'\e[200' 'é')
+  END=$((SECONDS + 4))
+  while [ $SECONDS -lt $END ]; do
+    burst=""
+    for _ in $(seq $((RANDOM % 6 + 1))); do burst+=${PIECES[RANDOM % ${#PIECES[@]}]}; done
+    T send-keys -t storm -l "$burst"
+  done
+  # Back to the topics list from wherever the storm left it (a field, the help).
+  keys storm Escape
+  keys storm Escape
+  keys storm 1
+  if storm_alive && wait_screen storm "┌ Topics" 5; then
+    ok "after a 4 s storm of keys and broken sequences (seed $SEED) the keys still act: 1 shows the topics"
+  else bad "keys after the storm (seed $SEED)" storm; fi
+  keys storm q
+  if wait_for '! storm_alive' 10; then
+    ok "after the storm q quits"
+  else
+    keys storm C-c
+    bad "q after the storm (seed $SEED; Ctrl-C $(wait_for '! storm_alive' 5 && echo did || echo did not) quit)" storm
+  fi
+else bad "storm session start" storm; fi
+T kill-session -t storm 2>/dev/null
+
 # --- 2. Another client's message appears in the live view ----------------------------------
 T new-session -d -s ext -x 130 -y 40 "$BIN -b $B --log-file $WORK/ext.log"
 if wait_screen ext "ext" 30; then
