@@ -354,3 +354,33 @@ def case_consumer_protocol_group_after_its_members_left(ctx):
     out["deleted when empty"] = delete()
     out["after delete"] = listed()
     return out
+
+
+def java_regex_member(ctx, group, regex, seconds, want):
+    """Runs tests/differential/java/RegexMember.java (a Java consumer-protocol member with
+    a broker-side regex) until it holds `want` topics or `seconds` pass; its output lines."""
+    import os
+    import subprocess
+
+    from harness import ROOT
+
+    libs = os.path.join(ROOT, "tests/kafka/target/kafka-libs/*")
+    src = os.path.join(ROOT, "tests/differential/java/RegexMember.java")
+    cmd = ["java", "-Xmx256m", "-Dlog4j2.level=off", "-cp", libs, src, ctx.bootstrap, group, regex, str(seconds), str(want)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    return [l for l in p.stdout.splitlines() if l.strip()] or [f"exit {p.returncode}"]
+
+
+@case
+def case_consumer_protocol_java_regex_with_internal_topic(ctx):
+    """The Java member's broker-side regex matching two topics and __consumer_offsets:
+    Kafka 4.4 assigns all three (internal topics are matched too), and the member, which
+    asks for its topics' metadata by topic id, holds them."""
+    prefix = ctx.name("P")
+    ctx.create(name=f"{prefix}-orders", partitions=1)
+    ctx.create(name=f"{prefix}-orders-v2", partitions=2)
+    ctx.wait_topic(f"{prefix}-orders-v2", 2)
+    regex = f".*(?:(?:{prefix}-orders)|(?:__consumer_offsets)).*"
+    lines = java_regex_member(ctx, ctx.name("g"), regex, seconds=30, want=3)
+    return lines[-1]
+

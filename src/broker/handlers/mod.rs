@@ -319,3 +319,28 @@ async fn dispatch(
     }
     Ok(outcome)
 }
+
+/// A broker's shared state and a request context, for handler tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Ctx, Peer, Shared};
+    use crate::broker::BrokerConfig;
+
+    /// A fresh broker's state, as `kafka-dash broker` starts it.
+    pub(crate) fn shared() -> Shared {
+        Shared::new(BrokerConfig::default(), "127.0.0.1:9092".parse().unwrap())
+    }
+
+    /// Runs `f` with a context for a request at `version` from 127.0.0.1.
+    pub(crate) fn with_ctx<T>(shared: &Shared, version: i16, f: impl FnOnce(&Ctx<'_>) -> T) -> T {
+        let peer = Peer {
+            host: "/127.0.0.1".into(),
+        };
+        f(&Ctx {
+            shared,
+            peer: &peer,
+            client_id: "test".into(),
+            version,
+        })
+    }
+}
