@@ -384,3 +384,35 @@ def case_consumer_protocol_java_regex_with_internal_topic(ctx):
     lines = java_regex_member(ctx, ctx.name("g"), regex, seconds=30, want=3)
     return lines[-1]
 
+
+@case
+def case_consumer_protocol_regex_member_assigned_in_time(ctx):
+    """A second regex member joins a group whose regexes were just resolved (Kafka
+    resolves a group's regexes at most every 10 s): both brokers give it its topics
+    within 25 s of joining (10 s, then a 5 s heartbeat to learn of it, with room)."""
+    prefix = ctx.name("rt")
+    ctx.create(name=f"{prefix}-a", partitions=1)
+    ctx.create(name=f"{prefix}-b", partitions=1)
+    ctx.wait_topic(f"{prefix}-b", 1)
+    group = ctx.name("g")
+
+    def regex_member(regex):
+        c = OnceClosingConsumer(
+            {"bootstrap.servers": ctx.bootstrap, "group.id": group, "group.protocol": "consumer", **QUIET}
+        )
+        ctx._closers.append(c.close_once)
+        c.subscribe([regex])
+        return c
+
+    first = regex_member(f"^{prefix}-a")
+    deadline = time.monotonic() + 25
+    while time.monotonic() < deadline and not first.assignment():
+        first.poll(0.1)
+    out = {"first": held(first)}
+    second = regex_member(f"^{prefix}-b")
+    deadline = time.monotonic() + 25
+    while time.monotonic() < deadline and not second.assignment():
+        for c in (first, second):
+            c.poll(0.05)
+    out["second within 25 s"] = held(second)
+    return out
