@@ -1,6 +1,7 @@
 """The Java client, through Kafka's own CLI tools (same jars as the real-Kafka harness).
 Their output is compared after dropping what differs by nature (ids, timings)."""
 import re
+import time
 
 from harness import case, commit_sync
 
@@ -189,3 +190,58 @@ def case_java_consumer_protocol_seed_demo(ctx):
         time.sleep(0.5)
     steps["read"] = {"messages": len(read), "distinct": len({tuple(r) for r in read})}
     return steps
+
+
+def broker_id(ctx):
+    """The id of the cluster's only broker (0 here, 1 on the test Kafka)."""
+    return str(next(iter(ctx.admin().list_topics(timeout=10).brokers)))
+
+
+def configs_tool(ctx, *args, keep=None):
+    """kafka-configs with the broker id made comparable and, with `keep`, only the
+    lines about that config (Kafka's own cluster defaults, such as the
+    min.insync.replicas its storage format writes, are machinery)."""
+    bid = broker_id(ctx)
+    rc, out, err = ctx.java_tool("configs", *args)
+    out = [re.sub(rf"\bbroker {bid}\b", "broker <id>", l) for l in out]
+    if keep:
+        out = [l for l in out if not l.startswith("  ") or keep in l]
+    return [rc, out, err]
+
+
+@case
+def case_java_configs_broker_default_and_synonyms(ctx):
+    """`--entity-default` values are listed as DYNAMIC_DEFAULT_BROKER_CONFIG; a broker's
+    own value lists the default and Kafka's default beneath it as synonyms."""
+    key = "log.cleaner.threads"
+    bid = broker_id(ctx)
+    default = ["--entity-type", "brokers", "--entity-default"]
+    own = ["--entity-type", "brokers", "--entity-name", bid]
+    steps = {
+        "set default": configs_tool(ctx, "--alter", *default, "--add-config", f"{key}=2"),
+        "describe default": configs_tool(ctx, "--describe", *default, keep=key),
+        "set own": configs_tool(ctx, "--alter", *own, "--add-config", f"{key}=3"),
+        "describe own": configs_tool(ctx, "--describe", *own, keep=key),
+    }
+    # Cluster-wide state: other cases must not see it.
+    configs_tool(ctx, "--alter", *own, "--delete-config", key)
+    configs_tool(ctx, "--alter", *default, "--delete-config", key)
+    steps["after delete"] = configs_tool(ctx, "--describe", *default, keep=key)
+    return steps
+
+
+@case
+def case_java_configs_group_synonyms(ctx):
+    group = ["--entity-type", "groups", "--entity-name", ctx.name("g")]
+    return [
+        configs_tool(ctx, "--alter", *group, "--add-config", "consumer.session.timeout.ms=50000"),
+        configs_tool(ctx, "--describe", *group),
+    ]
+
+
+@case
+def case_java_configs_users_and_client_metrics(ctx):
+    """Nothing is set: both answer with empty lists (DescribeClientQuotas,
+    ListConfigResources), and the tool prints nothing."""
+    return {kind: configs_tool(ctx, "--describe", "--entity-type", kind) for kind in ("users", "client-metrics")}
+

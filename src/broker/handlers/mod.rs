@@ -77,6 +77,9 @@ pub(crate) const SUPPORTED: &[(ApiKey, i16, i16)] = &[
     (ApiKey::DeleteAcls, 1, 3),
     (ApiKey::ConsumerGroupHeartbeat, 0, 1),
     (ApiKey::ConsumerGroupDescribe, 0, 1),
+    (ApiKey::DescribeClientQuotas, 0, 1),
+    // Kafka's ListConfigResources; the crate has only its first version.
+    (ApiKey::ListClientMetricsResources, 0, 0),
 ];
 
 impl Ctx<'_> {
@@ -243,6 +246,10 @@ async fn dispatch(
         ApiKey::AlterConfigs => route!(ctx, body, corr, configs::alter_configs),
         ApiKey::IncrementalAlterConfigs => {
             route!(ctx, body, corr, configs::incremental_alter_configs)
+        }
+        ApiKey::DescribeClientQuotas => route!(ctx, body, corr, configs::describe_client_quotas),
+        ApiKey::ListClientMetricsResources => {
+            route!(ctx, body, corr, configs::list_config_resources)
         }
         ApiKey::DescribeUserScramCredentials => route!(ctx, body, corr, scram::describe),
         ApiKey::AlterUserScramCredentials => route!(ctx, body, corr, scram::alter),
