@@ -245,3 +245,10 @@ def case_java_configs_users_and_client_metrics(ctx):
     ListConfigResources), and the tool prints nothing."""
     return {kind: configs_tool(ctx, "--describe", "--entity-type", kind) for kind in ("users", "client-metrics")}
 
+
+@case
+def case_java_topics_shrink_partitions(ctx):
+    t = ctx.topic(partitions=4)
+    rc, out, err = ctx.java_tool("topics", "--alter", "--topic", t, "--partitions", "2")
+    return [rc, out, [l for l in err if "Exception" in l or l.startswith("Error")]]
+
