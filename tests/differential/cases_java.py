@@ -252,3 +252,57 @@ def case_java_topics_shrink_partitions(ctx):
     rc, out, err = ctx.java_tool("topics", "--alter", "--topic", t, "--partitions", "2")
     return [rc, out, [l for l in err if "Exception" in l or l.startswith("Error")]]
 
+
+def consumer_group_describe(ctx, group):
+    """A bare ConsumerGroupDescribe v0 for one group: its error code and message (a
+    fresh Kafka's coordinator may first say it is loading; asked again then)."""
+    import socket
+    import struct
+
+    def compact(s):
+        b = s.encode()
+        return bytes([len(b) + 1]) + b
+
+    host, port = ctx.bootstrap.split(":")
+    body = compact(group)
+    request = struct.pack(">hhih", 69, 0, 1, 4) + b"diff" + b"\x00" + b"\x02" + body + b"\x00\x00"
+    deadline = time.monotonic() + 15
+    while True:
+        with socket.create_connection((host, int(port)), timeout=10) as s:
+            s.sendall(struct.pack(">i", len(request)) + request)
+            size = struct.unpack(">i", recv_exactly(s, 4))[0]
+            resp = recv_exactly(s, size)
+        # correlation id, header tags, throttle time, group count; then the first group.
+        at = 4 + 1 + 4 + 1
+        code = struct.unpack(">h", resp[at : at + 2])[0]
+        n = resp[at + 2] - 1
+        message = resp[at + 3 : at + 3 + n].decode() if n >= 0 else None
+        if code not in (14, 15, 16) or time.monotonic() > deadline:
+            return [code, message]
+        time.sleep(0.2)
+
+
+def recv_exactly(s, n):
+    out = b""
+    while len(out) < n:
+        chunk = s.recv(n - len(out))
+        if not chunk:
+            raise ConnectionError("closed")
+        out += chunk
+    return out
+
+
+@case
+def case_java_consumer_groups_group_of_another_type(ctx):
+    """What `kafka-consumer-groups --describe` asks (ConsumerGroupDescribe) about a group
+    that is not a consumer group: a classic group with only committed offsets, and no
+    group at all. (A share group is the other kind; the embedded broker has none yet.)"""
+    from confluent_kafka import TopicPartition
+
+    t = ctx.topic()
+    group = ctx.name("simple")
+    commit_sync(ctx.consumer(group), [TopicPartition(t, 0, 1)])
+    return {
+        "classic": consumer_group_describe(ctx, group),
+        "unknown": consumer_group_describe(ctx, ctx.name("nobody")),
+    }
