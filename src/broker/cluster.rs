@@ -308,7 +308,7 @@ impl Topics {
         let current = parts.len() as i32;
         if count < current {
             return Err(TopicError::InvalidPartitions(format!(
-                "Topic currently has {current} partitions, which is higher than the requested {count}."
+                "The topic {name} currently has {current} partition(s); {count} would not be an increase."
             )));
         }
         if count == current {
@@ -390,12 +390,12 @@ mod tests {
         );
         topics.set_partition_count("t", 4, false).unwrap();
         assert_eq!(topics.get("t").unwrap().partition_count(), 4);
+        let shrink = topics.set_partition_count("t", 3, false).unwrap_err();
+        assert_eq!(shrink.code(), 37);
+        // Kafka 4.4's words, which kafka-topics --alter prints.
         assert_eq!(
-            topics
-                .set_partition_count("t", 3, false)
-                .unwrap_err()
-                .code(),
-            37
+            shrink.to_string(),
+            "The topic t currently has 4 partition(s); 3 would not be an increase."
         );
         topics.delete("t").unwrap();
         assert!(topics.just_deleted("t"), "not auto-created again at once");

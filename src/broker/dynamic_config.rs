@@ -184,6 +184,47 @@ pub fn group_defaults() -> impl Iterator<Item = (&'static str, &'static str)> {
     GROUP_CONFIGS.iter().map(|(n, _, d)| (*n, *d))
 }
 
+/// Kafka 4.4's defaults of broker configs one may change at run time (listed as the
+/// DEFAULT_CONFIG synonym under a dynamic value), sorted by name.
+const BROKER_DEFAULTS: &[(&str, &str)] = &[
+    ("background.threads", "10"),
+    ("compression.type", "producer"),
+    ("log.cleaner.backoff.ms", "15000"),
+    ("log.cleaner.dedupe.buffer.size", "134217728"),
+    ("log.cleaner.io.buffer.size", "524288"),
+    ("log.cleaner.threads", "1"),
+    ("log.cleanup.policy", "delete"),
+    ("log.retention.bytes", "-1"),
+    ("log.segment.bytes", "1073741824"),
+    ("max.connections", "2147483647"),
+    ("max.connections.per.ip", "2147483647"),
+    ("message.max.bytes", "1048588"),
+    ("min.insync.replicas", "1"),
+    ("num.io.threads", "8"),
+    ("num.network.threads", "3"),
+    ("num.recovery.threads.per.data.dir", "2"),
+    ("num.replica.fetchers", "1"),
+    ("unclean.leader.election.enable", "false"),
+];
+
+/// Kafka's default of a broker config, when it is one this broker knows.
+pub fn broker_default(name: &str) -> Option<&'static str> {
+    BROKER_DEFAULTS
+        .binary_search_by_key(&name, |(n, _)| n)
+        .ok()
+        .map(|i| BROKER_DEFAULTS[i].1)
+}
+
+/// The broker config that gives a group config its default (Kafka names it
+/// `group.` + the group config's name), for the groups of the three protocols.
+pub fn group_broker_synonym(name: &str) -> Option<String> {
+    let own_only = ["share.auto.offset.reset", "share.isolation.level"];
+    let prefixed = ["consumer.", "share.", "streams."]
+        .iter()
+        .any(|p| name.starts_with(p));
+    (prefixed && !own_only.contains(&name)).then(|| format!("group.{name}"))
+}
+
 /// One resource's configs; a `None` value was set without one.
 pub type ConfigSet = BTreeMap<String, Option<String>>;
 
@@ -231,6 +272,24 @@ mod tests {
         );
         assert!(validate_group("consumer.session.timeout.ms", Some("50000")).is_ok());
         assert!(validate_group("share.auto.offset.reset", Some("by_duration:PT1H")).is_ok());
+    }
+
+    #[test]
+    fn broker_defaults_are_found_by_name() {
+        assert!(
+            BROKER_DEFAULTS.windows(2).all(|w| w[0].0 < w[1].0),
+            "sorted"
+        );
+        assert_eq!(broker_default("log.cleaner.threads"), Some("1"));
+        assert_eq!(broker_default("no.such.config"), None);
+        assert_eq!(
+            group_broker_synonym("consumer.session.timeout.ms").as_deref(),
+            Some("group.consumer.session.timeout.ms")
+        );
+        assert_eq!(
+            group_broker_synonym("errors.deadletterqueue.topic.name"),
+            None
+        );
     }
 
     #[test]

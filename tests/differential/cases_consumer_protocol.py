@@ -354,3 +354,65 @@ def case_consumer_protocol_group_after_its_members_left(ctx):
     out["deleted when empty"] = delete()
     out["after delete"] = listed()
     return out
+
+
+def java_regex_member(ctx, group, regex, seconds, want):
+    """Runs tests/differential/java/RegexMember.java (a Java consumer-protocol member with
+    a broker-side regex) until it holds `want` topics or `seconds` pass; its output lines."""
+    import os
+    import subprocess
+
+    from harness import ROOT
+
+    libs = os.path.join(ROOT, "tests/kafka/target/kafka-libs/*")
+    src = os.path.join(ROOT, "tests/differential/java/RegexMember.java")
+    cmd = ["java", "-Xmx256m", "-Dlog4j2.level=off", "-cp", libs, src, ctx.bootstrap, group, regex, str(seconds), str(want)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    return [l for l in p.stdout.splitlines() if l.strip()] or [f"exit {p.returncode}"]
+
+
+@case
+def case_consumer_protocol_java_regex_with_internal_topic(ctx):
+    """The Java member's broker-side regex matching two topics and __consumer_offsets:
+    Kafka 4.4 assigns all three (internal topics are matched too), and the member, which
+    asks for its topics' metadata by topic id, holds them."""
+    prefix = ctx.name("P")
+    ctx.create(name=f"{prefix}-orders", partitions=1)
+    ctx.create(name=f"{prefix}-orders-v2", partitions=2)
+    ctx.wait_topic(f"{prefix}-orders-v2", 2)
+    regex = f".*(?:(?:{prefix}-orders)|(?:__consumer_offsets)).*"
+    lines = java_regex_member(ctx, ctx.name("g"), regex, seconds=30, want=3)
+    return lines[-1]
+
+
+@case
+def case_consumer_protocol_regex_member_assigned_in_time(ctx):
+    """A second regex member joins a group whose regexes were just resolved (Kafka
+    resolves a group's regexes at most every 10 s): both brokers give it its topics
+    within 25 s of joining (10 s, then a 5 s heartbeat to learn of it, with room)."""
+    prefix = ctx.name("rt")
+    ctx.create(name=f"{prefix}-a", partitions=1)
+    ctx.create(name=f"{prefix}-b", partitions=1)
+    ctx.wait_topic(f"{prefix}-b", 1)
+    group = ctx.name("g")
+
+    def regex_member(regex):
+        c = OnceClosingConsumer(
+            {"bootstrap.servers": ctx.bootstrap, "group.id": group, "group.protocol": "consumer", **QUIET}
+        )
+        ctx._closers.append(c.close_once)
+        c.subscribe([regex])
+        return c
+
+    first = regex_member(f"^{prefix}-a")
+    deadline = time.monotonic() + 25
+    while time.monotonic() < deadline and not first.assignment():
+        first.poll(0.1)
+    out = {"first": held(first)}
+    second = regex_member(f"^{prefix}-b")
+    deadline = time.monotonic() + 25
+    while time.monotonic() < deadline and not second.assignment():
+        for c in (first, second):
+            c.poll(0.05)
+    out["second within 25 s"] = held(second)
+    return out

@@ -1,6 +1,7 @@
 """The Java client, through Kafka's own CLI tools (same jars as the real-Kafka harness).
 Their output is compared after dropping what differs by nature (ids, timings)."""
 import re
+import time
 
 from harness import case, commit_sync
 
@@ -189,3 +190,119 @@ def case_java_consumer_protocol_seed_demo(ctx):
         time.sleep(0.5)
     steps["read"] = {"messages": len(read), "distinct": len({tuple(r) for r in read})}
     return steps
+
+
+def broker_id(ctx):
+    """The id of the cluster's only broker (0 here, 1 on the test Kafka)."""
+    return str(next(iter(ctx.admin().list_topics(timeout=10).brokers)))
+
+
+def configs_tool(ctx, *args, keep=None):
+    """kafka-configs with the broker id made comparable and, with `keep`, only the
+    lines about that config (Kafka's own cluster defaults, such as the
+    min.insync.replicas its storage format writes, are machinery)."""
+    bid = broker_id(ctx)
+    rc, out, err = ctx.java_tool("configs", *args)
+    out = [re.sub(rf"\bbroker {bid}\b", "broker <id>", l) for l in out]
+    if keep:
+        out = [l for l in out if not l.startswith("  ") or keep in l]
+    return [rc, out, err]
+
+
+@case
+def case_java_configs_broker_default_and_synonyms(ctx):
+    """`--entity-default` values are listed as DYNAMIC_DEFAULT_BROKER_CONFIG; a broker's
+    own value lists the default and Kafka's default beneath it as synonyms."""
+    key = "log.cleaner.threads"
+    bid = broker_id(ctx)
+    default = ["--entity-type", "brokers", "--entity-default"]
+    own = ["--entity-type", "brokers", "--entity-name", bid]
+    steps = {
+        "set default": configs_tool(ctx, "--alter", *default, "--add-config", f"{key}=2"),
+        "describe default": configs_tool(ctx, "--describe", *default, keep=key),
+        "set own": configs_tool(ctx, "--alter", *own, "--add-config", f"{key}=3"),
+        "describe own": configs_tool(ctx, "--describe", *own, keep=key),
+    }
+    # Cluster-wide state: other cases must not see it.
+    configs_tool(ctx, "--alter", *own, "--delete-config", key)
+    configs_tool(ctx, "--alter", *default, "--delete-config", key)
+    steps["after delete"] = configs_tool(ctx, "--describe", *default, keep=key)
+    return steps
+
+
+@case
+def case_java_configs_group_synonyms(ctx):
+    group = ["--entity-type", "groups", "--entity-name", ctx.name("g")]
+    return [
+        configs_tool(ctx, "--alter", *group, "--add-config", "consumer.session.timeout.ms=50000"),
+        configs_tool(ctx, "--describe", *group),
+    ]
+
+
+@case
+def case_java_configs_users_and_client_metrics(ctx):
+    """Nothing is set: both answer with empty lists (DescribeClientQuotas,
+    ListConfigResources), and the tool prints nothing."""
+    return {kind: configs_tool(ctx, "--describe", "--entity-type", kind) for kind in ("users", "client-metrics")}
+
+
+@case
+def case_java_topics_shrink_partitions(ctx):
+    t = ctx.topic(partitions=4)
+    rc, out, err = ctx.java_tool("topics", "--alter", "--topic", t, "--partitions", "2")
+    return [rc, out, [l for l in err if "Exception" in l or l.startswith("Error")]]
+
+
+def consumer_group_describe(ctx, group):
+    """A bare ConsumerGroupDescribe v0 for one group: its error code and message (a
+    fresh Kafka's coordinator may first say it is loading; asked again then)."""
+    import socket
+    import struct
+
+    def compact(s):
+        b = s.encode()
+        return bytes([len(b) + 1]) + b
+
+    host, port = ctx.bootstrap.split(":")
+    body = compact(group)
+    request = struct.pack(">hhih", 69, 0, 1, 4) + b"diff" + b"\x00" + b"\x02" + body + b"\x00\x00"
+    deadline = time.monotonic() + 15
+    while True:
+        with socket.create_connection((host, int(port)), timeout=10) as s:
+            s.sendall(struct.pack(">i", len(request)) + request)
+            size = struct.unpack(">i", recv_exactly(s, 4))[0]
+            resp = recv_exactly(s, size)
+        # correlation id, header tags, throttle time, group count; then the first group.
+        at = 4 + 1 + 4 + 1
+        code = struct.unpack(">h", resp[at : at + 2])[0]
+        n = resp[at + 2] - 1
+        message = resp[at + 3 : at + 3 + n].decode() if n >= 0 else None
+        if code not in (14, 15, 16) or time.monotonic() > deadline:
+            return [code, message]
+        time.sleep(0.2)
+
+
+def recv_exactly(s, n):
+    out = b""
+    while len(out) < n:
+        chunk = s.recv(n - len(out))
+        if not chunk:
+            raise ConnectionError("closed")
+        out += chunk
+    return out
+
+
+@case
+def case_java_consumer_groups_group_of_another_type(ctx):
+    """What `kafka-consumer-groups --describe` asks (ConsumerGroupDescribe) about a group
+    that is not a consumer group: a classic group with only committed offsets, and no
+    group at all. (A share group is the other kind; the embedded broker has none yet.)"""
+    from confluent_kafka import TopicPartition
+
+    t = ctx.topic()
+    group = ctx.name("simple")
+    commit_sync(ctx.consumer(group), [TopicPartition(t, 0, 1)])
+    return {
+        "classic": consumer_group_describe(ctx, group),
+        "unknown": consumer_group_describe(ctx, ctx.name("nobody")),
+    }

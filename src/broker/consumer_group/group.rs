@@ -185,6 +185,11 @@ struct RegexRefresh {
     at_ms: Option<i64>,
     names: u64,
     due: bool,
+    /// When the heartbeat that made them due came: the resolution counts from then, as
+    /// Kafka's executor starts at once (the broker's tick runs it up to 25 ms later, and
+    /// counting from the tick made the next window open after the members' heartbeats,
+    /// so a new regex waited a heartbeat interval longer than on Kafka).
+    asked_ms: Option<i64>,
 }
 
 impl Default for ConsumerGroup {
@@ -532,7 +537,10 @@ impl ConsumerGroup {
             return;
         }
         let r = &mut self.regex_refresh;
-        if r.at_ms.is_some_and(|at| now_ms < at + REGEX_MIN_REFRESH_MS) {
+        // Kafka waits while `now <= last + 10 s`.
+        if r.at_ms
+            .is_some_and(|at| now_ms <= at + REGEX_MIN_REFRESH_MS)
+        {
             return;
         }
         let changed_set = wanted.len() != self.resolved.len()
@@ -541,6 +549,9 @@ impl ConsumerGroup {
             || r.names != names_hash(topics)
             || r.at_ms
                 .is_none_or(|at| now_ms > at + settings.regex_refresh_interval_ms);
+        if r.due && r.asked_ms.is_none() {
+            r.asked_ms = Some(now_ms);
+        }
     }
 
     /// Whether a heartbeat asked for the regexes to be resolved.
@@ -567,9 +578,10 @@ impl ConsumerGroup {
             })
             .collect();
         self.regex_refresh = RegexRefresh {
-            at_ms: Some(now_ms),
+            at_ms: Some(self.regex_refresh.asked_ms.unwrap_or(now_ms)),
             names: names_hash(topics),
             due: false,
+            asked_ms: None,
         };
         if resolved != self.resolved {
             self.resolved = resolved;
@@ -906,17 +918,21 @@ mod tests {
         assert_eq!(err.code(), 128);
         assert!(!g.members.contains_key("C"));
 
-        // Another new regex waits for Kafka's 10 s since the last resolution (at 11.11 s).
+        // Another new regex waits for Kafka's 10 s since the last resolution, counted
+        // from the heartbeat that asked for it (11.1 s), not from when it ran (11.11 s).
         let other = |epoch| Heartbeat {
             subscribed_regex: (epoch == 0).then(|| "oth.r".to_string()),
             ..by_regex("D", epoch, Some(&[]))
         };
         let d = g.heartbeat(other(0), &many(true), &s, 19_000).unwrap();
         assert!(!g.regexes_due(), "resolved 7.9 s ago: not yet");
-        g.heartbeat(other(d.member_epoch), &many(true), &s, 21_200)
+        g.heartbeat(other(d.member_epoch), &many(true), &s, 21_100)
+            .unwrap();
+        assert!(!g.regexes_due(), "exactly 10 s: Kafka still waits");
+        g.heartbeat(other(d.member_epoch), &many(true), &s, 21_105)
             .unwrap();
         assert!(g.regexes_due());
-        g.resolve_regexes(&many(true), 21_210);
+        g.resolve_regexes(&many(true), 21_130);
         assert_eq!(g.resolved["oth.r"], BTreeSet::from(["other".to_string()]));
     }
 }

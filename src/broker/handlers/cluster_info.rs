@@ -96,6 +96,57 @@ fn topic_error(name: Option<&str>, id: Uuid, code: i16, version: i16) -> Metadat
     t
 }
 
+/// UNKNOWN_TOPIC_ID.
+const UNKNOWN_TOPIC_ID: i16 = 100;
+
+/// One topic a Metadata request names: by id when it has one (the Java consumer of a
+/// broker-side regex asks so, with an empty name), else by name, auto-created if allowed.
+fn requested_topic(
+    ctx: &Ctx<'_>,
+    want: &kafka_protocol::messages::metadata_request::MetadataRequestTopic,
+    allow_auto: bool,
+    with_ops: bool,
+) -> MetadataResponseTopic {
+    let (shared, v) = (ctx.shared, ctx.version);
+    let describable = |name: &str| ctx.allowed(op::DESCRIBE, resource::TOPIC, name);
+    if !want.topic_id.is_nil() {
+        return match shared.topics.get_by_id(want.topic_id) {
+            Some(t) if describable(&t.name) => topic_entry(&t, v, with_ops),
+            Some(_) => topic_error(None, want.topic_id, TOPIC_AUTHORIZATION_FAILED, v),
+            None => topic_error(None, want.topic_id, UNKNOWN_TOPIC_ID, v),
+        };
+    }
+    let Some(n) = want.name.as_ref().map(|n| n.as_str().to_string()) else {
+        return topic_error(None, want.topic_id, UNKNOWN_TOPIC_ID, v);
+    };
+    if !describable(&n) {
+        return topic_error(Some(&n), want.topic_id, TOPIC_AUTHORIZATION_FAILED, v);
+    }
+    let unknown = |n: &str| topic_error(Some(n), want.topic_id, TopicError::Unknown.code(), v);
+    if let Some(t) = shared.topics.get(&n) {
+        return topic_entry(&t, v, with_ops);
+    }
+    if !allow_auto || shared.topics.just_deleted(&n) {
+        return unknown(&n);
+    }
+    match shared
+        .topics
+        .create(&n, shared.config.default_partitions, 1, Default::default())
+    {
+        // Kafka 4 creates the topic yet answers UNKNOWN_TOPIC_OR_PARTITION this once;
+        // clients ask again and find it.
+        Ok(_) => {
+            tracing::info!(topic = %n, "auto-created topic");
+            unknown(&n)
+        }
+        Err(TopicError::Exists(_)) => match shared.topics.get(&n) {
+            Some(t) => topic_entry(&t, v, with_ops),
+            None => unknown(&n),
+        },
+        Err(e) => topic_error(Some(&n), want.topic_id, e.code(), v),
+    }
+}
+
 /// Metadata: the broker, and the requested topics (auto-creating them if allowed).
 pub(crate) fn metadata(ctx: &Ctx<'_>, req: MetadataRequest) -> MetadataResponse {
     let shared = ctx.shared;
@@ -118,48 +169,7 @@ pub(crate) fn metadata(ctx: &Ctx<'_>, req: MetadataRequest) -> MetadataResponse 
             .collect(),
         Some(list) => list
             .iter()
-            .map(|want| {
-                let name = want.name.as_ref().map(|n| n.as_str().to_string());
-                let found = match &name {
-                    Some(n) => shared.topics.get(n),
-                    None => shared.topics.get_by_id(want.topic_id),
-                };
-                if let Some(n) = name.as_deref().filter(|n| !describable(n)) {
-                    return topic_error(Some(n), want.topic_id, TOPIC_AUTHORIZATION_FAILED, v);
-                }
-                match (found, name) {
-                    (Some(t), _) => topic_entry(&t, v, with_ops),
-                    (None, Some(n)) if allow_auto && !shared.topics.just_deleted(&n) => {
-                        match shared.topics.create(
-                            &n,
-                            shared.config.default_partitions,
-                            1,
-                            Default::default(),
-                        ) {
-                            // Kafka 4 creates the topic yet answers UNKNOWN_TOPIC_OR_PARTITION
-                            // this once; clients ask again and find it.
-                            Ok(_) => {
-                                tracing::info!(topic = %n, "auto-created topic");
-                                topic_error(Some(&n), want.topic_id, TopicError::Unknown.code(), v)
-                            }
-                            Err(TopicError::Exists(_)) => match shared.topics.get(&n) {
-                                Some(t) => topic_entry(&t, v, with_ops),
-                                None => topic_error(
-                                    Some(&n),
-                                    want.topic_id,
-                                    TopicError::Unknown.code(),
-                                    v,
-                                ),
-                            },
-                            Err(e) => topic_error(Some(&n), want.topic_id, e.code(), v),
-                        }
-                    }
-                    (None, Some(n)) => {
-                        topic_error(Some(&n), want.topic_id, TopicError::Unknown.code(), v)
-                    }
-                    (None, None) => topic_error(None, want.topic_id, 100, v),
-                }
-            })
+            .map(|want| requested_topic(ctx, want, allow_auto, with_ops))
             .collect(),
     };
     let (host, port) = &shared.advertised;
@@ -298,5 +308,52 @@ pub(crate) fn find_coordinator(
             .with_node_id(BrokerId(NODE_ID))
             .with_host(sb(host.clone()))
             .with_port(*port)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::broker::handlers::testing::{shared, with_ctx};
+    use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
+
+    /// The Java consumer of a broker-side regex asks for its assigned topics by id with
+    /// an empty name: it is answered by id, internal topics too (Kafka 4.4 does).
+    #[test]
+    fn metadata_by_topic_id_ignores_the_empty_name() {
+        let s = shared();
+        s.create_topic("P-orders", 2).unwrap();
+        s.topics.get_or_create(CONSUMER_OFFSETS, 3).unwrap();
+        let ids: Vec<Uuid> = ["P-orders", CONSUMER_OFFSETS]
+            .iter()
+            .map(|n| s.topics.get(n).unwrap().id)
+            .chain([Uuid::from_u128(7)])
+            .collect();
+        let req = MetadataRequest::default().with_topics(Some(
+            ids.iter()
+                .map(|id| {
+                    MetadataRequestTopic::default()
+                        .with_topic_id(*id)
+                        .with_name(Some(TopicName(sb(""))))
+                })
+                .collect(),
+        ));
+        let resp = with_ctx(&s, 12, |ctx| metadata(ctx, req));
+        let got: Vec<_> = resp
+            .topics
+            .iter()
+            .map(|t| {
+                let name = t.name.as_ref().map(|n| n.as_str().to_string());
+                (name, t.error_code, t.partitions.len(), t.is_internal)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some("P-orders".into()), 0, 2, false),
+                (Some(CONSUMER_OFFSETS.into()), 0, 3, true),
+                (None, UNKNOWN_TOPIC_ID, 0, false),
+            ]
+        );
     }
 }

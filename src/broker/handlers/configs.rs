@@ -183,103 +183,140 @@ fn config_type(name: &str) -> i8 {
     topic_config::lookup(name).map_or(0, |d| d.type_code())
 }
 
-/// A group's configs: Kafka's defaults with what was set on the group.
+/// A group's configs: Kafka's defaults with what was set on the group. As on Kafka,
+/// each lists the broker config that gives its default as a DEFAULT_CONFIG synonym.
 fn group_configs(ctx: &Ctx<'_>, group: &str) -> Vec<(String, Described)> {
     let set = ctx.shared.dynamic_configs.get(RESOURCE_GROUP, group);
     dynamic_config::group_defaults()
         .map(|(name, default)| {
-            let (value, source) = match set.get(name) {
-                Some(v) => (v.clone().unwrap_or_default(), SOURCE_GROUP),
-                None => (default.to_string(), SOURCE_DEFAULT),
-            };
+            let mut synonyms = Vec::new();
+            if let Some(v) = set.get(name) {
+                synonyms.push((
+                    name.to_string(),
+                    v.clone().unwrap_or_default(),
+                    SOURCE_GROUP,
+                ));
+            }
+            let broker_default = dynamic_config::group_broker_synonym(name);
+            match &broker_default {
+                Some(b) => synonyms.push((b.clone(), default.to_string(), SOURCE_DEFAULT)),
+                None if synonyms.is_empty() => {
+                    synonyms.push((name.to_string(), default.to_string(), SOURCE_DEFAULT))
+                }
+                None => {}
+            }
+            let (_, value, source) = synonyms[0].clone();
+            if broker_default.is_none() && source == SOURCE_DEFAULT {
+                // No broker config stands behind it: Kafka lists no synonym.
+                synonyms.clear();
+            }
             (
                 name.to_string(),
                 Described {
                     value,
                     source,
-                    synonyms: Vec::new(),
+                    synonyms,
                 },
             )
         })
         .collect()
 }
 
-/// The broker's settings: static ones, then what was set at run time on this broker
-/// (or as the cluster-wide default).
+/// The broker's settings: static ones, then what was set at run time as the
+/// cluster-wide default (resource "") and on this broker, each with the layers beneath
+/// it as synonyms (Kafka's order: this broker, the default, static, Kafka's default).
+/// The cluster-wide default resource lists only its own layer, as Kafka does.
 fn broker_configs(ctx: &Ctx<'_>, resource_name: &str) -> Vec<(String, Described)> {
-    let mut all: BTreeMap<String, Described> = static_broker_configs(ctx).into_iter().collect();
-    let layers = [
-        ("", SOURCE_DYNAMIC_DEFAULT_BROKER),
-        (resource_name, SOURCE_DYNAMIC_BROKER),
-    ];
-    for (name, source) in layers {
-        for (k, v) in ctx.shared.dynamic_configs.get(RESOURCE_BROKER, name) {
-            all.insert(
-                k,
+    let dynamic = &ctx.shared.dynamic_configs;
+    let cluster_default = dynamic.get(RESOURCE_BROKER, "");
+    let this_broker = match resource_name {
+        "" => Default::default(),
+        name => dynamic.get(RESOURCE_BROKER, name),
+    };
+    let statics: BTreeMap<String, (String, i8)> = static_broker_configs(ctx)
+        .into_iter()
+        .map(|(k, v, s)| (k.to_string(), (v, s)))
+        .collect();
+    let names: std::collections::BTreeSet<&String> = statics
+        .keys()
+        .chain(cluster_default.keys())
+        .chain(this_broker.keys())
+        .collect();
+    names
+        .into_iter()
+        .map(|k| {
+            let mut synonyms = Vec::new();
+            let mut layer = |v: Option<&Option<String>>, source: i8| {
+                if let Some(v) = v {
+                    synonyms.push((k.clone(), v.clone().unwrap_or_default(), source));
+                }
+            };
+            layer(this_broker.get(k), SOURCE_DYNAMIC_BROKER);
+            layer(cluster_default.get(k), SOURCE_DYNAMIC_DEFAULT_BROKER);
+            if !resource_name.is_empty() || synonyms.is_empty() {
+                if let Some((v, source)) = statics.get(k) {
+                    synonyms.push((k.clone(), v.clone(), *source));
+                }
+                let default = dynamic_config::broker_default(k);
+                if let Some(d) = default.filter(|_| synonyms.iter().all(|s| s.2 != SOURCE_DEFAULT))
+                {
+                    synonyms.push((k.clone(), d.to_string(), SOURCE_DEFAULT));
+                }
+            }
+            let (_, value, source) = synonyms[0].clone();
+            (
+                k.clone(),
                 Described {
-                    value: v.unwrap_or_default(),
+                    value,
                     source,
-                    synonyms: Vec::new(),
+                    synonyms,
                 },
-            );
-        }
-    }
-    all.into_iter().collect()
+            )
+        })
+        .collect()
 }
 
-/// The broker's own settings from its command line.
-fn static_broker_configs(ctx: &Ctx<'_>) -> Vec<(String, Described)> {
+/// The broker's own settings from its command line: name, value, source.
+fn static_broker_configs(ctx: &Ctx<'_>) -> Vec<(&'static str, String, i8)> {
     let cfg = &ctx.shared.config;
-    let fixed = |v: String, source: i8| Described {
-        value: v,
-        source,
-        synonyms: Vec::new(),
-    };
+    let ms = |d: std::time::Duration| d.as_millis().to_string();
     vec![
         (
-            "auto.create.topics.enable".into(),
-            fixed(cfg.auto_create_topics.to_string(), SOURCE_STATIC_BROKER),
+            "auto.create.topics.enable",
+            cfg.auto_create_topics.to_string(),
+            SOURCE_STATIC_BROKER,
         ),
-        ("broker.id".into(), fixed("0".into(), SOURCE_STATIC_BROKER)),
+        ("broker.id", "0".into(), SOURCE_STATIC_BROKER),
         (
-            "group.initial.rebalance.delay.ms".into(),
-            fixed(
-                cfg.initial_rebalance_delay.as_millis().to_string(),
-                SOURCE_STATIC_BROKER,
-            ),
-        ),
-        (
-            "group.max.session.timeout.ms".into(),
-            fixed(
-                cfg.group_max_session_timeout.as_millis().to_string(),
-                SOURCE_STATIC_BROKER,
-            ),
+            "group.initial.rebalance.delay.ms",
+            ms(cfg.initial_rebalance_delay),
+            SOURCE_STATIC_BROKER,
         ),
         (
-            "group.min.session.timeout.ms".into(),
-            fixed(
-                cfg.group_min_session_timeout.as_millis().to_string(),
-                SOURCE_STATIC_BROKER,
-            ),
+            "group.max.session.timeout.ms",
+            ms(cfg.group_max_session_timeout),
+            SOURCE_STATIC_BROKER,
         ),
         (
-            "message.max.bytes".into(),
-            fixed("1048588".into(), SOURCE_DEFAULT),
+            "group.min.session.timeout.ms",
+            ms(cfg.group_min_session_timeout),
+            SOURCE_STATIC_BROKER,
+        ),
+        ("message.max.bytes", "1048588".into(), SOURCE_DEFAULT),
+        (
+            "num.partitions",
+            cfg.default_partitions.to_string(),
+            SOURCE_STATIC_BROKER,
         ),
         (
-            "num.partitions".into(),
-            fixed(cfg.default_partitions.to_string(), SOURCE_STATIC_BROKER),
+            "offsets.topic.num.partitions",
+            cfg.offsets_topic_partitions.to_string(),
+            SOURCE_STATIC_BROKER,
         ),
         (
-            "offsets.topic.num.partitions".into(),
-            fixed(
-                cfg.offsets_topic_partitions.to_string(),
-                SOURCE_STATIC_BROKER,
-            ),
-        ),
-        (
-            "socket.request.max.bytes".into(),
-            fixed(cfg.max_request_bytes.to_string(), SOURCE_STATIC_BROKER),
+            "socket.request.max.bytes",
+            cfg.max_request_bytes.to_string(),
+            SOURCE_STATIC_BROKER,
         ),
     ]
 }
@@ -535,9 +572,93 @@ fn list_op(current: &str, value: Option<&str>, append: bool) -> String {
     items.join(",")
 }
 
+/// DescribeClientQuotas: no quotas are ever set here, so every filter matches nothing
+/// (Kafka answers an empty list, and `kafka-configs --entity-type users` prints nothing).
+pub(crate) fn describe_client_quotas(
+    _ctx: &Ctx<'_>,
+    _req: DescribeClientQuotasRequest,
+) -> DescribeClientQuotasResponse {
+    DescribeClientQuotasResponse::default().with_entries(Some(Vec::new()))
+}
+
+/// ListConfigResources v0 (client-metrics resources): there are none, as on a fresh Kafka.
+pub(crate) fn list_config_resources(
+    _ctx: &Ctx<'_>,
+    _req: ListClientMetricsResourcesRequest,
+) -> ListClientMetricsResourcesResponse {
+    ListClientMetricsResourcesResponse::default()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::list_op;
+    use super::*;
+    use crate::broker::handlers::testing::{shared, with_ctx};
+    use kafka_protocol::messages::describe_configs_request::DescribeConfigsResource;
+
+    /// What `kafka-configs --describe` shows of one resource: name=value (source) and
+    /// the synonyms as source:name=value.
+    fn described(s: &crate::broker::Shared, kind: i8, name: &str, key: &str) -> Vec<String> {
+        let req = DescribeConfigsRequest::default()
+            .with_include_synonyms(true)
+            .with_resources(vec![DescribeConfigsResource::default()
+                .with_resource_type(kind)
+                .with_resource_name(sb(name))
+                .with_configuration_keys(Some(vec![sb(key)]))]);
+        let resp = with_ctx(s, 4, |ctx| describe_configs(ctx, req));
+        let e = &resp.results[0].configs[0];
+        let value = |v: &Option<StrBytes>| v.as_ref().map_or("", |v| v.as_str()).to_string();
+        std::iter::once(format!(
+            "{}={} ({})",
+            e.name.as_str(),
+            value(&e.value),
+            e.config_source
+        ))
+        .chain(
+            e.synonyms
+                .iter()
+                .map(|y| format!("{}:{}={}", y.source, y.name.as_str(), value(&y.value))),
+        )
+        .collect()
+    }
+
+    /// `--entity-default` values show as DYNAMIC_DEFAULT_BROKER_CONFIG (3) on the default
+    /// resource, and under a broker's own value with Kafka's default beneath; a group's
+    /// value has the broker config behind it as DEFAULT_CONFIG (5).
+    #[test]
+    fn dynamic_configs_are_described_with_their_layers() {
+        let s = shared();
+        let one = |k: &str, v: &str| BTreeMap::from([(k.to_string(), Some(v.to_string()))]);
+        s.dynamic_configs
+            .set(RESOURCE_BROKER, "", one("log.cleaner.threads", "2"));
+        s.dynamic_configs
+            .set(RESOURCE_BROKER, "0", one("log.cleaner.threads", "3"));
+        s.dynamic_configs.set(
+            RESOURCE_GROUP,
+            "g",
+            one("consumer.session.timeout.ms", "50000"),
+        );
+        assert_eq!(
+            described(&s, RESOURCE_BROKER, "", "log.cleaner.threads"),
+            ["log.cleaner.threads=2 (3)", "3:log.cleaner.threads=2"]
+        );
+        assert_eq!(
+            described(&s, RESOURCE_BROKER, "0", "log.cleaner.threads"),
+            [
+                "log.cleaner.threads=3 (2)",
+                "2:log.cleaner.threads=3",
+                "3:log.cleaner.threads=2",
+                "5:log.cleaner.threads=1"
+            ]
+        );
+        assert_eq!(
+            described(&s, RESOURCE_GROUP, "g", "consumer.session.timeout.ms"),
+            [
+                "consumer.session.timeout.ms=50000 (8)",
+                "8:consumer.session.timeout.ms=50000",
+                "5:group.consumer.session.timeout.ms=45000"
+            ]
+        );
+    }
 
     #[test]
     fn list_ops_append_once_and_subtract() {

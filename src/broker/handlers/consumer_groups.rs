@@ -217,7 +217,10 @@ pub(crate) fn consumer_group_describe(
                 return base.with_error_code(GROUP_AUTHORIZATION_FAILED);
             }
             let Some(g) = ctx.shared.consumer_groups.get(group) else {
-                let msg = if ctx.shared.groups.describe(group).members.is_empty() {
+                // A classic group is one even without members (offsets committed by
+                // a simple consumer make one): Kafka says it is not a consumer group.
+                let classic = ctx.shared.groups.describe(group).state;
+                let msg = if classic == crate::broker::GroupState::Dead {
                     format!("Group {group} not found.")
                 } else {
                     format!("Group {group} is not a consumer group.")
@@ -280,6 +283,45 @@ pub(crate) fn consumer_group_describe(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::broker::handlers::testing::{shared, with_ctx};
+
+    /// A classic group that only has committed offsets (a simple consumer's) is still a
+    /// group of another type: Kafka answers "is not a consumer group", not "not found".
+    #[test]
+    fn describing_a_classic_group_without_members_says_what_it_is() {
+        let s = shared();
+        let offset = crate::broker::coordinator::CommittedOffset {
+            offset: 1,
+            leader_epoch: -1,
+            metadata: None,
+            commit_timestamp: 0,
+        };
+        s.groups
+            .store_offsets("simple", vec![(("t".into(), 0), offset)]);
+        let req = ConsumerGroupDescribeRequest::default()
+            .with_group_ids(vec![GroupId(sb("simple")), GroupId(sb("nobody"))]);
+        let (resp, _) = with_ctx(&s, 0, |ctx| consumer_group_describe(ctx, req));
+        let said: Vec<_> = resp
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.error_code,
+                    g.error_message.as_ref().map(|m| m.to_string()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            said,
+            vec![
+                (
+                    GROUP_ID_NOT_FOUND,
+                    Some("Group simple is not a consumer group.".into())
+                ),
+                (GROUP_ID_NOT_FOUND, Some("Group nobody not found.".into())),
+            ]
+        );
+    }
     use bytes::{BufMut, BytesMut};
     use kafka_protocol::protocol::Encodable;
 

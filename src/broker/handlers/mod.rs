@@ -77,6 +77,9 @@ pub(crate) const SUPPORTED: &[(ApiKey, i16, i16)] = &[
     (ApiKey::DeleteAcls, 1, 3),
     (ApiKey::ConsumerGroupHeartbeat, 0, 1),
     (ApiKey::ConsumerGroupDescribe, 0, 1),
+    (ApiKey::DescribeClientQuotas, 0, 1),
+    // Kafka's ListConfigResources; the crate has only its first version.
+    (ApiKey::ListClientMetricsResources, 0, 0),
 ];
 
 impl Ctx<'_> {
@@ -244,6 +247,10 @@ async fn dispatch(
         ApiKey::IncrementalAlterConfigs => {
             route!(ctx, body, corr, configs::incremental_alter_configs)
         }
+        ApiKey::DescribeClientQuotas => route!(ctx, body, corr, configs::describe_client_quotas),
+        ApiKey::ListClientMetricsResources => {
+            route!(ctx, body, corr, configs::list_config_resources)
+        }
         ApiKey::DescribeUserScramCredentials => route!(ctx, body, corr, scram::describe),
         ApiKey::AlterUserScramCredentials => route!(ctx, body, corr, scram::alter),
         ApiKey::OffsetDelete => route!(ctx, body, corr, offsets::offset_delete),
@@ -318,4 +325,29 @@ async fn dispatch(
         tracing::debug!(?api, left = body.remaining(), "request had trailing bytes");
     }
     Ok(outcome)
+}
+
+/// A broker's shared state and a request context, for handler tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Ctx, Peer, Shared};
+    use crate::broker::BrokerConfig;
+
+    /// A fresh broker's state, as `kafka-dash broker` starts it.
+    pub(crate) fn shared() -> Shared {
+        Shared::new(BrokerConfig::default(), "127.0.0.1:9092".parse().unwrap())
+    }
+
+    /// Runs `f` with a context for a request at `version` from 127.0.0.1.
+    pub(crate) fn with_ctx<T>(shared: &Shared, version: i16, f: impl FnOnce(&Ctx<'_>) -> T) -> T {
+        let peer = Peer {
+            host: "/127.0.0.1".into(),
+        };
+        f(&Ctx {
+            shared,
+            peer: &peer,
+            client_id: "test".into(),
+            version,
+        })
+    }
 }
