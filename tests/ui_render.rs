@@ -920,7 +920,7 @@ fn members_sharing_a_client_id_are_told_apart_and_only_ours_are_starred() {
 /// the grid draws each partition's lag trend with its outlook.
 #[test]
 fn topics_show_their_readers_and_the_grid_shows_lag_trends() {
-    use kafka_dash::kafka::health::Trend;
+    use kafka_dash::kafka::health::{Direction, Trend};
     let mut app = full_app();
     key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Down);
@@ -929,19 +929,19 @@ fn topics_show_their_readers_and_the_grid_shows_lag_trends() {
     let mut detail = app.groups.detail.clone().unwrap();
     detail.partitions[0].trend = Some(Trend {
         lags: (0..30).collect(),
-        consumed_per_min: 60,
-        produced_per_min: 120,
+        direction: Direction::Rising,
+        catch_up_secs: None,
     });
     detail.partitions[1].trend = Some(Trend {
-        lags: (0..30).rev().collect(),
-        consumed_per_min: 180,
-        produced_per_min: 120,
+        lags: (1..31).rev().collect(),
+        direction: Direction::Falling,
+        catch_up_secs: Some(29),
     });
     app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(detail))));
     key(&mut app, KeyCode::Char('4'));
     let (text, _) = render_at(&app, 200, 40);
     assert!(text.contains("↑ falling behind"), "{text}");
-    assert!(text.contains("↓"), "{text}");
+    assert!(text.contains("↓ catches up in 29s"), "{text}");
     assert!(text.contains("█"), "a sparkline is drawn:\n{text}");
 }
 
