@@ -1050,3 +1050,71 @@ fn a_consumer_protocol_group_shows_epochs_and_who_is_converging() {
     );
     insta::assert_snapshot!(text);
 }
+
+/// Issue 20 #5: a group whose last member left stays among the topic's readers while it
+/// has offsets committed there, with its verdict — followed (its detail) or not (its
+/// listing) — and a partition read before its holder left names nobody.
+#[test]
+fn a_group_whose_members_left_stays_among_the_readers_with_its_verdict() {
+    use kafka_dash::kafka::groups::GroupDetail;
+    use kafka_dash::kafka::health::{Status, Verdict};
+    use kafka_dash::kafka::model::{GroupListing, GroupSnapshot, PartitionLag};
+    let stopped = |p: i32, committed: i64, owner: Option<&str>| PartitionLag {
+        topic: "sarama".into(),
+        partition: p,
+        owner: owner.map(str::to_string),
+        committed: Some(committed),
+        high: Some(committed + 87),
+        verdict: Some(Verdict {
+            status: Status::Stop,
+            why: format!("no member, offset {committed}, lag 87, behind for 1m43s"),
+        }),
+        trend: None,
+        lag_ms: Some(103_000),
+    };
+    let gone = GroupListing {
+        name: "gone".into(),
+        state: "Empty".into(),
+        protocol_type: "consumer".into(),
+        // Read while its member was still there: the member has gone since.
+        partitions: vec![
+            stopped(0, 897, Some("A-0e50ccfd-13f0-4efa-b7b0-3d39544014dd")),
+            stopped(1, 1_197, None),
+        ],
+        ..Default::default()
+    };
+    for followed in [false, true] {
+        let mut app = full_app();
+        app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![gone.clone()]))));
+        if followed {
+            app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
+                GroupDetail {
+                    snapshot: GroupSnapshot {
+                        name: "gone".into(),
+                        state: "Empty".into(),
+                        protocol: String::new(),
+                        members: vec![],
+                        consumer: None,
+                    },
+                    partitions: vec![stopped(0, 897, None), stopped(1, 1_197, None)],
+                    timeline: vec![],
+                    read_ms: unix_ms(),
+                    trend: None,
+                },
+            ))));
+        }
+        key(&mut app, KeyCode::Char('5'));
+        let (text, _) = render_at(&app, 120, 36);
+        assert!(
+            text.contains("Groups reading sarama (1)"),
+            "followed: {followed}\n{text}"
+        );
+        let row = |p: &str, c: &str| {
+            text.lines()
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .any(|l| l.contains(&format!("{p} — {c} 87")) && l.contains("STOP"))
+        };
+        assert!(row("0", "897"), "followed: {followed}\n{text}");
+        assert!(row("1", "1197"), "followed: {followed}\n{text}");
+    }
+}

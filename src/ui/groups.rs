@@ -995,7 +995,6 @@ impl GroupsState {
     fn readers<'a>(&'a self, topic: &str) -> Vec<Reader<'a>> {
         self.all
             .iter()
-            .filter(|g| g.reads(topic))
             .map(|g| match &self.detail {
                 Some(d) if d.snapshot.name == g.name => Reader {
                     name: &g.name,
@@ -1009,6 +1008,11 @@ impl GroupsState {
                     members: &g.member_list,
                     partitions: g.partitions.iter().filter(|p| p.topic == topic).collect(),
                 },
+            })
+            // Judged by what is drawn: the followed group by its detail, fresher than its
+            // listing.
+            .filter(|r| {
+                crate::kafka::model::reads_topic(r.members, r.partitions.iter().copied(), topic)
             })
             .collect()
     }
@@ -1059,8 +1063,10 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
         for p in &r.partitions {
             rows.push(cells(
                 p.partition.to_string(),
+                // A partition read before its holder left names nobody.
                 p.owner
                     .as_deref()
+                    .filter(|o| labels.contains_key(*o))
                     .map_or("—".into(), |o| name_of(&labels, o)),
                 p.committed.map_or("none".into(), |c| c.to_string()),
                 p.lag().map_or("unknown".into(), |l| l.to_string()),
