@@ -1118,3 +1118,52 @@ fn a_group_whose_members_left_stays_among_the_readers_with_its_verdict() {
         assert!(row("1", "1197"), "followed: {followed}\n{text}");
     }
 }
+
+/// Issue 20 #8: at 120 columns a row that is not OK keeps its reason, cut with `…`,
+/// ahead of less important columns (it used to vanish until 160 columns).
+#[test]
+fn the_reason_stays_in_the_grid_when_a_row_is_not_ok() {
+    use kafka_dash::kafka::health::{Status, Verdict};
+    use kafka_dash::kafka::model::PartitionLag;
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('4'));
+    let members = vec![member("A", &[0]), member("B", &[1])];
+    let part = |p: i32, who: &str, status, why: &str| PartitionLag {
+        topic: "sarama".into(),
+        partition: p,
+        owner: Some(format!("{who}-0e50ccfd-13f0-4efa-b7b0-3d39544014dd")),
+        committed: Some(1_011),
+        high: Some(1_098),
+        verdict: Some(Verdict {
+            status,
+            why: why.into(),
+        }),
+        trend: None,
+        lag_ms: Some(103_000),
+    };
+    let partitions = vec![
+        part(0, "A", Status::Ok, "lag 87, consuming"),
+        part(
+            1,
+            "B",
+            Status::Stall,
+            "held by a member, offset 1,011 for 1m43s, lag 87 and growing",
+        ),
+    ];
+    show_group(&mut app, "g", members, partitions, Some(174));
+    for (w, h) in [(120, 36), (200, 60)] {
+        let (text, _) = render_at(&app, w, h);
+        // The grid's row (the group list's row says STALL too).
+        let stall = text
+            .lines()
+            .find(|l| l.contains("STALL") && l.contains("1011"))
+            .unwrap_or_else(|| panic!("{w}x{h}:\n{text}"));
+        assert!(
+            stall.contains("held by a member, offset"),
+            "{w}x{h}: the reason is there:\n{text}"
+        );
+        if w == 120 {
+            assert!(stall.contains('…'), "cut, and says so:\n{text}");
+        }
+    }
+}

@@ -829,6 +829,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         members_area,
     );
 
+    let any_trouble = d.partitions.iter().any(|p| {
+        p.verdict
+            .as_ref()
+            .is_some_and(|v| v.status != crate::kafka::health::Status::Ok)
+    });
     let grid_columns = [
         Column::new("topic", 4),
         Column::new("part", 9),
@@ -839,7 +844,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         Column::new("lag time", 6),
         Column::new("status", 5),
         Column::new("lag trend", 3),
-        Column::new("why", 4),
+        // The reason is cut rather than dropped; while a row is not OK it matters more
+        // than the topic, the trend and the high watermark.
+        Column::new("why", 4)
+            .shrinks_to(16)
+            .ranked(if any_trouble { 5 } else { 4 }),
     ];
     let grid_rows = grid_h.saturating_sub(3) as usize;
     let first_part = clamp_scroll(s.grid_scroll, d.partitions.len(), grid_rows);
