@@ -1016,7 +1016,7 @@ fn a_consumer_protocol_group_shows_epochs_and_who_is_converging() {
                     },
                     Step {
                         at_ms: 4_000,
-                        kind: StepKind::FirstPartitions("B".into(), 3_000),
+                        kind: StepKind::FirstPartitions("B".into(), 3_000, false),
                     },
                 ],
             }],
@@ -1166,4 +1166,83 @@ fn the_reason_stays_in_the_grid_when_a_row_is_not_ok() {
             assert!(stall.contains('…'), "cut, and says so:\n{text}");
         }
     }
+}
+
+/// Issue 20 #14: a member removed from a KIP-848 group is said to be removed (with the
+/// cause where the dashboard knows it: its own member's clean leave), not to "give up"
+/// its partitions; a member that waited ten minutes because nothing was free is said to
+/// have been idle.
+#[test]
+fn the_timeline_says_removed_and_idle() {
+    use kafka_dash::kafka::groups::GroupDetail;
+    use kafka_dash::kafka::model::{ConsumerProtocol, GroupListing, GroupSnapshot, InAppMember};
+    use kafka_dash::kafka::timeline::{Rebalance, Step, StepKind};
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('4'));
+    let members = vec![member("C", &[0])];
+    app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![GroupListing {
+        name: "orders-app".into(),
+        state: "Stable".into(),
+        protocol_type: "consumer".into(),
+        protocol: "uniform".into(),
+        members: 1,
+        member_list: members.clone(),
+        ..Default::default()
+    }]))));
+    app.update(Action::Kafka(KafkaEvent::Member(InAppMember {
+        id: 0,
+        group: "orders-app".into(),
+        client_id: "kafka-dash-B".into(),
+        member_id: "B-ours".into(),
+        assignor: "consumer:uniform".into(),
+        read: vec![],
+        running: false,
+    })));
+    let step = |kind| Step { at_ms: 1_000, kind };
+    let removed = |who: &str, id: &str, p| {
+        StepKind::Removed(who.into(), id.into(), vec![("orders".into(), p)])
+    };
+    app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
+        GroupDetail {
+            snapshot: GroupSnapshot {
+                name: "orders-app".into(),
+                state: "Stable".into(),
+                protocol: "uniform".into(),
+                members,
+                consumer: Some(ConsumerProtocol {
+                    group_epoch: 7,
+                    assignment_epoch: 7,
+                }),
+            },
+            partitions: vec![],
+            timeline: vec![Rebalance {
+                seq: 1,
+                began_ms: 1_000,
+                settled_ms: 1_000,
+                began_is_bound: true,
+                joined: vec![],
+                left: vec!["A".into(), "kafka-dash-B".into()],
+                moved: vec![],
+                protocol: "uniform".into(),
+                members: 1,
+                epoch: Some(7),
+                steps: vec![
+                    step(removed("A", "A-theirs", 0)),
+                    step(removed("kafka-dash-B", "B-ours", 1)),
+                    step(StepKind::FirstPartitions("C".into(), 635_000, true)),
+                ],
+            }],
+            read_ms: unix_ms(),
+            trend: None,
+        },
+    ))));
+    let (text, _) = render_at(&app, 200, 40);
+    for want in [
+        "A removed from the group (it left, or its session timed out); held orders[0]",
+        "kafka-dash-B left the group (a clean leave from here); held orders[1]",
+        "C: first partitions after 10m35s idle (none were free for it)",
+    ] {
+        assert!(text.contains(want), "{want:?} missing:\n{text}");
+    }
+    assert!(!text.contains("gives up"), "{text}");
 }

@@ -597,8 +597,12 @@ fn parts_text(assignment: &[(String, Vec<i32>)]) -> String {
         .join(" ")
 }
 
-/// One step of a KIP-848 group's convergence, in words.
-fn step_text(kind: &crate::kafka::timeline::StepKind) -> String {
+/// One step of a KIP-848 group's convergence, in words; `ours` finds an in-app member by
+/// member id (the one cause of a removal the dashboard knows: its own clean leave).
+fn step_text(
+    kind: &crate::kafka::timeline::StepKind,
+    ours: &dyn Fn(&str) -> Option<bool>,
+) -> String {
     use crate::kafka::timeline::StepKind;
     let e = |x: &str| escape_bytes(x.as_bytes());
     match kind {
@@ -610,11 +614,24 @@ fn step_text(kind: &crate::kafka::timeline::StepKind) -> String {
             *ms as f64 / 1000.0
         ),
         StepKind::Received(t, p, who, None) => format!("{} receives {}[{p}]", e(who), e(t)),
-        StepKind::FirstPartitions(who, ms) => format!(
+        StepKind::FirstPartitions(who, ms, false) => format!(
             "{}: first partitions {:.1} s after joining",
             e(who),
             *ms as f64 / 1000.0
         ),
+        StepKind::FirstPartitions(who, ms, true) => format!(
+            "{}: first partitions after {} idle (none were free for it)",
+            e(who),
+            crate::kafka::health::duration(ms / 1000)
+        ),
+        StepKind::Removed(who, id, held) => {
+            let cause = match ours(id) {
+                Some(false) => "left the group (a clean leave from here)",
+                _ => "removed from the group (it left, or its session timed out)",
+            };
+            let held: Vec<String> = held.iter().map(|(t, p)| format!("{}[{p}]", e(t))).collect();
+            format!("{} {cause}; held {}", e(who), held.join(", "))
+        }
     }
 }
 
@@ -915,6 +932,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
             _ => None,
         }
     };
+    // Whether an in-app member with this member id is still running.
+    let ours = |id: &str| {
+        s.members
+            .values()
+            .find(|a| !a.member_id.is_empty() && a.member_id == id)
+            .map(|a| a.running)
+    };
     let lines: Vec<Line<'_>> = d
         .timeline
         .iter()
@@ -968,7 +992,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
             // A KIP-848 group's steps, one line each, timed from the first look at it.
             let steps = r.steps.iter().map(|st| {
                 let since = (st.at_ms - r.began_ms).max(0) as f64 / 1000.0;
-                let text = step_text(&st.kind);
+                let text = step_text(&st.kind, &ours);
                 super::fit_spans(
                     vec![Span::raw(format!("      +{since:.1} s  {text}"))],
                     width,
