@@ -920,7 +920,7 @@ fn members_sharing_a_client_id_are_told_apart_and_only_ours_are_starred() {
 /// the grid draws each partition's lag trend with its outlook.
 #[test]
 fn topics_show_their_readers_and_the_grid_shows_lag_trends() {
-    use kafka_dash::kafka::health::Trend;
+    use kafka_dash::kafka::health::{Direction, Trend};
     let mut app = full_app();
     key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Down);
@@ -929,19 +929,19 @@ fn topics_show_their_readers_and_the_grid_shows_lag_trends() {
     let mut detail = app.groups.detail.clone().unwrap();
     detail.partitions[0].trend = Some(Trend {
         lags: (0..30).collect(),
-        consumed_per_min: 60,
-        produced_per_min: 120,
+        direction: Direction::Rising,
+        catch_up_secs: None,
     });
     detail.partitions[1].trend = Some(Trend {
-        lags: (0..30).rev().collect(),
-        consumed_per_min: 180,
-        produced_per_min: 120,
+        lags: (1..31).rev().collect(),
+        direction: Direction::Falling,
+        catch_up_secs: Some(29),
     });
     app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(detail))));
     key(&mut app, KeyCode::Char('4'));
     let (text, _) = render_at(&app, 200, 40);
     assert!(text.contains("↑ falling behind"), "{text}");
-    assert!(text.contains("↓"), "{text}");
+    assert!(text.contains("↓ catches up in 29s"), "{text}");
     assert!(text.contains("█"), "a sparkline is drawn:\n{text}");
 }
 
@@ -1016,7 +1016,7 @@ fn a_consumer_protocol_group_shows_epochs_and_who_is_converging() {
                     },
                     Step {
                         at_ms: 4_000,
-                        kind: StepKind::FirstPartitions("B".into(), 3_000),
+                        kind: StepKind::FirstPartitions("B".into(), 3_000, false),
                     },
                 ],
             }],
@@ -1257,4 +1257,201 @@ fn narrow_terminals_cut_with_an_ellipsis() {
     );
     let (text, _) = render_at(&app, 120, 36);
     assert!(text.contains("rate (30 s)"), "{text}");
+}
+
+
+/// Issue 20 #5: a group whose last member left stays among the topic's readers while it
+/// has offsets committed there, with its verdict — followed (its detail) or not (its
+/// listing) — and a partition read before its holder left names nobody.
+#[test]
+fn a_group_whose_members_left_stays_among_the_readers_with_its_verdict() {
+    use kafka_dash::kafka::groups::GroupDetail;
+    use kafka_dash::kafka::health::{Status, Verdict};
+    use kafka_dash::kafka::model::{GroupListing, GroupSnapshot, PartitionLag};
+    let stopped = |p: i32, committed: i64, owner: Option<&str>| PartitionLag {
+        topic: "sarama".into(),
+        partition: p,
+        owner: owner.map(str::to_string),
+        committed: Some(committed),
+        high: Some(committed + 87),
+        verdict: Some(Verdict {
+            status: Status::Stop,
+            why: format!("no member, offset {committed}, lag 87, behind for 1m43s"),
+        }),
+        trend: None,
+        lag_ms: Some(103_000),
+    };
+    let gone = GroupListing {
+        name: "gone".into(),
+        state: "Empty".into(),
+        protocol_type: "consumer".into(),
+        // Read while its member was still there: the member has gone since.
+        partitions: vec![
+            stopped(0, 897, Some("A-0e50ccfd-13f0-4efa-b7b0-3d39544014dd")),
+            stopped(1, 1_197, None),
+        ],
+        ..Default::default()
+    };
+    for followed in [false, true] {
+        let mut app = full_app();
+        app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![gone.clone()]))));
+        if followed {
+            app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
+                GroupDetail {
+                    snapshot: GroupSnapshot {
+                        name: "gone".into(),
+                        state: "Empty".into(),
+                        protocol: String::new(),
+                        members: vec![],
+                        consumer: None,
+                    },
+                    partitions: vec![stopped(0, 897, None), stopped(1, 1_197, None)],
+                    timeline: vec![],
+                    read_ms: unix_ms(),
+                    trend: None,
+                },
+            ))));
+        }
+        key(&mut app, KeyCode::Char('5'));
+        let (text, _) = render_at(&app, 120, 36);
+        assert!(
+            text.contains("Groups reading sarama (1)"),
+            "followed: {followed}\n{text}"
+        );
+        let row = |p: &str, c: &str| {
+            text.lines()
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .any(|l| l.contains(&format!("{p} — {c} 87")) && l.contains("STOP"))
+        };
+        assert!(row("0", "897"), "followed: {followed}\n{text}");
+        assert!(row("1", "1197"), "followed: {followed}\n{text}");
+    }
+}
+
+/// Issue 20 #8: at 120 columns a row that is not OK keeps its reason, cut with `…`,
+/// ahead of less important columns (it used to vanish until 160 columns).
+#[test]
+fn the_reason_stays_in_the_grid_when_a_row_is_not_ok() {
+    use kafka_dash::kafka::health::{Status, Verdict};
+    use kafka_dash::kafka::model::PartitionLag;
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('4'));
+    let members = vec![member("A", &[0]), member("B", &[1])];
+    let part = |p: i32, who: &str, status, why: &str| PartitionLag {
+        topic: "sarama".into(),
+        partition: p,
+        owner: Some(format!("{who}-0e50ccfd-13f0-4efa-b7b0-3d39544014dd")),
+        committed: Some(1_011),
+        high: Some(1_098),
+        verdict: Some(Verdict {
+            status,
+            why: why.into(),
+        }),
+        trend: None,
+        lag_ms: Some(103_000),
+    };
+    let partitions = vec![
+        part(0, "A", Status::Ok, "lag 87, consuming"),
+        part(
+            1,
+            "B",
+            Status::Stall,
+            "held by a member, offset 1,011 for 1m43s, lag 87 and growing",
+        ),
+    ];
+    show_group(&mut app, "g", members, partitions, Some(174));
+    for (w, h) in [(120, 36), (200, 60)] {
+        let (text, _) = render_at(&app, w, h);
+        // The grid's row (the group list's row says STALL too).
+        let stall = text
+            .lines()
+            .find(|l| l.contains("STALL") && l.contains("1011"))
+            .unwrap_or_else(|| panic!("{w}x{h}:\n{text}"));
+        assert!(
+            stall.contains("held by a member, offset"),
+            "{w}x{h}: the reason is there:\n{text}"
+        );
+        if w == 120 {
+            assert!(stall.contains('…'), "cut, and says so:\n{text}");
+        }
+    }
+}
+
+/// Issue 20 #14: a member removed from a KIP-848 group is said to be removed (with the
+/// cause where the dashboard knows it: its own member's clean leave), not to "give up"
+/// its partitions; a member that waited ten minutes because nothing was free is said to
+/// have been idle.
+#[test]
+fn the_timeline_says_removed_and_idle() {
+    use kafka_dash::kafka::groups::GroupDetail;
+    use kafka_dash::kafka::model::{ConsumerProtocol, GroupListing, GroupSnapshot, InAppMember};
+    use kafka_dash::kafka::timeline::{Rebalance, Step, StepKind};
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('4'));
+    let members = vec![member("C", &[0])];
+    app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![GroupListing {
+        name: "orders-app".into(),
+        state: "Stable".into(),
+        protocol_type: "consumer".into(),
+        protocol: "uniform".into(),
+        members: 1,
+        member_list: members.clone(),
+        ..Default::default()
+    }]))));
+    app.update(Action::Kafka(KafkaEvent::Member(InAppMember {
+        id: 0,
+        group: "orders-app".into(),
+        client_id: "kafka-dash-B".into(),
+        member_id: "B-ours".into(),
+        assignor: "consumer:uniform".into(),
+        read: vec![],
+        running: false,
+    })));
+    let step = |kind| Step { at_ms: 1_000, kind };
+    let removed = |who: &str, id: &str, p| {
+        StepKind::Removed(who.into(), id.into(), vec![("orders".into(), p)])
+    };
+    app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
+        GroupDetail {
+            snapshot: GroupSnapshot {
+                name: "orders-app".into(),
+                state: "Stable".into(),
+                protocol: "uniform".into(),
+                members,
+                consumer: Some(ConsumerProtocol {
+                    group_epoch: 7,
+                    assignment_epoch: 7,
+                }),
+            },
+            partitions: vec![],
+            timeline: vec![Rebalance {
+                seq: 1,
+                began_ms: 1_000,
+                settled_ms: 1_000,
+                began_is_bound: true,
+                joined: vec![],
+                left: vec!["A".into(), "kafka-dash-B".into()],
+                moved: vec![],
+                protocol: "uniform".into(),
+                members: 1,
+                epoch: Some(7),
+                steps: vec![
+                    step(removed("A", "A-theirs", 0)),
+                    step(removed("kafka-dash-B", "B-ours", 1)),
+                    step(StepKind::FirstPartitions("C".into(), 635_000, true)),
+                ],
+            }],
+            read_ms: unix_ms(),
+            trend: None,
+        },
+    ))));
+    let (text, _) = render_at(&app, 200, 40);
+    for want in [
+        "A removed from the group (it left, or its session timed out); held orders[0]",
+        "kafka-dash-B left the group (a clean leave from here); held orders[1]",
+        "C: first partitions after 10m35s idle (none were free for it)",
+    ] {
+        assert!(text.contains(want), "{want:?} missing:\n{text}");
+    }
+    assert!(!text.contains("gives up"), "{text}");
 }

@@ -796,15 +796,21 @@ impl Watch {
                 committed,
                 high,
             });
-            let verdict = health::judge(history, owner.is_some(), &self.thresholds, now);
-            let trend = Some(Trend::of(history));
             let stamp = committed.and_then(|c| {
                 self.stamps
                     .as_ref()
                     .and_then(|s| s.stamp(&topic, partition, c))
             });
+            let lag_ms = lag_time::lag_ms(committed, high, stamp, now);
+            let holder = match (&owner, snap.members.is_empty()) {
+                (Some(_), _) => health::Holder::Member,
+                (None, false) => health::Holder::Nobody,
+                (None, true) => health::Holder::NoMembers,
+            };
+            let verdict = health::judge(history, holder, lag_ms, &self.thresholds, now);
+            let trend = Some(Trend::of(history));
             out.push(PartitionLag {
-                lag_ms: lag_time::lag_ms(committed, high, stamp, now),
+                lag_ms,
                 topic,
                 partition,
                 owner,

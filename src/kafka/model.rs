@@ -196,17 +196,23 @@ pub fn worst_verdict(partitions: &[PartitionLag]) -> Option<crate::kafka::health
 }
 
 impl GroupListing {
-    /// Whether the group reads `topic`: a member subscribes to it or holds a partition
-    /// of it.
+    /// Whether the group reads `topic` (see [`reads_topic`]).
     pub fn reads(&self, topic: &str) -> bool {
-        self.member_list.iter().any(|m| {
-            m.subscription.iter().any(|t| t == topic)
-                || m.assignment.iter().any(|(t, _)| t == topic)
-        }) || self
-            .partitions
-            .iter()
-            .any(|p| p.topic == topic && p.owner.is_some())
+        reads_topic(&self.member_list, self.partitions.iter(), topic)
     }
+}
+
+/// Whether a group with these members and partitions reads `topic`: a member subscribes
+/// to it or holds a partition of it, or the group has an offset committed there — a group
+/// whose members have all gone still has its position on the topic, and a verdict.
+pub fn reads_topic<'a>(
+    members: &[MemberInfo],
+    mut partitions: impl Iterator<Item = &'a PartitionLag>,
+    topic: &str,
+) -> bool {
+    members.iter().any(|m| {
+        m.subscription.iter().any(|t| t == topic) || m.assignment.iter().any(|(t, _)| t == topic)
+    }) || partitions.any(|p| p.topic == topic && (p.owner.is_some() || p.committed.is_some()))
 }
 
 /// One member of a group.
@@ -409,6 +415,27 @@ mod tests {
         );
         assert_eq!(labels["seed-11111111-2222-3333-4444-555555555555"], "seed");
         assert_eq!(labels["static-1-7777"], "static-1-7777");
+    }
+
+    #[test]
+    fn a_group_reads_a_topic_it_has_committed_on_after_its_members_left() {
+        let part = |topic: &str, committed| PartitionLag {
+            topic: topic.into(),
+            partition: 0,
+            owner: None,
+            committed,
+            high: Some(10),
+            verdict: None,
+            trend: None,
+            lag_ms: None,
+        };
+        let g = GroupListing {
+            state: "Empty".into(),
+            partitions: vec![part("orders", Some(4)), part("other", None)],
+            ..Default::default()
+        };
+        assert!(g.reads("orders"));
+        assert!(!g.reads("other"), "nothing committed, nobody holds it");
     }
 
     #[test]

@@ -56,8 +56,12 @@ pub enum StepKind {
     /// A member received a partition; how long it had no owner (`None`: it changed
     /// hands between two looks).
     Received(String, i32, String, Option<i64>),
-    /// A member received its first partitions this long after it was first seen.
-    FirstPartitions(String, i64),
+    /// A member received its first partitions this long after it was first seen; `true`
+    /// when it had been idle meanwhile (the group settled with nothing for it), rather
+    /// than waiting for partitions on their way.
+    FirstPartitions(String, i64, bool),
+    /// A member was removed from the group (member name, member id), and what it held.
+    Removed(String, String, Vec<(String, i32)>),
 }
 
 impl Rebalance {
@@ -95,6 +99,8 @@ struct Steps {
     released: BTreeMap<(String, i32), i64>,
     /// Members without partitions yet: since when they were seen.
     waiting: BTreeMap<String, i64>,
+    /// Members among those waiting that were seen idle in a settled group.
+    idle: BTreeSet<String>,
     /// The names of the members at the last look (which members were there).
     names: BTreeMap<String, String>,
     /// Steps since the last entry.
@@ -112,23 +118,40 @@ impl Steps {
                 self.waiting.insert(m.member_id.clone(), now_ms);
             }
         }
+        // Settled with nothing for it: idle, not waiting for partitions on their way.
+        if snap.state == "Stable" {
+            let idle = snap.members.iter().filter(|m| m.assignment.is_empty());
+            self.idle.extend(
+                idle.map(|m| m.member_id.clone())
+                    .filter(|id| self.waiting.contains_key(id)),
+            );
+        }
         let owners = snap.owners();
+        let here: BTreeSet<&String> = snap.members.iter().map(|m| &m.member_id).collect();
         let mut step = |kind| {
             self.pending.push(Step {
                 at_ms: now_ms,
                 kind,
             })
         };
+        // What each member that is no longer in the group held: one step each.
+        let mut removed: BTreeMap<&String, Vec<(String, i32)>> = BTreeMap::new();
         for (k, from) in &self.owners {
             if owners.get(k) != Some(from) {
                 if !owners.contains_key(k) {
                     self.released.insert(k.clone(), now_ms);
                 }
-                let who = (names.get(from).or(self.names.get(from)))
-                    .cloned()
-                    .unwrap_or_else(|| from.clone());
+                if !here.contains(from) {
+                    removed.entry(from).or_default().push(k.clone());
+                    continue;
+                }
+                let who = names.get(from).cloned().unwrap_or_else(|| from.clone());
                 step(StepKind::Released(k.0.clone(), k.1, who));
             }
+        }
+        for (id, held) in removed {
+            let who = self.names.get(id).cloned().unwrap_or_else(|| id.clone());
+            step(StepKind::Removed(who, id.clone(), held));
         }
         for (k, to) in &owners {
             if self.owners.get(k) != Some(to) {
@@ -139,16 +162,18 @@ impl Steps {
         for m in &snap.members {
             if !m.assignment.is_empty() {
                 if let Some(since) = self.waiting.remove(&m.member_id) {
+                    let idle = self.idle.remove(&m.member_id);
                     step(StepKind::FirstPartitions(
                         name(&m.member_id),
                         now_ms - since,
+                        idle,
                     ));
                 }
             }
         }
         // Members gone: forget them.
-        let here: BTreeSet<&String> = snap.members.iter().map(|m| &m.member_id).collect();
         self.waiting.retain(|id, _| here.contains(id));
+        self.idle.retain(|id| here.contains(id));
         self.owners = owners;
         self.names = names;
     }
@@ -381,10 +406,11 @@ mod tests {
                     3_000,
                     StepKind::Received("sarama".into(), 1, "B".into(), Some(1_000))
                 ),
-                step(3_000, StepKind::FirstPartitions("B".into(), 2_000)),
+                step(3_000, StepKind::FirstPartitions("B".into(), 2_000, false)),
             ]
         );
-        // A leaves; C, there all along, takes 0 in the same look: no time without owner.
+        // A is removed (it left, or its session timed out); C, idle there all along in
+        // the settled group, takes 0 in the same look: no time without owner.
         t.observe(
             &next_gen(
                 "Stable",
@@ -403,12 +429,15 @@ mod tests {
         assert_eq!(
             e.steps,
             vec![
-                step(5_000, StepKind::Released("sarama".into(), 0, "A".into())),
+                step(
+                    5_000,
+                    StepKind::Removed("A".into(), "A-uuid".into(), vec![("sarama".into(), 0)])
+                ),
                 step(
                     5_000,
                     StepKind::Received("sarama".into(), 0, "C".into(), None)
                 ),
-                step(5_000, StepKind::FirstPartitions("C".into(), 1_000)),
+                step(5_000, StepKind::FirstPartitions("C".into(), 1_000, true)),
             ]
         );
     }
@@ -443,7 +472,7 @@ mod tests {
             vec![
                 StepKind::Released("sarama".into(), 1, "K".into()),
                 StepKind::Received("sarama".into(), 1, "N".into(), None),
-                StepKind::FirstPartitions("N".into(), 1_000),
+                StepKind::FirstPartitions("N".into(), 1_000, false),
             ],
             "K held 0 and 1 before: it receives nothing"
         );

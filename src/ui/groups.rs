@@ -602,8 +602,12 @@ fn parts_text(assignment: &[(String, Vec<i32>)]) -> String {
         .join(" ")
 }
 
-/// One step of a KIP-848 group's convergence, in words.
-fn step_text(kind: &crate::kafka::timeline::StepKind) -> String {
+/// One step of a KIP-848 group's convergence, in words; `ours` finds an in-app member by
+/// member id (the one cause of a removal the dashboard knows: its own clean leave).
+fn step_text(
+    kind: &crate::kafka::timeline::StepKind,
+    ours: &dyn Fn(&str) -> Option<bool>,
+) -> String {
     use crate::kafka::timeline::StepKind;
     let e = |x: &str| escape_bytes(x.as_bytes());
     match kind {
@@ -615,11 +619,24 @@ fn step_text(kind: &crate::kafka::timeline::StepKind) -> String {
             *ms as f64 / 1000.0
         ),
         StepKind::Received(t, p, who, None) => format!("{} receives {}[{p}]", e(who), e(t)),
-        StepKind::FirstPartitions(who, ms) => format!(
+        StepKind::FirstPartitions(who, ms, false) => format!(
             "{}: first partitions {:.1} s after joining",
             e(who),
             *ms as f64 / 1000.0
         ),
+        StepKind::FirstPartitions(who, ms, true) => format!(
+            "{}: first partitions after {} idle (none were free for it)",
+            e(who),
+            crate::kafka::health::duration(ms / 1000)
+        ),
+        StepKind::Removed(who, id, held) => {
+            let cause = match ours(id) {
+                Some(false) => "left the group (a clean leave from here)",
+                _ => "removed from the group (it left, or its session timed out)",
+            };
+            let held: Vec<String> = held.iter().map(|(t, p)| format!("{}[{p}]", e(t))).collect();
+            format!("{} {cause}; held {}", e(who), held.join(", "))
+        }
     }
 }
 
@@ -840,6 +857,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         members_area,
     );
 
+    let any_trouble = d.partitions.iter().any(|p| {
+        p.verdict
+            .as_ref()
+            .is_some_and(|v| v.status != crate::kafka::health::Status::Ok)
+    });
     let grid_columns = [
         Column::new("topic", 4),
         Column::new("part", 9),
@@ -850,7 +872,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         Column::new("lag time", 6),
         Column::new("status", 5),
         Column::new("lag trend", 3),
-        Column::new("why", 4),
+        // The reason is cut rather than dropped; while a row is not OK it matters more
+        // than the topic, the trend and the high watermark.
+        Column::new("why", 4)
+            .shrinks_to(16)
+            .ranked(if any_trouble { 5 } else { 4 }),
     ];
     let grid_rows = grid_h.saturating_sub(3) as usize;
     let first_part = clamp_scroll(s.grid_scroll, d.partitions.len(), grid_rows);
@@ -917,6 +943,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
             _ => None,
         }
     };
+    // Whether an in-app member with this member id is still running.
+    let ours = |id: &str| {
+        s.members
+            .values()
+            .find(|a| !a.member_id.is_empty() && a.member_id == id)
+            .map(|a| a.running)
+    };
     let lines: Vec<Line<'_>> = d
         .timeline
         .iter()
@@ -970,7 +1003,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
             // A KIP-848 group's steps, one line each, timed from the first look at it.
             let steps = r.steps.iter().map(|st| {
                 let since = (st.at_ms - r.began_ms).max(0) as f64 / 1000.0;
-                let text = step_text(&st.kind);
+                let text = step_text(&st.kind, &ours);
                 super::fit_spans(
                     vec![Span::raw(format!("      +{since:.1} s  {text}"))],
                     width,
@@ -1006,7 +1039,6 @@ impl GroupsState {
     fn readers<'a>(&'a self, topic: &str) -> Vec<Reader<'a>> {
         self.all
             .iter()
-            .filter(|g| g.reads(topic))
             .map(|g| match &self.detail {
                 Some(d) if d.snapshot.name == g.name => Reader {
                     name: &g.name,
@@ -1020,6 +1052,11 @@ impl GroupsState {
                     members: &g.member_list,
                     partitions: g.partitions.iter().filter(|p| p.topic == topic).collect(),
                 },
+            })
+            // Judged by what is drawn: the followed group by its detail, fresher than its
+            // listing.
+            .filter(|r| {
+                crate::kafka::model::reads_topic(r.members, r.partitions.iter().copied(), topic)
             })
             .collect()
     }
@@ -1070,8 +1107,10 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
         for p in &r.partitions {
             rows.push(cells(
                 p.partition.to_string(),
+                // A partition read before its holder left names nobody.
                 p.owner
                     .as_deref()
+                    .filter(|o| labels.contains_key(*o))
                     .map_or("—".into(), |o| name_of(&labels, o)),
                 p.committed.map_or("none".into(), |c| c.to_string()),
                 p.lag().map_or("unknown".into(), |l| l.to_string()),
