@@ -217,10 +217,20 @@ impl TopicsState {
             return;
         };
         let rows = list_height(body_height).saturating_sub(3) as usize;
-        if i < self.list.len() && i < rows {
-            self.selected = i;
+        let picked = self.list_first(body_height) + i;
+        if picked < self.list.len() && i < rows {
+            self.selected = picked;
             self.parts_scroll = 0;
         }
+    }
+
+    /// The first topic row drawn in a body `height` rows tall: the list scrolls to keep
+    /// the selection in view.
+    pub fn list_first(&self, height: u16) -> usize {
+        crate::ui::scroll::following(
+            self.selected,
+            list_height(height).saturating_sub(3) as usize,
+        )
     }
 }
 
@@ -268,8 +278,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &TopicsState, groups: &GroupsS
         Column::new("internal", 3),
         Column::new("messages (≈ high − low)", 7),
     ];
+    // Only the rows in view are built: a cluster may have thousands of topics, and the
+    // pane is redrawn every second.
+    let first = s.list_first(area.height);
+    let shown = list_area.height.saturating_sub(3) as usize;
     let rows = topics
         .iter()
+        .skip(first)
+        .take(shown)
         .map(|t| {
             (
                 vec![
@@ -305,7 +321,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &TopicsState, groups: &GroupsS
                 .title_bottom(super::border_hint(&hint, list_area)),
         );
     let selected = (!topics.is_empty()).then_some(selected.min(topics.len().saturating_sub(1)));
-    let mut state = TableState::default().with_selected(selected);
+    let mut state = TableState::default().with_selected(selected.map(|i| i - first.min(i)));
     frame.render_stateful_widget(table, list_area, &mut state);
     if detail_area.height >= 3 {
         let topic = selected.map(|i| &topics[i]);
