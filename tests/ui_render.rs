@@ -1259,7 +1259,6 @@ fn narrow_terminals_cut_with_an_ellipsis() {
     assert!(text.contains("rate (30 s)"), "{text}");
 }
 
-
 /// Issue 20 #5: a group whose last member left stays among the topic's readers while it
 /// has offsets committed there, with its verdict — followed (its detail) or not (its
 /// listing) — and a partition read before its holder left names nobody.
@@ -1454,4 +1453,47 @@ fn the_timeline_says_removed_and_idle() {
         assert!(text.contains(want), "{want:?} missing:\n{text}");
     }
     assert!(!text.contains("gives up"), "{text}");
+}
+
+#[test]
+fn a_group_whose_figures_missed_their_re_read_is_stale_not_ok() {
+    use kafka_dash::kafka::health::{Status, Verdict};
+    use kafka_dash::kafka::model::GroupListing;
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('4'));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    // Both were judged OK when read; `ga` was read 100 s ago, past its 8 s.
+    let listed = |name: &str, read_ago_ms: i64| GroupListing {
+        name: name.into(),
+        state: "Empty".into(),
+        protocol_type: "consumer".into(),
+        total_lag: Some(2),
+        status: Some(Verdict {
+            status: Status::Ok,
+            why: "caught up".into(),
+        }),
+        lag_read_ms: Some(now - read_ago_ms),
+        stale_after_ms: Some(8_000),
+        ..Default::default()
+    };
+    app.update(Action::Kafka(KafkaEvent::Groups(Ok(vec![
+        listed("fresh", 1_000),
+        listed("ga", 100_000),
+    ]))));
+    let (text, _) = render_at(&app, 200, 24);
+    let row = |name: &str| {
+        text.lines()
+            .find(|l| l.trim_start_matches('│').starts_with(name))
+            .unwrap_or_else(|| panic!("no row {name} in\n{text}"))
+            .to_string()
+    };
+    assert!(row("fresh").contains(" OK "), "{}", row("fresh"));
+    let ga = row("ga");
+    assert!(!ga.contains(" OK "), "{ga}");
+    assert!(ga.contains(" stale "), "{ga}");
+    // The read column tells the true age.
+    assert!(ga.contains("1m40s"), "{ga}");
 }

@@ -1,6 +1,6 @@
 //! The group watcher: a thread that follows the chosen group closely (every 250 ms) with
 //! members, assignments, committed offsets, lag and lag in time; lists every group and
-//! reads the lag of the others round-robin with what is left of a request budget (20
+//! re-reads the others, oldest first, with what is left of a request budget (20
 //! requests a second by default); and keeps each group's rebalance timeline and lag
 //! history.
 
@@ -34,7 +34,13 @@ const LIST_EVERY_MS: i64 = 1_000;
 /// How long a metadata answer (topics and partitions) is used before it is read again.
 const METADATA_FOR_MS: i64 = 5_000;
 /// High watermarks this fresh are used for other groups' lag rather than read again.
-const HIGHS_FOR_MS: i64 = 5_000;
+const HIGHS_FOR_MS: i64 = 2_000;
+/// Another group is re-read once its figures are this old (sooner is wasted on a
+/// dashboard read by a person); with many groups the budget makes it longer.
+const OTHERS_EVERY_MS: i64 = 2_000;
+/// What re-reading another group costs on average (FindCoordinator, OffsetFetch, a share
+/// of ListOffsets and metadata), to tell how long a round over all groups takes.
+const OTHER_COST: i64 = 3;
 /// The group list is sent to the UI at most this often.
 const SEND_EVERY_MS: i64 = 1_000;
 const TIMEOUT: Duration = Duration::from_secs(3);
@@ -244,6 +250,49 @@ enum Step {
     Wait(Duration),
 }
 
+/// Which other group to re-read.
+#[derive(Debug, PartialEq, Eq)]
+enum Next {
+    /// This one, now.
+    Read(String),
+    /// None yet: the next is due then (`None`: there is none to read).
+    At(Option<i64>),
+}
+
+/// Whether the watcher reads a listed group's lag: consumer groups, with or without
+/// members (a memberless group still has commits and lag), and groups whose protocol
+/// type the listing did not tell (a KIP-848 group seen the classic way); not Connect's
+/// or other kinds' groups.
+fn readable(g: &GroupListing) -> bool {
+    g.protocol_type.is_empty() || g.protocol_type == "consumer"
+}
+
+/// The other group to re-read: the one tried longest ago (never tried first) once it
+/// is `OTHERS_EVERY_MS` old, skipping the followed one. Oldest first keeps every group
+/// within one round of fresh however the listing changes.
+fn next_other(
+    listing: &[GroupListing],
+    tried: &HashMap<String, i64>,
+    chosen: Option<&str>,
+    now: i64,
+) -> Next {
+    let oldest = listing
+        .iter()
+        .filter(|g| readable(g) && Some(g.name.as_str()) != chosen)
+        .map(|g| (tried.get(&g.name).copied().unwrap_or(i64::MIN), &g.name))
+        .min();
+    match oldest {
+        Some((at, name)) if at <= now - OTHERS_EVERY_MS => Next::Read(name.clone()),
+        Some((at, _)) => Next::At(Some(at + OTHERS_EVERY_MS)),
+        None => Next::At(None),
+    }
+}
+
+/// Whether `group` is still in the listing `out` (sorted by name).
+fn old_names_kept(out: &[GroupListing], group: &str) -> bool {
+    out.binary_search_by(|g| g.name.as_str().cmp(group)).is_ok()
+}
+
 /// Topics and their partitions, as one metadata answer gave them.
 struct Metadata {
     read_ms: i64,
@@ -280,8 +329,11 @@ struct Watch {
     classic_seen: HashMap<String, i64>,
     /// The last listing, with each group's last read lag.
     listing: Vec<GroupListing>,
-    /// Which group's lag is read next (an index into `listing`).
-    next_lag: usize,
+    /// When each other group was last tried (read or failed), so a failing one waits its
+    /// turn instead of being retried before the rest.
+    tried: HashMap<String, i64>,
+    /// Requests a second the watcher may send.
+    per_sec: u32,
     followed_ms: i64,
     sent_ms: i64,
     dirty: bool,
@@ -314,7 +366,8 @@ impl Watch {
             highs: HashMap::new(),
             stamps,
             listing: Vec::new(),
-            next_lag: 0,
+            tried: HashMap::new(),
+            per_sec: config.requests_per_sec.max(1),
             followed_ms: i64::MIN / 2,
             sent_ms: i64::MIN / 2,
             dirty: false,
@@ -385,37 +438,48 @@ impl Watch {
         } else {
             0
         };
-        let Some((i, name)) = self.next_lag_group(chosen) else {
-            // Nothing else to read: sleep until the next listing or followed read.
-            let next = self.listed_at.map_or(now, |at| at + list_every);
-            let next = if chosen.is_some() {
-                next.min(follow_due)
-            } else {
-                next
-            };
-            let until = Duration::from_millis((next - now).max(0) as u64);
-            return Step::Wait(until.clamp(Duration::from_millis(10), Duration::from_millis(250)));
+        let name = match next_other(&self.listing, &self.tried, chosen, now) {
+            Next::Read(name) => name,
+            Next::At(due) => {
+                // Nothing else due: sleep until it is, or the next listing or followed read.
+                let next = self
+                    .listed_at
+                    .map_or(now, |at| at + list_every)
+                    .min(due.unwrap_or(i64::MAX));
+                let next = if chosen.is_some() {
+                    next.min(follow_due)
+                } else {
+                    next
+                };
+                let until = Duration::from_millis((next - now).max(0) as u64);
+                return Step::Wait(
+                    until.clamp(Duration::from_millis(10), Duration::from_millis(250)),
+                );
+            }
         };
         if !self.budget.try_take(lag_cost + reserve, now) {
             return wait(&mut self.budget, lag_cost + reserve);
         }
         self.budget.refund(reserve);
-        self.next_lag = i + 1;
+        self.tried.insert(name.clone(), now);
         self.other_lag(admin, &name);
         Step::Worked
     }
 
-    /// The next group whose lag is read round-robin (its index in the listing): groups
-    /// with members (their partitions are known), skipping the followed one.
-    fn next_lag_group(&self, chosen: Option<&str>) -> Option<(usize, String)> {
-        let n = self.listing.len();
-        (0..n)
-            .map(|k| (self.next_lag + k) % n)
-            .map(|i| (i, &self.listing[i]))
-            .find(|(_, g)| {
-                g.members > 0 && g.protocol_type == "consumer" && Some(g.name.as_str()) != chosen
-            })
-            .map(|(i, g)| (i, g.name.clone()))
+    /// How old another group's figures may get before they count as stale: two rounds
+    /// over every group the budget has room for (a round is at least `OTHERS_EVERY_MS`).
+    fn stale_after(&self, chosen: bool) -> i64 {
+        let others = self.listing.iter().filter(|g| readable(g)).count() as i64;
+        let nb = i64::from(self.brokers());
+        // The followed group (4 reads a second) and the listing take their share first.
+        let taken = if chosen {
+            4 * (2 * nb + 1) + nb
+        } else {
+            2 * nb
+        };
+        let spare = (i64::from(self.per_sec) - taken).max(1);
+        let round = (others * OTHER_COST * 1000 / spare).max(OTHERS_EVERY_MS);
+        2 * round
     }
 
     /// The listing to send to the UI, when it changed and a second has passed.
@@ -428,6 +492,10 @@ impl Watch {
         }
         self.dirty = false;
         self.sent_ms = now;
+        let stale_after = self.stale_after(self.followed_ms + 4 * FOLLOW_EVERY_MS >= now);
+        for g in &mut self.listing {
+            g.stale_after_ms = Some(stale_after);
+        }
         Some(Ok(self.listing.clone()))
     }
 
@@ -474,6 +542,7 @@ impl Watch {
             });
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
+        self.tried.retain(|g, _| old_names_kept(&out, g));
         self.listing = out;
         self.listed_at = Some(at);
         self.dirty = true;
@@ -742,7 +811,12 @@ impl Watch {
                 .as_ref()
                 .is_some_and(|m| m.topics.contains_key(t) && !t.starts_with("__"))
         };
-        let committed: Vec<Committed> = committed.into_iter().filter(|c| known(&c.topic)).collect();
+        // A memberless group's lag is only over what it committed: other partitions'
+        // watermarks are not read for it.
+        let committed: Vec<Committed> = committed
+            .into_iter()
+            .filter(|c| known(&c.topic) && (!only_committed || c.offset.is_some()))
+            .collect();
         let owners: BTreeMap<(String, i32), String> = snap.owners();
         let now = now_ms();
         let stale: Vec<(&str, i32)> = committed
@@ -768,7 +842,6 @@ impl Watch {
                 let high = self.highs.get(&(e.topic.clone(), e.partition)).map(|h| h.0);
                 (e.topic, e.partition, e.offset, high)
             })
-            .filter(|(_, _, c, _)| !only_committed || c.is_some())
             .collect();
         let behind: Vec<(String, i32, i64)> = rows
             .iter()
@@ -822,5 +895,61 @@ impl Watch {
         }
         out.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(name: &str, state: &str, members: usize, protocol_type: &str) -> GroupListing {
+        GroupListing {
+            name: name.into(),
+            state: state.into(),
+            protocol_type: protocol_type.into(),
+            members,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn every_consumer_group_is_re_read_oldest_first_members_or_not() {
+        // The reported case: `ga` lost its only member (Empty, 0 members) and `kip848`
+        // is a consumer-protocol group the classic listing shows memberless with no
+        // protocol type; both must still be re-read, as must the busy one.
+        let listing = vec![
+            listed("busy", "Stable", 2, "consumer"),
+            listed("connect-sink", "Stable", 1, "connect"),
+            listed("followed", "Stable", 1, "consumer"),
+            listed("ga", "Empty", 0, "consumer"),
+            listed("kip848", "Dead", 0, ""),
+        ];
+        let mut tried = HashMap::new();
+        let now = 100_000;
+        let mut order = Vec::new();
+        for k in 0..3 {
+            match next_other(&listing, &tried, Some("followed"), now + k) {
+                Next::Read(g) => {
+                    tried.insert(g.clone(), now + k);
+                    order.push(g);
+                }
+                other => panic!("{other:?} after {order:?}"),
+            }
+        }
+        order.sort();
+        assert_eq!(order, ["busy", "ga", "kip848"]);
+        // All read just now: nothing is due until the oldest is OTHERS_EVERY_MS old.
+        assert_eq!(
+            next_other(&listing, &tried, Some("followed"), now + 3),
+            Next::At(Some(now + OTHERS_EVERY_MS))
+        );
+        // Then the oldest goes first, whatever its place in the listing.
+        tried.insert("busy".into(), now + 500);
+        tried.insert("ga".into(), now - 1_000);
+        assert_eq!(
+            next_other(&listing, &tried, Some("followed"), now + OTHERS_EVERY_MS),
+            Next::Read("ga".into())
+        );
+        assert_eq!(next_other(&[], &tried, None, now), Next::At(None));
     }
 }

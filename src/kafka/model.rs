@@ -181,6 +181,9 @@ pub struct GroupListing {
     pub trend: Option<crate::kafka::health::Trend>,
     /// When its lag was read (ms since the epoch); `None` if not yet.
     pub lag_read_ms: Option<i64>,
+    /// Figures older than this (ms) have missed their re-read and are stale; `None`:
+    /// never judged stale.
+    pub stale_after_ms: Option<i64>,
 }
 
 /// The worst verdict among `partitions`, its reason prefixed with the partition.

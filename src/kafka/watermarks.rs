@@ -8,10 +8,40 @@ use std::time::Duration;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::{Offset, TopicPartitionList};
 
-/// One ListOffsets round for many partitions, sent to every leader at once: the earliest
-/// or latest offset (`Offset::Beginning` / `Offset::End`) of each that answered
-/// (blocking).
+/// Partitions asked about in one ListOffsets round: librdkafka sends each leader one
+/// request for its share of a round, so no request carries more than this many however
+/// many topics a cluster has.
+pub const BATCH: usize = 500;
+/// Rounds in flight at once (each waits on the network, not on a core).
+const ROUNDS_AT_ONCE: usize = 4;
+
+/// The earliest or latest offset (`Offset::Beginning` / `Offset::End`) of each
+/// partition that answered: rounds of at most [`BATCH`] partitions, a few at a time, so
+/// one that fails or times out loses only its own partitions (blocking).
 fn query(
+    consumer: &BaseConsumer,
+    partitions: &[(&str, i32)],
+    at: Offset,
+    timeout: Duration,
+) -> HashMap<(String, i32), i64> {
+    let mut out = HashMap::with_capacity(partitions.len());
+    let batches: Vec<&[(&str, i32)]> = partitions.chunks(BATCH).collect();
+    for wave in batches.chunks(ROUNDS_AT_ONCE) {
+        std::thread::scope(|scope| {
+            let running: Vec<_> = wave
+                .iter()
+                .map(|batch| scope.spawn(move || query_round(consumer, batch, at, timeout)))
+                .collect();
+            for round in running {
+                out.extend(round.join().unwrap_or_default());
+            }
+        });
+    }
+    out
+}
+
+/// One ListOffsets round for these partitions, sent to every leader at once (blocking).
+fn query_round(
     consumer: &BaseConsumer,
     partitions: &[(&str, i32)],
     at: Offset,

@@ -22,8 +22,6 @@ use crate::kafka::watermarks;
 
 /// How often the topic list is re-read.
 const REFRESH_EVERY: Duration = Duration::from_secs(2);
-/// Watermarks are read (for the estimate and the partition table) up to this many partitions.
-const ESTIMATE_MAX_PARTITIONS: usize = 1_000;
 
 /// The app's ends of the worker channels.
 #[derive(Debug)]
@@ -45,12 +43,30 @@ pub fn spawn(settings: ClientSettings, watch: groups::WatchConfig) -> Workers {
     }
 }
 
+/// Every partition's low and high watermark as last read, kept between refreshes.
+type Marks = std::sync::Mutex<HashMap<(String, i32), (i64, i64)>>;
+
+/// Merges a read of watermarks into those kept: a partition that did not answer this
+/// time keeps its last figures (a slow batch does not blank them), and partitions no
+/// longer in `all` are forgotten. Returns the figures to show.
+fn remember_marks(
+    kept: &Marks,
+    all: &[(&str, i32)],
+    read: HashMap<(String, i32), (i64, i64)>,
+) -> HashMap<(String, i32), (i64, i64)> {
+    let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+    kept.extend(read);
+    let now: std::collections::HashSet<(&str, i32)> = all.iter().copied().collect();
+    kept.retain(|(t, p), _| now.contains(&(t.as_str(), *p)));
+    kept.clone()
+}
+
 /// The cluster as one metadata answer describes it.
 type ClusterRead = Result<(Vec<BrokerInfo>, Vec<TopicInfo>), String>;
 
 /// Reads brokers and topics with each partition's leader, replicas, in-sync replicas and
 /// watermarks (blocking).
-fn read_cluster(consumer: &BaseConsumer) -> ClusterRead {
+fn read_cluster(consumer: &BaseConsumer, kept: &Marks) -> ClusterRead {
     let md = consumer
         .fetch_metadata(None, Duration::from_secs(5))
         .map_err(|e| e.to_string())?;
@@ -69,11 +85,11 @@ fn read_cluster(consumer: &BaseConsumer) -> ClusterRead {
         .iter()
         .flat_map(|t| t.partitions().iter().map(move |p| (t.name(), p.id())))
         .collect();
-    let marks = if all.len() <= ESTIMATE_MAX_PARTITIONS {
-        watermarks::read(consumer, &all, Duration::from_secs(3))
-    } else {
-        HashMap::new()
-    };
+    let marks = remember_marks(
+        kept,
+        &all,
+        watermarks::read(consumer, &all, Duration::from_secs(3)),
+    );
     let mut topics: Vec<TopicInfo> = md
         .topics()
         .iter()
@@ -280,6 +296,7 @@ async fn dispatch(
             }
         }
     });
+    let marks: std::sync::Arc<Marks> = Default::default();
     let mut refreshing = false;
     let (refresh_done_tx, mut refresh_done) = mpsc::channel::<()>(1);
     loop {
@@ -296,9 +313,10 @@ async fn dispatch(
                 if let Some(md) = metadata.clone() {
                     refreshing = true;
                     let events = events.clone();
+                    let marks = marks.clone();
                     let done = refresh_done_tx.clone();
                     tokio::spawn(async move {
-                        let result = tokio::task::spawn_blocking(move || read_cluster(&md))
+                        let result = tokio::task::spawn_blocking(move || read_cluster(&md, &marks))
                             .await
                             .unwrap_or_else(|e| Err(format!("metadata task failed: {e}")));
                         send_cluster(&events, result).await;
@@ -331,7 +349,8 @@ async fn dispatch(
                 );
                 let _ = events.send(KafkaEvent::Admin(outcome)).await;
                 if let Some(md) = metadata.clone() {
-                    let read = tokio::task::spawn_blocking(move || read_cluster(&md))
+                    let marks = marks.clone();
+                    let read = tokio::task::spawn_blocking(move || read_cluster(&md, &marks))
                         .await
                         .unwrap_or_else(|e| Err(e.to_string()));
                     send_cluster(&events, read).await;

@@ -271,13 +271,27 @@ impl GroupsState {
         }
     }
 
-    /// How long ago a group's lag was read, as the list shows it.
-    fn read_age(&self, g: &GroupListing) -> String {
-        let read = match self.followed(g) {
+    /// When the figures the list shows for a group were read.
+    fn read_ms(&self, g: &GroupListing) -> Option<i64> {
+        match self.followed(g) {
             Some(d) => Some(d.read_ms),
             None => g.lag_read_ms,
-        };
-        read.map_or("—".into(), |at| age_text(self.now_ms - at))
+        }
+    }
+
+    /// How long ago a group's lag was read, as the list shows it.
+    fn read_age(&self, g: &GroupListing) -> String {
+        self.read_ms(g)
+            .map_or("—".into(), |at| age_text(self.now_ms - at))
+    }
+
+    /// Whether a group's figures have missed their re-read: then its verdict is not
+    /// shown as if it were current.
+    pub fn is_stale(&self, g: &GroupListing) -> bool {
+        match (self.read_ms(g), g.stale_after_ms) {
+            (Some(at), Some(after)) => self.now_ms - at > after,
+            _ => false,
+        }
     }
 
     /// The first group row drawn in a list `height` rows tall (borders included): the
@@ -665,6 +679,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         .skip(first)
         .take(list_area.height.saturating_sub(3) as usize)
         .map(|g| {
+            let stale = s.is_stale(g);
             let trend = g.trend.as_ref().map_or(String::new(), |t| {
                 let lags: Vec<u64> = t.lags.iter().map(|l| (*l).max(0) as u64).collect();
                 format!(
@@ -681,12 +696,21 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
                     g.members.to_string(),
                     s.total_lag(g).map_or("?".into(), |l| l.to_string()),
                     s.lag_ms(g).map_or("?".into(), lag_time_text),
-                    s.status(g)
-                        .map_or(String::new(), |v| v.status.name().to_string()),
+                    if stale {
+                        "stale".into()
+                    } else {
+                        s.status(g)
+                            .map_or(String::new(), |v| v.status.name().to_string())
+                    },
                     trend,
                     s.read_age(g),
                 ],
-                verdict_style(s.status(g).as_ref()),
+                if stale {
+                    // Old figures are dimmed, whatever their verdict was.
+                    Style::default().fg(Color::DarkGray)
+                } else {
+                    verdict_style(s.status(g).as_ref())
+                },
             )
         })
         .collect();

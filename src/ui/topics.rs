@@ -292,8 +292,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &TopicsState, groups: &GroupsS
         Column::new("internal", 3),
         Column::new("messages (≈ high − low)", 7),
     ];
+    // Only the rows in view are built: a cluster may have thousands of topics, and the
+    // pane is redrawn every second.
+    let first = s.list_first(area.height);
+    let shown = list_area.height.saturating_sub(3) as usize;
     let rows = topics
         .iter()
+        .skip(first)
+        .take(shown)
         .map(|t| {
             (
                 vec![
@@ -323,23 +329,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &TopicsState, groups: &GroupsS
             ids(&brokers.iter().map(|b| b.id).collect::<Vec<_>>())
         ),
     };
-    let first = s.list_first(area.height);
-    let shown = crate::ui::scroll::shown(first, list_rows(area.height), topics.len());
+    let rows_note = crate::ui::scroll::shown(first, list_rows(area.height), topics.len());
     let table = columns::table(&topic_columns, rows, list_area.width.saturating_sub(2))
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
         .block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(super::border_hint(
-                    &format!(" Topics ({}){shown} {up}", topics.len()),
+                    &format!(" Topics ({}){rows_note} {up}", topics.len()),
                     list_area,
                 ))
                 .title_bottom(super::border_hint(&hint, list_area)),
         );
     let selected = (!topics.is_empty()).then_some(selected.min(topics.len().saturating_sub(1)));
-    let mut state = TableState::default()
-        .with_selected(selected)
-        .with_offset(first);
+    let mut state = TableState::default().with_selected(selected.map(|i| i - first.min(i)));
     frame.render_stateful_widget(table, list_area, &mut state);
     if detail_area.height >= 3 {
         let topic = selected.map(|i| &topics[i]);
