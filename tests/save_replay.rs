@@ -151,33 +151,48 @@ async fn a_saved_file_replays_into_a_new_topic_and_saves_again_the_same() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_replay_reports_unreadable_lines_and_keeps_going() {
+/// Replays a file holding `lines` into `topic` (1 partition) of a new broker at `rate`
+/// messages a second (`None`: as fast as it goes); how the replay ended.
+async fn replay_lines(
+    topic: &str,
+    lines: &str,
+    keep_partitions: bool,
+    rate: Option<f64>,
+) -> ReplayProgress {
     let b = broker().await;
-    b.create_topic("rate", 1).unwrap();
-    let dir = std::env::temp_dir().join(format!("kd-replay-bad-{}", std::process::id()));
+    b.create_topic(topic, 1).unwrap();
+    let dir = std::env::temp_dir().join(format!("kd-replay-{topic}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("mixed.jsonl");
-    std::fs::write(
-        &path,
-        "{\"key\":\"a\",\"payload\":\"1\"}\nnot json\n\n{\"payload\":\"2\",\"headers\":[\"h\",\"v\"]}\n",
-    )
-    .unwrap();
+    let path = dir.join("replayed.jsonl");
+    std::fs::write(&path, lines).unwrap();
     let outcome = std::sync::Arc::new(std::sync::Mutex::new(ReplayProgress::default()));
     let seen = outcome.clone();
     files::replay(
         producer(&b),
         ReplaySpec {
-            path: path.clone(),
-            topic: "rate".into(),
-            keep_partitions: false,
+            path,
+            topic: topic.into(),
+            keep_partitions,
             keep_timestamps: false,
-            rate: Some(500.0),
+            rate,
         },
         move |p| *seen.lock().unwrap() = p,
     )
     .await;
+    let _ = std::fs::remove_dir_all(dir);
     let done = outcome.lock().unwrap().clone();
+    done
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replay_reports_unreadable_lines_and_keeps_going() {
+    let done = replay_lines(
+        "rate",
+        "{\"key\":\"a\",\"payload\":\"1\"}\nnot json\n\n{\"payload\":\"2\",\"headers\":[\"h\",\"v\"]}\n",
+        false,
+        Some(500.0),
+    )
+    .await;
     assert_eq!((done.total, done.sent, done.failed), (3, 2, 1), "{done:?}");
     assert!(
         done.first_error
@@ -186,42 +201,22 @@ async fn a_replay_reports_unreadable_lines_and_keeps_going() {
             .starts_with("line 2:"),
         "{done:?}"
     );
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_replay_names_the_line_of_a_message_the_cluster_refused() {
-    let b = broker().await;
-    b.create_topic("narrow", 1).unwrap();
-    let dir = std::env::temp_dir().join(format!("kd-replay-part-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("wide.jsonl");
     // Saved from a topic with more partitions; kept partitions do not exist here.
-    std::fs::write(
-        &path,
+    let done = replay_lines(
+        "narrow",
         "{\"partition\":0,\"payload\":\"a\"}\n\n{\"partition\":0,\"payload\":\"b\"}\n{\"partition\":3,\"payload\":\"c\"}\n{\"partition\":5,\"payload\":\"d\"}\n",
-    )
-    .unwrap();
-    let outcome = std::sync::Arc::new(std::sync::Mutex::new(ReplayProgress::default()));
-    let seen = outcome.clone();
-    files::replay(
-        producer(&b),
-        ReplaySpec {
-            path: path.clone(),
-            topic: "narrow".into(),
-            keep_partitions: true,
-            keep_timestamps: false,
-            rate: None,
-        },
-        move |p| *seen.lock().unwrap() = p,
+        true,
+        None,
     )
     .await;
-    let done = outcome.lock().unwrap().clone();
     assert_eq!((done.total, done.sent, done.failed), (4, 2, 2), "{done:?}");
     let first = done.first_error.as_deref().unwrap_or("");
     assert!(
         first.starts_with("line 4: ") && first.to_lowercase().contains("partition"),
         "the earliest refused line, with the cluster's reason: {done:?}"
     );
-    let _ = std::fs::remove_dir_all(dir);
 }
