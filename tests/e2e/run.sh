@@ -474,14 +474,14 @@ else bad "KIP-848 regex member" k848; fi
 add_member k848 k848mx lagt range
 mx_title() { screen k848 | grep -qE "k848mx · Stable · $1"; }
 mx_holds() { screen k848 | grep -qE "kafka-dash-[A-Z] .* lagt \[$1\] "; }
-if wait_for 'mx_title "range · 1 members" && mx_holds 0,1' 30; then
+if wait_for 'mx_title "range · 1 member " && mx_holds 0,1' 30; then
   add_member k848 k848mx lagt consumer:uniform
   # ConsumerGroupDescribe v1 tells the classic member apart (KIP-1099's member type).
   if wait_for 'mx_title "consumer protocol, epoch [0-9]+ · uniform · 2 members \(1 classic\)" && mx_holds 0 && mx_holds 1 && screen k848 | grep -qE "kafka-dash-[A-Z] .* [0-9]+ classic +lagt \[[01]\]"' 40; then
     ok "online migration: a consumer-protocol member joins a classic group: $(screen k848 | grep -oE "k848mx · Stable · consumer protocol, epoch [0-9]+"), one partition each, the range member marked classic$(screen k848 | grep -q "now a consumer group" && echo "; the timeline says: now a consumer group")"
     keys k848 m # the second member: the consumer-protocol one
     keys k848 x
-    if wait_for 'mx_title "range · 1 members" && mx_holds 0,1 && screen k848 | grep -q "classic again"' 40; then
+    if wait_for 'mx_title "range · 1 member " && mx_holds 0,1 && screen k848 | grep -q "classic again"' 40; then
       ok "online migration: it leaves; k848mx is a classic group again (range; the timeline says: classic again), its classic member holds lagt [0,1]"
     else bad "KIP-848 downgrade" k848; fi
   else bad "KIP-848 upgrade" k848; fi
