@@ -565,12 +565,15 @@ else bad "SIGKILL in timeline" grp2; fi
 kill "$K1" "$KP" 2>/dev/null
 wait_for '[ -s "$WORK/lag.txt" ]' 40
 select_row grp2 b-lag
-# A grid row: topic, partition, member, committed, high watermark, lag.
-# Lag may be followed by the lag in time and the status.
-grid_lag() { screen grp2 | grep -E "^│.*│$1 +$2 +lag-member +[0-9]+ +[0-9]+ +$3( +[0-9hms.]+| +unknown)?( +│| +[A-Z]+ )" -q; }
-lag_ok() {
-  while read -r _ topic part lag; do grid_lag "$topic" "$part" "$lag" || return 1; done <"$WORK/lag.txt"
+# A grid row: topic, partition, member, committed, high watermark, lag. The high watermark
+# gives way to the reason while a row is not OK. Lag may be followed by the lag in time
+# and the status.
+grid_lag() { screen grp2 | grep -E "^│.*│$1 +$2 +lag-member +[0-9]+ +([0-9]+ +)?$3( +[0-9hms.]+| +unknown)?( +│| +[A-Z]+ )" -q; }
+# Every "LAG topic partition lag" line of file $1 is what the grid shows.
+lags_shown() {
+  while read -r _ topic part lag; do grid_lag "$topic" "$part" "$lag" || return 1; done <"$1"
 }
+lag_ok() { lags_shown "$WORK/lag.txt"; }
 wait_for '[ -s "$WORK/lag.txt" ] && lag_ok' 20
 if [ -s "$WORK/lag.txt" ] && lag_ok; then
   ok "lag per partition equals kafka-python's ($(tr '\n' ' ' <"$WORK/lag.txt"))"
@@ -578,8 +581,7 @@ else bad "lag vs kafka-python ($(cat "$WORK/lag.txt" 2>/dev/null | tr '\n' ' '))
 # The same moment through Kafka's own tool: TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG.
 kafka_tool consumer-groups --bootstrap-server "$B" --describe --group b-lag >"$WORK/describe.txt" 2>&1
 awk '$2 == "lagt" { print "LAG", $2, $3, $6 }' "$WORK/describe.txt" >"$WORK/tool-lag.txt"
-if [ "$(wc -l <"$WORK/tool-lag.txt")" = 2 ] &&
-   while read -r _ t p l; do grid_lag "$t" "$p" "$l" || exit 1; done <"$WORK/tool-lag.txt"; then
+if [ "$(wc -l <"$WORK/tool-lag.txt")" = 2 ] && lags_shown "$WORK/tool-lag.txt"; then
   ok "lag per partition equals kafka-consumer-groups --describe ($(tr '\n' ' ' <"$WORK/tool-lag.txt"))"
 else bad "lag vs kafka-consumer-groups" grp2; cat "$WORK/describe.txt"; fi
 
