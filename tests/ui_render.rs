@@ -1497,3 +1497,20 @@ fn a_group_whose_figures_missed_their_re_read_is_stale_not_ok() {
     // The read column tells the true age.
     assert!(ga.contains("1m40s"), "{ga}");
 }
+
+#[test]
+fn an_internal_topic_is_not_grown_from_the_topics_pane() {
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('1'));
+    assert_eq!(
+        app.selected_topic().map(|t| t.name.as_str()),
+        Some("__consumer_offsets")
+    );
+    key(&mut app, KeyCode::Char('p'));
+    assert!(app.form.is_none(), "no form to grow it");
+    let (text, _) = render_at(&app, 200, 40);
+    assert!(text.contains("__consumer_offsets is internal"), "{text}");
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('p'));
+    assert!(app.form.is_some(), "other topics grow as before");
+}

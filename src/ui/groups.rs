@@ -714,16 +714,22 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
             )
         })
         .collect();
-    let mut list_title = format!(" Groups ({}", s.groups.len());
-    if s.groups.len() != s.all.len() {
-        list_title += &format!(" of {}", s.all.len());
+    // Which rows are shown comes first: a narrow list's title is cut at its end.
+    let in_view = usize::from(list_area.height.saturating_sub(3));
+    let filtered = s.groups.len() != s.all.len();
+    let mut list_title = match (s.groups.len() > in_view, filtered) {
+        (true, _) => format!(
+            " Groups {}–{} of {}",
+            first + 1,
+            (first + in_view).min(s.groups.len()),
+            s.groups.len()
+        ),
+        (false, true) => format!(" Groups ({} of {})", s.groups.len(), s.all.len()),
+        (false, false) => format!(" Groups ({})", s.groups.len()),
+    };
+    if filtered && s.groups.len() > in_view {
+        list_title += &format!(" ({} in all)", s.all.len());
     }
-    list_title += ")";
-    list_title += &crate::ui::scroll::shown(
-        first,
-        usize::from(list_area.height.saturating_sub(3)),
-        s.groups.len(),
-    );
     list_title += &format!(" · by {}", s.sort.name());
     if !s.filter.is_empty() {
         list_title += &format!(" · name ~ {:?}", escape_bytes(s.filter.as_bytes()));

@@ -199,6 +199,13 @@ impl TopicsState {
             TopicsKey::AddPartitions => {
                 if let Some(t) = self.selected_topic() {
                     let (name, current) = (t.name.clone(), t.partitions);
+                    // Kafka maps each group (or transactional id) to a partition of an
+                    // internal topic by the partition count: growing one moves them all.
+                    if t.internal {
+                        return vec![Effect::Error(format!(
+                            "{name} is internal: Kafka finds each group's offsets by its partition count, so it is not grown from here"
+                        ))];
+                    }
                     return vec![Effect::Form(Form::new(
                         FormKind::AddPartitions(name.clone()),
                         format!("Add partitions to {name} (now {current})"),
