@@ -1229,6 +1229,11 @@ fn long_lists_say_which_rows_they_show_and_clicks_hit_the_row_drawn() {
     }
     let (text, _) = render_at(&app, 80, 24);
     assert!(text.contains("Topics (33) · rows 13–21"), "{text}");
+    // PgDn and PgUp move a page of rows (9 at 80x24).
+    key(&mut app, KeyCode::PageDown);
+    assert_eq!(app.topics.selected, 29);
+    key(&mut app, KeyCode::PageUp);
+    assert_eq!(app.topics.selected, 20);
     // A click on the row that shows t015 selects t015.
     let row = text.lines().position(|l| l.contains("│t015")).unwrap() as u16;
     app.update(Action::Mouse(crossterm::event::MouseEvent {

@@ -26,6 +26,10 @@ pub enum TopicsKey {
     Up,
     /// Select the topic below.
     Down,
+    /// Select the topic a page up.
+    PageUp,
+    /// Select the topic a page down.
+    PageDown,
     /// Select the first topic.
     First,
     /// Select the last topic.
@@ -59,6 +63,16 @@ pub const KEYS: &[Binding<TopicsKey>] = &[
         &[Key::plain(KeyCode::Down), Key::ch('j')],
         TopicsKey::Down,
         "select the topic below",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::PageUp)],
+        TopicsKey::PageUp,
+        "a page of topics up",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::PageDown)],
+        TopicsKey::PageDown,
+        "a page of topics down",
     ),
     Binding::new(
         &[Key::plain(KeyCode::Home), Key::ch('g')],
@@ -152,6 +166,8 @@ impl TopicsState {
         match action {
             TopicsKey::Up => self.scroll(-1),
             TopicsKey::Down => self.scroll(1),
+            TopicsKey::PageUp => self.scroll(-(list_rows(body_height).max(1) as isize)),
+            TopicsKey::PageDown => self.scroll(list_rows(body_height).max(1) as isize),
             TopicsKey::First => self.scroll(isize::MIN / 2),
             TopicsKey::Last => self.scroll(isize::MAX / 2),
             TopicsKey::PartitionsUp | TopicsKey::PartitionsDown => {
