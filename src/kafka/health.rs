@@ -483,14 +483,19 @@ mod tests {
     use super::*;
 
     /// A history of one sample a second: (committed, high) for each second from 0.
+    /// Adds the look taken at second `i`: committed offset and high watermark.
+    fn push_second(h: &mut History, i: usize, (committed, high): (i64, i64)) {
+        h.push(Sample {
+            at_ms: i as i64 * 1000,
+            committed: Some(committed),
+            high: Some(high),
+        });
+    }
+
     fn history(points: &[(i64, i64)]) -> History {
         let mut h = History::default();
-        for (i, (c, hi)) in points.iter().enumerate() {
-            h.push(Sample {
-                at_ms: i as i64 * 1000,
-                committed: Some(*c),
-                high: Some(*hi),
-            });
+        for (i, p) in points.iter().enumerate() {
+            push_second(&mut h, i, *p);
         }
         h
     }
@@ -670,12 +675,8 @@ mod tests {
     fn a_healthy_consumer_committing_every_five_seconds_does_not_flicker() {
         let points = sawtooth(240);
         let mut h = History::default();
-        for (i, (c, hi)) in points.iter().enumerate() {
-            h.push(Sample {
-                at_ms: i as i64 * 1000,
-                committed: Some(*c),
-                high: Some(*hi),
-            });
+        for (i, p) in points.iter().enumerate() {
+            push_second(&mut h, i, *p);
             let t = Trend::of(&h);
             assert_eq!(
                 (t.arrow(), t.outlook().as_str()),
@@ -706,12 +707,8 @@ mod tests {
         ];
         for points in cases {
             let mut h = History::default();
-            for (i, (c, hi)) in points.iter().enumerate() {
-                h.push(Sample {
-                    at_ms: i as i64 * 1000,
-                    committed: Some(*c),
-                    high: Some(*hi),
-                });
+            for (i, p) in points.iter().enumerate() {
+                push_second(&mut h, i, *p);
                 let t = Trend::of(&h);
                 let (arrow, outlook) = (t.arrow(), t.outlook());
                 let fine = match arrow {

@@ -318,7 +318,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &TopicsState, groups: &GroupsS
     // Only the rows in view are built: a cluster may have thousands of topics, and the
     // pane is redrawn every second.
     let first = s.list_first(area.height);
-    let shown = list_area.height.saturating_sub(3) as usize;
+    let shown = list_rows(area.height);
     let rows = topics
         .iter()
         .skip(first)
@@ -352,7 +352,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &TopicsState, groups: &GroupsS
             ids(&brokers.iter().map(|b| b.id).collect::<Vec<_>>())
         ),
     };
-    let rows_note = crate::ui::scroll::shown(first, list_rows(area.height), topics.len());
+    let rows_note = crate::ui::scroll::shown(first, shown, topics.len());
     let table = columns::table(&topic_columns, rows, list_area.width.saturating_sub(2))
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
         .block(
