@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 #[path = "support/real_kafka.rs"]
 mod real_kafka;
 
-use kafka_dash::broker::{Broker, BrokerConfig};
+use broker::{Broker, BrokerConfig};
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer, StreamConsumer};
 use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};

@@ -11,9 +11,9 @@
 
 use std::time::{Duration, Instant};
 
+use broker::{Broker, BrokerConfig};
 use kafka_dash::action::{Action, KafkaEvent};
 use kafka_dash::app::App;
-use kafka_dash::broker::{Broker, BrokerConfig};
 use kafka_dash::kafka::client::ClientSettings;
 use kafka_dash::kafka::groups::GroupDetail;
 use kafka_dash::kafka::model::{GroupListing, GroupSnapshot, MemberInfo, PartitionLag};

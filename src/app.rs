@@ -862,7 +862,7 @@ impl App {
         let result: Result<(), String> = (|| match form.kind.clone() {
             FormKind::CreateTopic => {
                 let name = form.value(0).to_string();
-                crate::broker::validate_topic_name(&name).map_err(|e| e.to_string())?;
+                wire::validate_topic_name(&name).map_err(|e| e.to_string())?;
                 let partitions = form
                     .value(1)
                     .parse::<i32>()
@@ -954,8 +954,7 @@ impl App {
                     if t.starts_with('^') {
                         regex::Regex::new(t).map_err(|e| format!("regex {t:?}: {e}"))?;
                     } else {
-                        crate::broker::validate_topic_name(t)
-                            .map_err(|e| format!("topic {t:?}: {e}"))?;
+                        wire::validate_topic_name(t).map_err(|e| format!("topic {t:?}: {e}"))?;
                     }
                 }
                 let assignor = form.value(2).trim().to_string();
@@ -1029,7 +1028,7 @@ impl App {
                     return Err("which file?".into());
                 }
                 let topic = form.value(1).trim().to_string();
-                crate::broker::validate_topic_name(&topic).map_err(|e| format!("topic: {e}"))?;
+                wire::validate_topic_name(&topic).map_err(|e| format!("topic: {e}"))?;
                 let yes = |i: usize, what: &str| match form.value(i).trim() {
                     "yes" | "y" => Ok(true),
                     "no" | "n" | "" => Ok(false),

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::broker::BrokerConfig;
+use broker::BrokerConfig;
 
 /// A terminal dashboard for Apache Kafka, with a built-in broker.
 #[derive(Debug, Parser)]
@@ -113,7 +113,7 @@ pub fn parse_topic_spec(spec: &str) -> Result<(String, i32), String> {
         ),
         None => (spec, 1),
     };
-    crate::broker::validate_topic_name(name).map_err(|e| e.to_string())?;
+    wire::validate_topic_name(name).map_err(|e| e.to_string())?;
     if parts < 1 {
         return Err(format!("{spec:?}: a topic needs at least 1 partition"));
     }

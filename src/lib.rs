@@ -2,7 +2,6 @@
 
 pub mod action;
 pub mod app;
-pub mod broker;
 pub mod cli;
 pub mod config;
 pub mod dashboard;

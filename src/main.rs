@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
+use broker::{Broker, BrokerConfig};
 use clap::Parser;
 use kafka_dash::app::{App, Pane};
-use kafka_dash::broker::{Broker, BrokerConfig};
 use kafka_dash::cli::{parse_topic_spec, Cli, Command};
 use kafka_dash::config::Config;
 use kafka_dash::kafka::client::ClientSettings;

@@ -6,19 +6,19 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use broker::GroupState;
 use common::{broker, client, eventually, member, producer};
-use kafka_dash::broker::GroupState;
-use kafka_dash::kafka::consumer_protocol::decode_assignment;
 use rdkafka::admin::{AdminClient, AdminOptions, NewPartitions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, StreamConsumer};
 use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
 use rdkafka::producer::FutureRecord;
 use rdkafka::{Offset, TopicPartitionList};
+use wire::consumer_protocol::decode_assignment;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-fn admin(b: &kafka_dash::broker::Broker) -> AdminClient<DefaultClientContext> {
+fn admin(b: &broker::Broker) -> AdminClient<DefaultClientContext> {
     client(b).create().expect("admin client")
 }
 
@@ -137,7 +137,7 @@ async fn admin_creates_grows_and_deletes_topics_with_kafka_errors() {
 }
 
 /// Assignment of every member, by client id, as DescribeGroups reports it over the wire.
-fn described(b: &kafka_dash::broker::Broker, group: &str) -> (String, BTreeMap<String, Vec<i32>>) {
+fn described(b: &broker::Broker, group: &str) -> (String, BTreeMap<String, Vec<i32>>) {
     let c: BaseConsumer = client(b).create().unwrap();
     let list = c.fetch_group_list(Some(group), WAIT).unwrap();
     let Some(g) = list.groups().first() else {
@@ -158,7 +158,7 @@ fn described(b: &kafka_dash::broker::Broker, group: &str) -> (String, BTreeMap<S
     (g.state().to_string(), members)
 }
 
-fn stable_with(b: &kafka_dash::broker::Broker, group: &str, want: &[(&str, &[i32])]) -> Option<()> {
+fn stable_with(b: &broker::Broker, group: &str, want: &[(&str, &[i32])]) -> Option<()> {
     let (state, members) = described(b, group);
     let want: BTreeMap<String, Vec<i32>> = want
         .iter()
@@ -428,7 +428,7 @@ async fn consumer_resumes_after_broker_drops_connections() {
 }
 
 /// A member speaking KIP-848's consumer protocol (`group.protocol=consumer`).
-fn next_gen_member(b: &kafka_dash::broker::Broker, group: &str, client_id: &str) -> StreamConsumer {
+fn next_gen_member(b: &broker::Broker, group: &str, client_id: &str) -> StreamConsumer {
     let c: StreamConsumer = client(b)
         .set("group.id", group)
         .set("client.id", client_id)

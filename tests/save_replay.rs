@@ -19,12 +19,7 @@ const WAIT: Duration = Duration::from_secs(10);
 
 /// Every record of `topic` (partitions 0..n), in (partition, offset) order, values cut to
 /// `value_limit` bytes as the live view keeps them.
-fn read_all(
-    b: &kafka_dash::broker::Broker,
-    topic: &str,
-    n: i32,
-    value_limit: usize,
-) -> Vec<Record> {
+fn read_all(b: &broker::Broker, topic: &str, n: i32, value_limit: usize) -> Vec<Record> {
     let c: BaseConsumer = client(b)
         .set("group.id", "save-replay-reader")
         .set("enable.auto.commit", "false")

@@ -16,7 +16,6 @@ use tokio::sync::mpsc;
 
 use crate::kafka::budget::Budget;
 use crate::kafka::client::ClientSettings;
-use crate::kafka::consumer_protocol::{decode_assignment, decode_subscription};
 use crate::kafka::health::{self, History, Sample, Thresholds, Trend};
 use crate::kafka::lag_time::{self, Timestamps};
 use crate::kafka::messages::KafkaEvent;
@@ -25,6 +24,7 @@ use crate::kafka::now_ms;
 use crate::kafka::timeline::{Rebalance, Timeline};
 use crate::kafka::watermarks;
 use crate::kafka::wire::GroupDescriber;
+use wire::consumer_protocol::{decode_assignment, decode_subscription};
 
 /// How often the followed group is read.
 const FOLLOW_EVERY_MS: i64 = 250;

@@ -3,14 +3,11 @@
 
 pub mod budget;
 pub mod client;
-pub mod compact;
-pub mod consumer_protocol;
 pub mod files;
 pub mod groups;
 pub mod health;
 pub mod jsonl;
 pub mod lag_time;
-pub mod member_type;
 pub mod members;
 pub mod messages;
 pub mod model;

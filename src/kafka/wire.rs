@@ -127,7 +127,7 @@ impl Conn {
         }
         let body = self.send(ApiKey::ConsumerGroupDescribe, version, 0, req)?;
         let body = after_header(body, 1, self.correlation)?;
-        let (v0, types) = crate::kafka::member_type::decode_v1(&body)?;
+        let (v0, types) = wire::member_type::decode_v1(&body)?;
         Ok((decode_body(v0, 0)?, types))
     }
 }
@@ -335,7 +335,7 @@ impl GroupDescriber {
                     .map(|r| r.to_string()),
                 epoch: Some(m.member_epoch),
                 target: Some(parts(&m.target_assignment)),
-                classic: group_types.get(i) == Some(&crate::kafka::member_type::CLASSIC),
+                classic: group_types.get(i) == Some(&wire::member_type::CLASSIC),
             })
             .collect();
         members.sort_by(|a, b| (&a.client_id, &a.member_id).cmp(&(&b.client_id, &b.member_id)));

@@ -412,7 +412,7 @@ impl ComposerState {
     /// Builds the message, filling templates; errors say which field is wrong.
     pub fn build(&self, vars: TemplateVars, rng: &mut impl Rng) -> Result<OutgoingMessage, String> {
         let topic = self.topic.value().trim().to_string();
-        crate::broker::validate_topic_name(&topic).map_err(|e| format!("topic: {e}"))?;
+        wire::validate_topic_name(&topic).map_err(|e| format!("topic: {e}"))?;
         let partition = self.fixed_partition()?;
         let key = match self.key.value() {
             "" if self.empty_key => Some(Vec::new()),

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use kafka_dash::broker::{Broker, BrokerConfig};
+use broker::{Broker, BrokerConfig};
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::producer::FutureProducer;

@@ -13,8 +13,8 @@ use kafka_protocol::messages::*;
 
 use super::cluster_info::TOPIC_AUTHORIZATION_FAILED;
 use super::{now_ms, sb, Ctx};
-use crate::broker::acl::{op, resource};
-use crate::broker::coordinator::{code, CommittedOffset};
+use crate::acl::{op, resource};
+use crate::coordinator::{code, CommittedOffset};
 
 const UNKNOWN_TOPIC_OR_PARTITION: i16 = 3;
 /// GROUP_AUTHORIZATION_FAILED.

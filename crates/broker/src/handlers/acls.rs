@@ -10,7 +10,7 @@ use kafka_protocol::messages::describe_acls_response::{AclDescription, DescribeA
 use kafka_protocol::messages::*;
 
 use super::{sb, Ctx};
-use crate::broker::acl::{Acl, AclFilter};
+use crate::acl::{Acl, AclFilter};
 
 const INVALID_REQUEST: i16 = 42;
 

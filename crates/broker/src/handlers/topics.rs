@@ -11,8 +11,8 @@ use kafka_protocol::messages::*;
 
 use super::configs::{describe_topic, validated};
 use super::{sb, Ctx};
-use crate::broker::acl::{op, resource};
-use crate::broker::cluster::TopicError;
+use crate::acl::{op, resource};
+use crate::cluster::TopicError;
 
 const INVALID_CONFIG: i16 = 40;
 const INVALID_REPLICA_ASSIGNMENT: i16 = 39;

@@ -263,7 +263,7 @@ impl PartitionLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::broker::records::parse_produce_payload;
+    use crate::records::parse_produce_payload;
     use kafka_protocol::indexmap::IndexMap;
     use kafka_protocol::records::{
         Compression, Record, RecordBatchDecoder, RecordBatchEncoder, RecordEncodeOptions,

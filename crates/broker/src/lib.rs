@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::AtomicI64;
 
-pub use cluster::{validate_topic_name, TopicError, CONSUMER_OFFSETS};
+pub use cluster::{TopicError, CONSUMER_OFFSETS};
 pub use config::BrokerConfig;
 pub use coordinator::{GroupState, GroupSummary, MemberSummary};
 pub use server::Broker;

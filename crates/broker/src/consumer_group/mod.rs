@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use uuid::Uuid;
 
-use crate::broker::coordinator::{code, Coordinator};
+use crate::coordinator::{code, Coordinator};
 use classic_members::{ClassicError, ClassicJoin, ClassicJoined};
 
 /// Partitions by topic id, as KIP-848's requests and records name them.

@@ -1026,8 +1026,7 @@ impl Coordinator {
                     .members
                     .values()
                     .filter_map(|m| {
-                        crate::kafka::consumer_protocol::decode_subscription(&m.metadata_for(p))
-                            .ok()
+                        wire::consumer_protocol::decode_subscription(&m.metadata_for(p)).ok()
                     })
                     .flat_map(|s| s.topics)
                     .collect(),

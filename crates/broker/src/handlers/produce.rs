@@ -9,11 +9,9 @@ use kafka_protocol::messages::*;
 
 use super::cluster_info::TOPIC_AUTHORIZATION_FAILED;
 use super::{now_ms, sb, Ctx};
-use crate::broker::acl::{op, resource};
-use crate::broker::log::Appended;
-use crate::broker::records::{
-    parse_produce_payload, record_summaries, IncomingBatch, RecordsError,
-};
+use crate::acl::{op, resource};
+use crate::log::Appended;
+use crate::records::{parse_produce_payload, record_summaries, IncomingBatch, RecordsError};
 
 /// MESSAGE_TOO_LARGE.
 const MESSAGE_TOO_LARGE: i16 = 10;

@@ -7,7 +7,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 use kafka_protocol::messages::ConsumerGroupDescribeResponse;
 use kafka_protocol::protocol::Encodable;
 
-use super::compact::{put_compact_str, put_uvarint};
+use crate::compact::{put_compact_str, put_uvarint};
 
 /// A member speaking the classic protocol inside a consumer group (online migration).
 pub const CLASSIC: i8 = 0;

@@ -10,8 +10,8 @@ use kafka_protocol::messages::*;
 use kafka_protocol::protocol::StrBytes;
 
 use super::{sb, Ctx};
-use crate::broker::dynamic_config::{self, Refusal, RESOURCE_BROKER, RESOURCE_GROUP};
-use crate::broker::topic_config::{self, SOURCE_DEFAULT, SOURCE_TOPIC, TOPIC_CONFIGS};
+use crate::dynamic_config::{self, Refusal, RESOURCE_BROKER, RESOURCE_GROUP};
+use crate::topic_config::{self, SOURCE_DEFAULT, SOURCE_TOPIC, TOPIC_CONFIGS};
 
 const INVALID_CONFIG: i16 = 40;
 const INVALID_REQUEST: i16 = 42;
@@ -592,12 +592,12 @@ pub(crate) fn list_config_resources(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::broker::handlers::testing::{shared, with_ctx};
+    use crate::handlers::testing::{shared, with_ctx};
     use kafka_protocol::messages::describe_configs_request::DescribeConfigsResource;
 
     /// What `kafka-configs --describe` shows of one resource: name=value (source) and
     /// the synonyms as source:name=value.
-    fn described(s: &crate::broker::Shared, kind: i8, name: &str, key: &str) -> Vec<String> {
+    fn described(s: &crate::Shared, kind: i8, name: &str, key: &str) -> Vec<String> {
         let req = DescribeConfigsRequest::default()
             .with_include_synonyms(true)
             .with_resources(vec![DescribeConfigsResource::default()

@@ -10,8 +10,8 @@ use kafka_protocol::messages::*;
 use uuid::Uuid;
 
 use super::{sb, Ctx, SUPPORTED};
-use crate::broker::acl::{op, resource};
-use crate::broker::cluster::{Topic, TopicError, CONSUMER_OFFSETS};
+use crate::acl::{op, resource};
+use crate::cluster::{Topic, TopicError, CONSUMER_OFFSETS};
 
 /// TOPIC_AUTHORIZATION_FAILED.
 pub(crate) const TOPIC_AUTHORIZATION_FAILED: i16 = 29;
@@ -314,7 +314,7 @@ pub(crate) fn find_coordinator(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::broker::handlers::testing::{shared, with_ctx};
+    use crate::handlers::testing::{shared, with_ctx};
     use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 
     /// The Java consumer of a broker-side regex asks for its assigned topics by id with

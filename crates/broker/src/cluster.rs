@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
 
 use uuid::Uuid;
+use wire::InvalidTopicName;
 
 use super::log::PartitionLog;
 
@@ -107,33 +108,10 @@ impl TopicError {
     }
 }
 
-/// Kafka's topic name rules (`Topic.validate`), with Kafka 4's messages.
-pub fn validate_topic_name(name: &str) -> Result<(), TopicError> {
-    let invalid = |why: String| {
-        Err(TopicError::InvalidName(format!(
-            "Topic name is invalid: {why}"
-        )))
-    };
-    if name.is_empty() {
-        return invalid("the empty string is not allowed".into());
+impl From<InvalidTopicName> for TopicError {
+    fn from(e: InvalidTopicName) -> Self {
+        TopicError::InvalidName(e.to_string())
     }
-    if name == "." || name == ".." {
-        return invalid(format!("'{name}' is not allowed"));
-    }
-    if name.len() > 249 {
-        return invalid(format!(
-            "the length of '{name}' is longer than the max allowed length 249"
-        ));
-    }
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
-    {
-        return invalid(format!(
-            "'{name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'"
-        ));
-    }
-    Ok(())
 }
 
 /// Kafka refuses a name that equals an existing one once '.' is read as '_', because
@@ -201,7 +179,7 @@ impl Topics {
         partitions: i32,
         replication: i16,
     ) -> Result<(), TopicError> {
-        validate_topic_name(name)?;
+        wire::validate_topic_name(name)?;
         if partitions <= 0 {
             return Err(TopicError::InvalidPartitions(
                 "Number of partitions was set to an invalid non-positive value.".into(),
@@ -333,15 +311,6 @@ impl Topics {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_follow_kafka_rules() {
-        assert!(validate_topic_name("strconv").is_ok());
-        assert!(validate_topic_name("a.b_c-1").is_ok());
-        for bad in ["", ".", "..", "has space", "ünï", &"x".repeat(250)] {
-            assert_eq!(validate_topic_name(bad).unwrap_err().code(), 17, "{bad:?}");
-        }
-    }
 
     #[test]
     fn names_colliding_on_dot_and_underscore_are_refused() {

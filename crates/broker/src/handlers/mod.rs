@@ -298,9 +298,7 @@ async fn dispatch(
             if ctx.version == 0 {
                 encode(corr, 0, &resp)
             } else {
-                encode_by_hand(corr, |buf| {
-                    crate::kafka::member_type::encode_v1(&resp, &types, buf)
-                })
+                encode_by_hand(corr, |buf| wire::member_type::encode_v1(&resp, &types, buf))
             }
         }
         ApiKey::LeaveGroup => route!(ctx, body, corr, groups::leave_group),
@@ -331,7 +329,7 @@ async fn dispatch(
 #[cfg(test)]
 pub(crate) mod testing {
     use super::{Ctx, Peer, Shared};
-    use crate::broker::BrokerConfig;
+    use crate::BrokerConfig;
 
     /// A fresh broker's state, as `kafka-dash broker` starts it.
     pub(crate) fn shared() -> Shared {

@@ -21,7 +21,7 @@ use kafka_protocol::records::{
 
 use super::cluster_info::TOPIC_AUTHORIZATION_FAILED;
 use super::Ctx;
-use crate::broker::acl::{op, resource};
+use crate::acl::{op, resource};
 
 const OFFSET_OUT_OF_RANGE: i16 = 1;
 const UNKNOWN_TOPIC_OR_PARTITION: i16 = 3;

@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::group::{ConsumerGroup, Member, Settings, Topics};
 use super::reconcile::{MemberProgress, MemberState};
 use super::{minus, Assignment};
-use crate::broker::coordinator::{code, Handover, HandoverMember};
-use crate::kafka::consumer_protocol::{self, TopicPartitions};
+use crate::coordinator::{code, Handover, HandoverMember};
+use wire::consumer_protocol::{self, TopicPartitions};
 
 /// What the group keeps of a member speaking the classic protocol.
 #[derive(Debug, Clone)]
@@ -500,9 +500,9 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
-    use crate::broker::consumer_group::group::{Heartbeat, HeartbeatError, HeartbeatReply};
-    use crate::broker::consumer_group::Registry;
-    use crate::broker::coordinator::{Coordinator, CoordinatorConfig, GroupState, JoinRequest};
+    use crate::consumer_group::group::{Heartbeat, HeartbeatError, HeartbeatReply};
+    use crate::consumer_group::Registry;
+    use crate::coordinator::{Coordinator, CoordinatorConfig, GroupState, JoinRequest};
 
     const T: Uuid = Uuid::from_u128(42);
     const REBALANCE_IN_PROGRESS: i16 = 27;
@@ -758,10 +758,7 @@ mod tests {
             .unwrap();
         // S goes away for a while (−2) and comes back as a classic member: the last
         // consumer-protocol member is replaced, so the group is classic again.
-        let mut away = consumer(
-            "S",
-            crate::broker::consumer_group::group::STATIC_LEAVE_EPOCH,
-        );
+        let mut away = consumer("S", crate::consumer_group::group::STATIC_LEAVE_EPOCH);
         away.instance_id = Some("s".into());
         away.subscribed_topics = None;
         registry
@@ -785,7 +782,7 @@ mod tests {
     }
 
     fn group_leave() -> i32 {
-        crate::broker::consumer_group::group::LEAVE_EPOCH
+        crate::consumer_group::group::LEAVE_EPOCH
     }
 
     #[test]

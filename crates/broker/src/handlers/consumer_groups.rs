@@ -13,11 +13,11 @@ use kafka_protocol::messages::consumer_group_heartbeat_response::{
 use kafka_protocol::messages::*;
 
 use super::{now_ms, sb, Ctx};
-use crate::broker::acl::{op, resource};
-use crate::broker::consumer_group::group::{Heartbeat, HeartbeatError, Topics};
-use crate::broker::consumer_group::Assignment;
-use crate::broker::Shared;
-use crate::kafka::member_type;
+use crate::acl::{op, resource};
+use crate::consumer_group::group::{Heartbeat, HeartbeatError, Topics};
+use crate::consumer_group::Assignment;
+use crate::Shared;
+use wire::member_type;
 
 /// GROUP_AUTHORIZATION_FAILED.
 const GROUP_AUTHORIZATION_FAILED: i16 = 30;
@@ -220,7 +220,7 @@ pub(crate) fn consumer_group_describe(
                 // A classic group is one even without members (offsets committed by
                 // a simple consumer make one): Kafka says it is not a consumer group.
                 let classic = ctx.shared.groups.describe(group).state;
-                let msg = if classic == crate::broker::GroupState::Dead {
+                let msg = if classic == crate::GroupState::Dead {
                     format!("Group {group} not found.")
                 } else {
                     format!("Group {group} is not a consumer group.")
@@ -283,14 +283,14 @@ pub(crate) fn consumer_group_describe(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::broker::handlers::testing::{shared, with_ctx};
+    use crate::handlers::testing::{shared, with_ctx};
 
     /// A classic group that only has committed offsets (a simple consumer's) is still a
     /// group of another type: Kafka answers "is not a consumer group", not "not found".
     #[test]
     fn describing_a_classic_group_without_members_says_what_it_is() {
         let s = shared();
-        let offset = crate::broker::coordinator::CommittedOffset {
+        let offset = crate::coordinator::CommittedOffset {
             offset: 1,
             leader_epoch: -1,
             metadata: None,

@@ -14,9 +14,9 @@ use kafka_protocol::protocol::Encodable;
 
 use super::cluster_info::authorized_ops;
 use super::{now_ms, sb, Ctx};
-use crate::broker::acl::{op, resource};
-use crate::broker::consumer_group::classic_members::ClassicJoin;
-use crate::broker::coordinator::{code, GroupState, JoinOutcome, JoinRequest, Reply, SyncOutcome};
+use crate::acl::{op, resource};
+use crate::consumer_group::classic_members::ClassicJoin;
+use crate::coordinator::{code, GroupState, JoinOutcome, JoinRequest, Reply, SyncOutcome};
 
 /// GROUP_AUTHORIZATION_FAILED.
 const GROUP_AUTHORIZATION_FAILED: i16 = 30;
@@ -332,7 +332,7 @@ pub(crate) fn describe_groups(ctx: &Ctx<'_>, req: DescribeGroupsRequest) -> Desc
             if ctx.shared.consumer_groups.get(g.as_str()).is_some() {
                 // A KIP-848 group is not described the classic way: Kafka says Dead (its
                 // offsets are kept by an empty classic entry here).
-                s = crate::broker::coordinator::GroupSummary {
+                s = crate::coordinator::GroupSummary {
                     group_id: g.to_string(),
                     state: GroupState::Dead,
                     protocol_type: String::new(),
@@ -379,7 +379,7 @@ pub(crate) fn describe_groups(ctx: &Ctx<'_>, req: DescribeGroupsRequest) -> Desc
 /// Writes a DescribeGroups v6 body: v5's layout with each group's error message after
 /// its error code ("Group X not found." for GROUP_ID_NOT_FOUND).
 pub(crate) fn encode_describe_groups_v6(resp: &DescribeGroupsResponse, buf: &mut BytesMut) {
-    use crate::kafka::compact::{put_compact_str as compact_str, put_uvarint as uvarint};
+    use wire::compact::{put_compact_str as compact_str, put_uvarint as uvarint};
     buf.put_i32(resp.throttle_time_ms);
     uvarint(resp.groups.len() as u64 + 1, buf);
     for g in &resp.groups {
