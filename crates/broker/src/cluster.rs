@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
 
+use kafka_protocol::error::ResponseError;
 use uuid::Uuid;
 use wire::InvalidTopicName;
 
@@ -98,13 +99,14 @@ impl TopicError {
     /// The Kafka error code for this error.
     pub fn code(&self) -> i16 {
         match self {
-            TopicError::InvalidName(_) => 17,
-            TopicError::Exists(_) => 36,
-            TopicError::InvalidPartitions(_) => 37,
-            TopicError::ReplicationFactor(_) => 38,
-            TopicError::Unknown => 3,
-            TopicError::NotAuthorized => 29,
+            TopicError::InvalidName(_) => ResponseError::InvalidTopicException,
+            TopicError::Exists(_) => ResponseError::TopicAlreadyExists,
+            TopicError::InvalidPartitions(_) => ResponseError::InvalidPartitions,
+            TopicError::ReplicationFactor(_) => ResponseError::InvalidReplicationFactor,
+            TopicError::Unknown => ResponseError::UnknownTopicOrPartition,
+            TopicError::NotAuthorized => ResponseError::TopicAuthorizationFailed,
         }
+        .code()
     }
 }
 

@@ -12,41 +12,14 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use kafka_protocol::error::ResponseError;
 use kafka_protocol::indexmap::IndexMap;
 use tokio::sync::oneshot;
 
 mod handover;
 pub use handover::{Handover, HandoverMember};
 
-/// Kafka error codes the coordinator answers with.
-pub mod code {
-    /// No error.
-    pub const NONE: i16 = 0;
-    /// COORDINATOR_NOT_AVAILABLE.
-    pub const COORDINATOR_NOT_AVAILABLE: i16 = 15;
-    /// ILLEGAL_GENERATION.
-    pub const ILLEGAL_GENERATION: i16 = 22;
-    /// INCONSISTENT_GROUP_PROTOCOL.
-    pub const INCONSISTENT_GROUP_PROTOCOL: i16 = 23;
-    /// INVALID_GROUP_ID.
-    pub const INVALID_GROUP_ID: i16 = 24;
-    /// UNKNOWN_MEMBER_ID.
-    pub const UNKNOWN_MEMBER_ID: i16 = 25;
-    /// INVALID_SESSION_TIMEOUT.
-    pub const INVALID_SESSION_TIMEOUT: i16 = 26;
-    /// REBALANCE_IN_PROGRESS.
-    pub const REBALANCE_IN_PROGRESS: i16 = 27;
-    /// NON_EMPTY_GROUP.
-    pub const NON_EMPTY_GROUP: i16 = 68;
-    /// GROUP_ID_NOT_FOUND.
-    pub const GROUP_ID_NOT_FOUND: i16 = 69;
-    /// GROUP_SUBSCRIBED_TO_TOPIC.
-    pub const GROUP_SUBSCRIBED_TO_TOPIC: i16 = 86;
-    /// MEMBER_ID_REQUIRED.
-    pub const MEMBER_ID_REQUIRED: i16 = 79;
-    /// FENCED_INSTANCE_ID.
-    pub const FENCED_INSTANCE_ID: i16 = 82;
-}
+use crate::error_codes;
 
 /// The states of Kafka's classic group state machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -375,7 +348,7 @@ impl Group {
     fn outcome_for(&self, member_id: &str, with_members: bool) -> JoinOutcome {
         let protocol = self.protocol_name.clone().unwrap_or_default();
         JoinOutcome {
-            error: code::NONE,
+            error: error_codes::NONE,
             generation: self.generation,
             protocol_type: self.protocol_type.clone(),
             protocol_name: self.protocol_name.clone(),
@@ -400,7 +373,9 @@ impl Group {
         if self.state == GroupState::CompletingRebalance {
             for m in self.members.values_mut() {
                 if let Some(tx) = m.sync_waiter.take() {
-                    let _ = tx.send(SyncOutcome::error(code::REBALANCE_IN_PROGRESS));
+                    let _ = tx.send(SyncOutcome::error(
+                        ResponseError::RebalanceInProgress.code(),
+                    ));
                 }
             }
         }
@@ -480,10 +455,13 @@ impl Group {
     fn remove_member(&mut self, id: &str) {
         if let Some(mut m) = self.members.shift_remove(id) {
             if let Some(tx) = m.join_waiter.take() {
-                let _ = tx.send(JoinOutcome::error(code::UNKNOWN_MEMBER_ID, id));
+                let _ = tx.send(JoinOutcome::error(
+                    ResponseError::UnknownMemberId.code(),
+                    id,
+                ));
             }
             if let Some(tx) = m.sync_waiter.take() {
-                let _ = tx.send(SyncOutcome::error(code::UNKNOWN_MEMBER_ID));
+                let _ = tx.send(SyncOutcome::error(ResponseError::UnknownMemberId.code()));
             }
             if let Some(inst) = &m.instance_id {
                 if self.statics.get(inst).map(String::as_str) == Some(id) {
@@ -583,7 +561,10 @@ impl Group {
                 let m = &mut self.members[id];
                 m.update(req);
                 if let Some(old) = m.join_waiter.replace(tx) {
-                    let _ = old.send(JoinOutcome::error(code::UNKNOWN_MEMBER_ID, id));
+                    let _ = old.send(JoinOutcome::error(
+                        ResponseError::UnknownMemberId.code(),
+                        id,
+                    ));
                 }
                 if self.state != GroupState::PreparingRebalance {
                     self.prepare_rebalance(now, cfg);
@@ -591,9 +572,10 @@ impl Group {
                 self.try_complete_join(now);
                 Reply::Wait(rx)
             }
-            GroupState::Empty | GroupState::Dead => {
-                Reply::Ready(JoinOutcome::error(code::UNKNOWN_MEMBER_ID, id))
-            }
+            GroupState::Empty | GroupState::Dead => Reply::Ready(JoinOutcome::error(
+                ResponseError::UnknownMemberId.code(),
+                id,
+            )),
         }
     }
 
@@ -607,13 +589,19 @@ impl Group {
         cfg: &CoordinatorConfig,
     ) -> Reply<JoinOutcome> {
         let Some(mut m) = self.members.shift_remove(old_id) else {
-            return Reply::Ready(JoinOutcome::error(code::UNKNOWN_MEMBER_ID, old_id));
+            return Reply::Ready(JoinOutcome::error(
+                ResponseError::UnknownMemberId.code(),
+                old_id,
+            ));
         };
         if let Some(tx) = m.join_waiter.take() {
-            let _ = tx.send(JoinOutcome::error(code::FENCED_INSTANCE_ID, old_id));
+            let _ = tx.send(JoinOutcome::error(
+                ResponseError::FencedInstanceId.code(),
+                old_id,
+            ));
         }
         if let Some(tx) = m.sync_waiter.take() {
-            let _ = tx.send(SyncOutcome::error(code::FENCED_INSTANCE_ID));
+            let _ = tx.send(SyncOutcome::error(ResponseError::FencedInstanceId.code()));
         }
         let unchanged = m.protocols == req.protocols;
         m.id = new_id.clone();
@@ -651,12 +639,14 @@ impl Group {
     fn check_member(&self, member_id: &str, instance_id: Option<&str>) -> Result<(), i16> {
         if let Some(inst) = instance_id {
             match self.statics.get(inst) {
-                Some(current) if current != member_id => return Err(code::FENCED_INSTANCE_ID),
+                Some(current) if current != member_id => {
+                    return Err(ResponseError::FencedInstanceId.code())
+                }
                 _ => {}
             }
         }
         if !self.members.contains_key(member_id) {
-            return Err(code::UNKNOWN_MEMBER_ID);
+            return Err(ResponseError::UnknownMemberId.code());
         }
         Ok(())
     }
@@ -722,26 +712,32 @@ impl Coordinator {
     pub fn join(&self, req: JoinRequest, now: Instant) -> Reply<JoinOutcome> {
         let cfg = &self.config;
         if req.group_id.is_empty() {
-            return Reply::Ready(JoinOutcome::error(code::INVALID_GROUP_ID, &req.member_id));
+            return Reply::Ready(JoinOutcome::error(
+                ResponseError::InvalidGroupId.code(),
+                &req.member_id,
+            ));
         }
         if req.session_timeout < cfg.min_session_timeout
             || req.session_timeout > cfg.max_session_timeout
         {
             return Reply::Ready(JoinOutcome::error(
-                code::INVALID_SESSION_TIMEOUT,
+                ResponseError::InvalidSessionTimeout.code(),
                 &req.member_id,
             ));
         }
         let mut groups = self.lock();
         if !req.member_id.is_empty() && !groups.contains_key(&req.group_id) {
-            return Reply::Ready(JoinOutcome::error(code::UNKNOWN_MEMBER_ID, &req.member_id));
+            return Reply::Ready(JoinOutcome::error(
+                ResponseError::UnknownMemberId.code(),
+                &req.member_id,
+            ));
         }
         let group = groups
             .entry(req.group_id.clone())
             .or_insert_with(|| Group::new(&req.group_id));
         if !group.supports(&req.protocol_type, &req.protocols) {
             return Reply::Ready(JoinOutcome::error(
-                code::INCONSISTENT_GROUP_PROTOCOL,
+                ResponseError::InconsistentGroupProtocol.code(),
                 &req.member_id,
             ));
         }
@@ -758,7 +754,10 @@ impl Coordinator {
                 group
                     .pending
                     .insert(new_id.clone(), now + req.session_timeout);
-                return Reply::Ready(JoinOutcome::error(code::MEMBER_ID_REQUIRED, &new_id));
+                return Reply::Ready(JoinOutcome::error(
+                    ResponseError::MemberIdRequired.code(),
+                    &new_id,
+                ));
             }
             return Reply::Wait(group.add_member_and_rebalance(new_id, &req, now, cfg));
         }
@@ -789,24 +788,24 @@ impl Coordinator {
     ) -> Reply<SyncOutcome> {
         let mut groups = self.lock();
         let Some(group) = groups.get_mut(group_id) else {
-            return Reply::Ready(SyncOutcome::error(code::UNKNOWN_MEMBER_ID));
+            return Reply::Ready(SyncOutcome::error(ResponseError::UnknownMemberId.code()));
         };
         if let Err(e) = group.check_member(member_id, instance_id) {
             return Reply::Ready(SyncOutcome::error(e));
         }
         if generation != group.generation {
-            return Reply::Ready(SyncOutcome::error(code::ILLEGAL_GENERATION));
+            return Reply::Ready(SyncOutcome::error(ResponseError::IllegalGeneration.code()));
         }
         let done = |g: &Group, assignment: Bytes| SyncOutcome {
-            error: code::NONE,
+            error: error_codes::NONE,
             protocol_type: g.protocol_type.clone(),
             protocol_name: g.protocol_name.clone(),
             assignment,
         };
         match group.state {
-            GroupState::PreparingRebalance => {
-                Reply::Ready(SyncOutcome::error(code::REBALANCE_IN_PROGRESS))
-            }
+            GroupState::PreparingRebalance => Reply::Ready(SyncOutcome::error(
+                ResponseError::RebalanceInProgress.code(),
+            )),
             GroupState::Stable => {
                 group.members[member_id].pending_sync = false;
                 let a = group.members[member_id].assignment.clone();
@@ -841,7 +840,7 @@ impl Coordinator {
                 Reply::Wait(rx)
             }
             GroupState::Empty | GroupState::Dead => {
-                Reply::Ready(SyncOutcome::error(code::UNKNOWN_MEMBER_ID))
+                Reply::Ready(SyncOutcome::error(ResponseError::UnknownMemberId.code()))
             }
         }
     }
@@ -857,24 +856,24 @@ impl Coordinator {
     ) -> i16 {
         let mut groups = self.lock();
         let Some(group) = groups.get_mut(group_id) else {
-            return code::UNKNOWN_MEMBER_ID;
+            return ResponseError::UnknownMemberId.code();
         };
         match group.state {
-            GroupState::Dead => return code::COORDINATOR_NOT_AVAILABLE,
-            GroupState::Empty => return code::UNKNOWN_MEMBER_ID,
+            GroupState::Dead => return ResponseError::CoordinatorNotAvailable.code(),
+            GroupState::Empty => return ResponseError::UnknownMemberId.code(),
             _ => {}
         }
         if let Err(e) = group.check_member(member_id, instance_id) {
             return e;
         }
         if generation != group.generation {
-            return code::ILLEGAL_GENERATION;
+            return ResponseError::IllegalGeneration.code();
         }
         group.members[member_id].last_heartbeat = now;
         if group.state == GroupState::PreparingRebalance {
-            code::REBALANCE_IN_PROGRESS
+            ResponseError::RebalanceInProgress.code()
         } else {
-            code::NONE
+            error_codes::NONE
         }
     }
 
@@ -887,7 +886,7 @@ impl Coordinator {
     ) -> Vec<i16> {
         let mut groups = self.lock();
         let Some(group) = groups.get_mut(group_id) else {
-            return vec![code::UNKNOWN_MEMBER_ID; leaving.len()];
+            return vec![ResponseError::UnknownMemberId.code(); leaving.len()];
         };
         let mut codes = Vec::with_capacity(leaving.len());
         for (member_id, instance_id) in leaving {
@@ -895,7 +894,7 @@ impl Coordinator {
                 match instance_id.as_ref().and_then(|i| group.statics.get(i)) {
                     Some(id) => id.clone(),
                     None => {
-                        codes.push(code::UNKNOWN_MEMBER_ID);
+                        codes.push(ResponseError::UnknownMemberId.code());
                         continue;
                     }
                 }
@@ -904,7 +903,7 @@ impl Coordinator {
             };
             if group.pending.remove(&id).is_some() {
                 group.try_complete_join(now);
-                codes.push(code::NONE);
+                codes.push(error_codes::NONE);
                 continue;
             }
             if let Err(e) = group.check_member(&id, instance_id.as_deref()) {
@@ -914,7 +913,7 @@ impl Coordinator {
             tracing::info!(group = %group.id, member = %id, "member left");
             group.remove_member(&id);
             group.after_member_removed(now, &self.config);
-            codes.push(code::NONE);
+            codes.push(error_codes::NONE);
         }
         codes
     }
@@ -931,33 +930,33 @@ impl Coordinator {
         now: Instant,
     ) -> i16 {
         if group_id.is_empty() {
-            return code::INVALID_GROUP_ID;
+            return ResponseError::InvalidGroupId.code();
         }
         let mut groups = self.lock();
         let Some(group) = groups.get_mut(group_id) else {
             if generation < 0 {
                 groups.insert(group_id.to_string(), Group::new(group_id));
-                return code::NONE;
+                return error_codes::NONE;
             }
-            return code::ILLEGAL_GENERATION;
+            return ResponseError::IllegalGeneration.code();
         };
         if generation < 0 && group.state == GroupState::Empty {
-            return code::NONE;
+            return error_codes::NONE;
         }
         if group.state == GroupState::Dead {
-            return code::COORDINATOR_NOT_AVAILABLE;
+            return ResponseError::CoordinatorNotAvailable.code();
         }
         if let Err(e) = group.check_member(member_id, instance_id) {
             return e;
         }
         if generation != group.generation {
-            return code::ILLEGAL_GENERATION;
+            return ResponseError::IllegalGeneration.code();
         }
         if group.state == GroupState::CompletingRebalance {
-            return code::REBALANCE_IN_PROGRESS;
+            return ResponseError::RebalanceInProgress.code();
         }
         group.members[member_id].last_heartbeat = now;
-        code::NONE
+        error_codes::NONE
     }
 
     /// Stores committed offsets (after `check_commit` and per-partition checks).
@@ -1018,7 +1017,7 @@ impl Coordinator {
         let mut groups = self.lock();
         let group = match groups.get_mut(group_id) {
             Some(g) if g.state != GroupState::Dead => g,
-            _ => return Err(code::GROUP_ID_NOT_FOUND),
+            _ => return Err(ResponseError::GroupIdNotFound.code()),
         };
         let subscribed: std::collections::HashSet<String> =
             match (&group.protocol_type, &group.protocol_name) {
@@ -1036,10 +1035,10 @@ impl Coordinator {
             .iter()
             .map(|(topic, partition)| {
                 if subscribed.contains(topic) {
-                    code::GROUP_SUBSCRIBED_TO_TOPIC
+                    ResponseError::GroupSubscribedToTopic.code()
                 } else {
                     group.offsets.remove(&(topic.clone(), *partition));
-                    code::NONE
+                    error_codes::NONE
                 }
             })
             .collect())
@@ -1049,12 +1048,12 @@ impl Coordinator {
     pub fn delete(&self, group_id: &str) -> i16 {
         let mut groups = self.lock();
         match groups.get(group_id).map(|g| g.state) {
-            None | Some(GroupState::Dead) => code::GROUP_ID_NOT_FOUND,
+            None | Some(GroupState::Dead) => ResponseError::GroupIdNotFound.code(),
             Some(GroupState::Empty) => {
                 groups.remove(group_id);
-                code::NONE
+                error_codes::NONE
             }
-            Some(_) => code::NON_EMPTY_GROUP,
+            Some(_) => ResponseError::NonEmptyGroup.code(),
         }
     }
 
@@ -1210,7 +1209,7 @@ mod tests {
     /// Joins a new member the v4+ way (MEMBER_ID_REQUIRED, then rejoin) and returns its id.
     fn new_member(c: &Coordinator, now: Instant) -> (String, Reply<JoinOutcome>) {
         let first = ready(c.join(req("", &["range"]), now));
-        assert_eq!(first.error, code::MEMBER_ID_REQUIRED);
+        assert_eq!(first.error, ResponseError::MemberIdRequired.code());
         let id = first.member_id.clone();
         let reply = c.join(req(&id, &["range"]), now);
         // A first join completes from the timer, as in Kafka.
@@ -1224,7 +1223,7 @@ mod tests {
             .map(|m| (m.to_string(), Bytes::from(m.to_string())))
             .collect();
         let out = ready(c.sync("g", gen, leader, None, assignments, now));
-        assert_eq!(out.error, code::NONE);
+        assert_eq!(out.error, error_codes::NONE);
         for m in members.iter().filter(|m| **m != leader) {
             assert_eq!(
                 ready(c.sync("g", gen, m, None, vec![], now)).assignment,
@@ -1241,7 +1240,7 @@ mod tests {
         let out = ready(reply);
         assert_eq!(
             (out.error, out.generation, out.leader.as_str()),
-            (code::NONE, 1, a.as_str())
+            (error_codes::NONE, 1, a.as_str())
         );
         assert_eq!(out.members.len(), 1);
         assert_eq!(out.protocol_name.as_deref(), Some("range"));
@@ -1265,7 +1264,7 @@ mod tests {
         assert_eq!(c.describe("g").state, GroupState::PreparingRebalance);
         assert_eq!(
             c.heartbeat("g", 1, &a, None, now),
-            code::REBALANCE_IN_PROGRESS
+            ResponseError::RebalanceInProgress.code()
         );
         assert!(rx_b.try_recv().is_err(), "B waits until A rejoins");
         let out_a = ready(c.join(req(&a, &["range"]), now));
@@ -1273,9 +1272,12 @@ mod tests {
         assert_eq!((out_a.generation, out_b.generation), (2, 2));
         assert_eq!(out_a.members.len(), 2, "the leader gets every member");
         assert!(out_b.members.is_empty());
-        assert_eq!(c.heartbeat("g", 1, &a, None, now), code::ILLEGAL_GENERATION);
+        assert_eq!(
+            c.heartbeat("g", 1, &a, None, now),
+            ResponseError::IllegalGeneration.code()
+        );
         sync_all(&c, 2, &a, &[&a, &b], now);
-        assert_eq!(c.heartbeat("g", 2, &b, None, now), code::NONE);
+        assert_eq!(c.heartbeat("g", 2, &b, None, now), error_codes::NONE);
     }
 
     #[test]
@@ -1291,7 +1293,10 @@ mod tests {
         drop(rx_b);
         sync_all(&c, 2, &a, &[&a, &b], t0);
         // B leaves: generation 3 has only A, as soon as A rejoins.
-        assert_eq!(c.leave("g", &[(b.clone(), None)], t0), vec![code::NONE]);
+        assert_eq!(
+            c.leave("g", &[(b.clone(), None)], t0),
+            vec![error_codes::NONE]
+        );
         assert_eq!(c.describe("g").state, GroupState::PreparingRebalance);
         let out = ready(c.join(req(&a, &["range"]), t0));
         assert_eq!((out.generation, out.members.len()), (3, 1));
@@ -1321,7 +1326,7 @@ mod tests {
             let t = t0 + Duration::from_secs(s);
             assert_eq!(
                 c.heartbeat("g", 1, &a, None, t),
-                code::REBALANCE_IN_PROGRESS
+                ResponseError::RebalanceInProgress.code()
             );
             c.tick(t);
         }
@@ -1338,20 +1343,23 @@ mod tests {
         let now = Instant::now();
         assert_eq!(
             ready(c.join(req("ghost", &["range"]), now)).error,
-            code::UNKNOWN_MEMBER_ID
+            ResponseError::UnknownMemberId.code()
         );
         let mut short = req("", &["range"]);
         short.session_timeout = Duration::from_millis(100);
         assert_eq!(
             ready(c.join(short, now)).error,
-            code::INVALID_SESSION_TIMEOUT
+            ResponseError::InvalidSessionTimeout.code()
         );
         let mut no_group = req("", &["range"]);
         no_group.group_id.clear();
-        assert_eq!(ready(c.join(no_group, now)).error, code::INVALID_GROUP_ID);
+        assert_eq!(
+            ready(c.join(no_group, now)).error,
+            ResponseError::InvalidGroupId.code()
+        );
         assert_eq!(
             c.heartbeat("nope", 1, "x", None, now),
-            code::UNKNOWN_MEMBER_ID
+            ResponseError::UnknownMemberId.code()
         );
         assert_eq!(c.describe("nope").state, GroupState::Dead);
     }
@@ -1381,7 +1389,7 @@ mod tests {
         incompatible.require_known_member_id = false;
         assert_eq!(
             ready(c.join(incompatible, now)).error,
-            code::INCONSISTENT_GROUP_PROTOCOL
+            ResponseError::InconsistentGroupProtocol.code()
         );
     }
 
@@ -1394,7 +1402,7 @@ mod tests {
         let a = first_join(&c, s.clone(), now);
         assert_eq!(
             a.error,
-            code::NONE,
+            error_codes::NONE,
             "static members skip MEMBER_ID_REQUIRED"
         );
         let (b, rb) = new_member(&c, now);
@@ -1413,7 +1421,7 @@ mod tests {
         );
         assert_eq!(
             c.heartbeat("g", gen_before, &a.member_id, Some("node-1"), now),
-            code::FENCED_INSTANCE_ID
+            ResponseError::FencedInstanceId.code()
         );
     }
 
@@ -1423,29 +1431,29 @@ mod tests {
         let now = Instant::now();
         assert_eq!(
             c.check_commit("solo", -1, "", None, now),
-            code::NONE,
+            error_codes::NONE,
             "simple consumers may commit"
         );
         let (a, r) = new_member(&c, now);
         ready(r);
         assert_eq!(
             c.check_commit("g", 1, &a, None, now),
-            code::REBALANCE_IN_PROGRESS
+            ResponseError::RebalanceInProgress.code()
         );
         sync_all(&c, 1, &a, &[&a], now);
-        assert_eq!(c.check_commit("g", 1, &a, None, now), code::NONE);
+        assert_eq!(c.check_commit("g", 1, &a, None, now), error_codes::NONE);
         assert_eq!(
             c.check_commit("g", 0, &a, None, now),
-            code::ILLEGAL_GENERATION
+            ResponseError::IllegalGeneration.code()
         );
         assert_eq!(
             c.check_commit("g", -1, "", None, now),
-            code::UNKNOWN_MEMBER_ID,
+            ResponseError::UnknownMemberId.code(),
             "not while members are active"
         );
-        assert_eq!(c.delete("g"), code::NON_EMPTY_GROUP);
-        assert_eq!(c.delete("solo"), code::NONE);
-        assert_eq!(c.delete("solo"), code::GROUP_ID_NOT_FOUND);
+        assert_eq!(c.delete("g"), ResponseError::NonEmptyGroup.code());
+        assert_eq!(c.delete("solo"), error_codes::NONE);
+        assert_eq!(c.delete("solo"), ResponseError::GroupIdNotFound.code());
     }
 
     #[test]

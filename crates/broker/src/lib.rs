@@ -9,6 +9,7 @@ mod config;
 pub mod consumer_group;
 mod coordinator;
 mod dynamic_config;
+mod error_codes;
 mod framing;
 mod handlers;
 mod log;

@@ -3,15 +3,12 @@
 use std::collections::{HashMap, VecDeque};
 
 use bytes::{Bytes, BytesMut};
+use kafka_protocol::error::ResponseError;
 
 use super::records::{record_summaries, IncomingBatch, ProducerStamp};
 
 /// Batches per producer Kafka remembers for deduplication (`max.in.flight` ≤ 5).
 const PRODUCER_BATCHES_KEPT: usize = 5;
-/// OUT_OF_ORDER_SEQUENCE_NUMBER.
-const OUT_OF_ORDER_SEQUENCE: i16 = 45;
-/// INVALID_PRODUCER_EPOCH.
-const INVALID_PRODUCER_EPOCH: i16 = 47;
 
 /// What a partition remembers of one idempotent producer: its epoch and its latest
 /// batches as (first sequence, last sequence, base offset).
@@ -134,7 +131,7 @@ impl PartitionLog {
         };
         if stamp.epoch < state.epoch {
             return Err(AppendRefused {
-                code: INVALID_PRODUCER_EPOCH,
+                code: ResponseError::InvalidProducerEpoch.code(),
                 message: format!(
                     "Epoch of producer {} at offset {} is {}, which is smaller than the last seen epoch {}",
                     stamp.id, self.next_offset, stamp.epoch, state.epoch
@@ -144,7 +141,7 @@ impl PartitionLog {
         if stamp.epoch > state.epoch {
             if stamp.first_seq != 0 {
                 return Err(AppendRefused {
-                    code: OUT_OF_ORDER_SEQUENCE,
+                    code: ResponseError::OutOfOrderSequenceNumber.code(),
                     message: format!(
                         "Invalid sequence number for new epoch of producer {}: {} (request epoch), {} (seq. number), {} (current producer epoch)",
                         stamp.id, stamp.epoch, stamp.first_seq, state.epoch
@@ -164,7 +161,7 @@ impl PartitionLog {
         let expected = if last == i32::MAX { 0 } else { last + 1 };
         if stamp.first_seq != expected {
             return Err(AppendRefused {
-                code: OUT_OF_ORDER_SEQUENCE,
+                code: ResponseError::OutOfOrderSequenceNumber.code(),
                 message: format!(
                     "Out of order sequence number for producer {} at offset {} in partition: {} (incoming seq. number), {} (current end sequence number)",
                     stamp.id, self.next_offset, stamp.first_seq, last

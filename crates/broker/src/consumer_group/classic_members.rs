@@ -9,12 +9,13 @@
 use std::collections::BTreeSet;
 
 use bytes::Bytes;
+use kafka_protocol::error::ResponseError;
 use uuid::Uuid;
 
 use super::group::{ConsumerGroup, Member, Settings, Topics};
 use super::reconcile::{MemberProgress, MemberState};
 use super::{minus, Assignment};
-use crate::coordinator::{code, Handover, HandoverMember};
+use crate::coordinator::{Handover, HandoverMember};
 use wire::consumer_protocol::{self, TopicPartitions};
 
 /// What the group keeps of a member speaking the classic protocol.
@@ -228,12 +229,17 @@ impl ConsumerGroup {
     ) -> Result<ClassicJoined, ClassicError> {
         if !self.supports_classic(&j.protocol_type, &j.protocols) {
             return Err(error(
-                code::INCONSISTENT_GROUP_PROTOCOL,
+                ResponseError::InconsistentGroupProtocol.code(),
                 format!("Member {}'s protocols are not supported.", j.member_id),
             ));
         }
         let sub = consumer_protocol::decode_subscription(subscription_bytes(&j.protocols))
-            .map_err(|e| error(code::INCONSISTENT_GROUP_PROTOCOL, e.to_string()))?;
+            .map_err(|e| {
+                error(
+                    ResponseError::InconsistentGroupProtocol.code(),
+                    e.to_string(),
+                )
+            })?;
         let id = self.classic_member_for(&j)?;
         let m = self.members.get_mut(&id).expect("just made");
         if j.rebalance_timeout_ms >= 0 {
@@ -288,7 +294,7 @@ impl ConsumerGroup {
                 }
                 Some(_) => {
                     return Err(error(
-                        code::FENCED_INSTANCE_ID,
+                        ResponseError::FencedInstanceId.code(),
                         format!(
                             "Static member {} with instance id {inst} is fenced.",
                             j.member_id
@@ -339,7 +345,7 @@ impl ConsumerGroup {
                 if let Some(m) = m {
                     if !member_id.is_empty() && m.id != member_id {
                         return Err(error(
-                            code::FENCED_INSTANCE_ID,
+                            ResponseError::FencedInstanceId.code(),
                             format!("Static member {member_id} with instance id {inst} is fenced."),
                         ));
                     }
@@ -349,14 +355,14 @@ impl ConsumerGroup {
         };
         let Some(id) = found else {
             return Err(error(
-                code::UNKNOWN_MEMBER_ID,
+                ResponseError::UnknownMemberId.code(),
                 format!("Member {member_id} is not a member of the group."),
             ));
         };
         let m = self.members.get_mut(&id).expect("found");
         if m.classic.is_none() {
             return Err(error(
-                code::UNKNOWN_MEMBER_ID,
+                ResponseError::UnknownMemberId.code(),
                 format!("Member {id} does not use the classic protocol."),
             ));
         }
@@ -405,7 +411,7 @@ impl ConsumerGroup {
         let id = m.id.clone();
         if generation != m.progress.epoch {
             return Err(error(
-                code::ILLEGAL_GENERATION,
+                ResponseError::IllegalGeneration.code(),
                 format!(
                     "The request generation id {generation} is not equal to the member epoch {} of member {id}.",
                     m.progress.epoch
@@ -418,7 +424,7 @@ impl ConsumerGroup {
             || protocol.1.is_some_and(|n| n != name.as_str())
         {
             return Err(error(
-                code::INCONSISTENT_GROUP_PROTOCOL,
+                ResponseError::InconsistentGroupProtocol.code(),
                 format!("The protocol of member {id}'s request is not the group's."),
             ));
         }
@@ -429,7 +435,7 @@ impl ConsumerGroup {
         {
             self.must_rejoin(&id, now_ms);
             return Err(error(
-                code::REBALANCE_IN_PROGRESS,
+                ResponseError::RebalanceInProgress.code(),
                 format!("A new rebalance is triggered and member {id} should rejoin to catch up."),
             ));
         }
@@ -455,7 +461,7 @@ impl ConsumerGroup {
         let m = self.classic_member(member_id, instance_id)?;
         if generation != m.progress.epoch {
             return Err(error(
-                code::ILLEGAL_GENERATION,
+                ResponseError::IllegalGeneration.code(),
                 format!(
                     "The request generation id {generation} is not equal to the member epoch {}.",
                     m.progress.epoch
@@ -466,7 +472,7 @@ impl ConsumerGroup {
         let id = m.id.clone();
         if self.must_rejoin(&id, now_ms) {
             return Err(error(
-                code::REBALANCE_IN_PROGRESS,
+                ResponseError::RebalanceInProgress.code(),
                 "The group is rebalancing.",
             ));
         }
@@ -505,7 +511,6 @@ mod tests {
     use crate::coordinator::{Coordinator, CoordinatorConfig, GroupState, JoinRequest};
 
     const T: Uuid = Uuid::from_u128(42);
-    const REBALANCE_IN_PROGRESS: i16 = 27;
 
     fn topics() -> Topics {
         Topics::from([("sarama".to_string(), (T, 2))])
@@ -592,7 +597,7 @@ mod tests {
         // K1 learns of it from its heartbeat, rejoins having given everything up (eager),
         // and is handed [0] at generation 4.
         let e = g.classic_heartbeat("K1", None, 3, 200).unwrap_err();
-        assert_eq!(e.code, REBALANCE_IN_PROGRESS);
+        assert_eq!(e.code, ResponseError::RebalanceInProgress.code());
         let j = g.classic_join(join("K1"), &topics(), &s, 300).unwrap();
         assert_eq!((j.generation, j.protocol_name.as_str()), (4, "range"));
         let a = g
@@ -643,7 +648,7 @@ mod tests {
         let r = g.heartbeat(n, &topics(), &s, 400).unwrap();
         assert_eq!(r.member_epoch, 3);
         let e = g.classic_heartbeat("K", None, 3, 500).unwrap_err();
-        assert_eq!(e.code, REBALANCE_IN_PROGRESS);
+        assert_eq!(e.code, ResponseError::RebalanceInProgress.code());
         g.classic_join(join("K"), &topics(), &s, 600).unwrap();
         let a = g
             .classic_sync("K", None, 3, (None, None), &topics(), 700)
@@ -662,20 +667,20 @@ mod tests {
         let code = |r: Result<Bytes, ClassicError>| r.map(|_| ()).unwrap_err().code;
         // A generation that is not its epoch.
         let r = g.classic_sync("K", None, 2, (None, None), &topics(), 20);
-        assert_eq!(code(r), code::ILLEGAL_GENERATION);
+        assert_eq!(code(r), ResponseError::IllegalGeneration.code());
         // Another protocol than the one its join was answered with.
         let r = g.classic_sync("K", None, 3, (None, Some("roundrobin")), &topics(), 20);
-        assert_eq!(code(r), code::INCONSISTENT_GROUP_PROTOCOL);
+        assert_eq!(code(r), ResponseError::InconsistentGroupProtocol.code());
         // A consumer-protocol member cannot use the classic requests, nor can a stranger.
         let e = g.classic_heartbeat("N", None, 2, 20).unwrap_err();
-        assert_eq!(e.code, code::UNKNOWN_MEMBER_ID);
+        assert_eq!(e.code, ResponseError::UnknownMemberId.code());
         let e = g.classic_heartbeat("who", None, 3, 20).unwrap_err();
-        assert_eq!(e.code, code::UNKNOWN_MEMBER_ID);
+        assert_eq!(e.code, ResponseError::UnknownMemberId.code());
         // A member of another protocol type.
         let mut connect = join("C");
         connect.protocol_type = "connect".into();
         let e = g.classic_join(connect, &topics(), &s, 30).unwrap_err();
-        assert_eq!(e.code, code::INCONSISTENT_GROUP_PROTOCOL);
+        assert_eq!(e.code, ResponseError::InconsistentGroupProtocol.code());
         // Told to rejoin, a member that does not within its rebalance timeout is removed.
         g.heartbeat(consumer("M", 0), &topics(), &s, 40).unwrap();
         g.classic_sync("K", None, 3, (None, None), &topics(), 50)

@@ -6,11 +6,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use kafka_protocol::error::ResponseError;
 use uuid::Uuid;
 
 use super::assignors::{self, Subscriber, Targets};
 use super::reconcile::{reconcile, MemberProgress, MemberState};
 use super::Assignment;
+use crate::error_codes;
 
 /// Kafka's error codes a heartbeat can end in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,13 +37,13 @@ impl HeartbeatError {
     /// The protocol's error code.
     pub fn code(&self) -> i16 {
         match self {
-            HeartbeatError::UnknownMemberId => 25,
-            HeartbeatError::FencedMemberEpoch => 110,
-            HeartbeatError::UnreleasedInstanceId => 111,
-            HeartbeatError::UnsupportedAssignor => 112,
-            HeartbeatError::InvalidRequest(_) => 42,
-            HeartbeatError::InvalidRegularExpression(_) => 128,
-            HeartbeatError::GroupIdNotFound(_) => 69,
+            HeartbeatError::UnknownMemberId => ResponseError::UnknownMemberId.code(),
+            HeartbeatError::FencedMemberEpoch => error_codes::FENCED_MEMBER_EPOCH,
+            HeartbeatError::UnreleasedInstanceId => error_codes::UNRELEASED_INSTANCE_ID,
+            HeartbeatError::UnsupportedAssignor => error_codes::UNSUPPORTED_ASSIGNOR,
+            HeartbeatError::InvalidRequest(_) => ResponseError::InvalidRequest.code(),
+            HeartbeatError::InvalidRegularExpression(_) => error_codes::INVALID_REGULAR_EXPRESSION,
+            HeartbeatError::GroupIdNotFound(_) => ResponseError::GroupIdNotFound.code(),
         }
     }
 }

@@ -12,9 +12,11 @@ pub mod reconcile;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
+use kafka_protocol::error::ResponseError;
 use uuid::Uuid;
 
-use crate::coordinator::{code, Coordinator};
+use crate::coordinator::Coordinator;
+use crate::error_codes;
 use classic_members::{ClassicError, ClassicJoin, ClassicJoined};
 
 /// Partitions by topic id, as KIP-848's requests and records name them.
@@ -58,9 +60,6 @@ pub struct Registry {
     /// looks at the groups only then.
     regexes_due: std::sync::atomic::AtomicBool,
 }
-
-/// STALE_MEMBER_EPOCH: an offset commit with an epoch the member has left behind.
-pub const STALE_MEMBER_EPOCH: i16 = 113;
 
 impl Registry {
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, group::ConsumerGroup>> {
@@ -257,7 +256,7 @@ impl Registry {
             if !self.settings.upgrade && !self.settings.downgrade {
                 let message = format!("Cannot join the consumer group {group_id} with the classic protocol because the group migration is disabled.");
                 let refused = ClassicError {
-                    code: code::INCONSISTENT_GROUP_PROTOCOL,
+                    code: ResponseError::InconsistentGroupProtocol.code(),
                     message,
                 };
                 return (Err(refused), false);
@@ -298,7 +297,7 @@ impl Registry {
     ) -> Option<i16> {
         self.with_members(group_id, |g| {
             g.classic_heartbeat(member.0, member.1, generation, now_ms)
-                .map_or_else(|e| e.code, |()| code::NONE)
+                .map_or_else(|e| e.code, |()| error_codes::NONE)
         })
     }
 
@@ -313,7 +312,7 @@ impl Registry {
                 .iter()
                 .map(|(id, inst)| {
                     g.classic_leave(id, inst.as_deref(), &self.settings)
-                        .map_or_else(|e| e.code, |_| code::NONE)
+                        .map_or_else(|e| e.code, |_| error_codes::NONE)
                 })
                 .collect()
         })
@@ -353,12 +352,12 @@ impl Registry {
     pub fn check_commit(&self, group_id: &str, member_id: &str, epoch: i32) -> i16 {
         let groups = self.lock();
         let Some(m) = groups.get(group_id).and_then(|g| g.members.get(member_id)) else {
-            return code::UNKNOWN_MEMBER_ID;
+            return ResponseError::UnknownMemberId.code();
         };
         match (epoch == m.progress.epoch, m.classic.is_some()) {
-            (true, _) => code::NONE,
-            (false, true) => code::ILLEGAL_GENERATION,
-            (false, false) => STALE_MEMBER_EPOCH,
+            (true, _) => error_codes::NONE,
+            (false, true) => ResponseError::IllegalGeneration.code(),
+            (false, false) => error_codes::STALE_MEMBER_EPOCH,
         }
     }
 }

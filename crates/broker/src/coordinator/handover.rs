@@ -6,8 +6,9 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use kafka_protocol::error::ResponseError;
 
-use super::{code, Coordinator, Group, GroupState, Member, SyncOutcome};
+use super::{Coordinator, Group, GroupState, Member, SyncOutcome};
 
 /// A classic group's members, as they move between the two kinds of group.
 #[derive(Debug, Clone, Default)]
@@ -62,12 +63,15 @@ impl Coordinator {
             .drain(..)
             .map(|(_, mut m)| {
                 if let Some(tx) = m.join_waiter.take() {
-                    let mut o = super::JoinOutcome::error(code::REBALANCE_IN_PROGRESS, &m.id);
+                    let mut o =
+                        super::JoinOutcome::error(ResponseError::RebalanceInProgress.code(), &m.id);
                     o.generation = group.generation;
                     let _ = tx.send(o);
                 }
                 if let Some(tx) = m.sync_waiter.take() {
-                    let _ = tx.send(SyncOutcome::error(code::REBALANCE_IN_PROGRESS));
+                    let _ = tx.send(SyncOutcome::error(
+                        ResponseError::RebalanceInProgress.code(),
+                    ));
                 }
                 HandoverMember {
                     id: m.id,

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use kafka_protocol::error::ResponseError;
 use kafka_protocol::messages::create_acls_response::AclCreationResult;
 use kafka_protocol::messages::delete_acls_response::{
     DeleteAclsFilterResult, DeleteAclsMatchingAcl,
@@ -11,8 +12,6 @@ use kafka_protocol::messages::*;
 
 use super::{sb, Ctx};
 use crate::acl::{Acl, AclFilter};
-
-const INVALID_REQUEST: i16 = 42;
 
 /// CreateAcls: validates and stores each binding.
 pub(crate) fn create_acls(ctx: &Ctx<'_>, req: CreateAclsRequest) -> CreateAclsResponse {
@@ -40,7 +39,7 @@ pub(crate) fn create_acls(ctx: &Ctx<'_>, req: CreateAclsRequest) -> CreateAclsRe
                     AclCreationResult::default()
                 }
                 Err(msg) => AclCreationResult::default()
-                    .with_error_code(INVALID_REQUEST)
+                    .with_error_code(ResponseError::InvalidRequest.code())
                     .with_error_message(Some(sb(msg))),
             }
         })
@@ -85,7 +84,7 @@ pub(crate) fn describe_acls(ctx: &Ctx<'_>, req: DescribeAclsRequest) -> Describe
     );
     if let Err(msg) = f.validate() {
         return DescribeAclsResponse::default()
-            .with_error_code(INVALID_REQUEST)
+            .with_error_code(ResponseError::InvalidRequest.code())
             .with_error_message(Some(sb(msg)));
     }
     let mut by_resource: BTreeMap<(i8, String, i8), Vec<AclDescription>> = BTreeMap::new();
@@ -136,7 +135,7 @@ pub(crate) fn delete_acls(ctx: &Ctx<'_>, req: DeleteAclsRequest) -> DeleteAclsRe
             );
             if let Err(msg) = f.validate() {
                 return DeleteAclsFilterResult::default()
-                    .with_error_code(INVALID_REQUEST)
+                    .with_error_code(ResponseError::InvalidRequest.code())
                     .with_error_message(Some(sb(msg)));
             }
             let gone = ctx.shared.acls.remove(&f);

@@ -1,5 +1,6 @@
 //! ApiVersions, Metadata, DescribeCluster, FindCoordinator: what the cluster looks like.
 
+use kafka_protocol::error::ResponseError;
 use kafka_protocol::messages::api_versions_response::ApiVersion;
 use kafka_protocol::messages::describe_cluster_response::DescribeClusterBroker;
 use kafka_protocol::messages::find_coordinator_response::Coordinator;
@@ -12,9 +13,6 @@ use uuid::Uuid;
 use super::{sb, Ctx, SUPPORTED};
 use crate::acl::{op, resource};
 use crate::cluster::{Topic, TopicError, CONSUMER_OFFSETS};
-
-/// TOPIC_AUTHORIZATION_FAILED.
-pub(crate) const TOPIC_AUTHORIZATION_FAILED: i16 = 29;
 
 /// The node id of our only broker.
 pub(crate) const NODE_ID: i32 = 0;
@@ -96,9 +94,6 @@ fn topic_error(name: Option<&str>, id: Uuid, code: i16, version: i16) -> Metadat
     t
 }
 
-/// UNKNOWN_TOPIC_ID.
-const UNKNOWN_TOPIC_ID: i16 = 100;
-
 /// One topic a Metadata request names: by id when it has one (the Java consumer of a
 /// broker-side regex asks so, with an empty name), else by name, auto-created if allowed.
 fn requested_topic(
@@ -112,15 +107,25 @@ fn requested_topic(
     if !want.topic_id.is_nil() {
         return match shared.topics.get_by_id(want.topic_id) {
             Some(t) if describable(&t.name) => topic_entry(&t, v, with_ops),
-            Some(_) => topic_error(None, want.topic_id, TOPIC_AUTHORIZATION_FAILED, v),
-            None => topic_error(None, want.topic_id, UNKNOWN_TOPIC_ID, v),
+            Some(_) => topic_error(
+                None,
+                want.topic_id,
+                ResponseError::TopicAuthorizationFailed.code(),
+                v,
+            ),
+            None => topic_error(None, want.topic_id, ResponseError::UnknownTopicId.code(), v),
         };
     }
     let Some(n) = want.name.as_ref().map(|n| n.as_str().to_string()) else {
-        return topic_error(None, want.topic_id, UNKNOWN_TOPIC_ID, v);
+        return topic_error(None, want.topic_id, ResponseError::UnknownTopicId.code(), v);
     };
     if !describable(&n) {
-        return topic_error(Some(&n), want.topic_id, TOPIC_AUTHORIZATION_FAILED, v);
+        return topic_error(
+            Some(&n),
+            want.topic_id,
+            ResponseError::TopicAuthorizationFailed.code(),
+            v,
+        );
     }
     let unknown = |n: &str| topic_error(Some(n), want.topic_id, TopicError::Unknown.code(), v);
     if let Some(t) = shared.topics.get(&n) {
@@ -352,7 +357,7 @@ mod tests {
             vec![
                 (Some("P-orders".into()), 0, 2, false),
                 (Some(CONSUMER_OFFSETS.into()), 0, 3, true),
-                (None, UNKNOWN_TOPIC_ID, 0, false),
+                (None, ResponseError::UnknownTopicId.code(), 0, false),
             ]
         );
     }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use kafka_protocol::error::ResponseError;
 use kafka_protocol::messages::describe_configs_response::{
     DescribeConfigsResourceResult, DescribeConfigsResult, DescribeConfigsSynonym,
 };
@@ -13,9 +14,6 @@ use super::{sb, Ctx};
 use crate::dynamic_config::{self, Refusal, RESOURCE_BROKER, RESOURCE_GROUP};
 use crate::topic_config::{self, SOURCE_DEFAULT, SOURCE_TOPIC, TOPIC_CONFIGS};
 
-const INVALID_CONFIG: i16 = 40;
-const INVALID_REQUEST: i16 = 42;
-const UNKNOWN_TOPIC_OR_PARTITION: i16 = 3;
 /// DescribeConfigs source: static broker config.
 const SOURCE_STATIC_BROKER: i8 = 4;
 /// Config resource type of a topic.
@@ -115,7 +113,7 @@ pub(crate) fn describe_configs(
             let entries: Vec<(String, Described)> = match res.resource_type {
                 RESOURCE_TOPIC => match ctx.shared.topics.get(res.resource_name.as_str()) {
                     None => {
-                        out.error_code = UNKNOWN_TOPIC_OR_PARTITION;
+                        out.error_code = ResponseError::UnknownTopicOrPartition.code();
                         out.error_message =
                             Some(sb("This server does not host this topic-partition."));
                         return out;
@@ -131,7 +129,7 @@ pub(crate) fn describe_configs(
                 RESOURCE_BROKER => broker_configs(ctx, res.resource_name.as_str()),
                 RESOURCE_GROUP => group_configs(ctx, res.resource_name.as_str()),
                 other => {
-                    out.error_code = INVALID_REQUEST;
+                    out.error_code = ResponseError::InvalidRequest.code();
                     out.error_message = Some(sb(format!("Unsupported resource type {other}")));
                     return out;
                 }
@@ -335,14 +333,14 @@ fn apply_topic_configs(
 ) -> (i16, Option<StrBytes>) {
     let Some(topic) = ctx.shared.topics.get(name) else {
         return alter_outcome(
-            UNKNOWN_TOPIC_OR_PARTITION,
+            ResponseError::UnknownTopicOrPartition.code(),
             Some("This server does not host this topic-partition.".into()),
         );
     };
     let mut configs = topic.configs.write().expect("configs lock");
     let mut next = configs.clone();
     if let Err(msg) = change(&mut next) {
-        return alter_outcome(INVALID_CONFIG, Some(msg));
+        return alter_outcome(ResponseError::InvalidConfig.code(), Some(msg));
     }
     if !validate_only {
         tracing::info!(topic = %name, ?next, "topic configs changed");
@@ -403,7 +401,7 @@ fn alter_resource(
             })
         }
         other => alter_outcome(
-            INVALID_REQUEST,
+            ResponseError::InvalidRequest.code(),
             Some(format!("Unsupported resource type {other}")),
         ),
     }
@@ -544,7 +542,12 @@ fn incremental_dynamic_op(
             check(name, Some(&joined))?;
             configs.insert(name.into(), Some(joined));
         }
-        other => return Err((INVALID_REQUEST, format!("Unknown config operation {other}"))),
+        other => {
+            return Err((
+                ResponseError::InvalidRequest.code(),
+                format!("Unknown config operation {other}"),
+            ))
+        }
     }
     Ok(())
 }

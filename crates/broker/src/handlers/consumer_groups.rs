@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use kafka_protocol::error::ResponseError;
 use kafka_protocol::messages::consumer_group_describe_response::{
     Assignment as DescribedAssignment, DescribedGroup, Member as DescribedMember,
     TopicPartitions as DescribedPartitions,
@@ -18,11 +19,6 @@ use crate::consumer_group::group::{Heartbeat, HeartbeatError, Topics};
 use crate::consumer_group::Assignment;
 use crate::Shared;
 use wire::member_type;
-
-/// GROUP_AUTHORIZATION_FAILED.
-const GROUP_AUTHORIZATION_FAILED: i16 = 30;
-/// GROUP_ID_NOT_FOUND.
-const GROUP_ID_NOT_FOUND: i16 = 69;
 
 /// The topics a subscription can name or match: name → (id, partition count). Internal
 /// topics too: Kafka's coordinator matches regexes against every topic name.
@@ -103,7 +99,7 @@ pub(crate) fn consumer_group_heartbeat(
     let group = req.group_id.as_str();
     if !ctx.allowed(op::READ, resource::GROUP, group) {
         return fail(
-            GROUP_AUTHORIZATION_FAILED,
+            ResponseError::GroupAuthorizationFailed.code(),
             "Group authorization failed.".into(),
         );
     }
@@ -214,7 +210,7 @@ pub(crate) fn consumer_group_describe(
             let base = DescribedGroup::default().with_group_id(id.clone());
             types.push(Vec::new());
             if !ctx.allowed(op::DESCRIBE, resource::GROUP, group) {
-                return base.with_error_code(GROUP_AUTHORIZATION_FAILED);
+                return base.with_error_code(ResponseError::GroupAuthorizationFailed.code());
             }
             let Some(g) = ctx.shared.consumer_groups.get(group) else {
                 // A classic group is one even without members (offsets committed by
@@ -226,7 +222,7 @@ pub(crate) fn consumer_group_describe(
                     format!("Group {group} is not a consumer group.")
                 };
                 return base
-                    .with_error_code(GROUP_ID_NOT_FOUND)
+                    .with_error_code(ResponseError::GroupIdNotFound.code())
                     .with_error_message(Some(sb(msg)));
             };
             if let Some(t) = types.last_mut() {
@@ -315,10 +311,13 @@ mod tests {
             said,
             vec![
                 (
-                    GROUP_ID_NOT_FOUND,
+                    ResponseError::GroupIdNotFound.code(),
                     Some("Group simple is not a consumer group.".into())
                 ),
-                (GROUP_ID_NOT_FOUND, Some("Group nobody not found.".into())),
+                (
+                    ResponseError::GroupIdNotFound.code(),
+                    Some("Group nobody not found.".into())
+                ),
             ]
         );
     }

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
+use kafka_protocol::error::ResponseError;
 use kafka_protocol::messages::delete_records_response::{
     DeleteRecordsPartitionResult, DeleteRecordsTopicResult,
 };
@@ -19,14 +20,8 @@ use kafka_protocol::records::{
     Compression, RecordBatchDecoder, RecordBatchEncoder, RecordEncodeOptions,
 };
 
-use super::cluster_info::TOPIC_AUTHORIZATION_FAILED;
 use super::Ctx;
 use crate::acl::{op, resource};
-
-const OFFSET_OUT_OF_RANGE: i16 = 1;
-const UNKNOWN_TOPIC_OR_PARTITION: i16 = 3;
-const UNKNOWN_LEADER_EPOCH: i16 = 75;
-const UNKNOWN_TOPIC_ID: i16 = 100;
 
 /// Fetch: answers as soon as `min_bytes` are there, or when `max_wait_ms` runs out.
 pub(crate) async fn fetch(ctx: &Ctx<'_>, req: FetchRequest) -> FetchResponse {
@@ -68,9 +63,9 @@ fn build_fetch(ctx: &Ctx<'_>, req: &FetchRequest) -> (FetchResponse, usize, bool
                 .as_ref()
                 .is_none_or(|t| ctx.allowed(op::READ, resource::TOPIC, &t.name));
             let unknown = if v >= 13 {
-                UNKNOWN_TOPIC_ID
+                ResponseError::UnknownTopicId.code()
             } else {
-                UNKNOWN_TOPIC_OR_PARTITION
+                ResponseError::UnknownTopicOrPartition.code()
             };
             let partitions = ft
                 .partitions
@@ -80,7 +75,7 @@ fn build_fetch(ctx: &Ctx<'_>, req: &FetchRequest) -> (FetchResponse, usize, bool
                     if !readable {
                         errors = true;
                         return pd
-                            .with_error_code(TOPIC_AUTHORIZATION_FAILED)
+                            .with_error_code(ResponseError::TopicAuthorizationFailed.code())
                             .with_high_watermark(-1);
                     }
                     let Some(log) = topic.as_ref().and_then(|t| t.partition(fp.partition)) else {
@@ -90,7 +85,7 @@ fn build_fetch(ctx: &Ctx<'_>, req: &FetchRequest) -> (FetchResponse, usize, bool
                     if v >= 9 && fp.current_leader_epoch > 0 {
                         errors = true;
                         return pd
-                            .with_error_code(UNKNOWN_LEADER_EPOCH)
+                            .with_error_code(ResponseError::UnknownLeaderEpoch.code())
                             .with_high_watermark(-1);
                     }
                     let log = log.lock().unwrap_or_else(|e| e.into_inner());
@@ -104,7 +99,7 @@ fn build_fetch(ctx: &Ctx<'_>, req: &FetchRequest) -> (FetchResponse, usize, bool
                     }
                     if fp.fetch_offset < start || fp.fetch_offset > hw {
                         errors = true;
-                        pd.error_code = OFFSET_OUT_OF_RANGE;
+                        pd.error_code = ResponseError::OffsetOutOfRange.code();
                         return pd;
                     }
                     let limit = (fp.partition_max_bytes.max(0) as usize).min(budget);
@@ -181,14 +176,14 @@ pub(crate) fn list_offsets(ctx: &Ctx<'_>, req: ListOffsetsRequest) -> ListOffset
                     let mut r = ListOffsetsPartitionResponse::default()
                         .with_partition_index(lp.partition_index);
                     if !describable {
-                        return r.with_error_code(TOPIC_AUTHORIZATION_FAILED);
+                        return r.with_error_code(ResponseError::TopicAuthorizationFailed.code());
                     }
                     let Some(log) = topic.as_ref().and_then(|t| t.partition(lp.partition_index))
                     else {
-                        return r.with_error_code(UNKNOWN_TOPIC_OR_PARTITION);
+                        return r.with_error_code(ResponseError::UnknownTopicOrPartition.code());
                     };
                     if v >= 4 && lp.current_leader_epoch > 0 {
-                        return r.with_error_code(UNKNOWN_LEADER_EPOCH);
+                        return r.with_error_code(ResponseError::UnknownLeaderEpoch.code());
                     }
                     let log = log.lock().unwrap_or_else(|e| e.into_inner());
                     let (offset, timestamp) = match lp.timestamp {
@@ -234,10 +229,10 @@ pub(crate) fn offset_for_leader_epoch(
                 .map(|p| {
                     let mut r = EpochEndOffset::default().with_partition(p.partition);
                     let Some(log) = topic.as_ref().and_then(|t| t.partition(p.partition)) else {
-                        return r.with_error_code(UNKNOWN_TOPIC_OR_PARTITION);
+                        return r.with_error_code(ResponseError::UnknownTopicOrPartition.code());
                     };
                     if v >= 2 && p.current_leader_epoch > 0 {
-                        return r.with_error_code(UNKNOWN_LEADER_EPOCH);
+                        return r.with_error_code(ResponseError::UnknownLeaderEpoch.code());
                     }
                     if p.leader_epoch > 0 {
                         r.end_offset = -1;
@@ -280,12 +275,12 @@ pub(crate) fn delete_records(ctx: &Ctx<'_>, req: DeleteRecordsRequest) -> Delete
                         .with_low_watermark(-1);
                     let Some(log) = topic.as_ref().and_then(|t| t.partition(p.partition_index))
                     else {
-                        return r.with_error_code(UNKNOWN_TOPIC_OR_PARTITION);
+                        return r.with_error_code(ResponseError::UnknownTopicOrPartition.code());
                     };
                     let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
                     match log.delete_before(p.offset) {
                         Some(low) => r.with_low_watermark(low),
-                        None => r.with_error_code(OFFSET_OUT_OF_RANGE),
+                        None => r.with_error_code(ResponseError::OffsetOutOfRange.code()),
                     }
                 })
                 .collect();

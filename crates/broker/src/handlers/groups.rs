@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use bytes::{BufMut, BytesMut};
+use kafka_protocol::error::ResponseError;
 use kafka_protocol::messages::delete_groups_response::DeletableGroupResult;
 use kafka_protocol::messages::describe_groups_response::{DescribedGroup, DescribedGroupMember};
 use kafka_protocol::messages::join_group_response::JoinGroupResponseMember;
@@ -16,10 +17,8 @@ use super::cluster_info::authorized_ops;
 use super::{now_ms, sb, Ctx};
 use crate::acl::{op, resource};
 use crate::consumer_group::classic_members::ClassicJoin;
-use crate::coordinator::{code, GroupState, JoinOutcome, JoinRequest, Reply, SyncOutcome};
-
-/// GROUP_AUTHORIZATION_FAILED.
-const GROUP_AUTHORIZATION_FAILED: i16 = 30;
+use crate::coordinator::{GroupState, JoinOutcome, JoinRequest, Reply, SyncOutcome};
+use crate::error_codes;
 
 /// ACL operations on a group, as Kafka 4 lists them: READ, DELETE, DESCRIBE,
 /// DESCRIBE_CONFIGS, ALTER_CONFIGS (groups have configs since KIP-848).
@@ -34,7 +33,7 @@ pub(crate) async fn join_group(ctx: &Ctx<'_>, req: JoinGroupRequest) -> JoinGrou
     let v = ctx.version;
     if !ctx.allowed(op::READ, resource::GROUP, req.group_id.as_str()) {
         return JoinGroupResponse::default()
-            .with_error_code(GROUP_AUTHORIZATION_FAILED)
+            .with_error_code(ResponseError::GroupAuthorizationFailed.code())
             .with_generation_id(-1);
     }
     let group = req.group_id.as_str();
@@ -77,7 +76,7 @@ pub(crate) async fn join_group(ctx: &Ctx<'_>, req: JoinGroupRequest) -> JoinGrou
     let outcome = match ctx.shared.groups.join(join, Instant::now()) {
         Reply::Ready(o) => o,
         Reply::Wait(rx) => rx.await.unwrap_or_else(|_| JoinOutcome {
-            error: code::UNKNOWN_MEMBER_ID,
+            error: ResponseError::UnknownMemberId.code(),
             generation: -1,
             member_id,
             ..Default::default()
@@ -138,7 +137,7 @@ fn join_consumer_group(ctx: &Ctx<'_>, req: &JoinGroupRequest) -> Option<JoinGrou
     };
     if unknown && v >= 4 && instance_id.is_none() {
         // KIP-394, as for a classic group: learn the id, then join with it.
-        return Some(failed(code::MEMBER_ID_REQUIRED, member_id));
+        return Some(failed(ResponseError::MemberIdRequired.code(), member_id));
     }
     let join = ClassicJoin {
         member_id: member_id.clone(),
@@ -213,7 +212,7 @@ pub(crate) async fn sync_group(ctx: &Ctx<'_>, req: SyncGroupRequest) -> SyncGrou
             Ok(assignment) => SyncGroupResponse::default().with_assignment(assignment),
             Err(e) => SyncGroupResponse::default().with_error_code(e.code),
         };
-        if v >= 5 && resp.error_code == code::NONE {
+        if v >= 5 && resp.error_code == error_codes::NONE {
             resp.protocol_type = req.protocol_type.clone();
             resp.protocol_name = req.protocol_name.clone();
         }
@@ -235,7 +234,7 @@ pub(crate) async fn sync_group(ctx: &Ctx<'_>, req: SyncGroupRequest) -> SyncGrou
     let outcome = match reply {
         Reply::Ready(o) => o,
         Reply::Wait(rx) => rx.await.unwrap_or(SyncOutcome {
-            error: code::UNKNOWN_MEMBER_ID,
+            error: ResponseError::UnknownMemberId.code(),
             ..Default::default()
         }),
     };
@@ -316,7 +315,8 @@ pub(crate) fn leave_group(ctx: &Ctx<'_>, req: LeaveGroupRequest) -> LeaveGroupRe
                 .collect(),
         )
     } else {
-        LeaveGroupResponse::default().with_error_code(codes.first().copied().unwrap_or(code::NONE))
+        LeaveGroupResponse::default()
+            .with_error_code(codes.first().copied().unwrap_or(error_codes::NONE))
     }
 }
 
@@ -344,7 +344,7 @@ pub(crate) fn describe_groups(ctx: &Ctx<'_>, req: DescribeGroupsRequest) -> Desc
             let mut described = DescribedGroup::default();
             if v >= 6 && s.state == GroupState::Dead {
                 // From v6 Kafka reports an unknown group as not found, not as Dead.
-                described.error_code = code::GROUP_ID_NOT_FOUND;
+                described.error_code = ResponseError::GroupIdNotFound.code();
             }
             if v >= 3 && req.include_authorized_operations {
                 described.authorized_operations = authorized_ops(GROUP_OPS);
@@ -384,7 +384,7 @@ pub(crate) fn encode_describe_groups_v6(resp: &DescribeGroupsResponse, buf: &mut
     uvarint(resp.groups.len() as u64 + 1, buf);
     for g in &resp.groups {
         buf.put_i16(g.error_code);
-        let message = (g.error_code == code::GROUP_ID_NOT_FOUND)
+        let message = (g.error_code == ResponseError::GroupIdNotFound.code())
             .then(|| format!("Group {} not found.", g.group_id.as_str()));
         compact_str(message.as_deref(), buf);
         compact_str(Some(g.group_id.as_str()), buf);
@@ -485,14 +485,14 @@ pub(crate) fn delete_groups(ctx: &Ctx<'_>, req: DeleteGroupsRequest) -> DeleteGr
         .map(|g| {
             // A KIP-848 group: not while it has members; its offsets go with it.
             let error = match ctx.shared.consumer_groups.remove_empty(g.as_str()) {
-                Some(false) => code::NON_EMPTY_GROUP,
+                Some(false) => ResponseError::NonEmptyGroup.code(),
                 Some(true) => match ctx.shared.groups.delete(g.as_str()) {
-                    code::GROUP_ID_NOT_FOUND => code::NONE,
+                    e if e == ResponseError::GroupIdNotFound.code() => error_codes::NONE,
                     e => e,
                 },
                 None => ctx.shared.groups.delete(g.as_str()),
             };
-            if error == code::NONE {
+            if error == error_codes::NONE {
                 tracing::info!(group = %g.as_str(), "deleted group");
             }
             DeletableGroupResult::default()

@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use kafka_protocol::error::ResponseError;
 use kafka_protocol::messages::offset_commit_response::{
     OffsetCommitResponsePartition, OffsetCommitResponseTopic,
 };
@@ -11,15 +12,11 @@ use kafka_protocol::messages::offset_fetch_response::{
 };
 use kafka_protocol::messages::*;
 
-use super::cluster_info::TOPIC_AUTHORIZATION_FAILED;
 use super::{now_ms, sb, Ctx};
 use crate::acl::{op, resource};
-use crate::coordinator::{code, CommittedOffset};
+use crate::coordinator::CommittedOffset;
+use crate::error_codes;
 
-const UNKNOWN_TOPIC_OR_PARTITION: i16 = 3;
-/// GROUP_AUTHORIZATION_FAILED.
-const GROUP_AUTHORIZATION_FAILED: i16 = 30;
-const OFFSET_METADATA_TOO_LARGE: i16 = 12;
 /// Kafka's `offset.metadata.max.bytes`.
 const MAX_METADATA: usize = 4096;
 
@@ -39,7 +36,7 @@ pub(crate) fn offset_commit(ctx: &Ctx<'_>, req: OffsetCommitRequest) -> OffsetCo
         None
     };
     let check = if !ctx.allowed(op::READ, resource::GROUP, group) {
-        GROUP_AUTHORIZATION_FAILED
+        ResponseError::GroupAuthorizationFailed.code()
     } else if generation >= 0 && shared.consumer_groups.has_members(group) {
         // A member of a consumer group (KIP-848) commits with its member epoch.
         shared
@@ -54,7 +51,7 @@ pub(crate) fn offset_commit(ctx: &Ctx<'_>, req: OffsetCommitRequest) -> OffsetCo
             Instant::now(),
         )
     } else {
-        GROUP_AUTHORIZATION_FAILED
+        ResponseError::GroupAuthorizationFailed.code()
     };
     let mut store = Vec::new();
     let topics = req
@@ -67,22 +64,22 @@ pub(crate) fn offset_commit(ctx: &Ctx<'_>, req: OffsetCommitRequest) -> OffsetCo
                 .partitions
                 .into_iter()
                 .map(|p| {
-                    let error = if check != code::NONE {
+                    let error = if check != error_codes::NONE {
                         check
                     } else if !readable {
-                        TOPIC_AUTHORIZATION_FAILED
+                        ResponseError::TopicAuthorizationFailed.code()
                     } else if topic
                         .as_ref()
                         .and_then(|tp| tp.partition(p.partition_index))
                         .is_none()
                     {
-                        UNKNOWN_TOPIC_OR_PARTITION
+                        ResponseError::UnknownTopicOrPartition.code()
                     } else if p
                         .committed_metadata
                         .as_ref()
                         .is_some_and(|m| m.len() > MAX_METADATA)
                     {
-                        OFFSET_METADATA_TOO_LARGE
+                        ResponseError::OffsetMetadataTooLarge.code()
                     } else {
                         store.push((
                             (t.name.as_str().to_string(), p.partition_index),
@@ -93,7 +90,7 @@ pub(crate) fn offset_commit(ctx: &Ctx<'_>, req: OffsetCommitRequest) -> OffsetCo
                                 commit_timestamp: now_ms(),
                             },
                         ));
-                        code::NONE
+                        error_codes::NONE
                     };
                     OffsetCommitResponsePartition::default()
                         .with_partition_index(p.partition_index)
@@ -233,7 +230,8 @@ pub(crate) fn offset_delete(ctx: &Ctx<'_>, req: OffsetDeleteRequest) -> OffsetDe
     };
     let group = req.group_id.as_str();
     if !ctx.allowed(op::DELETE, resource::GROUP, group) {
-        return OffsetDeleteResponse::default().with_error_code(GROUP_AUTHORIZATION_FAILED);
+        return OffsetDeleteResponse::default()
+            .with_error_code(ResponseError::GroupAuthorizationFailed.code());
     }
     let wanted: Vec<(String, i32)> = req
         .topics
@@ -258,13 +256,13 @@ pub(crate) fn offset_delete(ctx: &Ctx<'_>, req: OffsetDeleteRequest) -> OffsetDe
                 .partitions
                 .into_iter()
                 .map(|p| {
-                    let deleted = codes.next().unwrap_or(code::NONE);
+                    let deleted = codes.next().unwrap_or(error_codes::NONE);
                     let error = if known
                         .as_ref()
                         .and_then(|k| k.partition(p.partition_index))
                         .is_none()
                     {
-                        UNKNOWN_TOPIC_OR_PARTITION
+                        ResponseError::UnknownTopicOrPartition.code()
                     } else {
                         deleted
                     };

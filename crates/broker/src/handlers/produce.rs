@@ -2,21 +2,16 @@
 
 use std::sync::atomic::Ordering;
 
+use kafka_protocol::error::ResponseError;
 use kafka_protocol::messages::produce_response::{
     BatchIndexAndErrorMessage, PartitionProduceResponse, TopicProduceResponse,
 };
 use kafka_protocol::messages::*;
 
-use super::cluster_info::TOPIC_AUTHORIZATION_FAILED;
 use super::{now_ms, sb, Ctx};
 use crate::acl::{op, resource};
 use crate::log::Appended;
 use crate::records::{parse_produce_payload, record_summaries, IncomingBatch, RecordsError};
-
-/// MESSAGE_TOO_LARGE.
-const MESSAGE_TOO_LARGE: i16 = 10;
-/// INVALID_RECORD (KIP-467).
-const INVALID_RECORD: i16 = 87;
 
 fn partition_error(
     index: i32,
@@ -54,7 +49,7 @@ pub(crate) fn produce(ctx: &Ctx<'_>, req: ProduceRequest) -> ProduceResponse {
                         return partition_error(pd.index, 21, None, v);
                     }
                     if !writable {
-                        return partition_error(pd.index, TOPIC_AUTHORIZATION_FAILED, None, v);
+                        return partition_error(pd.index, ResponseError::TopicAuthorizationFailed.code(), None, v);
                     }
                     let Some((topic, log)) = found
                         .as_ref()
@@ -78,12 +73,12 @@ pub(crate) fn produce(ctx: &Ctx<'_>, req: ProduceRequest) -> ProduceResponse {
                             "The request included message batch larger than the configured segment size on the server: {} bytes, the maximum is {max}",
                             big.data.len()
                         );
-                        return partition_error(pd.index, MESSAGE_TOO_LARGE, Some(msg), v);
+                        return partition_error(pd.index, ResponseError::MessageTooLarge.code(), Some(msg), v);
                     }
                     if batches.iter().any(|b| b.is_control()) {
                         return partition_error(
                             pd.index,
-                            INVALID_RECORD,
+                            ResponseError::InvalidRecord.code(),
                             Some("clients may not write control batches".into()),
                             v,
                         );
@@ -173,7 +168,7 @@ fn records_without_key(
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let mut p = partition_error(index, INVALID_RECORD, Some(summary), v);
+    let mut p = partition_error(index, ResponseError::InvalidRecord.code(), Some(summary), v);
     if v >= 8 {
         p.record_errors = errors
             .into_iter()
@@ -195,7 +190,7 @@ pub(crate) fn init_producer_id(
     if req.transactional_id.is_some() {
         // Transactions are not implemented, and their APIs are not advertised.
         return InitProducerIdResponse::default()
-            .with_error_code(53)
+            .with_error_code(ResponseError::TransactionalIdAuthorizationFailed.code())
             .with_producer_id(ProducerId(-1));
     }
     if ctx.version >= 3 && req.producer_id.0 >= 0 {

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use kafka_protocol::error::ResponseError;
 use kafka_protocol::messages::alter_user_scram_credentials_response::AlterUserScramCredentialsResult;
 use kafka_protocol::messages::describe_user_scram_credentials_response::{
     CredentialInfo, DescribeUserScramCredentialsResult,
@@ -12,10 +13,6 @@ use kafka_protocol::messages::*;
 
 use super::{sb, Ctx};
 
-const UNSUPPORTED_SASL_MECHANISM: i16 = 33;
-const RESOURCE_NOT_FOUND: i16 = 91;
-const DUPLICATE_RESOURCE: i16 = 92;
-const UNACCEPTABLE_CREDENTIAL: i16 = 93;
 /// Kafka's bounds on SCRAM iterations.
 const MIN_ITERATIONS: i32 = 4096;
 const MAX_ITERATIONS: i32 = 16384;
@@ -39,13 +36,13 @@ pub(crate) fn describe(
             let r = DescribeUserScramCredentialsResult::default().with_user(sb(user.clone()));
             if names.iter().filter(|n| *n == user).count() > 1 {
                 return r
-                    .with_error_code(DUPLICATE_RESOURCE)
+                    .with_error_code(ResponseError::DuplicateResource.code())
                     .with_error_message(Some(sb(format!(
                         "Cannot describe SCRAM credentials for the same user twice in a single request: {user}"
                     ))));
             }
             match store.get(user) {
-                None => r.with_error_code(RESOURCE_NOT_FOUND).with_error_message(Some(sb(
+                None => r.with_error_code(ResponseError::ResourceNotFound.code()).with_error_message(Some(sb(
                     format!("Attempt to describe a user credential that does not exist: {user}"),
                 ))),
                 Some(creds) => r.with_credential_infos(
@@ -71,7 +68,7 @@ pub(crate) fn alter(
         let user = d.name.to_string();
         let result = if !(1..=2).contains(&d.mechanism) {
             (
-                UNSUPPORTED_SASL_MECHANISM,
+                ResponseError::UnsupportedSaslMechanism.code(),
                 Some("Unknown SCRAM mechanism".to_string()),
             )
         } else if store
@@ -80,7 +77,7 @@ pub(crate) fn alter(
             .is_none()
         {
             (
-                RESOURCE_NOT_FOUND,
+                ResponseError::ResourceNotFound.code(),
                 Some("Attempt to delete a user credential that does not exist".to_string()),
             )
         } else {
@@ -93,22 +90,22 @@ pub(crate) fn alter(
         let user = u.name.to_string();
         let result = if user.is_empty() {
             (
-                UNACCEPTABLE_CREDENTIAL,
+                ResponseError::UnacceptableCredential.code(),
                 Some("Username must not be empty".to_string()),
             )
         } else if !(1..=2).contains(&u.mechanism) {
             (
-                UNSUPPORTED_SASL_MECHANISM,
+                ResponseError::UnsupportedSaslMechanism.code(),
                 Some("Unknown SCRAM mechanism".to_string()),
             )
         } else if u.iterations < MIN_ITERATIONS {
             (
-                UNACCEPTABLE_CREDENTIAL,
+                ResponseError::UnacceptableCredential.code(),
                 Some("Too few iterations".to_string()),
             )
         } else if u.iterations > MAX_ITERATIONS {
             (
-                UNACCEPTABLE_CREDENTIAL,
+                ResponseError::UnacceptableCredential.code(),
                 Some("Too many iterations".to_string()),
             )
         } else {

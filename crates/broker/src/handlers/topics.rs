@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use kafka_protocol::error::ResponseError;
 use kafka_protocol::messages::create_partitions_response::CreatePartitionsTopicResult;
 use kafka_protocol::messages::create_topics_response::{
     CreatableTopicConfigs, CreatableTopicResult,
@@ -13,10 +14,6 @@ use super::configs::{describe_topic, validated};
 use super::{sb, Ctx};
 use crate::acl::{op, resource};
 use crate::cluster::TopicError;
-
-const INVALID_CONFIG: i16 = 40;
-const INVALID_REPLICA_ASSIGNMENT: i16 = 39;
-const INVALID_REQUEST: i16 = 42;
 
 /// CreateTopics.
 pub(crate) fn create_topics(ctx: &Ctx<'_>, req: CreateTopicsRequest) -> CreateTopicsResponse {
@@ -50,22 +47,22 @@ pub(crate) fn create_topics(ctx: &Ctx<'_>, req: CreateTopicsRequest) -> CreateTo
                 return fail(r, e.code(), e.to_string());
             }
             if seen[&name] > 1 {
-                return fail(r, INVALID_REQUEST, format!("Create topics request from client contains a duplicate topic {name}"));
+                return fail(r, ResponseError::InvalidRequest.code(), format!("Create topics request from client contains a duplicate topic {name}"));
             }
             let mut partitions = if t.num_partitions == -1 { shared.config.default_partitions } else { t.num_partitions };
             let replication = if t.replication_factor == -1 { 1 } else { t.replication_factor };
             if !t.assignments.is_empty() {
                 if t.num_partitions != -1 || t.replication_factor != -1 {
-                    return fail(r, INVALID_REQUEST, "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.".into());
+                    return fail(r, ResponseError::InvalidRequest.code(), "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.".into());
                 }
                 if t.assignments.iter().any(|a| a.broker_ids.iter().any(|b| b.0 != 0) || a.broker_ids.len() != 1) {
-                    return fail(r, INVALID_REPLICA_ASSIGNMENT, "Replica assignment may only name broker 0 once".into());
+                    return fail(r, ResponseError::InvalidReplicaAssignment.code(), "Replica assignment may only name broker 0 once".into());
                 }
                 partitions = t.assignments.len() as i32;
             }
             let configs = match validated(t.configs.iter().map(|c| (c.name.as_str(), c.value.as_ref().map(|v| v.as_str())))) {
                 Ok(c) => c,
-                Err(msg) => return fail(r, INVALID_CONFIG, msg),
+                Err(msg) => return fail(r, ResponseError::InvalidConfig.code(), msg),
             };
             let created = if req.validate_only {
                 shared.topics.validate_create(&name, partitions, replication).map(|_| None)
