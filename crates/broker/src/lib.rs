@@ -6,11 +6,10 @@
 mod acl;
 mod cluster;
 mod config;
-pub mod consumer_group;
-mod coordinator;
 mod dynamic_config;
 mod error_codes;
 mod framing;
+mod group;
 mod handlers;
 mod log;
 mod records;
@@ -23,7 +22,7 @@ use std::sync::atomic::AtomicI64;
 
 pub use cluster::{TopicError, CONSUMER_OFFSETS};
 pub use config::BrokerConfig;
-pub use coordinator::{GroupState, GroupSummary, MemberSummary};
+pub use group::classic::{GroupState, GroupSummary, MemberSummary};
 pub use server::Broker;
 
 /// State shared by every connection of one broker.
@@ -33,9 +32,9 @@ pub(crate) struct Shared {
     /// Host and port put in Metadata answers.
     advertised: (String, i32),
     topics: cluster::Topics,
-    groups: coordinator::Coordinator,
+    groups: group::classic::Coordinator,
     /// Consumer groups of the next generation (KIP-848).
-    consumer_groups: consumer_group::Registry,
+    consumer_groups: group::consumer::Registry,
     /// ACLs, enforced as Kafka's StandardAuthorizer does with allow.everyone.if.no.acl.found.
     acls: acl::Acls,
     /// SCRAM credentials (stored and described only).
@@ -55,7 +54,7 @@ impl Shared {
             .advertised_host
             .clone()
             .unwrap_or_else(|| bound.ip().to_string());
-        let groups = coordinator::Coordinator::new(coordinator::CoordinatorConfig {
+        let groups = group::classic::Coordinator::new(group::classic::CoordinatorConfig {
             initial_rebalance_delay: config.initial_rebalance_delay,
             min_session_timeout: config.group_min_session_timeout,
             max_session_timeout: config.group_max_session_timeout,
@@ -64,7 +63,7 @@ impl Shared {
             topics: cluster::Topics::new(config.partition_size_cap),
             advertised: (host, bound.port() as i32),
             groups,
-            consumer_groups: consumer_group::Registry::default(),
+            consumer_groups: group::consumer::Registry::default(),
             acls: acl::Acls::default(),
             dynamic_configs: dynamic_config::DynamicConfigs::default(),
             scram: Default::default(),
@@ -94,6 +93,16 @@ impl Shared {
             .unwrap_or_else(|e| e.into_inner())
             .entry((client, i16::from_be_bytes([frame[0], frame[1]])))
             .or_default() += 1;
+    }
+
+    /// The topics a subscription can name or match: name → (id, partition count).
+    /// Internal topics too: Kafka's coordinator matches regexes against every topic name.
+    fn group_topics(&self) -> group::consumer::group::Topics {
+        self.topics
+            .all()
+            .iter()
+            .map(|t| (t.name.clone(), (t.id, t.partition_count())))
+            .collect()
     }
 
     /// Creates a topic from inside the process (the dashboard's seed topics, tests).

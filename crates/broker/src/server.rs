@@ -10,7 +10,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use super::framing::{frame, read_frame, FrameError};
-use super::handlers::{self, Outcome};
+use super::handlers::{self, Outcome, Peer};
 use super::{BrokerConfig, GroupSummary, Shared, TopicError};
 
 /// A running embedded broker. Dropping it stops the broker.
@@ -21,20 +21,6 @@ pub struct Broker {
     /// `true` stops everything; bumping the counter drops connections only.
     stop_tx: watch::Sender<(bool, u64)>,
     task: Option<tokio::task::JoinHandle<()>>,
-}
-
-/// Per-connection facts handlers need.
-#[derive(Debug, Clone)]
-pub(crate) struct Peer {
-    /// `/ip` as Kafka prints client hosts.
-    pub host: String,
-}
-
-impl Peer {
-    /// The client's IP address, as ACL hosts name it.
-    pub fn ip(&self) -> String {
-        self.host.trim_start_matches('/').to_string()
-    }
 }
 
 impl Broker {
@@ -73,7 +59,7 @@ impl Broker {
     pub fn consumer_group(
         &self,
         group: &str,
-    ) -> Option<super::consumer_group::group::ConsumerGroup> {
+    ) -> Option<crate::group::consumer::group::ConsumerGroup> {
         self.shared.consumer_groups.get(group)
     }
 
@@ -162,15 +148,12 @@ async fn tick(shared: Arc<Shared>) {
             .map_or(at_most, |d| d.clamp(now, at_most));
         tokio::time::sleep_until(wake.into()).await;
         shared.groups.tick(Instant::now());
-        shared.consumer_groups.expire(
-            handlers::now_ms(),
-            || handlers::consumer_group_topics(&shared),
-            &shared.groups,
-        );
-        shared.consumer_groups.resolve_regexes(
-            || handlers::consumer_group_topics(&shared),
-            handlers::now_ms(),
-        );
+        shared
+            .consumer_groups
+            .expire(handlers::now_ms(), || shared.group_topics(), &shared.groups);
+        shared
+            .consumer_groups
+            .resolve_regexes(|| shared.group_topics(), handlers::now_ms());
     }
 }
 

@@ -25,6 +25,10 @@ pub(crate) const TOPIC_OPS: &[u8] = &[3, 4, 5, 6, 7, 8, 10, 11];
 /// On the cluster: CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE.
 const CLUSTER_OPS: &[u8] = &[5, 7, 8, 9, 10, 11, 12];
 
+/// ACL operations on a group, as Kafka 4 lists them: READ, DELETE, DESCRIBE,
+/// DESCRIBE_CONFIGS, ALTER_CONFIGS (groups have configs since KIP-848).
+pub(crate) const GROUP_OPS: &[u8] = &[3, 6, 8, 10, 11];
+
 /// The bit field Kafka sends for a set of allowed operations.
 pub(crate) fn authorized_ops(ops: &[u8]) -> i32 {
     ops.iter().fold(0, |bits, op| bits | (1 << op))

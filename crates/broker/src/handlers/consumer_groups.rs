@@ -1,5 +1,5 @@
 //! ConsumerGroupHeartbeat and ConsumerGroupDescribe (KIP-848): wire formats around the
-//! consumer groups in `broker/consumer_group`.
+//! consumer groups in `group/consumer`.
 
 use std::collections::BTreeSet;
 
@@ -15,21 +15,9 @@ use kafka_protocol::messages::*;
 
 use super::{now_ms, sb, Ctx};
 use crate::acl::{op, resource};
-use crate::consumer_group::group::{Heartbeat, HeartbeatError, Topics};
-use crate::consumer_group::Assignment;
-use crate::Shared;
+use crate::group::consumer::group::{Heartbeat, HeartbeatError};
+use crate::group::consumer::Assignment;
 use wire::member_type;
-
-/// The topics a subscription can name or match: name → (id, partition count). Internal
-/// topics too: Kafka's coordinator matches regexes against every topic name.
-pub(crate) fn topics(shared: &Shared) -> Topics {
-    shared
-        .topics
-        .all()
-        .iter()
-        .map(|t| (t.name.clone(), (t.id, t.partition_count())))
-        .collect()
-}
 
 /// Reads an unsigned varint at `*at`.
 fn uvarint(b: &[u8], at: &mut usize) -> Result<u64, String> {
@@ -107,7 +95,7 @@ pub(crate) fn consumer_group_heartbeat(
         return fail(24, "GroupId can't be empty.".into()); // INVALID_GROUP_ID
     }
     let registry = &ctx.shared.consumer_groups;
-    let topics = topics(ctx.shared);
+    let topics = ctx.shared.group_topics();
     // Version 0: the coordinator names a joining member.
     let member_id = if req.member_id.is_empty() && req.member_epoch == 0 {
         uuid::Uuid::new_v4().to_string()
@@ -240,7 +228,7 @@ pub(crate) fn consumer_group_describe(
                 .with_assignment_epoch(g.target_epoch)
                 .with_assignor_name(sb(g.assignor(settings)))
                 .with_authorized_operations(if req.include_authorized_operations {
-                    super::cluster_info::authorized_ops(super::groups::GROUP_OPS)
+                    super::cluster_info::authorized_ops(super::cluster_info::GROUP_OPS)
                 } else {
                     i32::MIN
                 })
@@ -286,7 +274,7 @@ mod tests {
     #[test]
     fn describing_a_classic_group_without_members_says_what_it_is() {
         let s = shared();
-        let offset = crate::coordinator::CommittedOffset {
+        let offset = crate::group::classic::CommittedOffset {
             offset: 1,
             leader_epoch: -1,
             metadata: None,

@@ -13,16 +13,12 @@ use kafka_protocol::messages::list_groups_response::ListedGroup;
 use kafka_protocol::messages::*;
 use kafka_protocol::protocol::Encodable;
 
-use super::cluster_info::authorized_ops;
+use super::cluster_info::{authorized_ops, GROUP_OPS};
 use super::{now_ms, sb, Ctx};
 use crate::acl::{op, resource};
-use crate::consumer_group::classic_members::ClassicJoin;
-use crate::coordinator::{GroupState, JoinOutcome, JoinRequest, Reply, SyncOutcome};
 use crate::error_codes;
-
-/// ACL operations on a group, as Kafka 4 lists them: READ, DELETE, DESCRIBE,
-/// DESCRIBE_CONFIGS, ALTER_CONFIGS (groups have configs since KIP-848).
-pub(crate) const GROUP_OPS: &[u8] = &[3, 6, 8, 10, 11];
+use crate::group::classic::{GroupState, JoinOutcome, JoinRequest, Reply, SyncOutcome};
+use crate::group::consumer::classic_members::ClassicJoin;
 
 fn ms(v: i32) -> Duration {
     Duration::from_millis(v.max(0) as u64)
@@ -159,7 +155,7 @@ fn join_consumer_group(ctx: &Ctx<'_>, req: &JoinGroupRequest) -> Option<JoinGrou
             .collect(),
     };
     let registry = &ctx.shared.consumer_groups;
-    let topics = super::consumer_groups::topics(ctx.shared);
+    let topics = ctx.shared.group_topics();
     Some(
         match registry.classic_join(
             req.group_id.as_str(),
@@ -204,7 +200,7 @@ pub(crate) async fn sync_group(ctx: &Ctx<'_>, req: SyncGroupRequest) -> SyncGrou
             req.protocol_type.as_ref().map(|s| s.as_str()),
             req.protocol_name.as_ref().map(|s| s.as_str()),
         ),
-        || super::consumer_groups::topics(ctx.shared),
+        || ctx.shared.group_topics(),
         now_ms(),
     );
     if let Some(r) = to_consumer_group {
@@ -332,7 +328,7 @@ pub(crate) fn describe_groups(ctx: &Ctx<'_>, req: DescribeGroupsRequest) -> Desc
             if ctx.shared.consumer_groups.get(g.as_str()).is_some() {
                 // A KIP-848 group is not described the classic way: Kafka says Dead (its
                 // offsets are kept by an empty classic entry here).
-                s = crate::coordinator::GroupSummary {
+                s = crate::group::classic::GroupSummary {
                     group_id: g.to_string(),
                     state: GroupState::Dead,
                     protocol_type: String::new(),

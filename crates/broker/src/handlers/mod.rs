@@ -4,7 +4,6 @@ mod acls;
 mod cluster_info;
 mod configs;
 mod consumer_groups;
-pub(crate) use consumer_groups::topics as consumer_group_topics;
 mod fetch;
 mod groups;
 mod offsets;
@@ -18,8 +17,21 @@ use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, StrBytes};
 
 pub(crate) use scram::ScramStore;
 
-use super::server::Peer;
 use super::Shared;
+
+/// Per-connection facts handlers need.
+#[derive(Debug, Clone)]
+pub(crate) struct Peer {
+    /// `/ip` as Kafka prints client hosts.
+    pub host: String,
+}
+
+impl Peer {
+    /// The client's IP address, as ACL hosts name it.
+    pub fn ip(&self) -> String {
+        self.host.trim_start_matches('/').to_string()
+    }
+}
 
 /// What the connection does after a request.
 #[derive(Debug)]

@@ -14,8 +14,8 @@ use kafka_protocol::messages::*;
 
 use super::{now_ms, sb, Ctx};
 use crate::acl::{op, resource};
-use crate::coordinator::CommittedOffset;
 use crate::error_codes;
+use crate::group::classic::CommittedOffset;
 
 /// Kafka's `offset.metadata.max.bytes`.
 const MAX_METADATA: usize = 4096;

@@ -1,14 +1,23 @@
-//! KIP-848's online migration, classic side: a classic group hands its members over to a
-//! consumer group when a consumer-protocol member joins it, and takes them back when the
-//! last consumer-protocol member leaves (Kafka's `convertToConsumerGroup` and
-//! `convertToClassicGroup`). The group's committed offsets stay here either way.
+//! KIP-848's online migration, both ways and both sides, as Kafka's group coordinator
+//! does it (`convertToConsumerGroup`, `convertToClassicGroup`): a classic group hands its
+//! members over to a consumer group when a consumer-protocol member joins it
+//! (`Coordinator::hand_over`, `ConsumerGroup::from_classic`), and takes them back when
+//! the last consumer-protocol member leaves (`ConsumerGroup::to_classic`,
+//! `Coordinator::take_back`). The group's committed offsets stay with the classic
+//! coordinator either way. Classic members living inside a consumer group meanwhile are
+//! `consumer::classic_members`.
 
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use kafka_protocol::error::ResponseError;
 
-use super::{Coordinator, Group, GroupState, Member, SyncOutcome};
+use super::classic::{self, Coordinator, Group, GroupState, JoinOutcome, SyncOutcome};
+use super::consumer::assignment::Assignment;
+use super::consumer::classic_members::{subscription_bytes, to_ids, to_names};
+use super::consumer::group::{ClassicMember, ConsumerGroup, Member, Topics};
+use super::consumer::reconcile::{MemberProgress, MemberState};
+use wire::consumer_protocol;
 
 /// A classic group's members, as they move between the two kinds of group.
 #[derive(Debug, Clone, Default)]
@@ -64,7 +73,7 @@ impl Coordinator {
             .map(|(_, mut m)| {
                 if let Some(tx) = m.join_waiter.take() {
                     let mut o =
-                        super::JoinOutcome::error(ResponseError::RebalanceInProgress.code(), &m.id);
+                        JoinOutcome::error(ResponseError::RebalanceInProgress.code(), &m.id);
                     o.generation = group.generation;
                     let _ = tx.send(o);
                 }
@@ -126,7 +135,7 @@ impl Coordinator {
             }
             group.members.insert(
                 h.id.clone(),
-                Member {
+                classic::Member {
                     id: h.id,
                     instance_id: h.instance_id,
                     client_id: h.client_id,
@@ -151,5 +160,101 @@ impl Coordinator {
             "consumer group downgraded to a classic group"
         );
         group.prepare_rebalance(now, &self.config);
+    }
+}
+
+impl ConsumerGroup {
+    /// A consumer group made of a classic group's members (Kafka's `fromClassicGroup`):
+    /// epochs at the classic generation, each member Stable with its last assignment,
+    /// which is also its target.
+    pub fn from_classic(h: Handover, topics: &Topics, now_ms: i64) -> Result<Self, String> {
+        let mut g = ConsumerGroup::default();
+        g.epoch = h.generation;
+        g.target_epoch = h.generation;
+        for m in h.members {
+            let metadata = h
+                .protocol_name
+                .as_ref()
+                .and_then(|p| m.protocols.iter().find(|(n, _)| n == p))
+                .map_or(subscription_bytes(&m.protocols), |(_, b)| &b[..]);
+            let sub =
+                consumer_protocol::decode_subscription(metadata).map_err(|e| e.to_string())?;
+            let parts =
+                consumer_protocol::decode_assignment(&m.assignment).map_err(|e| e.to_string())?;
+            let assigned = to_ids(&parts, topics);
+            let session = m.session_timeout.as_millis() as i64;
+            g.targets.insert(m.id.clone(), assigned.clone());
+            g.members.insert(
+                m.id.clone(),
+                Member {
+                    id: m.id,
+                    instance_id: m.instance_id,
+                    client_id: m.client_id,
+                    host: m.client_host,
+                    subscribed: sub.topics.into_iter().collect(),
+                    regex: None,
+                    server_assignor: None,
+                    progress: MemberProgress {
+                        epoch: h.generation,
+                        state: MemberState::Stable,
+                        assigned,
+                        pending_revocation: Assignment::new(),
+                    },
+                    previous_epoch: h.generation,
+                    rebalance_timeout_ms: m.rebalance_timeout.as_millis() as i32,
+                    expires_at_ms: now_ms + session,
+                    revoking_since_ms: None,
+                    away: false,
+                    classic: Some(ClassicMember {
+                        session_timeout_ms: session,
+                        protocols: m.protocols,
+                        join_deadline_ms: None,
+                        sync_deadline_ms: None,
+                    }),
+                },
+            );
+        }
+        g.seen_topics = g.subscribed_topics(topics);
+        Ok(g)
+    }
+
+    /// Whether every member speaks the classic protocol (and there is one): the group
+    /// goes back to being a classic group.
+    pub fn only_classic_members(&self) -> bool {
+        !self.members.is_empty() && self.members.values().all(|m| m.classic.is_some())
+    }
+
+    /// The members as a classic group takes them back (Kafka's `fromConsumerGroup`): the
+    /// generation is the group epoch, each member's assignment its target.
+    pub fn to_classic(&self, topics: &Topics) -> Handover {
+        let members = self
+            .members
+            .values()
+            .filter_map(|m| {
+                let c = m.classic.as_ref()?;
+                let target = self.targets.get(&m.id).cloned().unwrap_or_default();
+                let version = consumer_protocol::version(subscription_bytes(&c.protocols));
+                Some(HandoverMember {
+                    id: m.id.clone(),
+                    instance_id: m.instance_id.clone(),
+                    client_id: m.client_id.clone(),
+                    client_host: m.host.clone(),
+                    session_timeout: std::time::Duration::from_millis(c.session_timeout_ms as u64),
+                    rebalance_timeout: std::time::Duration::from_millis(
+                        m.rebalance_timeout_ms.max(0) as u64,
+                    ),
+                    protocols: c.protocols.clone(),
+                    assignment: consumer_protocol::encode_assignment(
+                        &to_names(&target, topics),
+                        version,
+                    ),
+                })
+            })
+            .collect();
+        Handover {
+            generation: self.epoch,
+            protocol_name: None,
+            members,
+        }
     }
 }

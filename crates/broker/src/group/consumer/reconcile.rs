@@ -5,7 +5,7 @@
 //! holds them; its epoch reaches the target assignment's epoch as soon as nothing is left
 //! to revoke.
 
-use super::{both, minus, overlaps, Assignment};
+use super::assignment::{both, minus, overlaps, Assignment};
 
 /// Where a member is on its way to the target assignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use uuid::Uuid;
 
-use super::Assignment;
+use super::assignment::Assignment;
 
 /// A member as an assignor sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]

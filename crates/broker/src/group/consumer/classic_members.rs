@@ -12,24 +12,10 @@ use bytes::Bytes;
 use kafka_protocol::error::ResponseError;
 use uuid::Uuid;
 
-use super::group::{ConsumerGroup, Member, Settings, Topics};
+use super::assignment::{minus, Assignment};
+use super::group::{ClassicMember, ConsumerGroup, Member, Settings, Topics};
 use super::reconcile::{MemberProgress, MemberState};
-use super::{minus, Assignment};
-use crate::coordinator::{Handover, HandoverMember};
 use wire::consumer_protocol::{self, TopicPartitions};
-
-/// What the group keeps of a member speaking the classic protocol.
-#[derive(Debug, Clone)]
-pub struct ClassicMember {
-    /// Its JoinGroup's session timeout (its heartbeats keep it alive this long).
-    pub session_timeout_ms: i64,
-    /// Its protocols in preference order, with their metadata.
-    pub protocols: Vec<(String, Bytes)>,
-    /// When it is removed if it has not rejoined since being told to.
-    pub join_deadline_ms: Option<i64>,
-    /// When it is removed if it has not synced since joining.
-    pub sync_deadline_ms: Option<i64>,
-}
 
 /// A JoinGroup from a classic member.
 #[derive(Debug, Clone, Default)]
@@ -82,7 +68,7 @@ fn error(code: i16, message: impl Into<String>) -> ClassicError {
 }
 
 /// Partitions by topic name → by topic id (topics that no longer exist are dropped).
-fn to_ids(parts: &TopicPartitions, topics: &Topics) -> Assignment {
+pub(crate) fn to_ids(parts: &TopicPartitions, topics: &Topics) -> Assignment {
     parts
         .iter()
         .filter_map(|(t, ps)| Some((topics.get(t)?.0, ps.iter().copied().collect())))
@@ -91,7 +77,7 @@ fn to_ids(parts: &TopicPartitions, topics: &Topics) -> Assignment {
 }
 
 /// Partitions by topic id → by topic name.
-fn to_names(a: &Assignment, topics: &Topics) -> TopicPartitions {
+pub(crate) fn to_names(a: &Assignment, topics: &Topics) -> TopicPartitions {
     a.iter()
         .filter_map(|(id, ps)| {
             let name = topics.iter().find(|(_, (i, _))| i == id)?.0;
@@ -101,105 +87,11 @@ fn to_names(a: &Assignment, topics: &Topics) -> TopicPartitions {
 }
 
 /// The metadata of a member's most preferred protocol (its subscription).
-fn subscription_bytes(protocols: &[(String, Bytes)]) -> &[u8] {
+pub(crate) fn subscription_bytes(protocols: &[(String, Bytes)]) -> &[u8] {
     protocols.first().map_or(&[][..], |(_, m)| &m[..])
 }
 
 impl ConsumerGroup {
-    /// A consumer group made of a classic group's members (Kafka's `fromClassicGroup`):
-    /// epochs at the classic generation, each member Stable with its last assignment,
-    /// which is also its target.
-    pub fn from_classic(h: Handover, topics: &Topics, now_ms: i64) -> Result<Self, String> {
-        let mut g = ConsumerGroup::default();
-        g.epoch = h.generation;
-        g.target_epoch = h.generation;
-        for m in h.members {
-            let metadata = h
-                .protocol_name
-                .as_ref()
-                .and_then(|p| m.protocols.iter().find(|(n, _)| n == p))
-                .map_or(subscription_bytes(&m.protocols), |(_, b)| &b[..]);
-            let sub =
-                consumer_protocol::decode_subscription(metadata).map_err(|e| e.to_string())?;
-            let parts =
-                consumer_protocol::decode_assignment(&m.assignment).map_err(|e| e.to_string())?;
-            let assigned = to_ids(&parts, topics);
-            let session = m.session_timeout.as_millis() as i64;
-            g.targets.insert(m.id.clone(), assigned.clone());
-            g.members.insert(
-                m.id.clone(),
-                Member {
-                    id: m.id,
-                    instance_id: m.instance_id,
-                    client_id: m.client_id,
-                    host: m.client_host,
-                    subscribed: sub.topics.into_iter().collect(),
-                    regex: None,
-                    server_assignor: None,
-                    progress: MemberProgress {
-                        epoch: h.generation,
-                        state: MemberState::Stable,
-                        assigned,
-                        pending_revocation: Assignment::new(),
-                    },
-                    previous_epoch: h.generation,
-                    rebalance_timeout_ms: m.rebalance_timeout.as_millis() as i32,
-                    expires_at_ms: now_ms + session,
-                    revoking_since_ms: None,
-                    away: false,
-                    classic: Some(ClassicMember {
-                        session_timeout_ms: session,
-                        protocols: m.protocols,
-                        join_deadline_ms: None,
-                        sync_deadline_ms: None,
-                    }),
-                },
-            );
-        }
-        g.seen_topics = g.subscribed_topics(topics);
-        Ok(g)
-    }
-
-    /// Whether every member speaks the classic protocol (and there is one): the group
-    /// goes back to being a classic group.
-    pub fn only_classic_members(&self) -> bool {
-        !self.members.is_empty() && self.members.values().all(|m| m.classic.is_some())
-    }
-
-    /// The members as a classic group takes them back (Kafka's `fromConsumerGroup`): the
-    /// generation is the group epoch, each member's assignment its target.
-    pub fn into_classic(&self, topics: &Topics) -> Handover {
-        let members = self
-            .members
-            .values()
-            .filter_map(|m| {
-                let c = m.classic.as_ref()?;
-                let target = self.targets.get(&m.id).cloned().unwrap_or_default();
-                let version = consumer_protocol::version(subscription_bytes(&c.protocols));
-                Some(HandoverMember {
-                    id: m.id.clone(),
-                    instance_id: m.instance_id.clone(),
-                    client_id: m.client_id.clone(),
-                    client_host: m.host.clone(),
-                    session_timeout: std::time::Duration::from_millis(c.session_timeout_ms as u64),
-                    rebalance_timeout: std::time::Duration::from_millis(
-                        m.rebalance_timeout_ms.max(0) as u64,
-                    ),
-                    protocols: c.protocols.clone(),
-                    assignment: consumer_protocol::encode_assignment(
-                        &to_names(&target, topics),
-                        version,
-                    ),
-                })
-            })
-            .collect();
-        Handover {
-            generation: self.epoch,
-            protocol_name: None,
-            members,
-        }
-    }
-
     /// Whether the classic members share a protocol with `protocols` (Kafka's
     /// `supportsClassicProtocols`).
     fn supports_classic(&self, protocol_type: &str, protocols: &[(String, Bytes)]) -> bool {
@@ -506,9 +398,10 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
-    use crate::consumer_group::group::{Heartbeat, HeartbeatError, HeartbeatReply};
-    use crate::consumer_group::Registry;
-    use crate::coordinator::{Coordinator, CoordinatorConfig, GroupState, JoinRequest};
+    use crate::group::classic::{Coordinator, CoordinatorConfig, GroupState, JoinRequest};
+    use crate::group::consumer::group::{Heartbeat, HeartbeatError, HeartbeatReply};
+    use crate::group::consumer::Registry;
+    use crate::group::migration::{Handover, HandoverMember};
 
     const T: Uuid = Uuid::from_u128(42);
 
@@ -763,7 +656,7 @@ mod tests {
             .unwrap();
         // S goes away for a while (−2) and comes back as a classic member: the last
         // consumer-protocol member is replaced, so the group is classic again.
-        let mut away = consumer("S", crate::consumer_group::group::STATIC_LEAVE_EPOCH);
+        let mut away = consumer("S", crate::group::consumer::group::STATIC_LEAVE_EPOCH);
         away.instance_id = Some("s".into());
         away.subscribed_topics = None;
         registry
@@ -787,7 +680,7 @@ mod tests {
     }
 
     fn group_leave() -> i32 {
-        crate::consumer_group::group::LEAVE_EPOCH
+        crate::group::consumer::group::LEAVE_EPOCH
     }
 
     #[test]

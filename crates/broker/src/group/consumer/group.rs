@@ -6,12 +6,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use bytes::Bytes;
 use kafka_protocol::error::ResponseError;
 use uuid::Uuid;
 
+use super::assignment::{minus, Assignment};
 use super::assignors::{self, Subscriber, Targets};
 use super::reconcile::{reconcile, MemberProgress, MemberState};
-use super::Assignment;
 use crate::error_codes;
 
 /// Kafka's error codes a heartbeat can end in.
@@ -52,6 +53,19 @@ impl HeartbeatError {
 pub const LEAVE_EPOCH: i32 = -1;
 /// Epoch a static member sends when it leaves for a while (keeping its partitions).
 pub const STATIC_LEAVE_EPOCH: i32 = -2;
+
+/// What the group keeps of a member speaking the classic protocol.
+#[derive(Debug, Clone)]
+pub struct ClassicMember {
+    /// Its JoinGroup's session timeout (its heartbeats keep it alive this long).
+    pub session_timeout_ms: i64,
+    /// Its protocols in preference order, with their metadata.
+    pub protocols: Vec<(String, Bytes)>,
+    /// When it is removed if it has not rejoined since being told to.
+    pub join_deadline_ms: Option<i64>,
+    /// When it is removed if it has not synced since joining.
+    pub sync_deadline_ms: Option<i64>,
+}
 
 /// One ConsumerGroupHeartbeat, as the group needs it.
 #[derive(Debug, Clone, Default)]
@@ -157,7 +171,7 @@ pub struct Member {
     /// A static member away for a while (−2): it keeps its partitions until it expires.
     pub away: bool,
     /// Set for a member speaking the classic protocol (JoinGroup, SyncGroup, Heartbeat).
-    pub classic: Option<super::classic_members::ClassicMember>,
+    pub classic: Option<ClassicMember>,
 }
 
 /// One consumer group.
@@ -172,7 +186,7 @@ pub struct ConsumerGroup {
     /// Members by id.
     pub members: BTreeMap<String, Member>,
     /// Topic ids and partition counts the last target assignment was computed for.
-    pub(super) seen_topics: BTreeMap<String, (Uuid, i32)>,
+    pub(in crate::group) seen_topics: BTreeMap<String, (Uuid, i32)>,
     /// The members' regexes with the topics each matched when last resolved.
     pub resolved: BTreeMap<String, BTreeSet<String>>,
     /// Regex resolution: when it last ran, what the topic names were then, whether a
@@ -518,7 +532,7 @@ impl ConsumerGroup {
     }
 
     /// The topics some member subscribes to, as they exist now.
-    pub(super) fn subscribed_topics(&self, topics: &Topics) -> Topics {
+    pub(in crate::group) fn subscribed_topics(&self, topics: &Topics) -> Topics {
         self.members
             .values()
             .flat_map(|m| self.topics_of(m))
@@ -640,7 +654,7 @@ fn check_epoch(m: &Member, epoch: i32, owned: Option<&Assignment>) -> Result<(),
         return Err(HeartbeatError::FencedMemberEpoch);
     }
     if epoch < current {
-        let subset = owned.is_some_and(|o| super::minus(o, &m.progress.assigned).is_empty());
+        let subset = owned.is_some_and(|o| minus(o, &m.progress.assigned).is_empty());
         if epoch != m.previous_epoch || !subset {
             return Err(HeartbeatError::FencedMemberEpoch);
         }

@@ -4,51 +4,21 @@
 //! leaving one member before another receives it. The request handlers are in
 //! `handlers/consumer_groups.rs`.
 
+pub mod assignment;
 pub mod assignors;
 pub mod classic_members;
 pub mod group;
 pub mod reconcile;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use kafka_protocol::error::ResponseError;
-use uuid::Uuid;
 
-use crate::coordinator::Coordinator;
 use crate::error_codes;
+use crate::group::classic::Coordinator;
+pub use assignment::Assignment;
 use classic_members::{ClassicError, ClassicJoin, ClassicJoined};
-
-/// Partitions by topic id, as KIP-848's requests and records name them.
-pub type Assignment = BTreeMap<Uuid, BTreeSet<i32>>;
-
-/// `a` without what `b` holds.
-fn minus(a: &Assignment, b: &Assignment) -> Assignment {
-    a.iter()
-        .filter_map(|(t, ps)| {
-            let left: BTreeSet<i32> = match b.get(t) {
-                Some(other) => ps.difference(other).copied().collect(),
-                None => ps.clone(),
-            };
-            (!left.is_empty()).then_some((*t, left))
-        })
-        .collect()
-}
-
-/// What `a` and `b` both hold.
-fn both(a: &Assignment, b: &Assignment) -> Assignment {
-    a.iter()
-        .filter_map(|(t, ps)| {
-            let common: BTreeSet<i32> = ps.intersection(b.get(t)?).copied().collect();
-            (!common.is_empty()).then_some((*t, common))
-        })
-        .collect()
-}
-
-/// Whether `a` and `b` share a partition.
-fn overlaps(a: &Assignment, b: &Assignment) -> bool {
-    !both(a, b).is_empty()
-}
 
 /// Every consumer group of the broker, behind one lock.
 #[derive(Debug, Default)]
@@ -178,7 +148,7 @@ impl Registry {
                 epoch = g.epoch,
                 "consumer group goes back to classic"
             );
-            classic.take_back(group_id, g.into_classic(topics), Instant::now());
+            classic.take_back(group_id, g.to_classic(topics), Instant::now());
         }
     }
 
