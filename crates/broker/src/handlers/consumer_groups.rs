@@ -204,7 +204,7 @@ pub(crate) fn consumer_group_describe(
                 // A classic group is one even without members (offsets committed by
                 // a simple consumer make one): Kafka says it is not a consumer group.
                 let classic = ctx.shared.groups.describe(group).state;
-                let msg = if classic == crate::GroupState::Dead {
+                let msg = if classic == crate::group::classic::GroupState::Dead {
                     format!("Group {group} not found.")
                 } else {
                     format!("Group {group} is not a consumer group.")

@@ -1,7 +1,8 @@
 //! Bad input never brings the broker down: each bad connection is answered with an error
 //! or closed, and every other connection keeps working. It also holds 1,000 connections.
-
-mod common;
+//! Speaks the protocol with kafka-protocol only, so it needs no librdkafka (Fetch's
+//! legacy message sets, written by an rdkafka producer, are in the root package's
+//! tests/broker_legacy_fetch.rs).
 
 use std::time::Duration;
 
@@ -13,7 +14,16 @@ use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use broker::{Broker, BrokerConfig};
+
 const WAIT: Duration = Duration::from_secs(5);
+
+/// A broker on a free loopback port with Kafka's defaults.
+async fn start() -> Broker {
+    Broker::start(BrokerConfig::default())
+        .await
+        .expect("broker starts")
+}
 
 /// A framed request whose header claims `version`; the body is encoded at a version the
 /// codec knows (the same one, or the highest for versions from the future).
@@ -89,7 +99,7 @@ async fn assert_closed(stream: &mut TcpStream) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_frames_close_only_their_connection() {
-    let b = common::broker().await;
+    let b = start().await;
     let addr = b.addr();
     // A connection opened before the abuse must keep working after it.
     let mut bystander = TcpStream::connect(addr).await.unwrap();
@@ -142,7 +152,7 @@ async fn bad_frames_close_only_their_connection() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn unsupported_api_versions_request_gets_v0_error_with_our_versions() {
-    let b = common::broker().await;
+    let b = start().await;
     let mut s = TcpStream::connect(b.addr()).await.unwrap();
     let mut body = exchange(
         &mut s,
@@ -164,7 +174,7 @@ async fn unsupported_api_versions_request_gets_v0_error_with_our_versions() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn holds_a_thousand_concurrent_connections() {
-    let b = common::broker().await;
+    let b = start().await;
     let addr = b.addr();
     let mut streams = Vec::with_capacity(1_000);
     for _ in 0..1_000 {
@@ -183,64 +193,4 @@ async fn holds_a_thousand_concurrent_connections() {
     assert_eq!(open.len(), 1_000);
     // All still open at once, and a new client still gets through.
     healthy_exchange(addr).await;
-}
-
-/// Fetch v0–3 readers only understand message format v0/v1: the broker down-converts, as
-/// Kafka does (headers cannot survive that, keys and values do).
-#[tokio::test(flavor = "multi_thread")]
-async fn old_fetch_versions_get_legacy_message_sets() {
-    use kafka_protocol::messages::fetch_request::{FetchPartition, FetchTopic};
-    use kafka_protocol::messages::{FetchRequest, FetchResponse, TopicName};
-    use kafka_protocol::records::RecordBatchDecoder;
-    use rdkafka::producer::{FutureProducer, FutureRecord};
-
-    let b = common::broker().await;
-    b.create_topic("legacy", 1).unwrap();
-    let p: FutureProducer = common::client(&b).create().unwrap();
-    for i in 0..3 {
-        p.send(
-            FutureRecord::to("legacy")
-                .key("k")
-                .payload(&format!("v{i}")),
-            WAIT,
-        )
-        .await
-        .unwrap();
-    }
-    for (version, magic) in [(0i16, 0i8), (2, 1), (3, 1), (4, 2)] {
-        let req = FetchRequest::default()
-            .with_max_wait_ms(100)
-            .with_min_bytes(1)
-            .with_max_bytes(1 << 20)
-            .with_topics(vec![FetchTopic::default()
-                .with_topic(TopicName(StrBytes::from_static_str("legacy")))
-                .with_partitions(vec![FetchPartition::default()
-                    .with_partition(0)
-                    .with_fetch_offset(0)
-                    .with_partition_max_bytes(1 << 20)])]);
-        let mut s = TcpStream::connect(b.addr()).await.unwrap();
-        let mut body = exchange(
-            &mut s,
-            &request_as(ApiKey::Fetch, version, 1, &req, version),
-        )
-        .await
-        .expect("answered");
-        let resp = FetchResponse::decode(&mut body, version).unwrap();
-        let mut records = resp.responses[0].partitions[0].records.clone().unwrap();
-        let sets = RecordBatchDecoder::decode_all(&mut records).unwrap();
-        assert!(
-            sets.iter().all(|s| s.version == magic),
-            "Fetch v{version} got magic {:?}",
-            sets.iter().map(|s| s.version).collect::<Vec<_>>()
-        );
-        let values: Vec<_> = sets
-            .iter()
-            .flat_map(|s| s.records.iter().map(|r| r.value.clone().unwrap()))
-            .collect();
-        assert_eq!(
-            values,
-            vec![Bytes::from("v0"), Bytes::from("v1"), Bytes::from("v2")],
-            "Fetch v{version}"
-        );
-    }
 }
