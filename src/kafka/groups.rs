@@ -16,13 +16,15 @@ use tokio::sync::mpsc;
 
 use crate::kafka::budget::Budget;
 use crate::kafka::client::ClientSettings;
+pub use crate::kafka::client::WATCHER_CLIENT_ID;
 use crate::kafka::consumer_protocol::{decode_assignment, decode_subscription};
 use crate::kafka::health::{self, History, Sample, Thresholds, Trend};
 use crate::kafka::lag_time::{self, Timestamps};
+pub use crate::kafka::messages::GroupDetail;
 use crate::kafka::messages::KafkaEvent;
 use crate::kafka::model::{self, GroupListing, GroupSnapshot, MemberInfo, PartitionLag};
 use crate::kafka::now_ms;
-use crate::kafka::timeline::{Rebalance, Timeline};
+use crate::kafka::timeline::Timeline;
 use crate::kafka::watermarks;
 use crate::kafka::wire::GroupDescriber;
 
@@ -78,21 +80,6 @@ impl Default for WatchConfig {
             requests_per_sec: 20,
         }
     }
-}
-
-/// Everything the groups pane shows about the chosen group.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GroupDetail {
-    /// Members and state.
-    pub snapshot: GroupSnapshot,
-    /// Partitions the group reads or has committed, with owner and lag.
-    pub partitions: Vec<PartitionLag>,
-    /// Rebalances seen so far, oldest first.
-    pub timeline: Vec<Rebalance>,
-    /// When it was read (ms since the epoch).
-    pub read_ms: i64,
-    /// How the group's total lag has been moving.
-    pub trend: Option<Trend>,
 }
 
 /// Controls the watcher thread; dropping it stops the thread.
@@ -214,10 +201,6 @@ pub fn start(
     }
     watcher
 }
-
-/// The client id the watcher's clients use, so a broker's operator (and our benchmark)
-/// can tell its requests from everyone else's.
-pub const WATCHER_CLIENT_ID: &str = "kafka-dash-groups";
 
 impl ClientSettings {
     /// The settings of the group watcher's clients.

@@ -14,20 +14,8 @@ use tokio::sync::mpsc;
 
 use crate::kafka::client::ClientSettings;
 use crate::kafka::messages::KafkaEvent;
+pub use crate::kafka::messages::MemberSpec;
 use crate::kafka::model::InAppMember;
-
-/// What an in-app member is asked to be.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MemberSpec {
-    /// Group to join.
-    pub group: String,
-    /// Topics to subscribe to.
-    pub topics: Vec<String>,
-    /// `range`, `roundrobin` or `cooperative-sticky` (the classic protocol, assigned by
-    /// the group's leader), or `consumer:uniform` / `consumer:range` (KIP-848's consumer
-    /// protocol, assigned by the coordinator with that server assignor).
-    pub assignor: String,
-}
 
 /// The server assignor of a consumer-protocol member spec (`consumer:uniform` → `uniform`).
 pub fn server_assignor(assignor: &str) -> Option<&str> {
