@@ -323,7 +323,7 @@ fn use_tree(t: &[String], mut i: usize, mut prefix: Vec<String>) -> (Vec<Vec<Str
         match t.get(i).map(String::as_str) {
             Some("{") => return brace_group(t, i + 1, &prefix),
             Some("*") => return (vec![prefix], i + 1),
-            Some(seg) if is_ident(seg) && !(seg == "self" && !prefix.is_empty()) => {
+            Some(seg) if is_ident(seg) && (seg != "self" || prefix.is_empty()) => {
                 prefix.push(seg.to_string());
                 i += 1;
                 if t.get(i).is_some_and(|n| n == "::") {

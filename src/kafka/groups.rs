@@ -12,7 +12,6 @@ use std::time::Duration;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::groups::GroupInfo;
 use rdkafka::TopicPartitionList;
-use tokio::sync::mpsc;
 
 use crate::kafka::budget::Budget;
 use crate::kafka::client::ClientSettings;
@@ -24,6 +23,7 @@ pub use crate::kafka::messages::GroupDetail;
 use crate::kafka::messages::KafkaEvent;
 use crate::kafka::model::{self, GroupListing, GroupSnapshot, MemberInfo, PartitionLag};
 use crate::kafka::now_ms;
+use crate::kafka::outbox::Outbox;
 use crate::kafka::timeline::Timeline;
 use crate::kafka::watermarks;
 use crate::kafka::wire::GroupDescriber;
@@ -144,11 +144,7 @@ pub fn snapshot_of(g: &GroupInfo) -> GroupSnapshot {
 }
 
 /// Starts the watcher.
-pub fn start(
-    settings: &ClientSettings,
-    config: WatchConfig,
-    events: mpsc::Sender<KafkaEvent>,
-) -> GroupWatcher {
+pub fn start(settings: &ClientSettings, config: WatchConfig, events: Outbox) -> GroupWatcher {
     let chosen = Arc::new(Mutex::new(None));
     let stop = Arc::new(AtomicBool::new(false));
     let (wake, woken) = std::sync::mpsc::sync_channel(1);
@@ -168,7 +164,7 @@ pub fn start(
                 .set("group.id", WATCHER_CLIENT_ID)
                 .create::<BaseConsumer>();
             let Ok(admin) = admin else {
-                let _ = events.blocking_send(KafkaEvent::Groups(Err(
+                let _ = events.send(KafkaEvent::Groups(Err(
                     "cannot create the group watcher's client".into(),
                 )));
                 return;
@@ -178,7 +174,7 @@ pub fn start(
                 let chosen = chosen.lock().unwrap_or_else(|e| e.into_inner()).clone();
                 let wait = match w.step(&admin, chosen.as_deref(), now_ms()) {
                     Step::Detail(d) => {
-                        if events.blocking_send(KafkaEvent::GroupDetail(d)).is_err() {
+                        if events.send(KafkaEvent::GroupDetail(d)).is_err() {
                             return;
                         }
                         Duration::ZERO
@@ -187,7 +183,7 @@ pub fn start(
                     Step::Wait(d) => d,
                 };
                 if let Some(listing) = w.listing_to_send(now_ms()) {
-                    if events.blocking_send(KafkaEvent::Groups(listing)).is_err() {
+                    if events.send(KafkaEvent::Groups(listing)).is_err() {
                         return;
                     }
                 }

@@ -1,6 +1,7 @@
 //! The dashboard's Kafka side: workers around rdkafka, the owned types they send to the
 //! UI, partition prediction, and consumer-protocol decoding.
 
+pub mod admin;
 pub mod budget;
 pub mod client;
 pub mod compact;
@@ -13,7 +14,9 @@ pub mod lag_time;
 pub mod member_type;
 pub mod members;
 pub mod messages;
+pub mod metadata;
 pub mod model;
+pub mod outbox;
 pub mod partitioner;
 pub mod seed_producer;
 pub mod tail;
