@@ -284,12 +284,10 @@ impl Worker {
         if self.refreshing {
             return;
         }
-        let metadata = match &self.metadata {
-            Ok(md) => md.clone(),
-            Err(e) => {
-                let _ = self.events.send(KafkaEvent::Topics(Err(e.clone())));
-                return;
-            }
+        // Without a metadata client there is nothing to read; why was said at the start,
+        // and saying it again every refresh would hide every other error in the status.
+        let Ok(metadata) = self.metadata.clone() else {
+            return;
         };
         self.refreshing = true;
         let (events, marks, done) = (
