@@ -275,7 +275,6 @@ fn median(mut v: Vec<Duration>) -> String {
 /// 2,000 groups, each with one member (over the wire) holding the 4 partitions of one of
 /// 20 topics, with commits: how the watcher copes within its request budget.
 async fn many_groups() {
-    use rdkafka::producer::{FutureProducer, FutureRecord};
     let broker = Broker::start(BrokerConfig::default()).await.unwrap();
     let topics: Vec<String> = (0..TOPICS).map(|t| format!("orders-{t:02}")).collect();
     for t in &topics {
@@ -285,8 +284,52 @@ async fn many_groups() {
         bootstrap: broker.bootstrap(),
         overrides: vec![],
     };
+    let beating = join_many_groups(&broker, &settings, &topics).await;
+    let before = rss_mib();
+    let mut w = workers::spawn(settings.clone(), Default::default());
+    let mut app = App::new("bench".into(), w.commands.clone());
+    app.update(Action::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('4'),
+        crossterm::event::KeyModifiers::NONE,
+    )));
+    let listed = pump(&mut app, &mut w, Duration::from_secs(60), |a| {
+        a.groups.all.len() >= GROUPS
+    })
+    .await;
+    println!(
+        "all {GROUPS} groups listed {:.1} s after the dashboard started",
+        listed.map_or(f64::NAN, |d| d.as_secs_f64())
+    );
+    watcher_requests(&broker, &mut app, &mut w).await;
+    let mut wire = wire_members::Wire::connect(&broker.bootstrap()).await;
+    let topic = topics[0].clone();
+    followed_group_refresh(&mut wire, &topic, &mut app, &mut w).await;
+    new_groups_listed(&mut wire, &topic, &mut app, &mut w).await;
+    let after = rss_mib();
+    println!(
+        "frame time, groups pane with {} groups (200x60 cells): {} (goal < 5 ms)",
+        app.groups.all.len(),
+        frame_times(&app, 100)
+    );
+    println!(
+        "memory: the process grew by {:.0} MiB while the dashboard watched {GROUPS} groups (RSS {before:.0} -> {after:.0} MiB, broker in the same process)",
+        after - before
+    );
+    for b in beating {
+        b.abort();
+    }
+}
+
+/// Fills the topics, then joins [`GROUPS`] groups with commits over eight connections;
+/// the returned tasks keep every member in with heartbeats.
+async fn join_many_groups(
+    broker: &Broker,
+    settings: &ClientSettings,
+    topics: &[String],
+) -> Vec<tokio::task::JoinHandle<()>> {
+    use rdkafka::producer::{FutureProducer, FutureRecord};
     let producer: FutureProducer = settings.config().create().unwrap();
-    for t in &topics {
+    for t in topics {
         for p in 0..PARTITIONS {
             for i in 0..100 {
                 let v = format!("m{i}");
@@ -304,7 +347,7 @@ async fn many_groups() {
     let mut tasks = Vec::new();
     for c in 0..8 {
         let bootstrap = broker.bootstrap();
-        let topics = topics.clone();
+        let topics = topics.to_vec();
         tasks.push(tokio::spawn(async move {
             let mut wire = wire_members::Wire::connect(&bootstrap).await;
             let mut members = Vec::new();
@@ -343,26 +386,16 @@ async fn many_groups() {
             }
         }));
     }
-    let before = rss_mib();
-    let mut w = workers::spawn(settings.clone(), Default::default());
-    let mut app = App::new("bench".into(), w.commands.clone());
-    app.update(Action::Key(crossterm::event::KeyEvent::new(
-        crossterm::event::KeyCode::Char('4'),
-        crossterm::event::KeyModifiers::NONE,
-    )));
-    let listed = pump(&mut app, &mut w, Duration::from_secs(60), |a| {
-        a.groups.all.len() >= GROUPS
-    })
-    .await;
-    println!(
-        "all {GROUPS} groups listed {:.1} s after the dashboard started",
-        listed.map_or(f64::NAN, |d| d.as_secs_f64())
-    );
-    // Requests over a minute of watching (the followed group is the first one).
+    beating
+}
+
+/// Requests the watcher sends over a minute of watching (the followed group is the first
+/// one), counted by the broker.
+async fn watcher_requests(broker: &Broker, app: &mut App, w: &mut workers::Workers) {
     let counted = || broker.requests_from(kafka_dash::kafka::groups::WATCHER_CLIENT_ID);
     let sent_before = counted();
     let window = Duration::from_secs(60);
-    pump(&mut app, &mut w, window, |_| false).await;
+    pump(app, w, window, |_| false).await;
     let by_api: Vec<(String, u64)> = counted()
         .into_iter()
         .map(|(api, n)| {
@@ -385,16 +418,22 @@ async fn many_groups() {
         sent as f64 / window.as_secs_f64(),
         window.as_secs()
     );
-    // The followed group's refresh: its member commits until the pane shows it. The
-    // probe group is chosen the way a person would: filter the list to it.
-    let mut wire = wire_members::Wire::connect(&broker.bootstrap()).await;
-    let topic = topics[0].clone();
+}
+
+/// The followed group's refresh: its member commits until the pane shows it. The probe
+/// group is chosen the way a person would: filter the list to it.
+async fn followed_group_refresh(
+    wire: &mut wire_members::Wire,
+    topic: &str,
+    app: &mut App,
+    w: &mut workers::Workers,
+) {
     let mut refresh = Vec::new();
     let probe = "zz-followed".to_string();
-    let m = wire.join(&probe, &topic, PARTITIONS, 10).await;
+    let m = wire.join(&probe, topic, PARTITIONS, 10).await;
     app.groups.filter = probe.clone();
     app.groups.refresh_view();
-    let _ = pump(&mut app, &mut w, Duration::from_secs(30), |a| {
+    let _ = pump(app, w, Duration::from_secs(30), |a| {
         a.groups.selected_name() == Some(probe.as_str())
     })
     .await;
@@ -402,15 +441,15 @@ async fn many_groups() {
         crossterm::event::KeyCode::Char('g'),
         crossterm::event::KeyModifiers::NONE,
     )));
-    let _ = pump(&mut app, &mut w, Duration::from_secs(10), |a| {
+    let _ = pump(app, w, Duration::from_secs(10), |a| {
         a.groups.current().is_some()
     })
     .await;
     for run in 0..5 {
         let offset = 20 + run as i64;
         let start = Instant::now();
-        wire.commit(&m, &topic, PARTITIONS, offset).await;
-        let shown = pump(&mut app, &mut w, Duration::from_secs(10), |a| {
+        wire.commit(&m, topic, PARTITIONS, offset).await;
+        let shown = pump(app, w, Duration::from_secs(10), |a| {
             a.groups
                 .current()
                 .is_some_and(|d| d.partitions.iter().all(|p| p.committed == Some(offset)))
@@ -422,34 +461,29 @@ async fn many_groups() {
         "followed group: a commit until the pane shows it: {} (goal < 500 ms)",
         median(refresh)
     );
-    // New groups: a join until the (unfiltered) list holds it.
+}
+
+/// New groups: a join until the (unfiltered) list holds it.
+async fn new_groups_listed(
+    wire: &mut wire_members::Wire,
+    topic: &str,
+    app: &mut App,
+    w: &mut workers::Workers,
+) {
     app.groups.filter.clear();
     app.groups.refresh_view();
     let mut appear = Vec::new();
     for run in 0..5 {
         let name = format!("zz-new-{run}");
         let start = Instant::now();
-        wire.join(&name, &topic, PARTITIONS, 1).await;
-        let shown = pump(&mut app, &mut w, Duration::from_secs(30), |a| {
+        wire.join(&name, topic, PARTITIONS, 1).await;
+        let shown = pump(app, w, Duration::from_secs(30), |a| {
             a.groups.all.iter().any(|g| g.name == name)
         })
         .await;
         appear.push(shown.map_or(Duration::from_secs(30), |_| start.elapsed()));
     }
     println!("new group until listed: {} (goal < 5 s)", median(appear));
-    let after = rss_mib();
-    println!(
-        "frame time, groups pane with {} groups (200x60 cells): {} (goal < 5 ms)",
-        app.groups.all.len(),
-        frame_times(&app, 100)
-    );
-    println!(
-        "memory: the process grew by {:.0} MiB while the dashboard watched {GROUPS} groups (RSS {before:.0} -> {after:.0} MiB, broker in the same process)",
-        after - before
-    );
-    for b in beating {
-        b.abort();
-    }
 }
 
 fn main() {

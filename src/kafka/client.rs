@@ -3,6 +3,10 @@
 
 use rdkafka::config::ClientConfig;
 
+/// The client id the watcher's clients use, so a broker's operator (and our benchmark)
+/// can tell its requests from everyone else's.
+pub const WATCHER_CLIENT_ID: &str = "kafka-dash-groups";
+
 /// Where and how to connect.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClientSettings {

@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rdkafka::config::ClientConfig;
@@ -14,6 +14,7 @@ use rdkafka::producer::future_producer::OwnedDeliveryResult;
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord};
 
 use crate::kafka::jsonl::{self, Saved};
+pub use crate::kafka::messages::{ReplayProgress, ReplaySpec};
 use crate::kafka::model::Record;
 use crate::kafka::tail;
 
@@ -57,61 +58,6 @@ pub fn save(
     out.flush()
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(n)
-}
-
-/// What to replay, and how.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReplaySpec {
-    /// The file of JSON lines.
-    pub path: PathBuf,
-    /// The topic to write to.
-    pub topic: String,
-    /// Send each message to the partition it was saved from (else the partitioner picks).
-    pub keep_partitions: bool,
-    /// Keep each message's timestamp (else the producer stamps it now).
-    pub keep_timestamps: bool,
-    /// Messages a second; `None` for as fast as the cluster takes them.
-    pub rate: Option<f64>,
-}
-
-/// How a replay is going, or how it ended.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ReplayProgress {
-    /// Messages in the file.
-    pub total: usize,
-    /// Delivered.
-    pub sent: usize,
-    /// Not delivered, or not readable from the file.
-    pub failed: usize,
-    /// The failure of the earliest line, with its line number.
-    pub first_error: Option<String>,
-    /// The line `first_error` is about (what keeps it the earliest one).
-    first_line: usize,
-    /// The replay is over.
-    pub done: bool,
-}
-
-impl ReplayProgress {
-    /// A replay that ended before its first message: `e` says why.
-    pub fn failed_before_start(e: &str) -> Self {
-        let mut p = Self::default();
-        p.fail(0, e);
-        p.done = true;
-        p
-    }
-
-    /// Counts a failure of line `line` (1-based; 0 for the file as a whole). Deliveries
-    /// settle out of order, so the failure kept is the earliest line's, not the first seen.
-    fn fail(&mut self, line: usize, e: &str) {
-        self.failed += 1;
-        if self.first_error.is_none() || line < self.first_line {
-            self.first_line = line;
-            self.first_error = Some(match line {
-                0 => e.to_string(),
-                n => format!("line {n}: {e}"),
-            });
-        }
-    }
 }
 
 /// One line of a replayed file: its number (from 1) and the message, or why it is not one.
@@ -193,10 +139,7 @@ pub async fn replay(producer: FutureProducer, spec: ReplaySpec, progress: impl F
         Ok(Err(e)) => return progress(ReplayProgress::failed_before_start(&e)),
         Err(e) => return progress(ReplayProgress::failed_before_start(&e.to_string())),
     };
-    let mut p = ReplayProgress {
-        total: lines.len(),
-        ..Default::default()
-    };
+    let mut p = ReplayProgress::starting(lines.len());
     let started = Instant::now();
     let mut last_report = Instant::now();
     let mut pending: VecDeque<(usize, DeliveryFuture)> = VecDeque::new();

@@ -12,16 +12,18 @@ use std::time::Duration;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::groups::GroupInfo;
 use rdkafka::TopicPartitionList;
-use tokio::sync::mpsc;
 
 use crate::kafka::budget::Budget;
 use crate::kafka::client::ClientSettings;
+pub use crate::kafka::client::WATCHER_CLIENT_ID;
 use crate::kafka::health::{self, History, Sample, Thresholds, Trend};
 use crate::kafka::lag_time::{self, Timestamps};
+pub use crate::kafka::messages::GroupDetail;
 use crate::kafka::messages::KafkaEvent;
 use crate::kafka::model::{self, GroupListing, GroupSnapshot, MemberInfo, PartitionLag};
 use crate::kafka::now_ms;
-use crate::kafka::timeline::{Rebalance, Timeline};
+use crate::kafka::outbox::Outbox;
+use crate::kafka::timeline::Timeline;
 use crate::kafka::watermarks;
 use crate::kafka::wire::GroupDescriber;
 use wire::consumer_protocol::{decode_assignment, decode_subscription};
@@ -78,21 +80,6 @@ impl Default for WatchConfig {
             requests_per_sec: 20,
         }
     }
-}
-
-/// Everything the groups pane shows about the chosen group.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GroupDetail {
-    /// Members and state.
-    pub snapshot: GroupSnapshot,
-    /// Partitions the group reads or has committed, with owner and lag.
-    pub partitions: Vec<PartitionLag>,
-    /// Rebalances seen so far, oldest first.
-    pub timeline: Vec<Rebalance>,
-    /// When it was read (ms since the epoch).
-    pub read_ms: i64,
-    /// How the group's total lag has been moving.
-    pub trend: Option<Trend>,
 }
 
 /// Controls the watcher thread; dropping it stops the thread.
@@ -157,11 +144,7 @@ pub fn snapshot_of(g: &GroupInfo) -> GroupSnapshot {
 }
 
 /// Starts the watcher.
-pub fn start(
-    settings: &ClientSettings,
-    config: WatchConfig,
-    events: mpsc::Sender<KafkaEvent>,
-) -> GroupWatcher {
+pub fn start(settings: &ClientSettings, config: WatchConfig, events: Outbox) -> GroupWatcher {
     let chosen = Arc::new(Mutex::new(None));
     let stop = Arc::new(AtomicBool::new(false));
     let (wake, woken) = std::sync::mpsc::sync_channel(1);
@@ -181,7 +164,7 @@ pub fn start(
                 .set("group.id", WATCHER_CLIENT_ID)
                 .create::<BaseConsumer>();
             let Ok(admin) = admin else {
-                let _ = events.blocking_send(KafkaEvent::Groups(Err(
+                let _ = events.send(KafkaEvent::Groups(Err(
                     "cannot create the group watcher's client".into(),
                 )));
                 return;
@@ -191,7 +174,7 @@ pub fn start(
                 let chosen = chosen.lock().unwrap_or_else(|e| e.into_inner()).clone();
                 let wait = match w.step(&admin, chosen.as_deref(), now_ms()) {
                     Step::Detail(d) => {
-                        if events.blocking_send(KafkaEvent::GroupDetail(d)).is_err() {
+                        if events.send(KafkaEvent::GroupDetail(d)).is_err() {
                             return;
                         }
                         Duration::ZERO
@@ -200,7 +183,7 @@ pub fn start(
                     Step::Wait(d) => d,
                 };
                 if let Some(listing) = w.listing_to_send(now_ms()) {
-                    if events.blocking_send(KafkaEvent::Groups(listing)).is_err() {
+                    if events.send(KafkaEvent::Groups(listing)).is_err() {
                         return;
                     }
                 }
@@ -214,10 +197,6 @@ pub fn start(
     }
     watcher
 }
-
-/// The client id the watcher's clients use, so a broker's operator (and our benchmark)
-/// can tell its requests from everyone else's.
-pub const WATCHER_CLIENT_ID: &str = "kafka-dash-groups";
 
 impl ClientSettings {
     /// The settings of the group watcher's clients.

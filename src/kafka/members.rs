@@ -10,24 +10,12 @@ use std::time::{Duration, Instant};
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::Message;
-use tokio::sync::mpsc;
 
 use crate::kafka::client::ClientSettings;
 use crate::kafka::messages::KafkaEvent;
+pub use crate::kafka::messages::MemberSpec;
 use crate::kafka::model::InAppMember;
-
-/// What an in-app member is asked to be.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MemberSpec {
-    /// Group to join.
-    pub group: String,
-    /// Topics to subscribe to.
-    pub topics: Vec<String>,
-    /// `range`, `roundrobin` or `cooperative-sticky` (the classic protocol, assigned by
-    /// the group's leader), or `consumer:uniform` / `consumer:range` (KIP-848's consumer
-    /// protocol, assigned by the coordinator with that server assignor).
-    pub assignor: String,
-}
+use crate::kafka::outbox::Outbox;
 
 /// The server assignor of a consumer-protocol member spec (`consumer:uniform` → `uniform`).
 pub fn server_assignor(assignor: &str) -> Option<&str> {
@@ -57,7 +45,7 @@ pub fn start(
     id: u64,
     client_id: String,
     spec: MemberSpec,
-    events: mpsc::Sender<KafkaEvent>,
+    events: Outbox,
 ) -> Result<MemberHandle, String> {
     let mut config = settings.config();
     config
@@ -118,7 +106,7 @@ fn run(
     id: u64,
     client_id: String,
     spec: MemberSpec,
-    events: mpsc::Sender<KafkaEvent>,
+    events: Outbox,
     stop: &AtomicBool,
 ) {
     let mut read: BTreeMap<(String, i32), u64> = BTreeMap::new();
@@ -134,7 +122,7 @@ fn run(
             running,
         };
     let mut id_now = member_id(&consumer);
-    let _ = events.try_send(KafkaEvent::Member(report(&read, true, &id_now)));
+    let _ = events.send(KafkaEvent::Member(report(&read, true, &id_now)));
     while !stop.load(Ordering::Relaxed) {
         match consumer.poll(Duration::from_millis(100)) {
             Some(Ok(m)) => {
@@ -149,7 +137,7 @@ fn run(
             last_report = Instant::now();
             // The id changes when the member joins (and rejoins after being fenced).
             id_now = member_id(&consumer);
-            let _ = events.try_send(KafkaEvent::Member(report(&read, true, &id_now)));
+            let _ = events.send(KafkaEvent::Member(report(&read, true, &id_now)));
         }
     }
     // Leave cleanly: unsubscribe sends LeaveGroup and revokes; serve the revoke by
@@ -167,5 +155,5 @@ fn run(
     }
     drop(consumer);
     tracing::info!(member = %client_id, group = %spec.group, "in-app member left its group");
-    let _ = events.blocking_send(KafkaEvent::Member(report(&read, false, &id_now)));
+    let _ = events.send(KafkaEvent::Member(report(&read, false, &id_now)));
 }

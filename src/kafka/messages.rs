@@ -1,14 +1,17 @@
 //! What the app asks the workers to do, and what they answer: owned messages over the
-//! bounded channels between the UI task and the Kafka side.
+//! bounded channels between the UI task and the Kafka side, with the owned types they
+//! carry. It imports only plain data modules (model, health, timeline, partitioner), never
+//! a worker, so every worker may import it.
 
-use crate::kafka::files::{ReplayProgress, ReplaySpec};
-use crate::kafka::groups::GroupDetail;
-use crate::kafka::members::MemberSpec;
+use std::path::PathBuf;
+
+use crate::kafka::health::Trend;
 use crate::kafka::model::{
-    BrokerInfo, Delivery, GroupListing, InAppMember, OutgoingMessage, PartitionStats, Record,
-    TopicInfo,
+    BrokerInfo, Delivery, GroupListing, GroupSnapshot, InAppMember, OutgoingMessage, PartitionLag,
+    PartitionStats, Record, TopicInfo,
 };
 use crate::kafka::partitioner::Partitioner;
+use crate::kafka::timeline::Rebalance;
 
 /// Where the live view starts reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,4 +163,95 @@ pub enum KafkaCommand {
     Replay(ReplaySpec),
     /// Stop in-app members (they leave their groups), then answer.
     Shutdown(tokio::sync::oneshot::Sender<()>),
+}
+
+/// What to replay, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplaySpec {
+    /// The file of JSON lines.
+    pub path: PathBuf,
+    /// The topic to write to.
+    pub topic: String,
+    /// Send each message to the partition it was saved from (else the partitioner picks).
+    pub keep_partitions: bool,
+    /// Keep each message's timestamp (else the producer stamps it now).
+    pub keep_timestamps: bool,
+    /// Messages a second; `None` for as fast as the cluster takes them.
+    pub rate: Option<f64>,
+}
+
+/// How a replay is going, or how it ended.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReplayProgress {
+    /// Messages in the file.
+    pub total: usize,
+    /// Delivered.
+    pub sent: usize,
+    /// Not delivered, or not readable from the file.
+    pub failed: usize,
+    /// The failure of the earliest line, with its line number.
+    pub first_error: Option<String>,
+    /// The line `first_error` is about (what keeps it the earliest one).
+    first_line: usize,
+    /// The replay is over.
+    pub done: bool,
+}
+
+impl ReplayProgress {
+    /// A replay of `total` messages that has sent none yet.
+    pub(crate) fn starting(total: usize) -> Self {
+        Self {
+            total,
+            ..Self::default()
+        }
+    }
+
+    /// A replay that ended before its first message: `e` says why.
+    pub fn failed_before_start(e: &str) -> Self {
+        let mut p = Self::default();
+        p.fail(0, e);
+        p.done = true;
+        p
+    }
+
+    /// Counts a failure of line `line` (1-based; 0 for the file as a whole). Deliveries
+    /// settle out of order, so the failure kept is the earliest line's, not the first seen.
+    pub(crate) fn fail(&mut self, line: usize, e: &str) {
+        self.failed += 1;
+        if self.first_error.is_none() || line < self.first_line {
+            self.first_line = line;
+            self.first_error = Some(match line {
+                0 => e.to_string(),
+                n => format!("line {n}: {e}"),
+            });
+        }
+    }
+}
+
+/// Everything the groups pane shows about the chosen group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupDetail {
+    /// Members and state.
+    pub snapshot: GroupSnapshot,
+    /// Partitions the group reads or has committed, with owner and lag.
+    pub partitions: Vec<PartitionLag>,
+    /// Rebalances seen so far, oldest first.
+    pub timeline: Vec<Rebalance>,
+    /// When it was read (ms since the epoch).
+    pub read_ms: i64,
+    /// How the group's total lag has been moving.
+    pub trend: Option<Trend>,
+}
+
+/// What an in-app member is asked to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberSpec {
+    /// Group to join.
+    pub group: String,
+    /// Topics to subscribe to.
+    pub topics: Vec<String>,
+    /// `range`, `roundrobin` or `cooperative-sticky` (the classic protocol, assigned by
+    /// the group's leader), or `consumer:uniform` / `consumer:range` (KIP-848's consumer
+    /// protocol, assigned by the coordinator with that server assignor).
+    pub assignor: String,
 }

@@ -1,6 +1,7 @@
 //! The dashboard's Kafka side: workers around rdkafka, the owned types they send to the
 //! UI, partition prediction, and consumer-protocol decoding.
 
+pub mod admin;
 pub mod budget;
 pub mod client;
 pub mod files;
@@ -10,7 +11,9 @@ pub mod jsonl;
 pub mod lag_time;
 pub mod members;
 pub mod messages;
+pub mod metadata;
 pub mod model;
+pub mod outbox;
 pub mod partitioner;
 pub mod seed_producer;
 pub mod tail;

@@ -10,10 +10,10 @@ use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Headers, Message};
 use rdkafka::{Offset, TopicPartitionList};
-use tokio::sync::mpsc;
 
 use crate::kafka::messages::{KafkaEvent, StartFrom};
 use crate::kafka::model::{PartitionStats, Record};
+use crate::kafka::outbox::{Outbox, Refused};
 use crate::kafka::watermarks;
 
 const MAX_BATCH: usize = 500;
@@ -53,7 +53,7 @@ pub fn start(
     topic: String,
     from: StartFrom,
     value_limit: usize,
-    events: mpsc::Sender<KafkaEvent>,
+    events: Outbox,
 ) -> TailHandle {
     let stop = Arc::new(AtomicBool::new(false));
     let paused = Arc::new(AtomicBool::new(false));
@@ -73,7 +73,7 @@ pub fn start(
                 value_limit,
             };
             if let Err(e) = run(config, &topic, from, &events, control) {
-                let _ = events.blocking_send(KafkaEvent::TailError(format!("{topic}: {e}")));
+                let _ = events.send(KafkaEvent::TailError(format!("{topic}: {e}")));
             }
         });
     if let Err(e) = spawned {
@@ -181,7 +181,7 @@ fn run(
     config: ClientConfig,
     topic: &str,
     from: StartFrom,
-    events: &mpsc::Sender<KafkaEvent>,
+    events: &Outbox,
     control: Control<'_>,
 ) -> Result<(), rdkafka::error::KafkaError> {
     let Control {
@@ -235,7 +235,7 @@ fn run(
         tpl.add_partition_offset(topic, *p, offset)?;
     }
     if !notes.is_empty() {
-        let _ = events.blocking_send(KafkaEvent::TailNotice(notes.join("; ")));
+        let _ = events.send(KafkaEvent::TailNotice(notes.join("; ")));
     }
     if let StartFrom::Time(_) = from {
         tpl = consumer.offsets_for_times(tpl, Duration::from_secs(5))?;
@@ -310,10 +310,10 @@ fn run(
                 stats: stats.clone(),
                 dropped,
             };
-            match events.try_send(event) {
+            match events.send(event) {
                 Ok(()) => changed = false,
-                Err(mpsc::error::TrySendError::Full(_)) => dropped += n,
-                Err(mpsc::error::TrySendError::Closed(_)) => return Ok(()),
+                Err(Refused::Behind) => dropped += n,
+                Err(Refused::Gone) => return Ok(()),
             }
             last_flush = Instant::now();
         }

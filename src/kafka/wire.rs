@@ -76,7 +76,7 @@ impl Conn {
         Req: Encodable + HeaderVersion,
     {
         self.correlation += 1;
-        let client = crate::kafka::groups::WATCHER_CLIENT_ID;
+        let client = crate::kafka::client::WATCHER_CLIENT_ID;
         let mut framed = encode_request(key, body_version, self.correlation, client, req)?;
         // The header's version field: bytes 6-7 (after the size and the API key).
         framed[6..8].copy_from_slice(&version.to_be_bytes());
