@@ -22,6 +22,8 @@ const ROOTS: &[&str] = &[
     "src/logging.rs",
     "src/state.rs",
     "src/tui.rs",
+    "crates/wire/src",
+    "crates/broker/src",
 ];
 
 /// A directed graph by name; edges point from the importing side to the imported one.
@@ -63,15 +65,22 @@ fn workspace_crates(root: &Path) -> Vec<Crate> {
     out
 }
 
-/// `name = "kafka-dash"` in `[package]` → `kafka_dash`.
+/// The name code spells a crate by: its `[lib]` name if it sets one, else its package's
+/// name with `-` as `_` (`kafka-dash` → `kafka_dash`).
 fn package_ident(manifest: &Path) -> String {
     let text = std::fs::read_to_string(manifest).expect("Cargo.toml readable");
-    let name = text
-        .lines()
-        .map(str::trim)
-        .find_map(|l| l.strip_prefix("name").map(str::trim))
-        .and_then(|l| l.strip_prefix('='))
-        .map(|v| v.trim().trim_matches('"').to_string())
+    let name_in = |section: &str| {
+        text.split("\n[")
+            .find(|s| s.starts_with(section))?
+            .lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix("name").map(str::trim))
+            .and_then(|l| l.strip_prefix('='))
+            .map(|v| v.trim().trim_matches('"').to_string())
+    };
+    let name = name_in("lib]")
+        .or_else(|| name_in("package]"))
+        .or_else(|| name_in("[package]"))
         .expect("a package name");
     name.replace('-', "_")
 }
@@ -299,6 +308,12 @@ fn named_paths(text: &str, crate_idents: &BTreeSet<String>) -> Named {
             continue;
         }
         match t[i].as_str() {
+            // Unit tests look into their parents by design; they are not the program's
+            // layering, so `#[cfg(test)] mod x { .. }` is left out.
+            "mod" if t.get(i + 2).is_some_and(|n| n == "{") && is_cfg_test(&t, i) => {
+                i = after_block(&t, i + 2);
+                continue;
+            }
             "mod" if t.get(i + 2).is_some_and(|n| n == "{") => {
                 inline.push((t[i + 1].clone(), depth + 1));
             }
@@ -314,6 +329,29 @@ fn named_paths(text: &str, crate_idents: &BTreeSet<String>) -> Named {
         i += 1;
     }
     out
+}
+
+/// `#[cfg(test)]` just before the `mod` at `t[i]` (tokens `? ? cfg ? test ? ?`).
+fn is_cfg_test(t: &[String], i: usize) -> bool {
+    i >= 5 && t[i - 5] == "cfg" && t[i - 3] == "test"
+}
+
+/// The index after the block whose `{` is at `t[open]`.
+fn after_block(t: &[String], open: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, tok) in t.iter().enumerate().skip(open) {
+        match tok.as_str() {
+            "{" => depth += 1,
+            "}" => {
+                depth -= 1;
+                if depth == 0 {
+                    return j + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    t.len()
 }
 
 /// Reads a path (or a brace group of them) from `t[i]` on, below `prefix`; returns the
@@ -656,4 +694,31 @@ fn use_trees_super_self_and_inline_modules_resolve_to_files() {
         "one circle per part; a/x.rs ↔ b/y.rs is in the same part: {by_file:?}"
     );
     assert_eq!(circles(&by_module), vec![vec!["k::a", "k::b", "k::a"]]);
+}
+
+#[test]
+fn unit_test_modules_are_not_the_programs_layering() {
+    let sources = [
+        source("lib.rs", &[], "pub mod a; pub mod b;"),
+        source(
+            "a.rs",
+            &["a"],
+            "pub fn f() {}\n#[cfg(test)]\nmod tests { use crate::b::g; }",
+        ),
+        source("b.rs", &["b"], "pub fn g() { crate::a::f() }"),
+    ];
+    let idents = BTreeSet::from(["k".to_string()]);
+    let (by_file, _, _) = graphs(&sources, &idents);
+    assert!(circles(&by_file).is_empty(), "{by_file:?}");
+    let without_cfg = [
+        source("lib.rs", &[], "pub mod a; pub mod b;"),
+        source(
+            "a.rs",
+            &["a"],
+            "pub fn f() {}\nmod tests { use crate::b::g; }",
+        ),
+        source("b.rs", &["b"], "pub fn g() { crate::a::f() }"),
+    ];
+    let (by_file, _, _) = graphs(&without_cfg, &idents);
+    assert_eq!(circles(&by_file).len(), 1, "{by_file:?}");
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use kafka_dash::broker::BrokerConfig;
+use broker::BrokerConfig;
 use kafka_dash::kafka::client::{ClientSettings, WATCHER_CLIENT_ID};
 use kafka_dash::kafka::messages::{KafkaCommand, KafkaEvent, MemberSpec, ResetTo};
 use kafka_dash::kafka::model::OutgoingMessage;
