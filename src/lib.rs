@@ -11,6 +11,8 @@ pub mod input;
 pub mod kafka;
 pub mod keys;
 pub mod logging;
+pub mod pane;
+pub mod screen;
 pub mod state;
 pub mod tui;
 pub mod ui;

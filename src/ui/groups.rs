@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, TableState};
 use ratatui::Frame;
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::escape::escape_bytes;
 use crate::kafka::groups::GroupDetail;
@@ -18,10 +18,13 @@ use crate::kafka::messages::KafkaCommand;
 use crate::kafka::model::{member_id_tail, member_labels, GroupListing, InAppMember, PartitionLag};
 use crate::keys::{Binding, Key};
 use crate::ui::columns::{self, Column};
+use crate::ui::component::{Component, Ctx, DrawCtx};
 use crate::ui::effect::Effect;
-use crate::ui::form::{Form, FormKind};
+use crate::ui::form::Form;
 use crate::ui::partitions::clock;
 use crate::ui::scroll::{clamp_scroll, following, page, rows_hint};
+
+pub mod forms;
 
 /// What a key does in the groups pane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -441,20 +444,7 @@ impl GroupsState {
                     },
                     _ => "range",
                 };
-                return form(Form::new(
-                    FormKind::AddMember,
-                    "Add an in-app member",
-                    &[
-                        ("group", &group),
-                        ("topics", &topics),
-                        ("assignor", assignor),
-                    ],
-                )
-                .with_hints(&[
-                    "the group id: an existing group, or a new one",
-                    "comma-separated names; one starting with ^ is a regex",
-                    "classic: range, roundrobin, cooperative-sticky · consumer protocol (KIP-848): consumer:uniform, consumer:range",
-                ]));
+                return form(forms::add_member(&group, &topics, assignor));
             }
             GroupsKey::RemoveMember => {
                 return match self.selected_in_app() {
@@ -469,17 +459,7 @@ impl GroupsState {
             }
             GroupsKey::ResetOffsets => {
                 if let Some(g) = self.selected_name().map(str::to_string) {
-                    return form(
-                        Form::new(
-                            FormKind::ResetOffsets(g.clone()),
-                            format!("Reset offsets of {g} (group must be inactive)"),
-                            &[("to", "earliest"), ("confirm", "")],
-                        )
-                        .with_hints(&[
-                            "earliest, latest, an offset, or -N for N minutes ago",
-                            "type the group's name to confirm",
-                        ]),
-                    );
+                    return form(forms::reset_offsets(&g));
                 }
             }
             GroupsKey::Sort => {
@@ -488,25 +468,11 @@ impl GroupsState {
                 return vec![Effect::FollowSelectedGroup];
             }
             GroupsKey::Filter => {
-                return form(
-                    Form::new(
-                        FormKind::GroupFilter,
-                        "Filter groups (empty: all)",
-                        &[("name", &self.filter), ("state", &self.state_filter)],
-                    )
-                    .with_hints(&[
-                        "groups whose name contains this text",
-                        "groups whose state starts with this: Stable, Empty, Preparing…, Dead",
-                    ]),
-                );
+                return form(forms::filter(&self.filter, &self.state_filter));
             }
             GroupsKey::Delete => {
                 if let Some(g) = self.selected_name().map(str::to_string) {
-                    return form(Form::new(
-                        FormKind::DeleteGroup(g.clone()),
-                        format!("Delete group {g}? Type its name"),
-                        &[("name", "")],
-                    ));
+                    return form(forms::delete(&g));
                 }
             }
         }
@@ -527,6 +493,27 @@ impl GroupsState {
         self.members
             .values()
             .find(|a| a.running && !a.member_id.is_empty() && a.member_id == member_id)
+    }
+}
+
+impl Component for GroupsState {
+    fn key(&mut self, key: KeyEvent, ctx: &Ctx) -> Option<Vec<Effect>> {
+        crate::keys::lookup(KEYS, &key)
+            .map(|a| self.on_key(a, ctx.body.1, ctx.member_topic.clone()))
+    }
+
+    fn submit(&mut self, form: &Form, ctx: &Ctx) -> Result<Vec<Effect>, String> {
+        self.submit_form(form, ctx.now.unix_ms)
+    }
+
+    /// `x remove` only while the selected member is one of ours.
+    fn hints(&self) -> String {
+        let removable = self.selected_in_app().is_some();
+        crate::keys::hint_where(KEYS, |a| a != GroupsKey::RemoveMember || removable)
+    }
+
+    fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, _ctx: &DrawCtx<'_>) {
+        draw(frame, area, self);
     }
 }
 

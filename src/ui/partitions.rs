@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::action::StartFrom;
 use crate::config::LiveLimits;
@@ -17,9 +17,12 @@ use crate::escape::{escape_bytes, escape_lines};
 use crate::kafka::messages::KafkaCommand;
 use crate::kafka::model::{PartitionStats, Record};
 use crate::keys::{Binding, Key};
+use crate::ui::component::{Component, Ctx, DrawCtx};
 use crate::ui::effect::Effect;
-use crate::ui::form::{Form, FormKind};
+use crate::ui::form::Form;
 use crate::ui::scroll::{clamp_scroll, following, page, rows_hint};
+
+pub mod forms;
 
 /// Messages PgUp/PgDn move the selection by.
 const PAGE: isize = 20;
@@ -510,8 +513,9 @@ impl LiveState {
         })
     }
 
-    /// Acts on a key of the live view's table in a body `body_height` rows tall.
-    pub fn on_key(&mut self, action: LiveKey, body_height: u16) -> Vec<Effect> {
+    /// Acts on a key of the live view's table in a body `body_height` rows tall, at
+    /// wall-clock `now_ms`.
+    pub fn on_key(&mut self, action: LiveKey, body_height: u16, now_ms: i64) -> Vec<Effect> {
         let topic = self.topic.clone();
         let form = |f: Form| vec![Effect::Form(f)];
         match action {
@@ -548,38 +552,12 @@ impl LiveState {
                 };
                 return topic.map(|t| Effect::Watch(t, from)).into_iter().collect();
             }
-            LiveKey::FromOffset => {
-                return form(Form::new(
-                    FormKind::StartOffset,
-                    "Start at offset",
-                    &[("offset", "0")],
-                ))
-            }
-            LiveKey::FromTime => {
-                return form(
-                    Form::new(FormKind::StartTime, "Start at time", &[("when", "5")])
-                        .with_hints(&["minutes ago (e.g. 5), or milliseconds since the epoch"]),
-                )
-            }
-            LiveKey::Filter => {
-                return form(Form::new(
-                    FormKind::Filter,
-                    "Filter messages (empty clears)",
-                    &[("text", &self.filter)],
-                ))
-            }
+            LiveKey::FromOffset => return form(forms::start_offset()),
+            LiveKey::FromTime => return form(forms::start_time()),
+            LiveKey::Filter => return form(forms::filter(&self.filter)),
             LiveKey::Save => {
-                let name = topic.as_deref().unwrap_or("messages");
-                let secs = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs());
-                let file = format!("{}-{secs}.jsonl", name.replace(['/', '\\'], "_"));
                 let n = self.visible().len();
-                return form(Form::new(
-                    FormKind::SaveMessages,
-                    format!("Save the {n} messages in view"),
-                    &[("file", &file)],
-                ));
+                return form(forms::save(topic.as_deref(), n, now_ms));
             }
         }
         Vec::new()
@@ -675,6 +653,62 @@ impl LiveState {
         let next = (cur.max(0) + delta - isize::from(self.selected.is_none() && delta > 0))
             .clamp(0, n as isize - 1) as usize;
         self.selected = Some(next);
+    }
+}
+
+/// A wide live view shows the groups reading its topic beside it.
+const READERS_MIN_WIDTH: u16 = 150;
+
+impl Component for LiveState {
+    fn key(&mut self, key: KeyEvent, ctx: &Ctx) -> Option<Vec<Effect>> {
+        crate::keys::lookup(KEYS, &key).map(|a| self.on_key(a, ctx.body.1, ctx.now.unix_ms))
+    }
+
+    fn submit(&mut self, form: &Form, ctx: &Ctx) -> Result<Vec<Effect>, String> {
+        self.submit_form(form, ctx.now.unix_ms)
+    }
+
+    fn hints(&self) -> String {
+        crate::keys::hint(KEYS)
+    }
+
+    /// Given the groups and room enough, the groups reading the topic go beside it; an
+    /// open message is drawn over the view.
+    fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, ctx: &DrawCtx<'_>) {
+        let view = match (self.topic.clone(), ctx.groups) {
+            (Some(topic), Some(groups)) if area.width >= READERS_MIN_WIDTH => {
+                let [live, readers] =
+                    Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
+                        .areas(area);
+                crate::ui::groups::draw_readers(frame, readers, &topic, groups);
+                live
+            }
+            _ => area,
+        };
+        draw(frame, view, self);
+        Detail(self).draw(frame, view, ctx);
+    }
+}
+
+/// The open message, over the live view: it takes the view's keys while it is open
+/// (those it does not take still switch panes), and is drawn over the view's area.
+pub struct Detail<'a>(pub &'a mut LiveState);
+
+impl Component for Detail<'_> {
+    fn key(&mut self, key: KeyEvent, _ctx: &Ctx) -> Option<Vec<Effect>> {
+        crate::keys::lookup(DETAIL_KEYS, &key).map(|a| self.0.on_detail_key(a))
+    }
+
+    fn hints(&self) -> String {
+        crate::keys::hint(DETAIL_KEYS)
+    }
+
+    fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, _ctx: &DrawCtx<'_>) {
+        let s = &*self.0;
+        if let (Some(view), Some(r), Some(lines)) = (s.detail, s.detail_record(), s.detail_lines())
+        {
+            draw_detail(frame, area, r, view, &lines, s.detail_scroll);
+        }
     }
 }
 
@@ -900,9 +934,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
         ),
         msgs_area,
     );
-    if let (Some(view), Some(r), Some(lines)) = (s.detail, s.detail_record(), s.detail_lines()) {
-        draw_detail(frame, area, r, view, &lines, s.detail_scroll);
-    }
     let last_line = s
         .error
         .as_ref()

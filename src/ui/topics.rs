@@ -7,17 +7,20 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Borders, TableState};
 use ratatui::Frame;
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::escape::escape_bytes;
 use crate::kafka::messages::KafkaCommand;
 use crate::kafka::model::{BrokerInfo, PartitionMeta, TopicInfo};
 use crate::keys::{Binding, Key};
 use crate::ui::columns::{self, Column};
+use crate::ui::component::{Component, Ctx, DrawCtx};
 use crate::ui::effect::Effect;
-use crate::ui::form::{Form, FormKind};
+use crate::ui::form::Form;
 use crate::ui::groups::GroupsState;
 use crate::ui::scroll::following;
+
+pub mod forms;
 
 /// What a key does in the topics pane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,26 +195,7 @@ impl TopicsState {
             }
             TopicsKey::Compose => return selected.map(Effect::Compose).into_iter().collect(),
             TopicsKey::Refresh => return vec![Effect::Command(KafkaCommand::RefreshTopics)],
-            TopicsKey::Create => {
-                return vec![Effect::Form(
-                    Form::new(
-                        FormKind::CreateTopic,
-                        "Create topic",
-                        &[
-                            ("name", ""),
-                            ("partitions", "1"),
-                            ("replication", "1"),
-                            ("configs", ""),
-                        ],
-                    )
-                    .with_hints(&[
-                        "letters, digits, . _ - (at most 249)",
-                        "a number ≥ 1",
-                        "a number ≥ 1, at most the brokers up",
-                        "key=value,... e.g. cleanup.policy=compact,retention.ms=60000",
-                    ]),
-                )]
-            }
+            TopicsKey::Create => return vec![Effect::Form(forms::create())],
             TopicsKey::AddPartitions => {
                 if let Some(t) = self.selected_topic() {
                     let (name, current) = (t.name.clone(), t.partitions);
@@ -222,20 +206,12 @@ impl TopicsState {
                             "{name} is internal: Kafka finds each group's offsets by its partition count, so it is not grown from here"
                         ))];
                     }
-                    return vec![Effect::Form(Form::new(
-                        FormKind::AddPartitions(name.clone()),
-                        format!("Add partitions to {name} (now {current})"),
-                        &[("new total", &(current + 1).to_string())],
-                    ))];
+                    return vec![Effect::Form(forms::add_partitions(&name, current))];
                 }
             }
             TopicsKey::Delete => {
                 if let Some(t) = selected {
-                    return vec![Effect::Form(Form::new(
-                        FormKind::DeleteTopic(t.clone()),
-                        format!("Delete {t}? Type its name"),
-                        &[("name", "")],
-                    ))];
+                    return vec![Effect::Form(forms::delete(&t))];
                 }
             }
         }
@@ -262,6 +238,25 @@ impl TopicsState {
     pub fn list_first(&self, body_height: u16) -> usize {
         let rows = list_rows(body_height);
         following(self.selected.min(self.list.len().saturating_sub(1)), rows)
+    }
+}
+
+impl Component for TopicsState {
+    fn key(&mut self, key: KeyEvent, ctx: &Ctx) -> Option<Vec<Effect>> {
+        crate::keys::lookup(KEYS, &key).map(|a| self.on_key(a, ctx.body.1))
+    }
+
+    fn submit(&mut self, form: &Form, _ctx: &Ctx) -> Result<Vec<Effect>, String> {
+        forms::submit(form).map(|c| vec![Effect::Command(c)])
+    }
+
+    fn hints(&self) -> String {
+        crate::keys::hint(KEYS)
+    }
+
+    fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, ctx: &DrawCtx<'_>) {
+        let none = GroupsState::default();
+        draw(frame, area, self, ctx.groups.unwrap_or(&none));
     }
 }
 
