@@ -1519,3 +1519,28 @@ fn an_internal_topic_is_not_grown_from_the_topics_pane() {
     key(&mut app, KeyCode::Char('p'));
     assert!(app.form().is_some(), "other topics grow as before");
 }
+
+/// The groups list's hint offers `x remove` only while the selected member is one of
+/// ours: on any other member `x` can only say it is not ours.
+#[test]
+fn the_groups_hint_offers_remove_only_on_our_member() {
+    use kafka_dash::kafka::model::InAppMember;
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('4'));
+    let ours = member("kafka-dash-A", &[0]);
+    show_group(&mut app, "g", vec![ours.clone()], vec![], None);
+    let (text, _) = render_at(&mut app, 200, 40);
+    assert!(!text.contains("x remove"), "not ours yet:\n{text}");
+    assert!(text.contains("a add member · m/M member"), "{text}");
+    app.update(Action::Kafka(KafkaEvent::Member(InAppMember {
+        id: 0,
+        group: "g".into(),
+        client_id: "kafka-dash-A".into(),
+        member_id: ours.member_id.clone(),
+        assignor: "range".into(),
+        read: vec![],
+        running: true,
+    })));
+    let (text, _) = render_at(&mut app, 200, 40);
+    assert!(text.contains("a add member · x remove"), "ours:\n{text}");
+}

@@ -731,7 +731,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
             Block::default()
                 .borders(Borders::ALL)
                 .title(super::border_hint(&list_title, list_area))
-                .title_bottom(super::border_hint(&crate::keys::hint(KEYS), list_area)),
+                .title_bottom(super::border_hint(&s.hints(), list_area)),
         );
     let mut state = TableState::default().with_selected(
         (!s.groups.is_empty()).then_some(s.selected.min(s.groups.len() - 1).saturating_sub(first)),
