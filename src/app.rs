@@ -196,6 +196,10 @@ pub struct App {
     pub dirty: bool,
     /// Terminal size (for mouse hit tests).
     pub size: (u16, u16),
+    /// What the last frame drew outside the panes' own parts (the tabs, the watch
+    /// screen's parts, the readers beside the live view, overlays): clicks are matched
+    /// against it.
+    pub drawn: crate::ui::drawn::Drawn,
     commands: mpsc::Sender<KafkaCommand>,
     /// The status (error, notice) as of the last second, and for how many seconds.
     status_seen: (Option<String>, Option<String>),
@@ -254,6 +258,7 @@ impl App {
             quit: false,
             dirty: true,
             size: (80, 24),
+            drawn: Default::default(),
             commands,
             status_seen: (None, None),
             status_age: 0,

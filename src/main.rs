@@ -127,7 +127,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     app.switch(cli.pane.or(state.pane).unwrap_or(Pane::Watch));
     let mut terminal = tui::init().context("cannot set up the terminal")?;
     if cli.test_panic {
-        terminal.draw(|f| kafka_dash::ui::draw(f, &app))?;
+        terminal.draw(|f| kafka_dash::ui::draw(f, &mut app))?;
         panic!("test panic requested with --test-panic");
     }
     let result = dashboard::run(&mut terminal, &mut app, workers).await;

@@ -63,11 +63,11 @@ fn key(app: &mut App, code: KeyCode) {
     app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
-fn render(app: &App) -> (String, Vec<String>) {
+fn render(app: &mut App) -> (String, Vec<String>) {
     render_at(app, 100, 24)
 }
 
-fn render_at(app: &App, width: u16, height: u16) -> (String, Vec<String>) {
+fn render_at(app: &mut App, width: u16, height: u16) -> (String, Vec<String>) {
     let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
     t.draw(|f| kafka_dash::ui::draw(f, app)).unwrap();
     let buf = t.backend().buffer().clone();
@@ -123,8 +123,8 @@ fn live_app(records: Vec<Record>) -> App {
 
 #[test]
 fn topics_pane_snapshot() {
-    let (app, _rx) = app();
-    insta::assert_snapshot!(render(&app).0);
+    let (mut app, _rx) = app();
+    insta::assert_snapshot!(render(&mut app).0);
 }
 
 #[test]
@@ -166,7 +166,7 @@ fn topics_pane_shows_leaders_replicas_isr_and_brokers_up() {
             },
         ],
     }]))));
-    let (text, _) = render_at(&app, 100, 24);
+    let (text, _) = render_at(&mut app, 100, 24);
     assert!(text.contains("2 brokers up (ids 1,3)"), "{text}");
     let row = |p: &str| {
         text.lines()
@@ -194,7 +194,7 @@ fn composer_feedback_stays_visible_under_a_long_value() {
     app.update(Action::Paste("line\n".repeat(60) + "LAST"));
     app.composer.partition = tui_input::Input::new("99999999999999".into());
     for (w, h) in [(80, 24), (120, 36)] {
-        let (text, _) = render_at(&app, w, h);
+        let (text, _) = render_at(&mut app, w, h);
         assert!(text.contains("cannot exist"), "{w}x{h}:\n{text}");
         assert!(
             text.contains("LAST"),
@@ -237,7 +237,7 @@ fn composer_pane_snapshot() {
             latency: Duration::from_millis(1),
         },
     )));
-    insta::assert_snapshot!(render(&app).0);
+    insta::assert_snapshot!(render(&mut app).0);
 }
 
 #[test]
@@ -250,18 +250,18 @@ fn live_pane_and_detail_snapshot() {
         record(0, b"Hello Go!", headers.clone()),
         record(1, br#"{"a":1,"b":[true,null]}"#, headers),
     ]);
-    insta::assert_snapshot!("live", render(&app).0);
+    insta::assert_snapshot!("live", render(&mut app).0);
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('v'));
-    insta::assert_snapshot!("live_detail_json", render(&app).0);
+    insta::assert_snapshot!("live_detail_json", render(&mut app).0);
 }
 
 #[test]
 fn help_lists_keys() {
     let (mut app, _rx) = app();
     key(&mut app, KeyCode::Char('?'));
-    let (text, _) = render(&app);
+    let (text, _) = render(&mut app);
     insta::assert_snapshot!(text);
     assert!(
         text.starts_with(" 1 Topics") && text.lines().nth(1).unwrap().starts_with("┌ Keys"),
@@ -269,7 +269,7 @@ fn help_lists_keys() {
     );
     // The help scrolls to its end, where the Groups keys are.
     key(&mut app, KeyCode::End);
-    let (end, _) = render(&app);
+    let (end, _) = render(&mut app);
     assert!(
         end.contains("Groups") && end.contains("delete an empty group"),
         "{end}"
@@ -301,7 +301,7 @@ fn untrusted_bytes_are_shown_escaped_never_raw() {
         })
         .collect();
     let mut app = live_app(records);
-    let check = |app: &App, expect: &[&str]| {
+    let check = |app: &mut App, expect: &[&str]| {
         let (text, symbols) = render(app);
         for s in &symbols {
             assert!(
@@ -313,21 +313,21 @@ fn untrusted_bytes_are_shown_escaped_never_raw() {
             assert!(text.contains(e), "expected {e:?} in\n{text}");
         }
     };
-    check(&app, &nasty.iter().map(|(_, e)| *e).collect::<Vec<_>>());
+    check(&mut app, &nasty.iter().map(|(_, e)| *e).collect::<Vec<_>>());
     // The detail view of each message: header key and value escaped too.
     for (i, (_, escaped)) in nasty.iter().enumerate().rev() {
         app.live.selected = Some(nasty.len() - 1 - i);
         app.live.detail = Some(kafka_dash::ui::partitions::ValueView::Text);
-        check(&app, &["h\\x1b[31m", escaped]);
+        check(&mut app, &["h\\x1b[31m", escaped]);
     }
 }
 
 #[test]
 fn tiny_terminal_gets_a_message_not_a_panic() {
-    let (app, _rx) = app();
+    let (mut app, _rx) = app();
     for (w, h) in [(20, 5), (1, 1), (39, 30)] {
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| kafka_dash::ui::draw(f, &app)).unwrap();
+        t.draw(|f| kafka_dash::ui::draw(f, &mut app)).unwrap();
     }
 }
 
@@ -438,7 +438,7 @@ fn groups_pane_snapshot() {
         read: vec![(("sarama".into(), 0), 10)],
         running: true,
     })));
-    let text = render_at(&app, 140, 30).0;
+    let text = render_at(&mut app, 140, 30).0;
     assert!(
         text.contains("idle (no partitions)"),
         "idle members are shown, not hidden"
@@ -448,7 +448,7 @@ fn groups_pane_snapshot() {
         "lag with nothing committed is unknown, not zero"
     );
     // At 80×24 a timeline line too long for the box ends in … instead of at the border.
-    let (narrow, _) = render_at(&app, 80, 24);
+    let (narrow, _) = render_at(&mut app, 80, 24);
     assert!(
         narrow
             .lines()
@@ -457,7 +457,7 @@ fn groups_pane_snapshot() {
     );
     // At 80×24 the list drops its less important columns instead of cutting every
     // header to three letters.
-    let (narrow, _) = render_at(&app, 80, 24);
+    let (narrow, _) = render_at(&mut app, 80, 24);
     let header = narrow.lines().nth(2).unwrap_or_default();
     assert!(
         header.contains("group") && header.contains("mem") && header.contains("lag"),
@@ -485,14 +485,14 @@ fn detail_folds_a_huge_key_and_scrolls_the_value() {
     app.live.selected = Some(0);
     app.live.detail = Some(kafka_dash::ui::partitions::ValueView::Text);
     app.live.refresh_detail_text();
-    let (text, _) = render_at(&app, 100, 30);
+    let (text, _) = render_at(&mut app, 100, 30);
     assert!(
         text.contains("(102400 bytes)"),
         "key folded with its size:\n{text}"
     );
     assert!(text.contains("line-0"), "the value is in view:\n{text}");
     app.live.scroll_detail(150);
-    let (text, _) = render_at(&app, 100, 30);
+    let (text, _) = render_at(&mut app, 100, 30);
     assert!(text.contains("line-150"), "scrolled:\n{text}");
     assert!(!text.contains("line-0 "), "the top scrolled away:\n{text}");
     assert!(
@@ -510,11 +510,11 @@ fn a_long_single_line_value_scrolls_to_its_end() {
     app.size = (100, 30);
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
-    let (text, _) = render_at(&app, 100, 30);
+    let (text, _) = render_at(&mut app, 100, 30);
     assert!(!text.contains("THE-END"), "{text}");
     assert!(text.contains("lines 1-"), "{text}");
     key(&mut app, KeyCode::End);
-    let (text, _) = render_at(&app, 100, 30);
+    let (text, _) = render_at(&mut app, 100, 30);
     assert!(
         text.contains("THE-END"),
         "the end of the line is reachable:\n{text}"
@@ -526,14 +526,14 @@ fn a_long_single_line_value_scrolls_to_its_end() {
 /// Issue 8 #11: a border hint that does not fit is shortened with `…`, never cut silently.
 #[test]
 fn border_hints_that_do_not_fit_end_in_an_ellipsis() {
-    let app = live_app(vec![record(0, b"v", Vec::new())]);
-    let (text, _) = render_at(&app, 60, 24);
+    let mut app = live_app(vec![record(0, b"v", Vec::new())]);
+    let (text, _) = render_at(&mut app, 60, 24);
     let hint_row = text
         .lines()
         .find(|l| l.contains("↑↓ select"))
         .unwrap_or_else(|| panic!("no hint row in\n{text}"));
     assert!(hint_row.contains('…'), "hint cut without …: {hint_row}");
-    let (wide, _) = render_at(&app, 120, 24);
+    let (wide, _) = render_at(&mut app, 120, 24);
     let wide_row = wide.lines().find(|l| l.contains("↑↓ select")).unwrap();
     assert!(
         wide_row.contains("/ filter"),
@@ -625,7 +625,7 @@ fn big_group_app() -> App {
 fn a_big_group_scrolls_and_never_selects_an_undrawn_member() {
     let mut app = big_group_app();
     app.size = (120, 36);
-    let (text, _) = render_at(&app, 120, 36);
+    let (text, _) = render_at(&mut app, 120, 36);
     assert!(text.contains("members 1–"), "members hint:\n{text}");
     assert!(text.contains(" of 30 · m/M scroll"), "{text}");
     assert!(text.contains("partitions 1–"), "grid hint:\n{text}");
@@ -637,7 +637,7 @@ fn a_big_group_scrolls_and_never_selects_an_undrawn_member() {
     );
     // M from the first member wraps to the last: it must be drawn, and x acts on it.
     key(&mut app, KeyCode::Char('M'));
-    let (text, _) = render_at(&app, 120, 36);
+    let (text, _) = render_at(&mut app, 120, 36);
     assert!(
         member_row(&text, "member-29"),
         "selected member not drawn:\n{text}"
@@ -652,13 +652,13 @@ fn a_big_group_scrolls_and_never_selects_an_undrawn_member() {
     for _ in 0..10 {
         key(&mut app, KeyCode::Char(']'));
     }
-    let (text, _) = render_at(&app, 120, 36);
+    let (text, _) = render_at(&mut app, 120, 36);
     assert!(last_row(&text), "grid did not reach partition 63:\n{text}");
     assert!(text.contains("–64 of 64"), "{text}");
     for _ in 0..10 {
         key(&mut app, KeyCode::Char('['));
     }
-    let (text, _) = render_at(&app, 120, 36);
+    let (text, _) = render_at(&mut app, 120, 36);
     assert!(text.contains("partitions 1–"), "{text}");
 }
 
@@ -686,7 +686,7 @@ fn the_live_partition_table_scrolls() {
         t.lines()
             .any(|l| l.starts_with(&format!("│{p:<6}")) && l.contains(&format!(" {} ", 1000 + p)))
     };
-    let (text, _) = render_at(&app, 120, 36);
+    let (text, _) = render_at(&mut app, 120, 36);
     assert!(row_of(&text, 0) && !row_of(&text, 63), "{text}");
     assert!(
         text.contains("partitions 1–14 of 64 · [ ] scroll"),
@@ -695,7 +695,7 @@ fn the_live_partition_table_scrolls() {
     for _ in 0..5 {
         key(&mut app, KeyCode::Char(']'));
     }
-    let (text, _) = render_at(&app, 120, 36);
+    let (text, _) = render_at(&mut app, 120, 36);
     assert!(row_of(&text, 63) && !row_of(&text, 0), "{text}");
     assert!(text.contains("51–64 of 64"), "{text}");
 }
@@ -715,7 +715,7 @@ fn delivery_errors_are_whole_at_80x24() {
             latency: Duration::from_millis(3),
         },
     )));
-    let (text, _) = render_at(&app, 80, 24);
+    let (text, _) = render_at(&mut app, 80, 24);
     // The reports are the right-hand column: read it back row by row.
     let column: String = text
         .lines()
@@ -743,7 +743,7 @@ fn the_message_detail_hint_leads_with_esc() {
     let mut app = live_app(vec![record(0, b"v", Vec::new())]);
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
-    let (text, _) = render_at(&app, 80, 24);
+    let (text, _) = render_at(&mut app, 80, 24);
     assert!(text.contains("└ Esc close · v text/json/hex"), "{text}");
 }
 
@@ -834,7 +834,7 @@ fn every_pane_at_every_size() {
         key(&mut app, KeyCode::Char(pane));
         for (w, h) in [(80u16, 24u16), (120, 36), (200, 60)] {
             app.size = (w, h);
-            let (text, _) = render_at(&app, w, h);
+            let (text, _) = render_at(&mut app, w, h);
             for (i, line) in text.lines().enumerate() {
                 assert!(
                     unicode_width::UnicodeWidthStr::width(line) <= w as usize,
@@ -848,7 +848,7 @@ fn every_pane_at_every_size() {
     }
     // The watch screen shows the send, the message and the group together.
     key(&mut app, KeyCode::Char('5'));
-    let (text, _) = render_at(&app, 120, 36);
+    let (text, _) = render_at(&mut app, 120, 36);
     for want in [
         "sarama [0] @ 15",
         "Hello Go!",
@@ -896,7 +896,7 @@ fn members_sharing_a_client_id_are_told_apart_and_only_ours_are_starred() {
         read: vec![],
         running: true,
     })));
-    let (text, _) = render_at(&app, 160, 30);
+    let (text, _) = render_at(&mut app, 160, 30);
     let rows_with = |s: &str| text.lines().filter(|l| l.contains(s)).count();
     assert!(
         rows_with("rdkafka …aaaaaa") >= 2,
@@ -909,7 +909,7 @@ fn members_sharing_a_client_id_are_told_apart_and_only_ours_are_starred() {
     );
     app.watch("sarama".into(), kafka_dash::action::StartFrom::Beginning);
     key(&mut app, KeyCode::Char('5'));
-    let (watch, _) = render_at(&app, 160, 40);
+    let (watch, _) = render_at(&mut app, 160, 40);
     assert!(
         watch.contains("rdkafka …aaaaaa") && watch.contains("rdkafka …bbbbbb"),
         "{watch}"
@@ -924,7 +924,7 @@ fn topics_show_their_readers_and_the_grid_shows_lag_trends() {
     let mut app = full_app();
     key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Down);
-    let (text, _) = render_at(&app, 160, 36);
+    let (text, _) = render_at(&mut app, 160, 36);
     assert!(text.contains("Groups reading sarama (1)"), "{text}");
     let mut detail = app.groups.detail.clone().unwrap();
     detail.partitions[0].trend = Some(Trend {
@@ -939,7 +939,7 @@ fn topics_show_their_readers_and_the_grid_shows_lag_trends() {
     });
     app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(detail))));
     key(&mut app, KeyCode::Char('4'));
-    let (text, _) = render_at(&app, 200, 40);
+    let (text, _) = render_at(&mut app, 200, 40);
     assert!(text.contains("↑ falling behind"), "{text}");
     assert!(text.contains("↓ catches up in 29s"), "{text}");
     assert!(text.contains("█"), "a sparkline is drawn:\n{text}");
@@ -1024,7 +1024,7 @@ fn a_consumer_protocol_group_shows_epochs_and_who_is_converging() {
             trend: None,
         },
     ))));
-    let (text, _) = render_at(&app, 140, 24);
+    let (text, _) = render_at(&mut app, 140, 24);
     assert!(text.contains("+0.5 s  A gives up sarama[1]"), "{text}");
     assert!(
         text.contains("B receives sarama[1], 2.5 s without an owner"),
@@ -1041,7 +1041,7 @@ fn a_consumer_protocol_group_shows_epochs_and_who_is_converging() {
     assert!(text.contains("sarama [0,1] → sarama [0]"), "{text}");
     assert!(text.contains("[] → sarama [1]"), "{text}");
     // At 80 columns the title is cut before "(1 classic)": the row still says it.
-    let (small, _) = render_at(&app, 80, 24);
+    let (small, _) = render_at(&mut app, 80, 24);
     assert!(
         small
             .lines()
@@ -1052,7 +1052,7 @@ fn a_consumer_protocol_group_shows_epochs_and_who_is_converging() {
 }
 
 /// The cursor's (column, row) after drawing `app` at `width`×`height`.
-fn cursor_at(app: &App, width: u16, height: u16) -> (u16, u16) {
+fn cursor_at(app: &mut App, width: u16, height: u16) -> (u16, u16) {
     let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
     t.draw(|f| kafka_dash::ui::draw(f, app)).unwrap();
     let p = t.get_cursor_position().unwrap();
@@ -1065,7 +1065,7 @@ fn the_add_member_form_shows_its_labels_values_and_what_is_typed() {
         let (mut app, _rx) = app();
         key(&mut app, KeyCode::Char('4'));
         key(&mut app, KeyCode::Char('a'));
-        let (text, _) = render_at(&app, w, h);
+        let (text, _) = render_at(&mut app, w, h);
         assert!(text.contains("group: kafka-dash-demo"), "{w}x{h}:\n{text}");
         for _ in 0.."kafka-dash-demo".len() {
             key(&mut app, KeyCode::Backspace);
@@ -1073,7 +1073,7 @@ fn the_add_member_form_shows_its_labels_values_and_what_is_typed() {
         for c in "kip848-demo".chars() {
             key(&mut app, KeyCode::Char(c));
         }
-        let (text, _) = render_at(&app, w, h);
+        let (text, _) = render_at(&mut app, w, h);
         let group = text
             .lines()
             .find(|l| l.contains("group: "))
@@ -1082,14 +1082,14 @@ fn the_add_member_form_shows_its_labels_values_and_what_is_typed() {
         // The cursor sits right after what was typed, on the group's row.
         let row = text.lines().position(|l| l.contains("group: ")).unwrap() as u16;
         let col = group.chars().position(|c| c == 'k').unwrap() as u16 + 11;
-        assert_eq!(cursor_at(&app, w, h), (col, row), "{w}x{h}:\n{text}");
+        assert_eq!(cursor_at(&mut app, w, h), (col, row), "{w}x{h}:\n{text}");
         assert!(text.contains("topics: sarama"), "{w}x{h}:\n{text}");
         assert!(text.contains("assignor: range"), "{w}x{h}:\n{text}");
         // The focused field says what it takes, cut with … where it does not fit.
         assert!(text.contains("the group id"), "{w}x{h}:\n{text}");
         key(&mut app, KeyCode::Tab);
         key(&mut app, KeyCode::Tab);
-        let (text, _) = render_at(&app, w, h);
+        let (text, _) = render_at(&mut app, w, h);
         let hint = text
             .lines()
             .find(|l| l.contains("classic: range"))
@@ -1110,13 +1110,13 @@ fn a_long_form_value_scrolls_to_keep_the_cursor_in_view() {
     for c in long.chars() {
         key(&mut app, KeyCode::Char(c));
     }
-    let (text, _) = render_at(&app, 80, 24);
+    let (text, _) = render_at(&mut app, 80, 24);
     let group = text.lines().find(|l| l.contains("group: ")).unwrap();
     assert!(
         group.contains("group: …g") && group.contains("gEND"),
         "{group:?}"
     );
-    let (x, _) = cursor_at(&app, 80, 24);
+    let (x, _) = cursor_at(&mut app, 80, 24);
     assert_eq!(
         x as usize,
         group.chars().position(|c| c == 'E').unwrap() + 3
@@ -1130,12 +1130,12 @@ fn unassigned_code_points_in_a_value_never_shift_the_screen() {
         record(0, value.as_bytes(), vec![]),
         record(1, b"next row", vec![]),
     ]);
-    let (text, symbols) = render(&app);
+    let (text, symbols) = render(&mut app);
     assert!(text.contains("x\\u{0379}y"), "{text}");
     assert!(!symbols.iter().any(|s| s.contains('\u{379}')));
     app.live.selected = Some(1);
     app.live.detail = Some(kafka_dash::ui::partitions::ValueView::Text);
-    let (text, symbols) = render(&app);
+    let (text, symbols) = render(&mut app);
     assert!(text.contains("x\\u{0379}y\\u{0379}z"), "{text}");
     assert!(!symbols.iter().any(|s| s.contains('\u{379}')));
 }
@@ -1150,13 +1150,13 @@ fn what_is_typed_into_the_composer_is_drawn_escaped_with_the_cursor_after_it() {
     for c in "a🇩🇪b".chars() {
         key(&mut app, KeyCode::Char(c));
     }
-    let (text, symbols) = render_at(&app, 120, 36);
+    let (text, symbols) = render_at(&mut app, 120, 36);
     let line = text.lines().find(|l| l.contains("value ")).unwrap();
     assert!(line.contains("value a\\u{1f1e9}\\u{1f1ea}b"), "{line:?}");
     assert!(!symbols
         .iter()
         .any(|s| s.chars().any(|c| ('\u{1f1e6}'..='\u{1f1ff}').contains(&c))));
-    let (x, _) = cursor_at(&app, 120, 36);
+    let (x, _) = cursor_at(&mut app, 120, 36);
     let end = line.find("b").unwrap();
     assert_eq!(x as usize, line[..end].chars().count() + 1, "{line:?}");
 }
@@ -1168,13 +1168,13 @@ fn the_composer_shows_that_headers_exist_before_any_key_at_every_size() {
             let (mut app, _rx) = app();
             key(&mut app, KeyCode::Char(pane));
             key(&mut app, KeyCode::Esc);
-            let (text, _) = render_at(&app, w, h);
+            let (text, _) = render_at(&mut app, w, h);
             assert!(
                 text.contains("headers none · Ctrl-A adds one"),
                 "pane {pane} at {w}x{h}:\n{text}"
             );
             app.composer = kafka_dash::ui::composer::ComposerState::seed_message("sarama");
-            let (text, _) = render_at(&app, w, h);
+            let (text, _) = render_at(&mut app, w, h);
             assert!(
                 text.contains("value Hello Go!") && text.contains("header 1 myTestHeader = header"),
                 "pane {pane} at {w}x{h}:\n{text}"
@@ -1189,12 +1189,12 @@ fn composer_rows_out_of_view_are_named_in_its_title() {
     key(&mut app, KeyCode::Char('5'));
     app.composer = kafka_dash::ui::composer::ComposerState::seed_message("sarama");
     key(&mut app, KeyCode::Enter);
-    let (text, _) = render_at(&app, 80, 24);
+    let (text, _) = render_at(&mut app, 80, 24);
     assert!(text.contains("Compose · rows 1–3 of 8"), "{text}");
     for _ in 0..4 {
         key(&mut app, KeyCode::Tab);
     }
-    let (text, _) = render_at(&app, 80, 24);
+    let (text, _) = render_at(&mut app, 80, 24);
     assert!(text.contains("Compose · rows 3–5 of 8"), "{text}");
 }
 
@@ -1221,13 +1221,13 @@ fn long_lists_say_which_rows_they_show_and_clicks_hit_the_row_drawn() {
         port: 9092,
     }])));
     key(&mut app, KeyCode::Char('1'));
-    let (text, _) = render_at(&app, 80, 24);
+    let (text, _) = render_at(&mut app, 80, 24);
     assert!(text.contains("Topics (33) · rows 1–9"), "{text}");
     assert!(text.contains("1 broker up (id 0)"), "{text}");
     for _ in 0..20 {
         key(&mut app, KeyCode::Down);
     }
-    let (text, _) = render_at(&app, 80, 24);
+    let (text, _) = render_at(&mut app, 80, 24);
     assert!(text.contains("Topics (33) · rows 13–21"), "{text}");
     // PgDn and PgUp move a page of rows (9 at 80x24).
     key(&mut app, KeyCode::PageDown);
@@ -1249,18 +1249,18 @@ fn long_lists_say_which_rows_they_show_and_clicks_hit_the_row_drawn() {
 fn narrow_terminals_cut_with_an_ellipsis() {
     let (mut app, _rx) = app();
     key(&mut app, KeyCode::Char('4'));
-    let (text, _) = render_at(&app, 40, 10);
+    let (text, _) = render_at(&mut app, 40, 10);
     let tabs = text.lines().next().unwrap();
     assert!(tabs.ends_with('…'), "{tabs:?}");
     let mut app = live_app(vec![record(0, b"v", vec![])]);
     key(&mut app, KeyCode::Char('3'));
-    let (text, _) = render_at(&app, 60, 15);
+    let (text, _) = render_at(&mut app, 60, 15);
     let header = text.lines().find(|l| l.contains("part ")).unwrap();
     assert!(
         header.contains("rate") && !header.contains("rate ("),
         "{header:?}"
     );
-    let (text, _) = render_at(&app, 120, 36);
+    let (text, _) = render_at(&mut app, 120, 36);
     assert!(text.contains("rate (30 s)"), "{text}");
 }
 
@@ -1317,7 +1317,7 @@ fn a_group_whose_members_left_stays_among_the_readers_with_its_verdict() {
             ))));
         }
         key(&mut app, KeyCode::Char('5'));
-        let (text, _) = render_at(&app, 120, 36);
+        let (text, _) = render_at(&mut app, 120, 36);
         assert!(
             text.contains("Groups reading sarama (1)"),
             "followed: {followed}\n{text}"
@@ -1365,7 +1365,7 @@ fn the_reason_stays_in_the_grid_when_a_row_is_not_ok() {
     ];
     show_group(&mut app, "g", members, partitions, Some(174));
     for (w, h) in [(120, 36), (200, 60)] {
-        let (text, _) = render_at(&app, w, h);
+        let (text, _) = render_at(&mut app, w, h);
         // The grid's row (the group list's row says STALL too).
         let stall = text
             .lines()
@@ -1449,7 +1449,7 @@ fn the_timeline_says_removed_and_idle() {
             trend: None,
         },
     ))));
-    let (text, _) = render_at(&app, 200, 40);
+    let (text, _) = render_at(&mut app, 200, 40);
     for want in [
         "A removed from the group (it left, or its session timed out); held orders[0]",
         "kafka-dash-B left the group (a clean leave from here); held orders[1]",
@@ -1488,7 +1488,7 @@ fn a_group_whose_figures_missed_their_re_read_is_stale_not_ok() {
         listed("fresh", 1_000),
         listed("ga", 100_000),
     ]))));
-    let (text, _) = render_at(&app, 200, 24);
+    let (text, _) = render_at(&mut app, 200, 24);
     let row = |name: &str| {
         text.lines()
             .find(|l| l.trim_start_matches('│').starts_with(name))
@@ -1513,7 +1513,7 @@ fn an_internal_topic_is_not_grown_from_the_topics_pane() {
     );
     key(&mut app, KeyCode::Char('p'));
     assert!(app.form.is_none(), "no form to grow it");
-    let (text, _) = render_at(&app, 200, 40);
+    let (text, _) = render_at(&mut app, 200, 40);
     assert!(text.contains("__consumer_offsets is internal"), "{text}");
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Char('p'));

@@ -3,6 +3,7 @@
 
 pub mod columns;
 pub mod composer;
+pub mod drawn;
 pub mod effect;
 pub mod form;
 pub mod groups;
@@ -117,8 +118,8 @@ pub const MIN_SIZE: (u16, u16) = (40, 10);
 /// From this width on, the live view shows the groups reading its topic beside it.
 const LIVE_READERS_MIN_WIDTH: u16 = 150;
 
-/// Draws the whole app.
-pub fn draw(frame: &mut Frame<'_>, app: &App) {
+/// Draws the whole app, and records in it what was drawn where (for the mouse).
+pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         let msg = format!(
@@ -139,20 +140,20 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     .areas(area);
     draw_tabs(frame, tabs, app);
     match app.pane {
-        Pane::Topics => topics::draw(frame, body, &app.topics, &app.groups),
+        Pane::Topics => topics::draw(frame, body, &mut app.topics, &app.groups),
         Pane::Composer => draw_composer(frame, body, app),
-        Pane::Live => match app.live.topic.as_deref() {
+        Pane::Live => match app.live.topic.clone() {
             // Wide enough: the groups reading the topic beside it (the watch screen's part).
             Some(topic) if body.width >= LIVE_READERS_MIN_WIDTH => {
                 let [live, readers] =
                     Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
                         .areas(body);
-                partitions::draw(frame, live, &app.live);
-                groups::draw_readers(frame, readers, topic, &app.groups);
+                partitions::draw(frame, live, &mut app.live);
+                groups::draw_readers(frame, readers, &topic, &app.groups);
             }
-            _ => partitions::draw(frame, body, &app.live),
+            _ => partitions::draw(frame, body, &mut app.live),
         },
-        Pane::Groups => groups::draw(frame, body, &app.groups),
+        Pane::Groups => groups::draw(frame, body, &mut app.groups),
         Pane::Watch => watch::draw(frame, body, app),
     }
     draw_status(frame, status, app);

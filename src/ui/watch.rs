@@ -41,7 +41,7 @@ pub fn layout(area: Rect) -> (Rect, Rect, Rect) {
 }
 
 /// Draws the watch screen: a line naming its parts (the focused one marked), then them.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
     let [parts_line, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
     let mut spans = vec![Span::raw(" ")];
@@ -72,9 +72,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     );
     let (composer_area, live_area, groups_area) = layout(body);
     super::draw_composer(frame, composer_area, app);
-    super::partitions::draw(frame, live_area, &app.live);
-    match app.live.topic.as_deref() {
-        Some(topic) => super::groups::draw_readers(frame, groups_area, topic, &app.groups),
+    super::partitions::draw(frame, live_area, &mut app.live);
+    match app.live.topic.clone() {
+        Some(topic) => super::groups::draw_readers(frame, groups_area, &topic, &app.groups),
         None => frame.render_widget(
             Paragraph::new(
                 " No topic yet: type one in the composer and send, or pick one in Topics (1).",
