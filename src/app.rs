@@ -79,6 +79,10 @@ pub struct App {
     pub now: Now,
     /// Overlays, innermost last: the last takes the keys.
     overlays: Vec<Overlay>,
+    /// What the last frame drew outside the panes' own parts (the tabs, the watch
+    /// screen's parts, the readers beside the live view, overlays): clicks are matched
+    /// against it.
+    pub drawn: crate::ui::drawn::Drawn,
     commands: mpsc::Sender<KafkaCommand>,
     /// The status (error, notice) as of the last second, and for how many seconds.
     status_seen: (Option<String>, Option<String>),
@@ -107,6 +111,7 @@ impl App {
             size: (80, 24),
             now: Now::read(),
             overlays: Vec::new(),
+            drawn: Default::default(),
             commands,
             status_seen: (None, None),
             status_age: 0,

@@ -219,6 +219,8 @@ pub struct GroupsState {
     pub member_selected: usize,
     /// First row shown of the partition grid (it scrolls with `[` and `]`).
     pub grid_scroll: usize,
+    /// Where the last frame drew the list, the members and the grid (for the mouse).
+    pub drawn: crate::ui::drawn::Drawn,
 }
 
 impl GroupsState {
@@ -642,7 +644,7 @@ fn step_text(
 }
 
 /// Draws the groups pane.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
     let [list_area, detail_area] =
         Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(66)]).areas(area);
     // Columns by priority: the assignor goes first when the list is narrow, then the

@@ -7,6 +7,7 @@
 pub mod columns;
 pub mod component;
 pub mod composer;
+pub mod drawn;
 pub mod effect;
 pub mod form;
 pub mod groups;

@@ -303,6 +303,8 @@ pub struct LiveState {
     pub parts_scroll: usize,
     /// How many messages and bytes are kept (from the config's `[live]` table).
     pub limits: LiveLimits,
+    /// Where the last frame drew the partitions and the messages (for the mouse).
+    pub drawn: crate::ui::drawn::Drawn,
 }
 
 /// Partition, offset, view, value length and width a detail text was built for.
@@ -341,6 +343,7 @@ impl Default for LiveState {
             detail_width: 74,
             parts_scroll: 0,
             limits: LiveLimits::default(),
+            drawn: Default::default(),
         }
     }
 }
@@ -783,7 +786,7 @@ fn preview(b: &Option<Vec<u8>>, max: usize) -> String {
 }
 
 /// Draws the live view.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut LiveState) {
     let Some(topic) = &s.topic else {
         let msg = "No topic yet: pick one in Topics (1) and press Enter.";
         frame.render_widget(

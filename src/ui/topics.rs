@@ -134,6 +134,8 @@ pub struct TopicsState {
     pub selected: usize,
     /// First row shown of the selected topic's partitions (it scrolls with `[` `]`).
     pub parts_scroll: usize,
+    /// Where the last frame drew the list and the partitions (for the mouse).
+    pub drawn: crate::ui::drawn::Drawn,
 }
 
 impl TopicsState {
@@ -295,7 +297,7 @@ pub fn partition_health(p: &PartitionMeta) -> &'static str {
 
 /// Draws the topic list with its selection, the selected topic's partitions and the
 /// groups reading it.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &TopicsState, groups: &GroupsState) {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut TopicsState, groups: &GroupsState) {
     let (topics, brokers, selected, parts_scroll) =
         (&s.list, &s.brokers, s.selected, s.parts_scroll);
     let [list_area, detail_area] = Layout::vertical([
