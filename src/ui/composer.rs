@@ -792,6 +792,14 @@ pub fn draw(
 ) {
     let [form_area, reports_area] =
         Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
+    let lines = field_lines(state, editing);
+    let feedback = feedback_lines(state, partitions, repeat);
+    draw_form(frame, form_area, state, editing, lines, feedback);
+    draw_reports(frame, reports_area, reports);
+}
+
+/// One line a field (a line of the value), the focused one marked while editing.
+fn field_lines(state: &ComposerState, editing: bool) -> Vec<Line<'static>> {
     let focused = |f: Field| editing && state.focus == f;
     let mut lines = vec![
         field_line(
@@ -884,6 +892,16 @@ pub fn draw(
         escape_typed(state.repeat_count.value()),
         focused(Field::RepeatCount),
     ));
+    lines
+}
+
+/// Under the fields: where the message will land, a repeat's progress, why the last
+/// send was refused.
+fn feedback_lines(
+    state: &ComposerState,
+    partitions: Option<i32>,
+    repeat: Option<(u64, u64)>,
+) -> Vec<Line<'static>> {
     // Feedback has rows of its own at the bottom of the form, so a long value can never
     // push it out of sight; the fields scroll to keep the cursor visible instead.
     let prediction = state.prediction(partitions);
@@ -904,6 +922,19 @@ pub fn draw(
             Style::default().fg(Color::Red),
         )));
     }
+    feedback
+}
+
+/// The form's box: the fields, scrolled to keep the cursor in view (or summed up when
+/// they do not fit and nothing is being edited), and the feedback rows under them.
+fn draw_form(
+    frame: &mut Frame<'_>,
+    form_area: Rect,
+    state: &ComposerState,
+    editing: bool,
+    lines: Vec<Line<'static>>,
+    feedback: Vec<Line<'static>>,
+) {
     let hint = state.hints();
     let feedback_rows: u16 = feedback
         .iter()
@@ -980,6 +1011,10 @@ pub fn draw(
             fields_area.y + row - scroll,
         ));
     }
+}
+
+/// The delivery reports, newest first, under a replay's progress, with the totals.
+fn draw_reports(frame: &mut Frame<'_>, reports_area: Rect, reports: Reports<'_>) {
     // Errors wrap rather than being cut: "UnknownPa" says nothing.
     let mut lines: Vec<Line<'_>> = reports
         .replay
