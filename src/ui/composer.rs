@@ -1,5 +1,8 @@
 //! The composer pane: topic, partition, key, multi-line value, headers, partitioner,
-//! repeat settings; the predicted partition; the delivery reports.
+//! repeat settings; the predicted partition; the delivery reports. It owns its send
+//! state (`send_state`): a key or a tick that sends asks the app for `Effect::Produce`,
+//! and the app tells it when the workers took the message and when its report came.
+//! Its replay form is built and parsed in `composer/forms.rs`.
 
 use std::collections::VecDeque;
 

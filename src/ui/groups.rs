@@ -1,6 +1,7 @@
 //! The groups pane: every group (state, assignor, members, total lag); for the chosen one
 //! its members and what they hold, the partition → member grid with committed offsets and
-//! lag, in-app members' read counts, and the rebalance timeline.
+//! lag, in-app members' read counts, and the rebalance timeline. Its forms (add a member,
+//! reset offsets, delete, filter) are built and parsed in `groups/forms.rs`.
 
 use std::collections::BTreeMap;
 

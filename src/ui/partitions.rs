@@ -1,5 +1,7 @@
 //! The live view: one row per partition (watermarks, messages seen, last offset, rate with
-//! a sparkline), the newest messages below, and a detail view of one message.
+//! a sparkline), the newest messages below, and a detail view of one message (`Detail`,
+//! an overlay while the view has the keyboard). Its forms (start at an offset or a time,
+//! filter, save) are built and parsed in `partitions/forms.rs`.
 
 use std::collections::VecDeque;
 

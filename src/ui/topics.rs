@@ -1,6 +1,7 @@
 //! The topics pane: every topic with partitions, replication, internal flag and a message
 //! estimate; below it the selected topic's partitions (leader, replicas, in-sync replicas,
-//! watermarks) and the brokers that are up.
+//! watermarks) and the brokers that are up. Its forms (create, grow, delete) are built
+//! and parsed in `topics/forms.rs`.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
