@@ -21,6 +21,7 @@ use ratatui::Frame;
 
 use crate::app::{App, Pane};
 use crate::escape::escape_bytes;
+use crate::ui::drawn::{Part, Region};
 
 /// `input` with `text` inserted at its cursor, the cursor after it. One allocation for
 /// the whole text: a 20,000-character paste must not cost one rebuild per character.
@@ -120,6 +121,15 @@ const LIVE_READERS_MIN_WIDTH: u16 = 150;
 
 /// Draws the whole app, and records in it what was drawn where (for the mouse).
 pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
+    // A part not drawn this frame must not take clicks meant for what is drawn now.
+    for drawn in [
+        &mut app.drawn,
+        &mut app.topics.drawn,
+        &mut app.groups.drawn,
+        &mut app.live.drawn,
+    ] {
+        drawn.clear();
+    }
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         let msg = format!(
@@ -138,7 +148,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
         Constraint::Length(1),
     ])
     .areas(area);
-    draw_tabs(frame, tabs, app);
+    let tab_regions = draw_tabs(frame, tabs, app);
+    for region in tab_regions {
+        app.drawn.push(region);
+    }
     match app.pane {
         Pane::Topics => topics::draw(frame, body, &mut app.topics, &app.groups),
         Pane::Composer => draw_composer(frame, body, app),
@@ -149,7 +162,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
                     Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
                         .areas(body);
                 partitions::draw(frame, live, &mut app.live);
-                groups::draw_readers(frame, readers, &topic, &app.groups);
+                let drawn = groups::draw_readers(frame, readers, &topic, &app.groups);
+                app.drawn.push(drawn);
             }
             _ => partitions::draw(frame, body, &mut app.live),
         },
@@ -162,6 +176,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
     }
     if app.help {
         help::draw(frame, body, app.help_scroll);
+    }
+    if app.form.is_some() || app.help {
+        // Help and forms are modal: what they cover takes no clicks.
+        app.drawn.push(Region::new(Part::Overlay, body));
     }
 }
 
@@ -185,8 +203,12 @@ fn draw_composer(frame: &mut Frame<'_>, area: Rect, app: &App) {
     )
 }
 
-fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App) {
+/// Draws the tab bar; returns where each tab's title landed (a tab cut off by a narrow
+/// terminal keeps the part that shows).
+fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App) -> Vec<Region> {
     let mut spans = Vec::new();
+    let mut regions = Vec::new();
+    let mut x = area.x;
     for pane in Pane::ALL {
         let style = if pane == app.pane {
             Style::default()
@@ -196,7 +218,13 @@ fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App) {
         } else {
             Style::default().fg(Color::Gray)
         };
-        spans.push(Span::styled(format!(" {} ", pane.title()), style));
+        let title = Span::styled(format!(" {} ", pane.title()), style);
+        let width = (title.width() as u16).min(area.right().saturating_sub(x));
+        if width > 0 {
+            regions.push(Region::new(Part::Tab(pane), Rect::new(x, area.y, width, 1)));
+        }
+        x = x.saturating_add(title.width() as u16 + 1);
+        spans.push(title);
         spans.push(Span::raw(" "));
     }
     spans.push(Span::styled(
@@ -205,6 +233,7 @@ fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App) {
     ));
     // A narrow terminal cuts the tabs with …, never in the middle of a word silently.
     frame.render_widget(Paragraph::new(fit_spans(spans, area.width)), area);
+    regions
 }
 
 fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {

@@ -10,6 +10,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::app::{App, Pane};
+use crate::ui::drawn::{Part, Region};
 
 /// Rows the composer takes: its fields, the feedback lines and the borders.
 const COMPOSER_ROWS: u16 = 11;
@@ -45,6 +46,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
     let [parts_line, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
     let mut spans = vec![Span::raw(" ")];
+    // Each part's name takes clicks too: a click there marks that part.
+    let mut x = parts_line.x + 1;
     for part in Pane::WATCH_PARTS {
         let name = match part {
             Pane::Composer => "compose",
@@ -59,7 +62,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
         } else {
             Style::default().fg(Color::Gray)
         };
-        spans.push(Span::styled(format!(" {name} "), style));
+        let label = Span::styled(format!(" {name} "), style);
+        let width = (label.width() as u16).min(parts_line.right().saturating_sub(x));
+        if width > 0 {
+            let rect = Rect::new(x, parts_line.y, width, 1);
+            app.drawn.push(Region::new(Part::WatchPart(part), rect));
+        }
+        x = x.saturating_add(label.width() as u16 + 1);
+        spans.push(label);
         spans.push(Span::raw(" "));
     }
     spans.push(Span::styled(
@@ -71,10 +81,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
         parts_line,
     );
     let (composer_area, live_area, groups_area) = layout(body);
+    for (part, rect) in [
+        (Pane::Composer, composer_area),
+        (Pane::Live, live_area),
+        (Pane::Groups, groups_area),
+    ] {
+        app.drawn.push(Region::new(Part::WatchPart(part), rect));
+    }
     super::draw_composer(frame, composer_area, app);
     super::partitions::draw(frame, live_area, &mut app.live);
     match app.live.topic.clone() {
-        Some(topic) => super::groups::draw_readers(frame, groups_area, &topic, &app.groups),
+        Some(topic) => {
+            let drawn = super::groups::draw_readers(frame, groups_area, &topic, &app.groups);
+            app.drawn.push(drawn);
+        }
         None => frame.render_widget(
             Paragraph::new(
                 " No topic yet: type one in the composer and send, or pick one in Topics (1).",
