@@ -13,6 +13,7 @@
 //! dashboard loop draws it (`crate::screen`) at its next frame.
 
 use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
+use ratatui::layout::Position;
 use tokio::sync::mpsc;
 use tui_input::Input;
 
@@ -21,6 +22,7 @@ use crate::kafka::model::TopicInfo;
 use crate::keys;
 use crate::ui::component::{Component, Ctx};
 use crate::ui::composer::ComposerState;
+use crate::ui::drawn::{Hit, Part};
 use crate::ui::effect::Effect;
 use crate::ui::form::Form;
 use crate::ui::groups::GroupsState;
@@ -376,49 +378,93 @@ impl App {
     }
 
     fn on_mouse(&mut self, m: MouseEvent) {
+        let pos = Position::new(m.column, m.row);
         match m.kind {
-            MouseEventKind::Down(_) if m.row == 0 => {
-                // The tab bar: each title takes its width plus a separator.
-                let mut x = 0u16;
-                for pane in Pane::ALL {
-                    let w = pane.title().chars().count() as u16 + 3;
-                    if m.column >= x && m.column < x + w {
-                        self.switch(pane);
-                    }
-                    x += w;
-                }
-            }
-            MouseEventKind::Down(_) if self.pane == Pane::Topics => {
-                self.topics.click(m.row, self.body_height())
-            }
-            MouseEventKind::Down(_) if self.pane == Pane::Groups => {
-                let effects = self
-                    .groups
-                    .click(m.row, m.column, self.size.0, self.body_height());
-                self.apply(effects);
-            }
-            MouseEventKind::Down(_) if self.pane == Pane::Live && self.live.detail.is_none() => {
-                // The body sits between the tab bar (row 0) and the status bar (last row).
-                let effects = self.live.click(1, self.body_height(), m.row);
-                self.apply(effects);
-            }
-            MouseEventKind::ScrollDown => self.scroll(1),
-            MouseEventKind::ScrollUp => self.scroll(-1),
+            MouseEventKind::Down(_) => self.click(pos),
+            MouseEventKind::ScrollDown => self.scroll(pos, 1),
+            MouseEventKind::ScrollUp => self.scroll(pos, -1),
             _ => return,
         }
         self.dirty = true;
     }
 
-    /// The mouse wheel moves the selection of the part under the keyboard.
-    fn scroll(&mut self, delta: isize) {
-        match self.part() {
-            Pane::Topics => self.topics.scroll(delta),
-            Pane::Live => self.live.move_selection(delta),
+    /// A click at `pos`, matched against what the last frame drew: a tab shows its pane,
+    /// a watch part takes the keyboard, a readers row selects its group, and anything
+    /// inside a pane goes to that pane, which finds the row under the pointer.
+    fn click(&mut self, pos: Position) {
+        if self.pane == Pane::Watch {
+            if let Some(part) = self.watch_part_at(pos) {
+                if part != self.watch_focus {
+                    self.watch_focus = part;
+                    self.composer.editing = false;
+                }
+            }
+        }
+        let effects = match self.drawn.hit(pos) {
+            Some(Hit {
+                part: Part::Tab(pane),
+                ..
+            }) => {
+                self.switch(pane);
+                Vec::new()
+            }
+            Some(Hit {
+                part: Part::Readers,
+                name: Some(group),
+                ..
+            }) => self.groups.select_named(&group),
+            Some(Hit {
+                part: Part::Overlay | Part::Readers,
+                ..
+            }) => Vec::new(),
+            _ => match self.pane {
+                Pane::Topics => {
+                    let mut effects = Component::click(&mut self.topics, pos.x, pos.y);
+                    effects.extend(self.topics_readers_click(pos));
+                    effects
+                }
+                // On the watch screen the rows under the pointer are the live view's.
+                Pane::Watch => Component::click(&mut self.live, pos.x, pos.y),
+                pane => self.component(pane).click(pos.x, pos.y),
+            },
+        };
+        self.apply(effects);
+    }
+
+    /// A click on the readers beside the topics pane's partitions selects that group.
+    fn topics_readers_click(&mut self, pos: Position) -> Vec<Effect> {
+        match self.topics.drawn.hit(pos) {
+            Some(Hit {
+                part: Part::Readers,
+                name: Some(group),
+                ..
+            }) => self.groups.select_named(&group),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The watch screen's part under `pos` in the last frame.
+    fn watch_part_at(&self, pos: Position) -> Option<Pane> {
+        self.drawn.regions().iter().find_map(|r| match r.part {
+            Part::WatchPart(p) if r.rect.contains(pos) => Some(p),
+            _ => None,
+        })
+    }
+
+    /// The wheel moves the part under the pointer (as a click would pick it), whichever
+    /// part has the keyboard; it does not move the keyboard.
+    fn scroll(&mut self, pos: Position, delta: isize) {
+        if self.drawn.hit(pos).is_some_and(|h| h.part == Part::Overlay) {
+            return;
+        }
+        match self.pane {
+            Pane::Topics => self.topics.wheel(pos, delta),
+            Pane::Live | Pane::Watch => self.live.wheel(pos, delta),
             Pane::Groups => {
-                let effects = self.groups.scroll(delta);
+                let effects = self.groups.wheel(pos, delta);
                 self.apply(effects);
             }
-            Pane::Composer | Pane::Watch => {}
+            Pane::Composer => {}
         }
     }
 
@@ -1021,6 +1067,9 @@ mod tests {
             stats,
             dropped: 0,
         }));
+        // Clicks hit what the last frame drew, so draw one at 100x24.
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).unwrap();
+        t.draw(|f| crate::screen::draw(f, &mut app)).unwrap();
         // Body rows 1..=22; the partition table takes 4 rows, then a border and a header:
         // the newest message (offset 4) is on row 7, offset 3 on row 8.
         let click = |row| {

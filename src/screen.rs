@@ -13,13 +13,26 @@ use crate::app::{App, Overlay};
 use crate::escape::escape_bytes;
 use crate::pane::Pane;
 use crate::ui::component::{Component, DrawCtx};
+use crate::ui::drawn::{Part, Region};
 use crate::ui::{fit_spans, groups, watch};
 
 /// Below this size the panes do not fit; a message says so instead.
 pub const MIN_SIZE: (u16, u16) = (40, 10);
 
-/// Draws the whole app.
+/// From this width on, the live view shows the groups reading its topic beside it.
+const LIVE_READERS_MIN_WIDTH: u16 = 150;
+
+/// Draws the whole app, and records in it what was drawn where (for the mouse).
 pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
+    // A part not drawn this frame must not take clicks meant for what is drawn now.
+    for drawn in [
+        &mut app.drawn,
+        &mut app.topics.drawn,
+        &mut app.groups.drawn,
+        &mut app.live.drawn,
+    ] {
+        drawn.clear();
+    }
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         let msg = format!(
@@ -38,7 +51,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
         Constraint::Length(1),
     ])
     .areas(area);
-    draw_tabs(frame, tabs, app);
+    for region in draw_tabs(frame, tabs, app) {
+        app.drawn.push(region);
+    }
     match app.pane {
         Pane::Topics => {
             let ctx = DrawCtx {
@@ -48,24 +63,40 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
             app.topics.draw(frame, body, &ctx);
         }
         Pane::Composer => draw_composer(frame, body, app),
-        Pane::Live => {
-            let ctx = DrawCtx {
-                groups: Some(&app.groups),
-                ..DrawCtx::default()
-            };
-            app.live.draw(frame, body, &ctx);
-        }
+        Pane::Live => draw_live(frame, body, app),
         Pane::Groups => app.groups.draw(frame, body, &DrawCtx::default()),
         Pane::Watch => draw_watch(frame, body, app),
     }
     draw_status(frame, status, app);
+    let mut modal = false;
     for overlay in app.overlays_mut() {
         match overlay {
             Overlay::Form(form) => form.draw(frame, body, &DrawCtx::default()),
             Overlay::Help(help) => help.draw(frame, body, &DrawCtx::default()),
             // Drawn by the live view, over its own area.
-            Overlay::Detail => {}
+            Overlay::Detail => continue,
         }
+        modal = true;
+    }
+    if modal {
+        // Help and forms are modal: what they cover takes no clicks.
+        app.drawn.push(Region::new(Part::Overlay, body));
+    }
+}
+
+/// The live view; from [`LIVE_READERS_MIN_WIDTH`] columns on, the groups reading its
+/// topic beside it (the watch screen's part).
+fn draw_live(frame: &mut Frame<'_>, body: Rect, app: &mut App) {
+    match app.live.topic.clone() {
+        Some(topic) if body.width >= LIVE_READERS_MIN_WIDTH => {
+            let [live, readers] =
+                Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
+                    .areas(body);
+            app.live.draw(frame, live, &DrawCtx::default());
+            let drawn = groups::draw_readers(frame, readers, &topic, &app.groups);
+            app.drawn.push(drawn);
+        }
+        _ => app.live.draw(frame, body, &DrawCtx::default()),
     }
 }
 
@@ -83,6 +114,8 @@ fn draw_watch(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
     let [parts_line, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
     let mut spans = vec![Span::raw(" ")];
+    // Each part's name takes clicks too: a click there marks that part.
+    let mut x = parts_line.x + 1;
     for part in Pane::WATCH_PARTS {
         let name = match part {
             Pane::Composer => "compose",
@@ -97,7 +130,14 @@ fn draw_watch(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
         } else {
             Style::default().fg(Color::Gray)
         };
-        spans.push(Span::styled(format!(" {name} "), style));
+        let label = Span::styled(format!(" {name} "), style);
+        let width = (label.width() as u16).min(parts_line.right().saturating_sub(x));
+        if width > 0 {
+            let rect = Rect::new(x, parts_line.y, width, 1);
+            app.drawn.push(Region::new(Part::WatchPart(part), rect));
+        }
+        x = x.saturating_add(label.width() as u16 + 1);
+        spans.push(label);
         spans.push(Span::raw(" "));
     }
     spans.push(Span::styled(
@@ -109,11 +149,21 @@ fn draw_watch(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
         parts_line,
     );
     let (composer_area, live_area, groups_area) = watch::layout(body);
+    for (part, rect) in [
+        (Pane::Composer, composer_area),
+        (Pane::Live, live_area),
+        (Pane::Groups, groups_area),
+    ] {
+        app.drawn.push(Region::new(Part::WatchPart(part), rect));
+    }
     draw_composer(frame, composer_area, app);
     // The groups reading the topic are a part of their own here, not beside the view.
     app.live.draw(frame, live_area, &DrawCtx::default());
-    match app.live.topic.as_deref() {
-        Some(topic) => groups::draw_readers(frame, groups_area, topic, &app.groups),
+    match app.live.topic.clone() {
+        Some(topic) => {
+            let drawn = groups::draw_readers(frame, groups_area, &topic, &app.groups);
+            app.drawn.push(drawn);
+        }
         None => frame.render_widget(
             Paragraph::new(
                 " No topic yet: type one in the composer and send, or pick one in Topics (1).",
@@ -124,8 +174,12 @@ fn draw_watch(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
     }
 }
 
-fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App) {
+/// Draws the tab bar; returns where each tab's title landed (a tab cut off by a narrow
+/// terminal keeps the part that shows).
+fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App) -> Vec<Region> {
     let mut spans = Vec::new();
+    let mut regions = Vec::new();
+    let mut x = area.x;
     for pane in Pane::ALL {
         let style = if pane == app.pane {
             Style::default()
@@ -135,7 +189,13 @@ fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App) {
         } else {
             Style::default().fg(Color::Gray)
         };
-        spans.push(Span::styled(format!(" {} ", pane.title()), style));
+        let title = Span::styled(format!(" {} ", pane.title()), style);
+        let width = (title.width() as u16).min(area.right().saturating_sub(x));
+        if width > 0 {
+            regions.push(Region::new(Part::Tab(pane), Rect::new(x, area.y, width, 1)));
+        }
+        x = x.saturating_add(title.width() as u16 + 1);
+        spans.push(title);
         spans.push(Span::raw(" "));
     }
     spans.push(Span::styled(
@@ -144,6 +204,7 @@ fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App) {
     ));
     // A narrow terminal cuts the tabs with …, never in the middle of a word silently.
     frame.render_widget(Paragraph::new(fit_spans(spans, area.width)), area);
+    regions
 }
 
 fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {

@@ -96,6 +96,14 @@ impl Region {
         self
     }
 
+    /// Item rows the part has room for (drawn or blank), for scrolling it by the wheel.
+    pub fn room(&self) -> usize {
+        self.rows.map_or(0, |r| {
+            let bottom = self.rect.bottom().saturating_sub(1);
+            usize::from(bottom.saturating_sub(r.top) / r.row_height.max(1))
+        })
+    }
+
     /// The item under `pos`, if an item row is drawn there: not on a border, the header,
     /// or blank space below the last row.
     pub fn item_at(&self, pos: Position) -> Option<usize> {

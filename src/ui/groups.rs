@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, TableState};
@@ -20,6 +20,7 @@ use crate::kafka::model::{member_id_tail, member_labels, GroupListing, InAppMemb
 use crate::keys::{Binding, Key};
 use crate::ui::columns::{self, Column};
 use crate::ui::component::{Component, Ctx, DrawCtx};
+use crate::ui::drawn::{Part, Region};
 use crate::ui::effect::Effect;
 use crate::ui::form::Form;
 use crate::ui::partitions::clock;
@@ -382,18 +383,57 @@ impl GroupsState {
         vec![Effect::FollowSelectedGroup]
     }
 
-    /// A click at screen `row`, `column` of a screen `width` wide whose pane body is
-    /// `body_height` rows: the group list takes the left third; a row there selects
-    /// that group.
-    pub fn click(&mut self, row: u16, column: u16, width: u16, body_height: u16) -> Vec<Effect> {
-        let Some(i) = (row as usize).checked_sub(3) else {
+    /// A click at `pos` on a row of the last frame: a group row selects that group, a
+    /// member row that member (both found by name: the lists may have changed since).
+    pub fn click(&mut self, pos: Position) -> Vec<Effect> {
+        let Some(hit) = self.drawn.hit(pos) else {
             return Vec::new();
         };
-        let i = i + self.list_first(body_height);
-        if i < self.groups.len() && column < width * 34 / 100 {
-            self.scroll(i as isize - self.selected as isize)
-        } else {
-            Vec::new()
+        match (hit.part, hit.name) {
+            (Part::GroupList, Some(name)) => self.select_named(&name),
+            (Part::Members, Some(id)) => {
+                let members = self.current().map(|d| &d.snapshot.members);
+                if let Some(i) = members.and_then(|m| m.iter().position(|m| m.member_id == id)) {
+                    self.member_selected = i;
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The wheel at `pos`, `delta` rows: over the list it moves the group selection,
+    /// over the members the member selection, over the grid it scrolls the grid.
+    pub fn wheel(&mut self, pos: Position, delta: isize) -> Vec<Effect> {
+        let Some(region) = self.drawn.hit(pos).and_then(|h| self.drawn.get(h.part)) else {
+            return Vec::new();
+        };
+        let room = region.room();
+        match region.part {
+            Part::GroupList => return self.scroll(delta),
+            Part::Members => {
+                let n = self.current().map_or(0, |d| d.snapshot.members.len());
+                let at = self.member_index().unwrap_or(0) as isize + delta;
+                self.member_selected = at.clamp(0, (n as isize - 1).max(0)) as usize;
+            }
+            Part::GroupGrid => {
+                let len = self.current().map_or(0, |d| d.partitions.len());
+                self.grid_scroll = crate::ui::scroll::by_rows(self.grid_scroll, len, room, delta);
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Selects the group `name` (a row of the groups reading a topic was clicked); says
+    /// so when the list's filter hides it.
+    pub fn select_named(&mut self, name: &str) -> Vec<Effect> {
+        match self.groups.iter().position(|g| g.name == name) {
+            Some(i) => self.scroll(i as isize - self.selected as isize),
+            None => vec![Effect::Notice(format!(
+                "group {} is hidden by the groups list's filter (/ in Groups changes it)",
+                escape_bytes(name.as_bytes())
+            ))],
         }
     }
 
@@ -503,6 +543,10 @@ impl Component for GroupsState {
     fn key(&mut self, key: KeyEvent, ctx: &Ctx) -> Option<Vec<Effect>> {
         crate::keys::lookup(KEYS, &key)
             .map(|a| self.on_key(a, ctx.body.1, ctx.member_topic.clone()))
+    }
+
+    fn click(&mut self, column: u16, row: u16) -> Vec<Effect> {
+        GroupsState::click(self, Position::new(column, row))
     }
 
     fn submit(&mut self, form: &Form, ctx: &Ctx) -> Result<Vec<Effect>, String> {
@@ -740,6 +784,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
         (!s.groups.is_empty()).then_some(s.selected.min(s.groups.len() - 1).saturating_sub(first)),
     );
     frame.render_stateful_widget(table, list_area, &mut state);
+    let drawn_first = first + state.offset();
+    let names = s
+        .groups
+        .iter()
+        .skip(drawn_first)
+        .take(in_view.saturating_sub(state.offset()))
+        .map(|g| g.name.clone())
+        .collect::<Vec<_>>();
+    let list_drawn =
+        Region::table(Part::GroupList, list_area, drawn_first, names.len()).with_names(names);
+    s.drawn.push(list_drawn);
 
     let Some(d) = s.current() else {
         let msg = if s.groups.is_empty() && !s.all.is_empty() {
@@ -867,6 +922,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
         "m/M",
     );
     let room = members_area.width.saturating_sub(2);
+    let ids: Vec<String> = d
+        .snapshot
+        .members
+        .iter()
+        .skip(first_member)
+        .take(member_rows)
+        .map(|m| m.member_id.clone())
+        .collect();
+    let members_drawn =
+        Region::table(Part::Members, members_area, first_member, ids.len()).with_names(ids);
     frame.render_widget(
         columns::table(&member_columns, rows, room).block(
             Block::default()
@@ -931,6 +996,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
         grid_rows,
         d.partitions.len(),
         "[ ]",
+    );
+    let grid_drawn = Region::table(
+        Part::GroupGrid,
+        grid_area,
+        first_part,
+        d.partitions.len().saturating_sub(first_part).min(grid_rows),
     );
     frame.render_widget(
         columns::table(&grid_columns, rows, grid_area.width.saturating_sub(2)).block(
@@ -1043,6 +1114,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
         timeline_area,
     );
+    s.drawn.push(members_drawn);
+    s.drawn.push(grid_drawn);
 }
 
 /// One group as the watch screen shows it: members and the partitions of one topic.
@@ -1084,8 +1157,8 @@ impl GroupsState {
 
 /// Draws the groups reading `topic`: per group, each partition of the topic with the
 /// member holding it, the committed offset and the lag; members holding none are listed
-/// as idle.
-pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsState) {
+/// as idle. Returns where it drew them, each row naming its group.
+pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsState) -> Region {
     let readers = s.readers(topic);
     let title = format!(
         " Groups reading {} ({}) ",
@@ -1101,9 +1174,11 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
                 .block(block),
             area,
         );
-        return;
+        return Region::new(Part::Readers, area);
     }
     let mut rows = Vec::new();
+    // The group each row belongs to, for a click on it.
+    let mut names: Vec<String> = Vec::new();
     for r in &readers {
         let labels = member_labels(r.members);
         let mut first = true;
@@ -1173,6 +1248,7 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
                 Style::default(),
             ));
         }
+        names.resize(rows.len(), r.name.to_string());
     }
     let fits = area.height.saturating_sub(3) as usize;
     let cut = if rows.len() > fits {
@@ -1191,10 +1267,13 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
         Column::new("status", 5),
     ];
     let block = block.title_bottom(super::border_hint(&cut, area));
+    let shown = rows.len().min(fits);
     frame.render_widget(
         columns::table(&reader_columns, rows, area.width.saturating_sub(2)).block(block),
         area,
     );
+    names.truncate(shown);
+    Region::table(Part::Readers, area, 0, shown).with_names(names)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
@@ -20,9 +20,10 @@ use crate::kafka::messages::KafkaCommand;
 use crate::kafka::model::{PartitionStats, Record};
 use crate::keys::{Binding, Key};
 use crate::ui::component::{Component, Ctx, DrawCtx};
+use crate::ui::drawn::{Hit, Part, Region};
 use crate::ui::effect::Effect;
 use crate::ui::form::Form;
-use crate::ui::scroll::{clamp_scroll, following, page, rows_hint};
+use crate::ui::scroll::{by_rows, clamp_scroll, following, page, rows_hint};
 
 pub mod forms;
 
@@ -619,10 +620,19 @@ impl LiveState {
         })
     }
 
-    /// A click on screen row `row` of a body starting at `top`, `height` rows tall:
-    /// selects the message there, or opens it if it is already selected.
-    pub fn click(&mut self, top: u16, height: u16, row: u16) -> Vec<Effect> {
-        let Some(i) = message_at(self, top, height, row) else {
+    /// A click at `pos` on a message row of the last frame selects that message, or
+    /// opens it if it is already selected. Found by partition and offset: messages
+    /// that arrived since the frame moved the rows.
+    pub fn click(&mut self, pos: Position) -> Vec<Effect> {
+        let Some(Hit {
+            part: Part::Messages,
+            name: Some(at),
+            ..
+        }) = self.drawn.hit(pos)
+        else {
+            return Vec::new();
+        };
+        let Some(i) = self.visible().iter().position(|r| message_name(r) == at) else {
             return Vec::new();
         };
         if self.selected == Some(i) {
@@ -633,6 +643,22 @@ impl LiveState {
         } else {
             self.selected = Some(i);
             Vec::new()
+        }
+    }
+
+    /// The wheel at `pos`, `delta` rows: over the messages it moves the selection, over
+    /// the partitions table it scrolls the table.
+    pub fn wheel(&mut self, pos: Position, delta: isize) {
+        let Some(region) = self.drawn.hit(pos).and_then(|h| self.drawn.get(h.part)) else {
+            return;
+        };
+        match region.part {
+            Part::Messages => self.move_selection(delta),
+            Part::LiveGrid => {
+                let room = region.room();
+                self.parts_scroll = by_rows(self.parts_scroll, self.stats.len(), room, delta);
+            }
+            _ => {}
         }
     }
 
@@ -661,12 +687,13 @@ impl LiveState {
     }
 }
 
-/// A wide live view shows the groups reading its topic beside it.
-const READERS_MIN_WIDTH: u16 = 150;
-
 impl Component for LiveState {
     fn key(&mut self, key: KeyEvent, ctx: &Ctx) -> Option<Vec<Effect>> {
         crate::keys::lookup(KEYS, &key).map(|a| self.on_key(a, ctx.body.1, ctx.now.unix_ms))
+    }
+
+    fn click(&mut self, column: u16, row: u16) -> Vec<Effect> {
+        LiveState::click(self, Position::new(column, row))
     }
 
     fn submit(&mut self, form: &Form, ctx: &Ctx) -> Result<Vec<Effect>, String> {
@@ -677,21 +704,10 @@ impl Component for LiveState {
         crate::keys::hint(KEYS)
     }
 
-    /// Given the groups and room enough, the groups reading the topic go beside it; an
-    /// open message is drawn over the view.
+    /// The view, and an open message over it.
     fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, ctx: &DrawCtx<'_>) {
-        let view = match (self.topic.clone(), ctx.groups) {
-            (Some(topic), Some(groups)) if area.width >= READERS_MIN_WIDTH => {
-                let [live, readers] =
-                    Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
-                        .areas(area);
-                crate::ui::groups::draw_readers(frame, readers, &topic, groups);
-                live
-            }
-            _ => area,
-        };
-        draw(frame, view, self);
-        Detail(self).draw(frame, view, ctx);
+        draw(frame, area, self);
+        Detail(self).draw(frame, area, ctx);
     }
 }
 
@@ -713,6 +729,8 @@ impl Component for Detail<'_> {
         if let (Some(view), Some(r), Some(lines)) = (s.detail, s.detail_record(), s.detail_lines())
         {
             draw_detail(frame, area, r, view, &lines, s.detail_scroll);
+            // The open message covers the view: a click there is not one on a row beneath.
+            self.0.drawn.push(Region::new(Part::Overlay, area));
         }
     }
 }
@@ -729,17 +747,9 @@ pub fn partition_rows(partitions: usize, height: u16) -> usize {
     partition_table_height(partitions, height).saturating_sub(3) as usize
 }
 
-/// Which message (index into `visible()`) is drawn at screen row `row` of a body area
-/// starting at `top` and `height` rows tall; for mouse clicks.
-pub fn message_at(s: &LiveState, top: u16, height: u16, row: u16) -> Option<usize> {
-    let table = partition_table_height(s.stats.len(), height);
-    let first_row = top + table + 2;
-    let rows = height.saturating_sub(table).saturating_sub(3) as usize;
-    if row < first_row || (row - first_row) as usize >= rows {
-        return None;
-    }
-    let index = following(s.selected.unwrap_or(0), rows) + (row - first_row) as usize;
-    (index < s.visible().len()).then_some(index)
+/// How a drawn message row is known again at a click: its partition and offset.
+fn message_name(r: &Record) -> String {
+    format!("{}@{}", r.partition, r.offset)
 }
 
 /// The last `width` values as bars scaled to the largest (blank for zero).
@@ -860,6 +870,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut LiveState) {
         Constraint::Min(10),
     ];
     let scrolled = rows_hint("partitions", first, shown, s.stats.len(), "[ ]");
+    let grid_drawn = Region::table(
+        Part::LiveGrid,
+        parts_area,
+        first,
+        s.stats.len().saturating_sub(first).min(shown),
+    );
     frame.render_widget(
         Table::new(rows, widths).header(header).block(
             Block::default()
@@ -874,6 +890,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut LiveState) {
     let inner_rows = msgs_area.height.saturating_sub(3) as usize;
     let sel = s.selected.unwrap_or(0);
     let skip = following(sel, inner_rows);
+    let names = visible
+        .iter()
+        .skip(skip)
+        .take(inner_rows)
+        .map(|r| message_name(r))
+        .collect::<Vec<_>>();
+    let msgs_drawn = Region::table(Part::Messages, msgs_area, skip, names.len()).with_names(names);
     let key_w = 16usize;
     let value_w = (msgs_area.width as usize).saturating_sub(12 + 14 + key_w + 8 + 8);
     let rows = visible
@@ -939,6 +962,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut LiveState) {
         ),
         msgs_area,
     );
+    drop(visible);
+    s.drawn.push(grid_drawn);
+    s.drawn.push(msgs_drawn);
     let last_line = s
         .error
         .as_ref()

@@ -3,7 +3,7 @@
 //! watermarks) and the brokers that are up. Its forms (create, grow, delete) are built
 //! and parsed in `topics/forms.rs`.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Borders, TableState};
 use ratatui::Frame;
@@ -16,6 +16,7 @@ use crate::kafka::model::{BrokerInfo, PartitionMeta, TopicInfo};
 use crate::keys::{Binding, Key};
 use crate::ui::columns::{self, Column};
 use crate::ui::component::{Component, Ctx, DrawCtx};
+use crate::ui::drawn::{Part, Region};
 use crate::ui::effect::Effect;
 use crate::ui::form::Form;
 use crate::ui::groups::GroupsState;
@@ -221,18 +222,33 @@ impl TopicsState {
         Vec::new()
     }
 
-    /// A click on screen row `row` (the body starts at row 1) selects that topic: the
-    /// row under the pointer, counted from the first row the list draws.
-    pub fn click(&mut self, row: u16, body_height: u16) {
-        // The list's rows start under its border and header, and end above its border.
-        let Some(i) = (row as usize).checked_sub(3) else {
+    /// A click at `pos` on a topic row of the last frame selects that topic (found by
+    /// name: the list may have changed since it was drawn).
+    pub fn click(&mut self, pos: Position) {
+        let Some(hit) = self.drawn.hit(pos) else {
             return;
         };
-        let rows = list_rows(body_height);
-        let i = i + self.list_first(body_height);
-        if i < self.list.len() && i < self.list_first(body_height) + rows {
-            self.selected = i;
-            self.parts_scroll = 0;
+        if let (Part::TopicList, Some(name)) = (hit.part, hit.name) {
+            if let Some(i) = self.list.iter().position(|t| t.name == name) {
+                self.scroll(i as isize - self.selected as isize);
+            }
+        }
+    }
+
+    /// The wheel at `pos`, `delta` rows: over the list it moves the selection, over the
+    /// partitions it scrolls them.
+    pub fn wheel(&mut self, pos: Position, delta: isize) {
+        let Some(region) = self.drawn.hit(pos).and_then(|h| self.drawn.get(h.part)) else {
+            return;
+        };
+        match region.part {
+            Part::TopicList => self.scroll(delta),
+            Part::TopicPartitions => {
+                let len = self.selected_topic().map_or(0, |t| t.partition_meta.len());
+                let room = region.room();
+                self.parts_scroll = crate::ui::scroll::by_rows(self.parts_scroll, len, room, delta);
+            }
+            _ => {}
         }
     }
 
@@ -247,6 +263,11 @@ impl TopicsState {
 impl Component for TopicsState {
     fn key(&mut self, key: KeyEvent, ctx: &Ctx) -> Option<Vec<Effect>> {
         crate::keys::lookup(KEYS, &key).map(|a| self.on_key(a, ctx.body.1))
+    }
+
+    fn click(&mut self, column: u16, row: u16) -> Vec<Effect> {
+        TopicsState::click(self, Position::new(column, row));
+        Vec::new()
     }
 
     fn submit(&mut self, form: &Form, _ctx: &Ctx) -> Result<Vec<Effect>, String> {
@@ -364,7 +385,19 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut TopicsState, groups: &Gro
         );
     let selected = (!topics.is_empty()).then_some(selected.min(topics.len().saturating_sub(1)));
     let mut state = TableState::default().with_selected(selected.map(|i| i - first.min(i)));
+    let built = topics.len().saturating_sub(first).min(shown);
     frame.render_stateful_widget(table, list_area, &mut state);
+    // The table may have scrolled further to show the selection: its offset says so.
+    let drawn_first = first + state.offset();
+    let names = topics
+        .iter()
+        .skip(drawn_first)
+        .take(built.saturating_sub(state.offset()))
+        .map(|t| t.name.clone())
+        .collect::<Vec<_>>();
+    s.drawn.push(
+        Region::table(Part::TopicList, list_area, drawn_first, names.len()).with_names(names),
+    );
     if detail_area.height >= 3 {
         let topic = selected.map(|i| &topics[i]);
         // Wide enough: the groups reading the topic beside its partitions.
@@ -376,15 +409,23 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut TopicsState, groups: &Gro
         } else {
             (detail_area, None)
         };
-        draw_partitions(frame, parts_area, topic, parts_scroll);
+        let drawn = draw_partitions(frame, parts_area, topic, parts_scroll);
+        s.drawn.push(drawn);
         if let (Some(area), Some(t)) = (readers_area, topic) {
-            crate::ui::groups::draw_readers(frame, area, &t.name, groups);
+            let drawn = crate::ui::groups::draw_readers(frame, area, &t.name, groups);
+            s.drawn.push(drawn);
         }
     }
 }
 
-/// The selected topic's partitions, as `kafka-topics --describe` lists them.
-fn draw_partitions(frame: &mut Frame<'_>, area: Rect, topic: Option<&TopicInfo>, scroll: usize) {
+/// The selected topic's partitions, as `kafka-topics --describe` lists them; returns
+/// where they were drawn.
+fn draw_partitions(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    topic: Option<&TopicInfo>,
+    scroll: usize,
+) -> Region {
     let title = match topic {
         Some(t) => format!(" {} · partitions ", escape_bytes(t.name.as_bytes())),
         None => " partitions ".into(),
@@ -443,4 +484,6 @@ fn draw_partitions(frame: &mut Frame<'_>, area: Rect, topic: Option<&TopicInfo>,
         ),
         area,
     );
+    let drawn_rows = all.len().saturating_sub(first).min(shown);
+    Region::table(Part::TopicPartitions, area, first, drawn_rows)
 }
