@@ -1544,3 +1544,447 @@ fn the_groups_hint_offers_remove_only_on_our_member() {
     let (text, _) = render_at(&mut app, 200, 40);
     assert!(text.contains("a add member · x remove"), "ours:\n{text}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Clicks hit what is on screen (issue 21 #2): long lists are scrolled, drawn at 80×24 and
+// 200×60, and clicked on rows read back from the drawn buffer; the row under the pointer
+// must be the one selected.
+// ---------------------------------------------------------------------------------------
+
+/// The two sizes every click test runs at.
+const CLICK_SIZES: [(u16, u16); 2] = [(80, 24), (200, 60)];
+
+/// The screen after drawing `app` at `size`, cell by cell (the app is told the size, as
+/// the dashboard does).
+fn screen(app: &mut App, size: (u16, u16)) -> Vec<Vec<String>> {
+    app.size = size;
+    let (_, symbols) = render_at(app, size.0, size.1);
+    symbols
+        .chunks(usize::from(size.0))
+        .map(<[String]>::to_vec)
+        .collect()
+}
+
+/// The word drawn from cell (`x`, `y`) up to a space or a border.
+fn word_at(grid: &[Vec<String>], x: u16, y: u16) -> String {
+    grid[usize::from(y)][usize::from(x)..]
+        .iter()
+        .take_while(|c| !matches!(c.as_str(), " " | "│" | "┐" | "┘"))
+        .map(String::as_str)
+        .collect()
+}
+
+/// Where `needle` starts on screen, every place it is drawn.
+fn find(grid: &[Vec<String>], needle: &str) -> Vec<(u16, u16)> {
+    let mut at = Vec::new();
+    for (y, row) in grid.iter().enumerate() {
+        let line: String = row.iter().map(String::as_str).collect();
+        for (i, _) in line.match_indices(needle) {
+            at.push((line[..i].chars().count() as u16, y as u16));
+        }
+    }
+    at
+}
+
+/// The rows under the header `header` (the `nth` place it is drawn, left to right then
+/// top to bottom) whose word in that column passes `item`.
+fn item_rows(
+    grid: &[Vec<String>],
+    header: &str,
+    nth: usize,
+    item: impl Fn(&str) -> bool,
+) -> (u16, Vec<u16>) {
+    let word = header.split(' ').next().unwrap_or_default();
+    let (x, y) = find(grid, header)
+        .into_iter()
+        .filter(|&(x, y)| word_at(grid, x, y) == word)
+        .nth(nth)
+        .expect("the header is drawn");
+    let rows = (y + 1..grid.len() as u16)
+        .take_while(|&r| item(&word_at(grid, x, r)))
+        .collect();
+    (x, rows)
+}
+
+/// A press of the left button at (`x`, `y`).
+fn click(app: &mut App, x: u16, y: u16) {
+    app.update(Action::Mouse(crossterm::event::MouseEvent {
+        kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        column: x,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    }));
+}
+
+/// One notch of the wheel, down (older, further) or up, at (`x`, `y`).
+fn wheel(app: &mut App, x: u16, y: u16, down: bool) {
+    use crossterm::event::MouseEventKind::{ScrollDown, ScrollUp};
+    app.update(Action::Mouse(crossterm::event::MouseEvent {
+        kind: if down { ScrollDown } else { ScrollUp },
+        column: x,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    }));
+}
+
+/// The first, a middle and the last of the rows shown (the watch screen's live part
+/// shows two at 80×24: then the middle is the last).
+fn first_middle_last(rows: &[u16]) -> [u16; 3] {
+    assert!(rows.len() >= 2, "too few rows shown: {rows:?}");
+    [rows[0], rows[rows.len() / 2], rows[rows.len() - 1]]
+}
+
+/// A word like `t042`: the letter, then digits.
+fn numbered(word: &str, letter: char) -> bool {
+    word.len() > 1 && word.starts_with(letter) && word[1..].chars().all(|c| c.is_ascii_digit())
+}
+
+/// A message's `partition@offset`.
+fn at_offset(word: &str) -> bool {
+    word.split_once('@').is_some_and(|(p, o)| {
+        !p.is_empty() && !o.is_empty() && (p.to_owned() + o).chars().all(|c| c.is_ascii_digit())
+    })
+}
+
+/// A crowded cluster: 300 topics of 64 partitions, 150 groups reading `sarama` (one
+/// member each, but `g100`, which has 40 and is followed), and the live view of `sarama`
+/// with 500 messages over its 64 partitions.
+fn crowded_app() -> App {
+    use kafka_dash::kafka::groups::GroupDetail;
+    use kafka_dash::kafka::model::{GroupListing, GroupSnapshot, PartitionLag};
+    let (mut app, _rx) = app();
+    let mut topics: Vec<TopicInfo> = (0..300)
+        .map(|i| TopicInfo {
+            name: format!("t{i:03}"),
+            partitions: 64,
+            replication: 1,
+            internal: false,
+            messages: Some(1344),
+            partition_meta: healthy(64),
+        })
+        .collect();
+    topics[200].name = "sarama".into();
+    app.update(Action::Kafka(KafkaEvent::Topics(Ok(topics))));
+    let lag = |g: usize, who: &str| PartitionLag {
+        topic: "sarama".into(),
+        partition: (g % 64) as i32,
+        owner: Some(format!("{who}-0e50ccfd-13f0-4efa-b7b0-3d39544014dd")),
+        committed: Some(5),
+        high: Some(8),
+        verdict: None,
+        trend: None,
+        lag_ms: Some(1_000),
+    };
+    let big: Vec<_> = (0..40).map(|i| member(&format!("m{i:02}"), &[i])).collect();
+    let listing = (0..150)
+        .map(|g| {
+            let who = format!("c{g:03}");
+            let members = if g == 100 {
+                big.clone()
+            } else {
+                vec![member(&who, &[(g % 64) as i32])]
+            };
+            GroupListing {
+                name: format!("g{g:03}"),
+                state: "Stable".into(),
+                protocol_type: "consumer".into(),
+                protocol: "range".into(),
+                members: members.len(),
+                total_lag: Some(3),
+                member_list: members,
+                partitions: vec![lag(g, &who)],
+                ..Default::default()
+            }
+        })
+        .collect();
+    app.update(Action::Kafka(KafkaEvent::Groups(Ok(listing))));
+    app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
+        GroupDetail {
+            snapshot: GroupSnapshot {
+                name: "g100".into(),
+                state: "Stable".into(),
+                protocol: "range".into(),
+                members: big,
+                consumer: None,
+            },
+            partitions: (0..64)
+                .map(|p| lag(p, &format!("m{:02}", p % 40)))
+                .collect(),
+            timeline: vec![],
+            read_ms: unix_ms(),
+            trend: None,
+        },
+    ))));
+    app.watch("sarama".into(), kafka_dash::action::StartFrom::Beginning);
+    let records = (0..500)
+        .map(|i| {
+            let mut r = record(i / 64, format!("value {i}").as_bytes(), Vec::new());
+            r.partition = (i % 64) as i32;
+            r
+        })
+        .collect();
+    let stats = (0..64)
+        .map(|p| PartitionStats {
+            partition: p,
+            low: Some(0),
+            high: Some(8),
+            seen: 8,
+            last_offset: Some(7),
+        })
+        .collect();
+    app.update(Action::Kafka(KafkaEvent::Tail {
+        topic: "sarama".into(),
+        records,
+        stats,
+        dropped: 0,
+    }));
+    app
+}
+
+/// Presses `code` `n` times.
+fn keys(app: &mut App, code: KeyCode, n: usize) {
+    for _ in 0..n {
+        key(app, code);
+    }
+}
+
+#[test]
+fn a_click_on_a_scrolled_topic_list_selects_the_topic_under_the_pointer() {
+    for size in CLICK_SIZES {
+        let mut app = crowded_app();
+        key(&mut app, KeyCode::Char('1'));
+        keys(&mut app, KeyCode::Down, 150);
+        for pick in 0..3 {
+            let grid = screen(&mut app, size);
+            let (x, rows) = item_rows(&grid, "topic", 0, |w| numbered(w, 't'));
+            if pick == 0 {
+                assert_ne!(word_at(&grid, x, rows[0]), "t000", "the list has scrolled");
+            }
+            let y = first_middle_last(&rows)[pick];
+            let under = word_at(&grid, x, y);
+            click(&mut app, x + 1, y);
+            assert_eq!(
+                app.selected_topic().map(|t| t.name.as_str()),
+                Some(under.as_str()),
+                "{size:?}, row {y}"
+            );
+        }
+        // The topic's partitions have no selection: a click there changes nothing, the
+        // wheel over them scrolls them, and the wheel over the list moves the selection.
+        let grid = screen(&mut app, size);
+        let chosen = app.topics.selected;
+        let (px, parts) = item_rows(&grid, "partition", 0, |w| {
+            !w.is_empty() && w.chars().all(|c| c.is_ascii_digit())
+        });
+        click(&mut app, px, parts[1]);
+        assert_eq!(app.topics.selected, chosen);
+        wheel(&mut app, px, parts[1], true);
+        assert_eq!(app.topics.parts_scroll, 1, "{size:?}");
+        assert_eq!(
+            app.topics.selected, chosen,
+            "the wheel moved what is under it"
+        );
+        let (x, rows) = item_rows(&grid, "topic", 0, |w| numbered(w, 't'));
+        wheel(&mut app, x, rows[0], true);
+        assert_eq!(app.topics.selected, chosen + 1);
+    }
+}
+
+#[test]
+fn clicks_on_borders_headers_and_blank_rows_do_nothing() {
+    for size in CLICK_SIZES {
+        let (mut app, _rx) = app();
+        key(&mut app, KeyCode::Char('1'));
+        key(&mut app, KeyCode::Down);
+        let grid = screen(&mut app, size);
+        let (x, rows) = item_rows(&grid, "topic", 0, |w| !w.is_empty());
+        let header = rows[0] - 1;
+        let below_last = rows[rows.len() - 1] + 1;
+        for (cx, cy) in [(x, header), (0, rows[0]), (x, header - 1), (x, below_last)] {
+            click(&mut app, cx, cy);
+            assert_eq!(app.topics.selected, 1, "{size:?}: click at {cx},{cy}");
+        }
+    }
+}
+
+#[test]
+fn a_click_on_a_scrolled_group_list_and_members_selects_the_row_under_the_pointer() {
+    for size in CLICK_SIZES {
+        let mut app = crowded_app();
+        key(&mut app, KeyCode::Char('4'));
+        keys(&mut app, KeyCode::Down, 120);
+        for pick in 0..3 {
+            let grid = screen(&mut app, size);
+            let (x, rows) = item_rows(&grid, "group", 0, |w| numbered(w, 'g'));
+            if pick == 0 {
+                assert_ne!(word_at(&grid, x, rows[0]), "g000", "the list has scrolled");
+            }
+            let y = first_middle_last(&rows)[pick];
+            let under = word_at(&grid, x, y);
+            click(&mut app, x + 1, y);
+            assert_eq!(app.groups.selected_name(), Some(under.as_str()), "{size:?}");
+        }
+        // g100 is followed: its 40 members, scrolled by m.
+        key(&mut app, KeyCode::Home);
+        keys(&mut app, KeyCode::Down, 100);
+        assert_eq!(app.groups.selected_name(), Some("g100"));
+        keys(&mut app, KeyCode::Char('m'), 30);
+        for pick in 0..3 {
+            let grid = screen(&mut app, size);
+            let (x, rows) = item_rows(&grid, "client id", 0, |w| numbered(w, 'm'));
+            let y = first_middle_last(&rows)[pick];
+            let under = word_at(&grid, x, y);
+            click(&mut app, x + 1, y);
+            let chosen = app.groups.member_index().unwrap();
+            assert_eq!(format!("m{chosen:02}"), under, "{size:?}");
+            assert_eq!(app.groups.selected_name(), Some("g100"));
+        }
+        // The wheel moves what is under the pointer: over the members, the member.
+        let grid = screen(&mut app, size);
+        let (x, rows) = item_rows(&grid, "client id", 0, |w| numbered(w, 'm'));
+        let member = app.groups.member_index().unwrap();
+        wheel(&mut app, x, rows[0], false);
+        assert_eq!(app.groups.member_index(), Some(member - 1), "{size:?}");
+        assert_eq!(app.groups.selected_name(), Some("g100"));
+        // Over the grid, the grid scrolls; a click there selects nothing.
+        let (gx, grid_rows) = item_rows(&grid, "part", 0, |w| {
+            !w.is_empty() && w.chars().all(|c| c.is_ascii_digit())
+        });
+        click(&mut app, gx, grid_rows[0]);
+        assert_eq!(app.groups.selected_name(), Some("g100"));
+        wheel(&mut app, gx, grid_rows[0], true);
+        assert_eq!(app.groups.grid_scroll, 1, "{size:?}");
+        assert_eq!(app.groups.member_index(), Some(member - 1));
+    }
+}
+
+#[test]
+fn a_click_on_a_scrolled_message_list_selects_the_message_under_the_pointer() {
+    for size in CLICK_SIZES {
+        let mut app = crowded_app();
+        key(&mut app, KeyCode::Char('3'));
+        keys(&mut app, KeyCode::Down, 300);
+        for pick in 0..3 {
+            let grid = screen(&mut app, size);
+            let (x, rows) = item_rows(&grid, "part@offset", 0, at_offset);
+            let y = first_middle_last(&rows)[pick];
+            let under = word_at(&grid, x, y);
+            let before = app
+                .live
+                .selected_record()
+                .map(|r| format!("{}@{}", r.partition, r.offset));
+            click(&mut app, x + 1, y);
+            let r = app.live.selected_record().unwrap();
+            assert_eq!(format!("{}@{}", r.partition, r.offset), under, "{size:?}");
+            // A click on the message already selected opens it (the list scrolls to
+            // keep the selection in view, so one of these rows may be it).
+            assert_eq!(app.live.detail.is_some(), before.as_ref() == Some(&under));
+            if app.live.detail.is_some() {
+                key(&mut app, KeyCode::Esc);
+            }
+        }
+        // The live grid has no selection (its keys only scroll it): a click on a
+        // partition row leaves the message selected.
+        let selected = app.live.selected;
+        let grid = screen(&mut app, size);
+        let (px, parts) = item_rows(&grid, "part", 0, |w| {
+            !w.is_empty() && w.chars().all(|c| c.is_ascii_digit())
+        });
+        click(&mut app, px, parts[0]);
+        assert_eq!(app.live.selected, selected);
+        wheel(&mut app, px, parts[0], true);
+        assert_eq!(app.live.parts_scroll, 1, "{size:?}");
+        assert_eq!(app.live.selected, selected);
+        // A second click on the selected message opens it.
+        let grid = screen(&mut app, size);
+        let (x, rows) = item_rows(&grid, "part@offset", 0, at_offset);
+        let y = rows[rows.len() / 2];
+        click(&mut app, x, y);
+        assert!(app.live.detail.is_none());
+        click(&mut app, x, y);
+        assert!(app.live.detail.is_some(), "{size:?}");
+    }
+}
+
+#[test]
+fn a_click_on_the_readers_beside_the_live_view_selects_that_group() {
+    let mut app = crowded_app();
+    key(&mut app, KeyCode::Char('3'));
+    keys(&mut app, KeyCode::Down, 5);
+    let selected = app.live.selected;
+    for pick in 0..3 {
+        let grid = screen(&mut app, (200, 60));
+        let (x, rows) = item_rows(&grid, "group", 0, |w| numbered(w, 'g'));
+        let y = first_middle_last(&rows)[pick];
+        let under = word_at(&grid, x, y);
+        click(&mut app, x + 1, y);
+        assert_eq!(app.groups.selected_name(), Some(under.as_str()));
+        assert_eq!(app.live.selected, selected, "no message was selected");
+    }
+}
+
+#[test]
+fn a_click_on_a_watch_part_marks_it_and_selects_the_row_under_the_pointer() {
+    for size in CLICK_SIZES {
+        let mut app = crowded_app();
+        key(&mut app, KeyCode::Char('5'));
+        assert_eq!(app.watch_focus, kafka_dash::app::Pane::Composer);
+        // The groups reading the topic: the part is marked, the group selected.
+        let grid = screen(&mut app, size);
+        let (x, rows) = item_rows(&grid, "group", 0, |w| numbered(w, 'g'));
+        let y = rows[rows.len() - 1];
+        let under = word_at(&grid, x, y);
+        click(&mut app, x + 1, y);
+        assert_eq!(app.watch_focus, kafka_dash::app::Pane::Groups, "{size:?}");
+        assert_eq!(app.groups.selected_name(), Some(under.as_str()));
+        // The live view's messages, scrolled: the part is marked, the message selected.
+        keys(&mut app, KeyCode::BackTab, 1);
+        keys(&mut app, KeyCode::Down, 40);
+        key(&mut app, KeyCode::Tab);
+        assert_eq!(app.watch_focus, kafka_dash::app::Pane::Groups);
+        for pick in 0..3 {
+            let grid = screen(&mut app, size);
+            let (x, rows) = item_rows(&grid, "part@offset", 0, at_offset);
+            let y = first_middle_last(&rows)[pick];
+            let under = word_at(&grid, x, y);
+            let before = app
+                .live
+                .selected_record()
+                .map(|r| format!("{}@{}", r.partition, r.offset));
+            click(&mut app, x + 1, y);
+            assert_eq!(app.watch_focus, kafka_dash::app::Pane::Live, "{size:?}");
+            let r = app.live.selected_record().unwrap();
+            assert_eq!(format!("{}@{}", r.partition, r.offset), under, "{size:?}");
+            assert_eq!(app.live.detail.is_some(), before.as_ref() == Some(&under));
+            if app.live.detail.is_some() {
+                key(&mut app, KeyCode::Esc);
+            }
+        }
+        // The composer: the part is marked.
+        let grid = screen(&mut app, size);
+        let (cx, cy) = find(&grid, "Compose")[1];
+        click(&mut app, cx, cy + 1);
+        assert_eq!(app.watch_focus, kafka_dash::app::Pane::Composer, "{size:?}");
+    }
+}
+
+#[test]
+fn a_click_on_a_tab_shows_its_pane() {
+    use kafka_dash::app::Pane;
+    for size in CLICK_SIZES {
+        let mut app = crowded_app();
+        for pane in [
+            Pane::Groups,
+            Pane::Live,
+            Pane::Watch,
+            Pane::Composer,
+            Pane::Topics,
+        ] {
+            let grid = screen(&mut app, size);
+            let (x, y) = find(&grid, pane.title())[0];
+            assert_eq!(y, 0);
+            click(&mut app, x + 2, y);
+            assert_eq!(app.pane, pane, "{size:?}");
+        }
+    }
+}

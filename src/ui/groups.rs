@@ -688,10 +688,37 @@ fn step_text(
     }
 }
 
-/// Draws the groups pane.
+/// Draws the groups pane: the list, then the followed group's members, grid and
+/// rebalance timeline.
 pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
     let [list_area, detail_area] =
         Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(66)]).areas(area);
+    let list_drawn = draw_list(frame, list_area, s);
+    s.drawn.push(list_drawn);
+    let Some(d) = s.current() else {
+        draw_no_detail(frame, detail_area, s);
+        return;
+    };
+    let (members_h, grid_h) = detail_heights(
+        d.snapshot.members.len(),
+        d.partitions.len(),
+        detail_area.height,
+    );
+    let [members_area, grid_area, timeline_area] = Layout::vertical([
+        Constraint::Length(members_h),
+        Constraint::Length(grid_h),
+        Constraint::Min(4),
+    ])
+    .areas(detail_area);
+    let members_drawn = draw_members(frame, members_area, members_h, s, d);
+    let grid_drawn = draw_grid(frame, grid_area, grid_h, s, d);
+    draw_timeline(frame, timeline_area, s, d);
+    s.drawn.push(members_drawn);
+    s.drawn.push(grid_drawn);
+}
+
+/// The list of groups, scrolled to the selection; returns where its rows are.
+fn draw_list(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) -> Region {
     // Columns by priority: the assignor goes first when the list is narrow, then the
     // state, then the verdict; name, members and lag always stay.
     let list_columns = [
@@ -706,12 +733,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
         Column::new("read", 5),
     ];
     // Only the rows in view are built: a cluster may have thousands of groups.
-    let first = s.list_first(list_area.height);
+    let first = s.list_first(area.height);
     let rows = s
         .groups
         .iter()
         .skip(first)
-        .take(list_area.height.saturating_sub(3) as usize)
+        .take(area.height.saturating_sub(3) as usize)
         .map(|g| {
             let stale = s.is_stale(g);
             let trend = g.trend.as_ref().map_or(String::new(), |t| {
@@ -749,7 +776,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
         })
         .collect();
     // Which rows are shown comes first: a narrow list's title is cut at its end.
-    let in_view = usize::from(list_area.height.saturating_sub(3));
+    let in_view = usize::from(area.height.saturating_sub(3));
     let filtered = s.groups.len() != s.all.len();
     let mut list_title = match (s.groups.len() > in_view, filtered) {
         (true, _) => format!(
@@ -772,18 +799,18 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
         list_title += &format!(" · state {}", escape_bytes(s.state_filter.as_bytes()));
     }
     list_title += " ";
-    let table = columns::table(&list_columns, rows, list_area.width.saturating_sub(2))
+    let table = columns::table(&list_columns, rows, area.width.saturating_sub(2))
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
         .block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(super::border_hint(&list_title, list_area))
-                .title_bottom(super::border_hint(&s.hints(), list_area)),
+                .title(super::border_hint(&list_title, area))
+                .title_bottom(super::border_hint(&s.hints(), area)),
         );
     let mut state = TableState::default().with_selected(
         (!s.groups.is_empty()).then_some(s.selected.min(s.groups.len() - 1).saturating_sub(first)),
     );
-    frame.render_stateful_widget(table, list_area, &mut state);
+    frame.render_stateful_widget(table, area, &mut state);
     let drawn_first = first + state.offset();
     let names = s
         .groups
@@ -792,42 +819,39 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
         .take(in_view.saturating_sub(state.offset()))
         .map(|g| g.name.clone())
         .collect::<Vec<_>>();
-    let list_drawn =
-        Region::table(Part::GroupList, list_area, drawn_first, names.len()).with_names(names);
-    s.drawn.push(list_drawn);
+    Region::table(Part::GroupList, area, drawn_first, names.len()).with_names(names)
+}
 
-    let Some(d) = s.current() else {
-        let msg = if s.groups.is_empty() && !s.all.is_empty() {
-            "No group passes the filter. Press / to change it."
-        } else if s.groups.is_empty() {
-            "No groups yet. Press a to add an in-app member to a new group, or start any consumer."
-        } else {
-            "Loading the group…"
-        };
-        frame.render_widget(
-            Paragraph::new(msg).block(Block::default().borders(Borders::ALL).title(" Group ")),
-            detail_area,
-        );
-        return;
+/// What the detail says while there is no group to show.
+fn draw_no_detail(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
+    let msg = if s.groups.is_empty() && !s.all.is_empty() {
+        "No group passes the filter. Press / to change it."
+    } else if s.groups.is_empty() {
+        "No groups yet. Press a to add an in-app member to a new group, or start any consumer."
+    } else {
+        "Loading the group…"
     };
-    let (members_h, grid_h) = detail_heights(
-        d.snapshot.members.len(),
-        d.partitions.len(),
-        detail_area.height,
+    frame.render_widget(
+        Paragraph::new(msg).block(Block::default().borders(Borders::ALL).title(" Group ")),
+        area,
     );
-    let [members_area, grid_area, timeline_area] = Layout::vertical([
-        Constraint::Length(members_h),
-        Constraint::Length(grid_h),
-        Constraint::Min(4),
-    ])
-    .areas(detail_area);
+}
+
+/// The followed group's members, `members_h` rows tall, scrolled to the selected one;
+/// returns where its rows are.
+fn draw_members(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    members_h: u16,
+    s: &GroupsState,
+    d: &GroupDetail,
+) -> Region {
     // The selected member is always drawn: the list scrolls to it.
     let member_rows = members_h.saturating_sub(3) as usize;
     let selected_member = s.member_index().unwrap_or(0);
     let first_member = following(selected_member, member_rows);
 
     let labels = member_labels(&d.snapshot.members);
-    let owner_name = |member_id: &str| name_of(&labels, member_id);
     // Member epochs exist in KIP-848 groups only.
     let epochs = d.snapshot.consumer.is_some();
     let mut member_columns = vec![
@@ -921,7 +945,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
         d.snapshot.members.len(),
         "m/M",
     );
-    let room = members_area.width.saturating_sub(2);
+    let room = area.width.saturating_sub(2);
     let ids: Vec<String> = d
         .snapshot
         .members
@@ -930,18 +954,31 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
         .take(member_rows)
         .map(|m| m.member_id.clone())
         .collect();
-    let members_drawn =
-        Region::table(Part::Members, members_area, first_member, ids.len()).with_names(ids);
+    let members_drawn = Region::table(Part::Members, area, first_member, ids.len()).with_names(ids);
     frame.render_widget(
         columns::table(&member_columns, rows, room).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(super::border_hint(&title, members_area))
-                .title_bottom(super::border_hint(&scrolled, members_area)),
+                .title(super::border_hint(&title, area))
+                .title_bottom(super::border_hint(&scrolled, area)),
         ),
-        members_area,
+        area,
     );
 
+    members_drawn
+}
+
+/// The followed group's partition → member grid, `grid_h` rows tall; returns where its
+/// rows are.
+fn draw_grid(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    grid_h: u16,
+    s: &GroupsState,
+    d: &GroupDetail,
+) -> Region {
+    let labels = member_labels(&d.snapshot.members);
+    let owner_name = |member_id: &str| name_of(&labels, member_id);
     let any_trouble = d.partitions.iter().any(|p| {
         p.verdict
             .as_ref()
@@ -999,12 +1036,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
     );
     let grid_drawn = Region::table(
         Part::GroupGrid,
-        grid_area,
+        area,
         first_part,
         d.partitions.len().saturating_sub(first_part).min(grid_rows),
     );
     frame.render_widget(
-        columns::table(&grid_columns, rows, grid_area.width.saturating_sub(2)).block(
+        columns::table(&grid_columns, rows, area.width.saturating_sub(2)).block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(super::border_hint(
@@ -1016,15 +1053,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
                         )),
                         age_text(s.now_ms - d.read_ms)
                     ),
-                    grid_area,
+                    area,
                 ))
-                .title_bottom(super::border_hint(&scrolled, grid_area)),
+                .title_bottom(super::border_hint(&scrolled, area)),
         ),
-        grid_area,
+        area,
     );
 
-    let height = timeline_area.height.saturating_sub(2) as usize;
-    let width = timeline_area.width.saturating_sub(2);
+    grid_drawn
+}
+
+/// The followed group's rebalances, newest first.
+fn draw_timeline(frame: &mut Frame<'_>, area: Rect, s: &GroupsState, d: &GroupDetail) {
+    let height = area.height.saturating_sub(2) as usize;
+    let width = area.width.saturating_sub(2);
     // KIP-848's online migration, as the entry where the group changed kind.
     let kind_change = |i: usize| {
         let before = d.timeline.get(i.checked_sub(1)?)?;
@@ -1109,13 +1151,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
     } else {
         " Rebalance timeline (newest first; time settled, time not consuming) "
     };
-    let title = super::border_hint(title, timeline_area);
+    let title = super::border_hint(title, area);
     frame.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
-        timeline_area,
+        area,
     );
-    s.drawn.push(members_drawn);
-    s.drawn.push(grid_drawn);
 }
 
 /// One group as the watch screen shows it: members and the partitions of one topic.

@@ -810,6 +810,40 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut LiveState) {
     let table_height = partition_table_height(s.stats.len(), area.height);
     let [parts_area, msgs_area] =
         Layout::vertical([Constraint::Length(table_height), Constraint::Min(3)]).areas(area);
+    let grid_drawn = draw_grid(frame, area, parts_area, topic, s);
+    let msgs_drawn = draw_messages(frame, msgs_area, s);
+    s.drawn.push(grid_drawn);
+    s.drawn.push(msgs_drawn);
+    let last_line = s
+        .error
+        .as_ref()
+        .map(|e| (e, Color::Red))
+        .or(s.notice.as_ref().map(|n| (n, Color::Yellow)));
+    if let Some((text, color)) = last_line {
+        let y = area.bottom().saturating_sub(1);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                escape_bytes(text.as_bytes()),
+                Style::default().fg(color),
+            )),
+            Rect {
+                y,
+                height: 1,
+                ..area
+            },
+        );
+    }
+}
+
+/// The per-partition table (counters, rates, sparklines) in `parts_area` of the live
+/// view's `area`; returns where its rows are.
+fn draw_grid(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    parts_area: Rect,
+    topic: &str,
+    s: &LiveState,
+) -> Region {
     // What is left for the sparkline: its header shortens rather than being cut.
     let rate_width = usize::from(area.width.saturating_sub(2 + 5 + 4 * 9 + 7 + 6));
     let rate_header = match rate_width {
@@ -885,7 +919,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut LiveState) {
         ),
         parts_area,
     );
+    grid_drawn
+}
 
+/// The newest messages, scrolled to the selection; returns where its rows are, each
+/// named by partition and offset.
+fn draw_messages(frame: &mut Frame<'_>, msgs_area: Rect, s: &LiveState) -> Region {
     let visible = s.visible();
     let inner_rows = msgs_area.height.saturating_sub(3) as usize;
     let sel = s.selected.unwrap_or(0);
@@ -962,28 +1001,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut LiveState) {
         ),
         msgs_area,
     );
-    drop(visible);
-    s.drawn.push(grid_drawn);
-    s.drawn.push(msgs_drawn);
-    let last_line = s
-        .error
-        .as_ref()
-        .map(|e| (e, Color::Red))
-        .or(s.notice.as_ref().map(|n| (n, Color::Yellow)));
-    if let Some((text, color)) = last_line {
-        let y = area.bottom().saturating_sub(1);
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                escape_bytes(text.as_bytes()),
-                Style::default().fg(color),
-            )),
-            Rect {
-                y,
-                height: 1,
-                ..area
-            },
-        );
-    }
+    msgs_drawn
 }
 
 /// The value as lines for a view; a hex dump shows 16 bytes a row where `width` columns
