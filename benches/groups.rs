@@ -212,12 +212,12 @@ fn big_app() -> App {
 }
 
 /// Draws the app `frames` times at 200×60: "median X ms, p99 Y ms".
-fn frame_times(app: &App, frames: usize) -> String {
+fn frame_times(app: &mut App, frames: usize) -> String {
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
     let mut times = Vec::with_capacity(frames);
     for _ in 0..frames {
         let start = Instant::now();
-        terminal.draw(|f| kafka_dash::ui::draw(f, app)).unwrap();
+        terminal.draw(|f| kafka_dash::screen::draw(f, app)).unwrap();
         times.push(start.elapsed());
     }
     times.sort();
@@ -309,7 +309,7 @@ async fn many_groups() {
     println!(
         "frame time, groups pane with {} groups (200x60 cells): {} (goal < 5 ms)",
         app.groups.all.len(),
-        frame_times(&app, 100)
+        frame_times(&mut app, 100)
     );
     println!(
         "memory: the process grew by {:.0} MiB while the dashboard watched {GROUPS} groups (RSS {before:.0} -> {after:.0} MiB, broker in the same process)",
@@ -507,6 +507,6 @@ fn main() {
 
     println!(
         "frame time, 50 groups x 20 members x 100 partitions (200x60 cells): {}",
-        frame_times(&big_app(), 200)
+        frame_times(&mut big_app(), 200)
     );
 }

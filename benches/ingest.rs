@@ -221,7 +221,7 @@ fn dashboard_rate(bootstrap: &str, n: usize) -> (f64, u64) {
                 _ = frame.tick() => {
                     if app.dirty {
                         app.dirty = false;
-                        terminal.draw(|f| kafka_dash::ui::draw(f, &app)).unwrap();
+                        terminal.draw(|f| kafka_dash::screen::draw(f, &mut app)).unwrap();
                         frames += 1;
                     }
                 }

@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 bash scripts/install-test-deps.sh || exit 1
 cargo build --release --all-targets || exit 1
 failed=()
+# The house rules a compiler can check: formatting, lints, and no function over 150 lines.
+cargo fmt --all --check || failed+=("cargo fmt")
+cargo clippy --release --all-targets -- -D warnings || failed+=("cargo clippy")
 timeout 1800 cargo test --release || failed+=("cargo test")
 bash tests/interop/run.sh || failed+=("interop")
 bash tests/e2e/run.sh || failed+=("e2e")

@@ -1,150 +1,51 @@
-//! The whole UI state and `update(Action)`: never awaits, never does I/O; asks workers for
-//! work with `try_send` and shows "busy" when they cannot take it.
+//! The app: the whole UI state and `update(Action)`, which only routes. Every input is
+//! an action — a key, a paste, a click, the time, the size, a worker's event — and
+//! `update` never awaits, never does I/O and never reads a clock.
+//!
+//! How an event reaches the screen: a key goes first to the top overlay (an open
+//! form, the help, an open message); one it does not take, or any key when there is no
+//! overlay, is looked up among the keys that work everywhere (only those with Ctrl, Alt
+//! or F while a field is being typed in); the rest go to the part with the keyboard
+//! (the pane, or the watch screen's marked part). Each part answers with effects —
+//! commands for the workers (sent with `try_send`, "busy" when they cannot take one),
+//! forms to open, panes to show — which `apply` carries out. A worker's event updates
+//! the part it is about (`on_kafka`). Either way the app is marked dirty, and the
+//! dashboard loop draws it (`crate::screen`) at its next frame.
 
-use std::collections::VecDeque;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
+use ratatui::layout::Position;
 use tokio::sync::mpsc;
 use tui_input::Input;
 
-use crate::action::{Action, KafkaCommand, KafkaEvent, ResetTo, StartFrom};
-use crate::kafka::members::MemberSpec;
-use crate::kafka::model::{Delivery, TopicInfo};
-use crate::keys::{self, Binding, Key};
-use crate::ui::composer::{ComposerOutcome, ComposerState, TemplateVars};
+use crate::action::{Action, KafkaCommand, Now, StartFrom};
+use crate::kafka::model::TopicInfo;
+use crate::keys;
+use crate::ui::component::{Component, Ctx};
+use crate::ui::composer::ComposerState;
+use crate::ui::drawn::{Hit, Part};
 use crate::ui::effect::Effect;
-use crate::ui::form::{Form, FormKind, FormOutcome};
+use crate::ui::form::Form;
 use crate::ui::groups::GroupsState;
-use crate::ui::partitions::LiveState;
+use crate::ui::help::Help;
+use crate::ui::partitions::{Detail, LiveState};
 use crate::ui::topics::TopicsState;
+
+pub use crate::pane::{GlobalKey, Pane, GLOBAL_KEYS};
+
+mod worker_events;
 
 /// Seconds a status message stays once nothing new replaces it.
 pub const STATUS_SECONDS: u32 = 10;
-/// Delivery reports kept for the list.
-const KEEP_DELIVERIES: usize = 200;
 
-/// The panes, in tab order.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Pane {
-    /// Topics list.
-    Topics,
-    /// Message composer.
-    Composer,
-    /// Live per-partition view.
-    Live,
-    /// Consumer groups.
-    Groups,
-    /// Compose, live view and the groups reading the topic, on one screen.
-    Watch,
-}
-
-impl Pane {
-    /// All panes in tab order.
-    pub const ALL: [Pane; 5] = [
-        Pane::Topics,
-        Pane::Composer,
-        Pane::Live,
-        Pane::Groups,
-        Pane::Watch,
-    ];
-    /// The parts of the watch screen, in Tab order.
-    pub const WATCH_PARTS: [Pane; 3] = [Pane::Composer, Pane::Live, Pane::Groups];
-
-    /// Tab title.
-    pub fn title(self) -> &'static str {
-        match self {
-            Pane::Topics => "1 Topics",
-            Pane::Composer => "2 Compose",
-            Pane::Live => "3 Live",
-            Pane::Groups => "4 Groups",
-            Pane::Watch => "5 Watch",
-        }
-    }
-}
-
-/// What a key does wherever the keyboard is (keys with Ctrl or Alt and F-keys even while
-/// typing in a field, the others only outside fields).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GlobalKey {
-    /// Quit.
-    Quit,
-    /// Quit, outside text fields.
-    QuitOutsideFields,
-    /// Open the help.
-    Help,
-    /// Show a pane.
-    Show(Pane),
-    /// The next pane.
-    NextPane,
-    /// The previous pane.
-    PrevPane,
-}
-
-/// Keys that work in every pane.
-pub const GLOBAL_KEYS: &[Binding<GlobalKey>] = &[
-    Binding::new(
-        &[Key::ch('1'), Key::alt('1')],
-        GlobalKey::Show(Pane::Topics),
-        "show Topics",
-    ),
-    Binding::new(
-        &[Key::ch('2'), Key::alt('2')],
-        GlobalKey::Show(Pane::Composer),
-        "show Compose",
-    ),
-    Binding::new(
-        &[Key::ch('3'), Key::alt('3')],
-        GlobalKey::Show(Pane::Live),
-        "show Live",
-    ),
-    Binding::new(
-        &[Key::ch('4'), Key::alt('4')],
-        GlobalKey::Show(Pane::Groups),
-        "show Groups",
-    ),
-    Binding::new(
-        &[Key::ch('5'), Key::alt('5')],
-        GlobalKey::Show(Pane::Watch),
-        "show Watch: compose, live view and groups on one screen",
-    ),
-    Binding::new(
-        &[Key::plain(KeyCode::Tab)],
-        GlobalKey::NextPane,
-        "next pane (also click a tab); on Watch, its next part",
-    ),
-    Binding::new(
-        &[Key::plain(KeyCode::BackTab)],
-        GlobalKey::PrevPane,
-        "previous pane; on Watch, its previous part",
-    ),
-    Binding::new(
-        &[Key::ch('?'), Key::plain(KeyCode::F(1))],
-        GlobalKey::Help,
-        "this help",
-    ),
-    Binding::new(
-        &[Key::ch('q')],
-        GlobalKey::QuitOutsideFields,
-        "quit (outside text fields)",
-    ),
-    Binding::new(&[Key::ctrl('c')], GlobalKey::Quit, "quit"),
-];
-
-/// A running repeat send.
-#[derive(Debug, Clone)]
-pub struct Repeat {
-    /// Messages sent so far.
-    pub sent: u64,
-    /// Messages to send.
-    pub total: u64,
-    /// Interval.
-    pub every: Duration,
-    /// When the next one is due.
-    pub next_at: Instant,
+/// What is drawn over the panes and takes the keys first, innermost last.
+#[derive(Debug)]
+pub enum Overlay {
+    /// The message open in the live view (its state is the view's).
+    Detail,
+    /// A form, modal.
+    Form(Form),
+    /// The help.
+    Help(Help),
 }
 
 /// Everything the dashboard shows.
@@ -162,73 +63,40 @@ pub struct App {
     pub notice: Option<String>,
     /// The topics pane: topics (sorted by name), the brokers that are up, the selection.
     pub topics: TopicsState,
-    /// The composer.
+    /// The composer, with what it has sent.
     pub composer: ComposerState,
-    /// The composer has the keyboard.
-    pub composing: bool,
-    /// Delivery reports, newest first.
-    pub deliveries: VecDeque<Delivery>,
-    /// Sends waiting for a report.
-    pub in_flight: usize,
-    /// Delivery reports so far: (delivered, failed); the list keeps only the newest.
-    pub delivery_totals: (u64, u64),
-    /// Repeat mode.
-    pub repeat: Option<Repeat>,
     /// The live view.
     pub live: LiveState,
     /// The groups pane.
     pub groups: GroupsState,
-    /// A modal form, if open.
-    pub form: Option<Form>,
-    /// Help overlay shown.
-    pub help: bool,
-    /// Lines the help is scrolled down by.
-    pub help_scroll: u16,
     /// Bytes to put on the clipboard (the dashboard writes them to the terminal).
     pub clipboard: Option<Vec<u8>>,
-    /// The last replay's progress, or how it ended.
-    pub replay: Option<crate::kafka::files::ReplayProgress>,
     /// The part of the watch screen the keyboard is in (Composer, Live or Groups).
     pub watch_focus: Pane,
     /// The app should exit.
     pub quit: bool,
     /// Something changed since the last draw.
     pub dirty: bool,
-    /// Terminal size (for mouse hit tests).
+    /// Terminal size (for mouse hit tests), as the last resize said.
     pub size: (u16, u16),
+    /// The time, as the last tick said.
+    pub now: Now,
+    /// Overlays, innermost last: the last takes the keys.
+    overlays: Vec<Overlay>,
+    /// What the last frame drew outside the panes' own parts (the tabs, the watch
+    /// screen's parts, the readers beside the live view, overlays): clicks are matched
+    /// against it.
+    pub drawn: crate::ui::drawn::Drawn,
     commands: mpsc::Sender<KafkaCommand>,
     /// The status (error, notice) as of the last second, and for how many seconds.
     status_seen: (Option<String>, Option<String>),
     status_age: u32,
     watching_group: Option<String>,
-    next_send_id: u64,
-    seq: u64,
-}
-
-/// Puts a report into the newest-first list. Reports can arrive out of order (each send
-/// completes on its own task); within one partition the list keeps offsets descending, so
-/// `@975` is never listed above `@974`'s successor out of turn.
-fn insert_delivery(list: &mut VecDeque<Delivery>, d: Delivery) {
-    let at = match &d.result {
-        Ok((p, o)) => list
-            .iter()
-            .rposition(|e| {
-                e.topic == d.topic && matches!(e.result, Ok((ep, eo)) if ep == *p && eo > *o)
-            })
-            .map_or(0, |i| i + 1),
-        Err(_) => 0,
-    };
-    list.insert(at, d);
-}
-
-fn unix_now() -> Duration {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
 }
 
 impl App {
-    /// A new app talking to workers through `commands`.
+    /// A new app talking to workers through `commands`. Its clock starts now (ticks
+    /// move it) and its random generator from a fixed seed (`seed_random` changes it).
     pub fn new(cluster: String, commands: mpsc::Sender<KafkaCommand>) -> Self {
         Self {
             pane: Pane::Topics,
@@ -238,29 +106,26 @@ impl App {
             notice: None,
             topics: TopicsState::default(),
             composer: ComposerState::default(),
-            composing: false,
-            deliveries: VecDeque::new(),
-            in_flight: 0,
-            delivery_totals: (0, 0),
-            repeat: None,
             live: LiveState::default(),
             groups: GroupsState::default(),
-            form: None,
-            help: false,
-            help_scroll: 0,
             watch_focus: Pane::Composer,
-            replay: None,
             clipboard: None,
             quit: false,
             dirty: true,
             size: (80, 24),
+            now: Now::read(),
+            overlays: Vec::new(),
+            drawn: Default::default(),
             commands,
             status_seen: (None, None),
             status_age: 0,
             watching_group: None,
-            next_send_id: 0,
-            seq: 0,
         }
+    }
+
+    /// Seeds the generator templates draw `{letters}` from.
+    pub fn seed_random(&mut self, seed: u64) {
+        self.composer.send.seed(seed);
     }
 
     fn command(&mut self, cmd: KafkaCommand) -> bool {
@@ -291,6 +156,29 @@ impl App {
             .map(|t| t.partitions)
     }
 
+    /// The overlays, innermost last.
+    pub fn overlays(&self) -> &[Overlay] {
+        &self.overlays
+    }
+
+    /// The overlays to draw, innermost last, mutably (drawing records what was drawn).
+    pub fn overlays_mut(&mut self) -> &mut [Overlay] {
+        &mut self.overlays
+    }
+
+    /// The open form, if any.
+    pub fn form(&self) -> Option<&Form> {
+        self.overlays.iter().rev().find_map(|o| match o {
+            Overlay::Form(f) => Some(f),
+            _ => None,
+        })
+    }
+
+    /// Whether the help is open.
+    pub fn help_open(&self) -> bool {
+        self.overlays.iter().any(|o| matches!(o, Overlay::Help(_)))
+    }
+
     /// Applies one action.
     pub fn update(&mut self, action: Action) {
         match action {
@@ -304,20 +192,24 @@ impl App {
                 self.dirty = true;
             }
             Action::Mouse(m) => self.on_mouse(m),
-            Action::Resize => self.dirty = true,
-            Action::Tick => self.on_tick(),
+            Action::Resize(w, h) => {
+                self.size = (w, h);
+                self.dirty = true;
+            }
+            Action::Tick(now) => self.on_tick(now),
+            Action::Second(now) => self.on_second(now),
             Action::Kafka(e) => {
                 self.on_kafka(e);
                 self.dirty = true;
             }
         }
+        self.sync_detail();
         // Cheap unless the open message, its value, the view or the width changed. The
         // detail is drawn 2 columns in from each side, inside its border.
         self.live.detail_width = usize::from(self.size.0.saturating_sub(6)).max(1);
         self.live.refresh_detail_text();
     }
 
-    /// Opens the selected message; a value that was cut in the list is read again whole.
     /// Opens the live view on a topic.
     pub fn watch(&mut self, topic: String, from: StartFrom) {
         if self.command(KafkaCommand::Tail {
@@ -332,35 +224,25 @@ impl App {
         }
     }
 
-    fn on_tick(&mut self) {
-        let now = Instant::now();
-        if let Some(r) = &self.repeat {
-            let (every, mut next_at, mut sent, total) = (r.every, r.next_at, r.sent, r.total);
-            while sent < total && next_at <= now {
-                if !self.send_one() {
-                    self.repeat = None;
-                    self.dirty = true;
-                    return;
-                }
-                sent += 1;
-                next_at += every;
-            }
-            self.repeat = (sent < total).then_some(Repeat {
-                sent,
-                total,
-                every,
-                next_at,
-            });
+    /// The time moved on: a repeat run sends what is due.
+    fn on_tick(&mut self, now: Now) {
+        self.now = now;
+        let running = self.composer.send.repeat.is_some();
+        // A send the workers refuse, or one that cannot be built, ends the run.
+        while let Some(send) = self.composer.due(now) {
+            self.apply(vec![send]);
+        }
+        if running {
             self.dirty = true;
         }
     }
 
-    /// Called once a second by the loop: rates for the live view; status messages that
-    /// have stood unchanged for [`STATUS_SECONDS`] are cleared (a connection error stays
-    /// while the cluster is unreachable).
-    pub fn on_second(&mut self) {
-        // Ages of group figures ("read 3s ago") move on even when nothing new arrives.
-        self.groups.now_ms = unix_now().as_millis() as i64;
+    /// Once a second: rates for the live view and the ages of group figures move on;
+    /// status messages that have stood unchanged for [`STATUS_SECONDS`] are cleared (a
+    /// connection error stays while the cluster is unreachable).
+    fn on_second(&mut self, now: Now) {
+        self.now = now;
+        self.groups.now_ms = now.unix_ms;
         if matches!(self.pane, Pane::Groups | Pane::Watch | Pane::Topics) {
             self.dirty = true;
         }
@@ -383,198 +265,102 @@ impl App {
         }
     }
 
-    /// Builds and sends the composed message; false if it could not be sent.
-    fn send_one(&mut self) -> bool {
-        let vars = TemplateVars {
-            seq: self.seq,
-            unix: unix_now().as_secs(),
-        };
-        match self.composer.build(vars, &mut rand::thread_rng()) {
-            Err(e) => {
-                self.composer.error = Some(e);
-                false
-            }
-            Ok(message) => {
-                let id = self.next_send_id;
-                let partitioner = self.composer.partitioner;
-                if self.command(KafkaCommand::Produce {
-                    id,
-                    message,
-                    partitioner,
-                }) {
-                    self.next_send_id += 1;
-                    self.seq += 1;
-                    self.in_flight += 1;
-                    true
-                } else {
-                    false
-                }
-            }
-        }
-    }
-
-    fn on_kafka(&mut self, e: KafkaEvent) {
-        match e {
-            KafkaEvent::Topics(Ok(topics)) => {
-                if self.connected == Some(false) {
-                    self.notice = Some("connected again".into());
-                    self.last_error = None;
-                }
-                self.connected = Some(true);
-                self.topics.set(topics);
-                // Partitions added to the topic in view: the live view reads them too.
-                if let Some(t) = self.live.topic.as_deref() {
-                    let count = self.partitions_of(t).unwrap_or(0);
-                    if !self.live.stats.is_empty() && count as usize > self.live.stats.len() {
-                        self.command(KafkaCommand::GrowTail(count));
-                    }
-                }
-                if self.pane == Pane::Watch {
-                    self.watch_something();
-                }
-            }
-            KafkaEvent::Brokers(b) => self.topics.brokers = b,
-            KafkaEvent::Topics(Err(e)) => {
-                self.connected = Some(false);
-                self.last_error = Some(format!("cannot reach the cluster: {e}"));
-            }
-            KafkaEvent::Delivered(_, d) => {
-                self.in_flight = self.in_flight.saturating_sub(1);
-                match &d.result {
-                    Ok(_) => {
-                        self.delivery_totals.0 += 1;
-                        // The watch screen shows the topic being written to.
-                        if self.pane == Pane::Watch
-                            && self.live.topic.as_deref() != Some(d.topic.as_str())
-                        {
-                            self.watch(d.topic.clone(), StartFrom::Beginning);
-                        }
-                    }
-                    Err(e) => {
-                        self.delivery_totals.1 += 1;
-                        self.last_error = Some(format!("send to {} failed: {e}", d.topic));
-                    }
-                }
-                insert_delivery(&mut self.deliveries, d);
-                self.deliveries.truncate(KEEP_DELIVERIES);
-            }
-            KafkaEvent::Tail {
-                topic,
-                records,
-                stats,
-                dropped,
-            } => {
-                if self.live.topic.as_deref() == Some(topic.as_str()) {
-                    self.live.ingest(records, stats, dropped);
-                }
-            }
-            KafkaEvent::TailError(e) => self.live.error = Some(e),
-            KafkaEvent::TailNotice(n) => self.live.notice = Some(n),
-            KafkaEvent::FullRecord(Ok(r)) => self.live.opened = Some(r),
-            KafkaEvent::Saved(Ok(what)) => self.notice = Some(what),
-            KafkaEvent::Saved(Err(e)) => self.last_error = Some(format!("save: {e}")),
-            KafkaEvent::Replay(p) => {
-                if p.done {
-                    let summary = format!("replayed {} of {} messages", p.sent, p.total);
-                    match &p.first_error {
-                        Some(e) => {
-                            self.last_error =
-                                Some(format!("{summary}; {} failed, the first: {e}", p.failed))
-                        }
-                        None => self.notice = Some(summary),
-                    }
-                }
-                self.replay = Some(p);
-            }
-            KafkaEvent::FullRecord(Err(e)) => {
-                self.last_error = Some(format!("cannot read the whole message: {e}"))
-            }
-            KafkaEvent::Admin(Ok(msg)) => {
-                self.notice = Some(msg);
-                self.command(KafkaCommand::RefreshTopics);
-            }
-            KafkaEvent::Admin(Err(e)) => self.last_error = Some(e),
-            KafkaEvent::Groups(Ok(groups)) => {
-                self.groups.now_ms = unix_now().as_millis() as i64;
-                self.groups.set_listing(groups);
-                // The watch screen follows a group that reads its topic.
-                if let (Pane::Watch, Some(topic)) = (self.pane, self.live.topic.as_deref()) {
-                    let selected_reads = self
-                        .groups
-                        .groups
-                        .get(self.groups.selected)
-                        .is_some_and(|g| g.reads(topic));
-                    if !selected_reads {
-                        if let Some(i) = self.groups.groups.iter().position(|g| g.reads(topic)) {
-                            self.groups.selected = i;
-                            self.groups.member_selected = 0;
-                        }
-                    }
-                }
-                self.follow_selected_group();
-            }
-            KafkaEvent::Groups(Err(e)) => self.last_error = Some(format!("groups: {e}")),
-            KafkaEvent::GroupDetail(d) => {
-                self.groups.now_ms = unix_now().as_millis() as i64;
-                self.groups.detail = Some(*d);
-            }
-            KafkaEvent::Member(m) => {
-                self.groups.members.insert(m.id, m);
-            }
-        }
-    }
-
     fn on_mouse(&mut self, m: MouseEvent) {
+        let pos = Position::new(m.column, m.row);
         match m.kind {
-            MouseEventKind::Down(_) if m.row == 0 => {
-                // The tab bar: each title takes its width plus a separator.
-                let mut x = 0u16;
-                for pane in Pane::ALL {
-                    let w = pane.title().chars().count() as u16 + 3;
-                    if m.column >= x && m.column < x + w {
-                        self.switch(pane);
-                    }
-                    x += w;
-                }
-            }
-            MouseEventKind::Down(_) if self.pane == Pane::Topics => {
-                self.topics.click(m.row, self.body_height())
-            }
-            MouseEventKind::Down(_) if self.pane == Pane::Groups => {
-                let effects = self
-                    .groups
-                    .click(m.row, m.column, self.size.0, self.body_height());
-                self.apply(effects);
-            }
-            MouseEventKind::Down(_) if self.pane == Pane::Live && self.live.detail.is_none() => {
-                // The body sits between the tab bar (row 0) and the status bar (last row).
-                let effects = self.live.click(1, self.body_height(), m.row);
-                self.apply(effects);
-            }
-            MouseEventKind::ScrollDown => self.scroll(1),
-            MouseEventKind::ScrollUp => self.scroll(-1),
+            MouseEventKind::Down(_) => self.click(pos),
+            MouseEventKind::ScrollDown => self.scroll(pos, 1),
+            MouseEventKind::ScrollUp => self.scroll(pos, -1),
             _ => return,
         }
         self.dirty = true;
     }
 
-    /// The mouse wheel moves the selection of the part under the keyboard.
-    fn scroll(&mut self, delta: isize) {
-        match self.part() {
-            Pane::Topics => self.topics.scroll(delta),
-            Pane::Live => self.live.move_selection(delta),
-            Pane::Groups => {
-                let effects = self.groups.scroll(delta);
-                self.apply(effects);
+    /// A click at `pos`, matched against what the last frame drew: a tab shows its pane,
+    /// a watch part takes the keyboard, a readers row selects its group, and anything
+    /// inside a pane goes to that pane, which finds the row under the pointer.
+    fn click(&mut self, pos: Position) {
+        if self.pane == Pane::Watch {
+            if let Some(part) = self.watch_part_at(pos) {
+                if part != self.watch_focus {
+                    self.watch_focus = part;
+                    self.composer.editing = false;
+                }
             }
-            Pane::Composer | Pane::Watch => {}
+        }
+        let effects = match self.drawn.hit(pos) {
+            Some(Hit {
+                part: Part::Tab(pane),
+                ..
+            }) => {
+                self.switch(pane);
+                Vec::new()
+            }
+            Some(Hit {
+                part: Part::Readers,
+                name: Some(group),
+                ..
+            }) => self.groups.select_named(&group),
+            Some(Hit {
+                part: Part::Overlay | Part::Readers,
+                ..
+            }) => Vec::new(),
+            _ => match self.pane {
+                Pane::Topics => {
+                    let mut effects = Component::click(&mut self.topics, pos.x, pos.y);
+                    effects.extend(self.topics_readers_click(pos));
+                    effects
+                }
+                // On the watch screen the rows under the pointer are the live view's.
+                Pane::Watch => Component::click(&mut self.live, pos.x, pos.y),
+                pane => self.component(pane).click(pos.x, pos.y),
+            },
+        };
+        self.apply(effects);
+    }
+
+    /// A click on the readers beside the topics pane's partitions selects that group.
+    fn topics_readers_click(&mut self, pos: Position) -> Vec<Effect> {
+        match self.topics.drawn.hit(pos) {
+            Some(Hit {
+                part: Part::Readers,
+                name: Some(group),
+                ..
+            }) => self.groups.select_named(&group),
+            _ => Vec::new(),
         }
     }
 
-    /// Shows `pane` (the pane the dashboard starts on, or one chosen by a key).
+    /// The watch screen's part under `pos` in the last frame.
+    fn watch_part_at(&self, pos: Position) -> Option<Pane> {
+        self.drawn.regions().iter().find_map(|r| match r.part {
+            Part::WatchPart(p) if r.rect.contains(pos) => Some(p),
+            _ => None,
+        })
+    }
+
+    /// The wheel moves the part under the pointer (as a click would pick it), whichever
+    /// part has the keyboard; it does not move the keyboard.
+    fn scroll(&mut self, pos: Position, delta: isize) {
+        if self.drawn.hit(pos).is_some_and(|h| h.part == Part::Overlay) {
+            return;
+        }
+        match self.pane {
+            Pane::Topics => self.topics.wheel(pos, delta),
+            Pane::Live | Pane::Watch => self.live.wheel(pos, delta),
+            Pane::Groups => {
+                let effects = self.groups.wheel(pos, delta);
+                self.apply(effects);
+            }
+            Pane::Composer => {}
+        }
+    }
+
+    /// Shows `pane` (the pane the dashboard starts on, or one chosen by a key); the
+    /// composer's fields take the keyboard on its own tab.
     pub fn switch(&mut self, pane: Pane) {
         self.pane = pane;
-        self.composing = pane == Pane::Composer;
+        self.composer.editing = pane == Pane::Composer;
         if pane == Pane::Watch {
             self.watch_something();
         }
@@ -589,6 +375,30 @@ impl App {
         }
     }
 
+    /// The part `pane` is (on the watch screen, its focused part).
+    fn component(&mut self, pane: Pane) -> &mut dyn Component {
+        let pane = if pane == Pane::Watch {
+            self.watch_focus
+        } else {
+            pane
+        };
+        match pane {
+            Pane::Topics => &mut self.topics,
+            Pane::Composer | Pane::Watch => &mut self.composer,
+            Pane::Live => &mut self.live,
+            Pane::Groups => &mut self.groups,
+        }
+    }
+
+    /// Whether a text field has the keyboard (a form, or the composer's fields).
+    pub fn typing(&self) -> bool {
+        match self.overlays.last() {
+            Some(Overlay::Form(_)) => true,
+            Some(_) => false,
+            None => self.part() == Pane::Composer && self.composer.typing(),
+        }
+    }
+
     /// Moves the watch screen's focus `step` parts on.
     fn step_watch_focus(&mut self, step: isize) {
         let parts = Pane::WATCH_PARTS;
@@ -597,7 +407,7 @@ impl App {
             .position(|p| *p == self.watch_focus)
             .unwrap_or(0) as isize;
         self.watch_focus = parts[(i + step).rem_euclid(parts.len() as isize) as usize];
-        self.composing = false;
+        self.composer.editing = false;
     }
 
     /// The watch screen shows a topic: the one in the live view, else the composer's,
@@ -627,137 +437,98 @@ impl App {
         }
     }
 
-    /// Pasted text goes whole into the field being edited; elsewhere it is ignored (a
-    /// paste is not a stream of commands).
-    fn on_paste(&mut self, text: &str) {
-        if let Some(form) = &mut self.form {
-            form.paste(text);
-        } else if self.part() == Pane::Composer && self.composing {
-            self.composer.paste(text);
+    /// The open message is an overlay while the live view has the keyboard; it stays
+    /// open in the view (and on screen) while another part has it.
+    fn sync_detail(&mut self) {
+        let open = self.part() == Pane::Live && self.live.detail.is_some();
+        let at = self
+            .overlays
+            .iter()
+            .position(|o| matches!(o, Overlay::Detail));
+        match (open, at) {
+            (true, None) => self.overlays.insert(0, Overlay::Detail),
+            (false, Some(i)) => {
+                self.overlays.remove(i);
+            }
+            _ => {}
         }
     }
 
+    /// What the parts may need to know when they take a key or a form.
+    fn ctx(&self) -> Ctx {
+        Ctx {
+            now: self.now,
+            body: (self.size.0, self.body_height()),
+            member_topic: self.member_topic(),
+        }
+    }
+
+    /// Pasted text goes whole into the field being edited: the top overlay's, else the
+    /// part's; elsewhere it is ignored (a paste is not a stream of commands).
+    fn on_paste(&mut self, text: &str) {
+        let taken = match self.overlays.last_mut() {
+            Some(Overlay::Form(f)) => Component::paste(f, text),
+            _ => false,
+        };
+        if !taken {
+            self.component(self.pane).paste(text);
+        }
+    }
+
+    /// Routes a key: Ctrl-C quits; the top overlay; the keys that work everywhere; the
+    /// part with the keyboard.
     fn on_key(&mut self, k: KeyEvent) {
-        let typing = self.part() == Pane::Composer && self.composing;
         if keys::lookup(GLOBAL_KEYS, &k) == Some(GlobalKey::Quit) {
             self.quit = true;
             return;
         }
-        if self.help {
-            // The help scrolls; any other key closes it.
-            match keys::lookup(crate::ui::help::KEYS, &k) {
-                Some(action) => {
-                    let body = (self.size.0, self.body_height());
-                    self.help_scroll = crate::ui::help::scrolled(self.help_scroll, action, body);
-                }
+        let ctx = self.ctx();
+        if !self.overlays.is_empty() {
+            let taken = match self.overlays.last_mut() {
+                Some(Overlay::Help(h)) => h.key(k, &ctx),
+                Some(Overlay::Form(f)) => f.key(k, &ctx),
+                Some(Overlay::Detail) | None => Detail(&mut self.live).key(k, &ctx),
+            };
+            match taken {
+                Some(effects) => self.apply(effects),
+                // An open message leaves the keys that switch panes to them, not q.
                 None => {
-                    self.help = false;
-                    self.help_scroll = 0;
+                    self.global_key(k, |g| g != GlobalKey::QuitOutsideFields);
                 }
             }
             return;
         }
-        // A form is modal: every key but Ctrl-C is its own.
-        if let Some(form) = &mut self.form {
-            match form.handle_key(k) {
-                FormOutcome::Editing => {}
-                FormOutcome::Cancel => self.form = None,
-                FormOutcome::Submit => self.submit_form(),
-            }
-            return;
+        if !self.global_key(k, |_| true) {
+            let effects = self.component(self.pane).key(k, &ctx);
+            self.apply(effects.unwrap_or_default());
         }
-        let global = if typing {
+    }
+
+    /// A key that works everywhere, if `k` is one (and `allowed`): while a field is being
+    /// typed in, only those with Ctrl, Alt or F. False if it was not one.
+    fn global_key(&mut self, k: KeyEvent, allowed: impl Fn(GlobalKey) -> bool) -> bool {
+        let found = if self.typing() {
             keys::lookup_while_typing(GLOBAL_KEYS, &k)
         } else {
             keys::lookup(GLOBAL_KEYS, &k)
         };
-        // In a detail or a form, Enter/Esc/q belong to it; the pane keys still switch.
-        let global = global.filter(|g| {
-            !(self.part() == Pane::Live
-                && self.live.detail.is_some()
-                && *g == GlobalKey::QuitOutsideFields)
-        });
-        if let Some(g) = global {
-            match g {
-                GlobalKey::Quit | GlobalKey::QuitOutsideFields => self.quit = true,
-                GlobalKey::Help => self.help = true,
-                GlobalKey::Show(pane) => self.switch(pane),
-                GlobalKey::NextPane if self.pane == Pane::Watch => self.step_watch_focus(1),
-                GlobalKey::PrevPane if self.pane == Pane::Watch => self.step_watch_focus(-1),
-                GlobalKey::NextPane | GlobalKey::PrevPane => {
-                    let n = Pane::ALL.len();
-                    let i = Pane::ALL.iter().position(|p| *p == self.pane).unwrap_or(0);
-                    let step = if g == GlobalKey::NextPane { 1 } else { n - 1 };
-                    self.switch(Pane::ALL[(i + step) % n]);
-                }
-            }
-            return;
-        }
-        if self.part() == Pane::Composer && self.composing {
-            self.composer_key(k);
-            return;
-        }
-        if self.part() == Pane::Live && self.live.detail.is_some() {
-            if let Some(action) = keys::lookup(crate::ui::partitions::DETAIL_KEYS, &k) {
-                let effects = self.live.on_detail_key(action);
-                self.apply(effects);
-            }
-            return;
-        }
-        self.part_key(k);
-    }
-
-    /// A key for the composer's fields, and what it asks of the app.
-    fn composer_key(&mut self, k: KeyEvent) {
-        match self.composer.handle_key(k) {
-            ComposerOutcome::None => {}
-            ComposerOutcome::Leave => self.composing = false,
-            ComposerOutcome::Send => {
-                self.send_one();
-            }
-            ComposerOutcome::ToggleRepeat => self.toggle_repeat(),
-            ComposerOutcome::Replay => {
-                let topic = self.composer.topic.value().trim().to_string();
-                self.form = Some(Form::new(
-                    FormKind::Replay,
-                    "Replay a file into a topic",
-                    &[
-                        ("file", ""),
-                        ("topic", &topic),
-                        ("keep partitions", "no"),
-                        ("keep timestamps", "no"),
-                        ("messages a second", "0"),
-                    ],
-                )
-                .with_hints(&[
-                    "a file of JSON lines: saved with s in the live view, or by kcat -J",
-                    "the topic to write to",
-                    "yes: each message to the partition it was saved from; no: the partitioner picks",
-                    "yes: each message keeps its saved timestamp; no: stamped when sent",
-                    "0: as fast as the cluster takes them",
-                ]));
+        let Some(g) = found.filter(|g| allowed(*g)) else {
+            return false;
+        };
+        match g {
+            GlobalKey::Quit | GlobalKey::QuitOutsideFields => self.quit = true,
+            GlobalKey::Help => self.overlays.push(Overlay::Help(Help::default())),
+            GlobalKey::Show(pane) => self.switch(pane),
+            GlobalKey::NextPane if self.pane == Pane::Watch => self.step_watch_focus(1),
+            GlobalKey::PrevPane if self.pane == Pane::Watch => self.step_watch_focus(-1),
+            GlobalKey::NextPane | GlobalKey::PrevPane => {
+                let n = Pane::ALL.len();
+                let i = Pane::ALL.iter().position(|p| *p == self.pane).unwrap_or(0);
+                let step = if g == GlobalKey::NextPane { 1 } else { n - 1 };
+                self.switch(Pane::ALL[(i + step) % n]);
             }
         }
-    }
-
-    fn toggle_repeat(&mut self) {
-        if self.repeat.take().is_some() {
-            self.notice = Some("repeat stopped".into());
-            return;
-        }
-        match self.composer.repeat_settings() {
-            Err(e) => self.composer.error = Some(e),
-            Ok((every, total)) => {
-                self.seq = 0;
-                self.repeat = Some(Repeat {
-                    sent: 0,
-                    total,
-                    every: Duration::from_millis(every),
-                    next_at: Instant::now(),
-                });
-                self.on_tick();
-            }
-        }
+        true
     }
 
     /// Rows of the body (the screen less the tab and status bars).
@@ -775,40 +546,6 @@ impl App {
         }
     }
 
-    /// A key for the part that has the keyboard: looked up in its table, handled by it.
-    fn part_key(&mut self, k: KeyEvent) {
-        let body = self.body_height();
-        let effects = match self.part() {
-            Pane::Topics => {
-                keys::lookup(crate::ui::topics::KEYS, &k).map(|a| self.topics.on_key(a, body))
-            }
-            Pane::Composer => {
-                if keys::lookup(crate::ui::composer::IDLE_KEYS, &k).is_some() {
-                    self.composing = true;
-                } else if let Some(action) = keys::lookup(crate::ui::composer::KEYS, &k)
-                    .filter(crate::ui::composer::ComposerKey::works_outside_fields)
-                {
-                    // Send, repeat, replay and the header keys work whether or not a
-                    // field is being edited, as the help lists them.
-                    if action == crate::ui::composer::ComposerKey::AddHeader {
-                        self.composing = true;
-                    }
-                    self.composer_key(k);
-                }
-                None
-            }
-            Pane::Live => {
-                keys::lookup(crate::ui::partitions::KEYS, &k).map(|a| self.live.on_key(a, body))
-            }
-            Pane::Groups => keys::lookup(crate::ui::groups::KEYS, &k).map(|a| {
-                let topic = self.member_topic();
-                self.groups.on_key(a, body, topic)
-            }),
-            Pane::Watch => None,
-        };
-        self.apply(effects.unwrap_or_default());
-    }
-
     /// The topic a new in-app member reads unless its group says otherwise: on the
     /// watch screen the topic in view, elsewhere the seed's `sarama` if it exists.
     fn member_topic(&self) -> Option<String> {
@@ -819,7 +556,23 @@ impl App {
         self.topics.has(wanted).then(|| wanted.to_string())
     }
 
-    /// Carries out what a pane asked for, in order; a command the workers cannot take
+    /// Hands the open form to the part that built it; a form it refuses stays open and
+    /// says why.
+    fn submit_form(&mut self) {
+        let Some(Overlay::Form(mut form)) = self.overlays.pop() else {
+            return;
+        };
+        let ctx = self.ctx();
+        match self.component(form.kind.owner()).submit(&form, &ctx) {
+            Ok(effects) => self.apply(effects),
+            Err(e) => {
+                form.error = Some(e);
+                self.overlays.push(Overlay::Form(form));
+            }
+        }
+    }
+
+    /// Carries out what a part asked for, in order; a command the workers cannot take
     /// (they are busy) stops the rest.
     fn apply(&mut self, effects: Vec<Effect>) {
         for e in effects {
@@ -829,7 +582,28 @@ impl App {
                         return;
                     }
                 }
-                Effect::Form(f) => self.form = Some(f),
+                Effect::Produce { command, repeat } => {
+                    if self.command(command) {
+                        self.composer.send.accepted(repeat);
+                    } else {
+                        if repeat {
+                            self.composer.send.repeat = None;
+                        }
+                        return;
+                    }
+                }
+                Effect::ReplayStarted => {
+                    self.composer.send.replay = Some(Default::default());
+                }
+                Effect::WatchGroup(group) => {
+                    self.watching_group = Some(group.clone());
+                    self.command(KafkaCommand::WatchGroup(Some(group)));
+                }
+                Effect::Form(f) => self.overlays.push(Overlay::Form(f)),
+                Effect::Close => {
+                    self.overlays.pop();
+                }
+                Effect::Submit => self.submit_form(),
                 Effect::Watch(topic, from) => self.watch(topic, from),
                 Effect::Compose(topic) => {
                     self.composer.topic = Input::new(topic);
@@ -854,238 +628,16 @@ impl App {
             }
         }
     }
-
-    fn submit_form(&mut self) {
-        let Some(mut form) = self.form.take() else {
-            return;
-        };
-        let result: Result<(), String> = (|| match form.kind.clone() {
-            FormKind::CreateTopic => {
-                let name = form.value(0).to_string();
-                wire::validate_topic_name(&name).map_err(|e| e.to_string())?;
-                let partitions = form
-                    .value(1)
-                    .parse::<i32>()
-                    .ok()
-                    .filter(|p| *p >= 1)
-                    .ok_or("partitions must be a number ≥ 1")?;
-                let replication = form
-                    .value(2)
-                    .parse::<i32>()
-                    .ok()
-                    .filter(|p| *p >= 1)
-                    .ok_or("replication must be a number ≥ 1")?;
-                let mut configs = Vec::new();
-                for kv in form
-                    .value(3)
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                {
-                    let (k, v) = kv
-                        .split_once('=')
-                        .ok_or_else(|| format!("config {kv:?} is not key=value"))?;
-                    configs.push((k.trim().to_string(), v.trim().to_string()));
-                }
-                self.command(KafkaCommand::CreateTopic {
-                    name,
-                    partitions,
-                    replication,
-                    configs,
-                });
-                Ok(())
-            }
-            FormKind::AddPartitions(topic) => {
-                let total = form
-                    .value(0)
-                    .parse::<usize>()
-                    .map_err(|_| "the new total must be a number")?;
-                self.command(KafkaCommand::AddPartitions { topic, total });
-                Ok(())
-            }
-            FormKind::DeleteTopic(topic) => {
-                if form.value(0) != topic {
-                    return Err(format!("type {topic} exactly to delete it"));
-                }
-                self.command(KafkaCommand::DeleteTopic(topic));
-                Ok(())
-            }
-            FormKind::StartOffset => {
-                let offset = form
-                    .value(0)
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|o| *o >= 0)
-                    .ok_or("offset must be a number ≥ 0")?;
-                let topic = self.live.topic.clone().ok_or("no topic")?;
-                self.watch(topic, StartFrom::Offset(offset));
-                Ok(())
-            }
-            FormKind::StartTime => {
-                let v = form
-                    .value(0)
-                    .parse::<i64>()
-                    .map_err(|_| "enter minutes ago (e.g. 5) or ms since the epoch")?;
-                let ts = if v < 10_000_000 {
-                    unix_now().as_millis() as i64 - v * 60_000
-                } else {
-                    v
-                };
-                let topic = self.live.topic.clone().ok_or("no topic")?;
-                self.watch(topic, StartFrom::Time(ts));
-                Ok(())
-            }
-            FormKind::AddMember => {
-                let group = form.value(0).to_string();
-                if group.is_empty() {
-                    return Err("a group id is needed".into());
-                }
-                let topics: Vec<String> = form
-                    .value(1)
-                    .split(',')
-                    .map(|t| t.trim().to_string())
-                    .filter(|t| !t.is_empty())
-                    .collect();
-                if topics.is_empty() {
-                    return Err("at least one topic is needed".into());
-                }
-                for t in &topics {
-                    // librdkafka's rule: a leading ^ makes it a regex.
-                    if t.starts_with('^') {
-                        regex::Regex::new(t).map_err(|e| format!("regex {t:?}: {e}"))?;
-                    } else {
-                        wire::validate_topic_name(t).map_err(|e| format!("topic {t:?}: {e}"))?;
-                    }
-                }
-                let assignor = form.value(2).trim().to_string();
-                let known = [
-                    "range",
-                    "roundrobin",
-                    "cooperative-sticky",
-                    "consumer:uniform",
-                    "consumer:range",
-                ];
-                if !known.contains(&assignor.as_str()) {
-                    return Err("assignor must be range, roundrobin or cooperative-sticky (classic protocol), or consumer:uniform or consumer:range (the consumer protocol, KIP-848)".into());
-                }
-                self.command(KafkaCommand::AddMember(MemberSpec {
-                    group: group.clone(),
-                    topics,
-                    assignor,
-                }));
-                if let Some(i) = self.groups.groups.iter().position(|g| g.name == group) {
-                    self.groups.selected = i;
-                } else {
-                    // A new group: select it when the watcher lists it.
-                    self.groups.want_selected = Some(group.clone());
-                }
-                self.watching_group = Some(group.clone());
-                self.command(KafkaCommand::WatchGroup(Some(group)));
-                Ok(())
-            }
-            FormKind::ResetOffsets(group) => {
-                if form.value(1) != group {
-                    return Err(format!("type {group} exactly to reset its offsets"));
-                }
-                let to = match form.value(0) {
-                    "earliest" => ResetTo::Earliest,
-                    "latest" => ResetTo::Latest,
-                    v if v.starts_with('-') => {
-                        let minutes = v[1..]
-                            .parse::<i64>()
-                            .map_err(|_| "-N means N minutes ago")?;
-                        ResetTo::Time(unix_now().as_millis() as i64 - minutes * 60_000)
-                    }
-                    v => ResetTo::Offset(
-                        v.parse::<i64>()
-                            .map_err(|_| "earliest, latest, an offset, or -N minutes")?,
-                    ),
-                };
-                self.command(KafkaCommand::ResetOffsets { group, to });
-                Ok(())
-            }
-            FormKind::SaveMessages => {
-                let path = std::path::PathBuf::from(form.value(0).trim());
-                if path.as_os_str().is_empty() {
-                    return Err("a file name is needed".into());
-                }
-                let topic = self.live.topic.clone().ok_or("no topic")?;
-                // Oldest first, as they are in the log.
-                let records: Vec<_> = self.live.visible().into_iter().rev().cloned().collect();
-                let n = records.len();
-                if self.command(KafkaCommand::Save {
-                    topic,
-                    records,
-                    path: path.clone(),
-                }) {
-                    self.notice = Some(format!("saving {n} messages to {}…", path.display()));
-                }
-                Ok(())
-            }
-            FormKind::Replay => {
-                let path = std::path::PathBuf::from(form.value(0).trim());
-                if path.as_os_str().is_empty() {
-                    return Err("which file?".into());
-                }
-                let topic = form.value(1).trim().to_string();
-                wire::validate_topic_name(&topic).map_err(|e| format!("topic: {e}"))?;
-                let yes = |i: usize, what: &str| match form.value(i).trim() {
-                    "yes" | "y" => Ok(true),
-                    "no" | "n" | "" => Ok(false),
-                    other => Err(format!("{what}: yes or no, not {other:?}")),
-                };
-                let keep_partitions = yes(2, "keep partitions")?;
-                let keep_timestamps = yes(3, "keep timestamps")?;
-                let rate = form
-                    .value(4)
-                    .trim()
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|r| r.is_finite() && *r >= 0.0)
-                    .ok_or("messages a second: a number, 0 for as fast as possible")?;
-                let spec = crate::kafka::files::ReplaySpec {
-                    path,
-                    topic,
-                    keep_partitions,
-                    keep_timestamps,
-                    rate: (rate > 0.0).then_some(rate),
-                };
-                if self.command(KafkaCommand::Replay(spec)) {
-                    self.replay = Some(crate::kafka::files::ReplayProgress::default());
-                }
-                Ok(())
-            }
-            FormKind::DeleteGroup(group) => {
-                if form.value(0) != group {
-                    return Err(format!("type {group} exactly to delete it"));
-                }
-                self.command(KafkaCommand::DeleteGroup(group));
-                Ok(())
-            }
-            FormKind::GroupFilter => {
-                self.groups.filter = form.value(0).trim().to_string();
-                self.groups.state_filter = form.value(1).trim().to_string();
-                self.groups.refresh_view();
-                self.follow_selected_group();
-                Ok(())
-            }
-            FormKind::Filter => {
-                self.live.filter = form.value(0).to_string();
-                self.live.selected = None;
-                Ok(())
-            }
-        })();
-        if let Err(e) = result {
-            form.error = Some(e);
-            self.form = Some(form);
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::{KeyEvent, KeyModifiers};
+    use crate::action::KafkaEvent;
+    use crate::kafka::model::Delivery;
+    use crate::ui::form::FormKind;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::time::Duration;
 
     fn app() -> (App, mpsc::Receiver<KafkaCommand>) {
         let (tx, rx) = mpsc::channel(8);
@@ -1141,7 +693,7 @@ mod tests {
         key(&mut app, KeyCode::BackTab);
         assert_eq!(app.part(), Pane::Composer);
         key(&mut app, KeyCode::Enter);
-        assert!(app.composing);
+        assert!(app.composer.editing);
         // While typing, Tab is the composer's (next field), not the screen's.
         key(&mut app, KeyCode::Tab);
         assert_eq!(app.part(), Pane::Composer);
@@ -1156,7 +708,7 @@ mod tests {
         )));
         assert_eq!(app.live.topic.as_deref(), Some("sarama"));
         assert_eq!(app.pane, Pane::Watch);
-        assert_eq!(app.delivery_totals.0, 1);
+        assert_eq!(app.composer.send.totals.0, 1);
     }
 
     #[test]
@@ -1222,42 +774,31 @@ mod tests {
     }
 
     #[test]
-    fn delivery_reports_of_a_partition_stay_in_offset_order() {
-        let report = |p: i32, o: i64| Delivery {
-            topic: "t".into(),
-            result: Ok((p, o)),
-            latency: Duration::ZERO,
-        };
-        let mut list = VecDeque::new();
-        for (p, o) in [(0, 971), (0, 975), (1, 3), (0, 974), (0, 976)] {
-            insert_delivery(&mut list, report(p, o));
-        }
-        let shown: Vec<(i32, i64)> = list.iter().map(|d| d.result.clone().unwrap()).collect();
-        assert_eq!(shown, vec![(0, 976), (1, 3), (0, 975), (0, 974), (0, 971)]);
-    }
-
-    #[test]
     fn status_messages_clear_after_a_while_but_not_while_disconnected() {
         let (mut app, _rx) = app();
         app.update(Action::Kafka(KafkaEvent::Topics(Ok(vec![topic("a", 1)]))));
         app.last_error = Some("send to a failed: boom".into());
+        let second = |app: &mut App| {
+            let now = app.now.after(Duration::from_secs(1));
+            app.update(Action::Second(now));
+        };
         for _ in 0..STATUS_SECONDS {
-            app.on_second();
+            second(&mut app);
         }
         assert!(
             app.last_error.is_some(),
             "not yet: it was first seen a second in"
         );
-        app.on_second();
+        second(&mut app);
         assert_eq!(app.last_error, None);
         // A new message starts its own time.
         app.notice = Some("created topic b".into());
-        app.on_second();
+        second(&mut app);
         assert!(app.notice.is_some());
         // While the cluster is unreachable, the reason stays.
         app.update(Action::Kafka(KafkaEvent::Topics(Err("down".into()))));
         for _ in 0..3 * STATUS_SECONDS {
-            app.on_second();
+            second(&mut app);
         }
         assert!(app.last_error.as_deref().unwrap().contains("down"));
     }
@@ -1266,7 +807,7 @@ mod tests {
     fn compose_and_send_produces_a_command() {
         let (mut app, mut rx) = app();
         key(&mut app, KeyCode::Char('2'));
-        assert!(app.composing);
+        assert!(app.composer.editing);
         typed(&mut app, "strconv");
         key(&mut app, KeyCode::Tab);
         key(&mut app, KeyCode::Tab);
@@ -1294,7 +835,7 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
-        assert_eq!(app.in_flight, 1);
+        assert_eq!(app.composer.send.in_flight, 1);
         app.update(Action::Kafka(KafkaEvent::Delivered(
             0,
             Delivery {
@@ -1303,8 +844,8 @@ mod tests {
                 latency: Duration::from_millis(2),
             },
         )));
-        assert_eq!(app.in_flight, 0);
-        assert_eq!(app.deliveries[0].result, Ok((0, 3)));
+        assert_eq!(app.composer.send.in_flight, 0);
+        assert_eq!(app.composer.send.deliveries[0].result, Ok((0, 3)));
     }
 
     #[test]
@@ -1314,7 +855,7 @@ mod tests {
         key(&mut app, KeyCode::Char('2'));
         typed(&mut app, "strconv");
         key(&mut app, KeyCode::Esc);
-        assert!(!app.composing, "Esc leaves the fields");
+        assert!(!app.composer.editing, "Esc leaves the fields");
         app.update(ctrl('s'));
         assert!(
             matches!(rx.try_recv(), Ok(KafkaCommand::Produce { .. })),
@@ -1327,11 +868,11 @@ mod tests {
         );
         app.update(ctrl('a'));
         assert_eq!(app.composer.headers.len(), 1, "Ctrl-A adds a header");
-        assert!(app.composing, "… and puts the cursor in its key");
+        assert!(app.composer.editing, "… and puts the cursor in its key");
         key(&mut app, KeyCode::Esc);
         app.update(ctrl('o'));
         assert_eq!(
-            app.form.as_ref().map(|f| f.kind.clone()),
+            app.form().map(|f| f.kind.clone()),
             Some(FormKind::Replay),
             "Ctrl-O asks for a file to replay"
         );
@@ -1340,7 +881,10 @@ mod tests {
         assert!(app.composer.headers.is_empty(), "Ctrl-D removes it");
         key(&mut app, KeyCode::Esc);
         app.update(ctrl('r'));
-        assert!(app.repeat.is_some(), "Ctrl-R starts repeating");
+        assert!(
+            app.composer.send.repeat.is_some(),
+            "Ctrl-R starts repeating"
+        );
         // Plain keys still do what they do outside the fields.
         key(&mut app, KeyCode::Char('1'));
         assert_eq!(app.pane, Pane::Topics);
@@ -1412,6 +956,9 @@ mod tests {
             stats,
             dropped: 0,
         }));
+        // Clicks hit what the last frame drew, so draw one at 100x24.
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).unwrap();
+        t.draw(|f| crate::screen::draw(f, &mut app)).unwrap();
         // Body rows 1..=22; the partition table takes 4 rows, then a border and a header:
         // the newest message (offset 4) is on row 7, offset 3 on row 8.
         let click = |row| {
@@ -1452,10 +999,12 @@ mod tests {
         key(&mut app, KeyCode::Char('d'));
         typed(&mut app, "nope");
         key(&mut app, KeyCode::Enter);
-        assert!(app.form.as_ref().unwrap().error.is_some());
+        assert!(app.form().unwrap().error.is_some());
         assert!(rx.try_recv().is_err());
-        let form = app.form.as_mut().unwrap();
-        form.fields[0].1 = Input::new("doomed".into());
+        for _ in 0..4 {
+            key(&mut app, KeyCode::Backspace);
+        }
+        typed(&mut app, "doomed");
         key(&mut app, KeyCode::Enter);
         assert!(matches!(rx.try_recv().unwrap(), KafkaCommand::DeleteTopic(t) if t == "doomed"));
     }
@@ -1472,8 +1021,7 @@ mod tests {
             key(&mut app, KeyCode::Enter);
         }
         assert!(app
-            .form
-            .as_ref()
+            .form()
             .unwrap()
             .error
             .as_deref()
@@ -1483,7 +1031,7 @@ mod tests {
     }
 
     #[test]
-    fn repeat_sends_the_requested_count() {
+    fn repeat_sends_the_requested_count_as_time_moves() {
         let (tx, mut rx) = mpsc::channel(64);
         let mut app = App::new("t".into(), tx);
         key(&mut app, KeyCode::Char('2'));
@@ -1491,19 +1039,24 @@ mod tests {
         app.composer.value = Input::new("n{seq}".into());
         app.composer.repeat_every = Input::new("1".into());
         app.composer.repeat_count = Input::new("3".into());
+        let mut produced = || -> Vec<Vec<u8>> {
+            std::iter::from_fn(|| rx.try_recv().ok())
+                .filter_map(|c| match c {
+                    KafkaCommand::Produce { message, .. } => message.value,
+                    _ => None,
+                })
+                .collect()
+        };
         app.update(Action::Key(KeyEvent::new(
             KeyCode::Char('r'),
             KeyModifiers::CONTROL,
         )));
-        std::thread::sleep(Duration::from_millis(5));
-        app.update(Action::Tick);
-        let values: Vec<Vec<u8>> = std::iter::from_fn(|| rx.try_recv().ok())
-            .filter_map(|c| match c {
-                KafkaCommand::Produce { message, .. } => message.value,
-                _ => None,
-            })
-            .collect();
-        assert_eq!(values, vec![b"n0".to_vec(), b"n1".to_vec(), b"n2".to_vec()]);
-        assert!(app.repeat.is_none());
+        assert_eq!(produced(), vec![b"n0".to_vec()], "the first at once");
+        let start = app.now;
+        app.update(Action::Tick(start));
+        assert!(produced().is_empty(), "the next is a millisecond away");
+        app.update(Action::Tick(start.after(Duration::from_millis(5))));
+        assert_eq!(produced(), vec![b"n1".to_vec(), b"n2".to_vec()]);
+        assert!(app.composer.send.repeat.is_none());
     }
 }

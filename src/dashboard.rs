@@ -1,12 +1,14 @@
-//! Runs the dashboard: terminal events, worker events and timers feed `App::update`;
-//! the frame is drawn only when something changed, at most ~30 times a second.
+//! Runs the dashboard: terminal events, worker events, the clock and the terminal's
+//! size all feed `App::update` as actions (the loop reads the clock, the app never
+//! does); the frame is drawn (`crate::screen`) only when something changed, at most
+//! ~30 times a second.
 
 use std::time::Duration;
 
 use crossterm::event::Event;
 use tokio::signal::unix::{signal, SignalKind};
 
-use crate::action::Action;
+use crate::action::{Action, Now};
 use crate::app::App;
 use crate::kafka::workers::Workers;
 
@@ -21,10 +23,7 @@ fn on_input(app: &mut App, event: Option<std::io::Result<Event>>) -> std::io::Re
         Some(Ok(Event::Key(k))) => app.update(Action::Key(k)),
         Some(Ok(Event::Paste(text))) => app.update(Action::Paste(text)),
         Some(Ok(Event::Mouse(m))) => app.update(Action::Mouse(m)),
-        Some(Ok(Event::Resize(w, h))) => {
-            app.size = (w, h);
-            app.update(Action::Resize);
-        }
+        Some(Ok(Event::Resize(w, h))) => app.update(Action::Resize(w, h)),
         Some(Ok(_)) => {}
         Some(Err(e)) => return Err(e),
         None => return Ok(false),
@@ -46,11 +45,13 @@ pub async fn run(
     let mut term = signal(SignalKind::terminate())?;
     let mut winch = signal(SignalKind::window_change())?;
     if let Ok(size) = terminal.size() {
-        app.size = (size.width, size.height);
+        app.update(Action::Resize(size.width, size.height));
     }
     while !app.quit {
         tokio::select! {
             ev = input.recv() => {
+                // What is typed next is applied at the time it arrived.
+                app.update(Action::Tick(Now::read()));
                 if !on_input(app, ev)? {
                     break;
                 }
@@ -62,14 +63,17 @@ pub async fn run(
                 }
             }
             Some(ev) = workers.events.recv() => {
+                app.update(Action::Tick(Now::read()));
                 app.update(Action::Kafka(ev));
                 // Drain what else is queued before drawing.
                 while let Ok(ev) = workers.events.try_recv() {
                     app.update(Action::Kafka(ev));
                 }
             }
-            _ = repeat_tick.tick(), if app.repeat.is_some() => app.update(Action::Tick),
-            _ = second.tick() => app.on_second(),
+            _ = repeat_tick.tick(), if app.composer.send.repeat.is_some() => {
+                app.update(Action::Tick(Now::read()));
+            }
+            _ = second.tick() => app.update(Action::Second(Now::read())),
             _ = winch.recv() => {
                 // Several resizes in a row arrive as one signal; the size is the last.
                 if let Ok(size) = terminal.size() {
@@ -88,7 +92,7 @@ pub async fn run(
                 }
                 if app.dirty {
                     app.dirty = false;
-                    terminal.draw(|f| crate::ui::draw(f, app))?;
+                    terminal.draw(|f| crate::screen::draw(f, app))?;
                 }
             }
         }

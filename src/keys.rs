@@ -147,6 +147,17 @@ pub fn hint<A>(table: &[Binding<A>]) -> String {
     format!(" {} ", parts.join(" · "))
 }
 
+/// Like [`hint`], with only the bindings whose action applies now (a pane offers
+/// `x remove` only while there is something to remove).
+pub fn hint_where<A: Copy>(table: &[Binding<A>], applies: impl Fn(A) -> bool) -> String {
+    let parts: Vec<&str> = table
+        .iter()
+        .filter(|b| applies(b.action))
+        .filter_map(|b| b.hint)
+        .collect();
+    format!(" {} ", parts.join(" · "))
+}
+
 /// One help line: the keys' names and what they do.
 pub type HelpRow = (String, &'static str);
 

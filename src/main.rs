@@ -122,12 +122,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         // The topic with traffic, and the walkthrough's message with its header.
         app.composer = ComposerState::seed_message(SEED_PRODUCER_TOPIC);
     }
+    // `{letters}` differ from run to run; tests keep the fixed seed.
+    app.seed_random(rand::random());
     let state_path = kafka_dash::state::path();
     let state = State::load(state_path.as_deref());
     app.switch(cli.pane.or(state.pane).unwrap_or(Pane::Watch));
     let mut terminal = tui::init().context("cannot set up the terminal")?;
     if cli.test_panic {
-        terminal.draw(|f| kafka_dash::ui::draw(f, &app))?;
+        terminal.draw(|f| kafka_dash::screen::draw(f, &mut app))?;
         panic!("test panic requested with --test-panic");
     }
     let result = dashboard::run(&mut terminal, &mut app, workers).await;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::Pane;
+use crate::pane::Pane;
 
 /// The remembered state.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]

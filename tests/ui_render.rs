@@ -63,13 +63,13 @@ fn key(app: &mut App, code: KeyCode) {
     app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
-fn render(app: &App) -> (String, Vec<String>) {
+fn render(app: &mut App) -> (String, Vec<String>) {
     render_at(app, 100, 24)
 }
 
-fn render_at(app: &App, width: u16, height: u16) -> (String, Vec<String>) {
+fn render_at(app: &mut App, width: u16, height: u16) -> (String, Vec<String>) {
     let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
-    t.draw(|f| kafka_dash::ui::draw(f, app)).unwrap();
+    t.draw(|f| kafka_dash::screen::draw(f, app)).unwrap();
     let buf = t.backend().buffer().clone();
     let symbols: Vec<String> = buf
         .content()
@@ -123,8 +123,8 @@ fn live_app(records: Vec<Record>) -> App {
 
 #[test]
 fn topics_pane_snapshot() {
-    let (app, _rx) = app();
-    insta::assert_snapshot!(render(&app).0);
+    let (mut app, _rx) = app();
+    insta::assert_snapshot!(render(&mut app).0);
 }
 
 #[test]
@@ -166,7 +166,7 @@ fn topics_pane_shows_leaders_replicas_isr_and_brokers_up() {
             },
         ],
     }]))));
-    let (text, _) = render_at(&app, 100, 24);
+    let (text, _) = render_at(&mut app, 100, 24);
     assert!(text.contains("2 brokers up (ids 1,3)"), "{text}");
     let row = |p: &str| {
         text.lines()
@@ -194,7 +194,7 @@ fn composer_feedback_stays_visible_under_a_long_value() {
     app.update(Action::Paste("line\n".repeat(60) + "LAST"));
     app.composer.partition = tui_input::Input::new("99999999999999".into());
     for (w, h) in [(80, 24), (120, 36)] {
-        let (text, _) = render_at(&app, w, h);
+        let (text, _) = render_at(&mut app, w, h);
         assert!(text.contains("cannot exist"), "{w}x{h}:\n{text}");
         assert!(
             text.contains("LAST"),
@@ -237,7 +237,7 @@ fn composer_pane_snapshot() {
             latency: Duration::from_millis(1),
         },
     )));
-    insta::assert_snapshot!(render(&app).0);
+    insta::assert_snapshot!(render(&mut app).0);
 }
 
 #[test]
@@ -250,18 +250,18 @@ fn live_pane_and_detail_snapshot() {
         record(0, b"Hello Go!", headers.clone()),
         record(1, br#"{"a":1,"b":[true,null]}"#, headers),
     ]);
-    insta::assert_snapshot!("live", render(&app).0);
+    insta::assert_snapshot!("live", render(&mut app).0);
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('v'));
-    insta::assert_snapshot!("live_detail_json", render(&app).0);
+    insta::assert_snapshot!("live_detail_json", render(&mut app).0);
 }
 
 #[test]
 fn help_lists_keys() {
     let (mut app, _rx) = app();
     key(&mut app, KeyCode::Char('?'));
-    let (text, _) = render(&app);
+    let (text, _) = render(&mut app);
     insta::assert_snapshot!(text);
     assert!(
         text.starts_with(" 1 Topics") && text.lines().nth(1).unwrap().starts_with("┌ Keys"),
@@ -269,13 +269,13 @@ fn help_lists_keys() {
     );
     // The help scrolls to its end, where the Groups keys are.
     key(&mut app, KeyCode::End);
-    let (end, _) = render(&app);
+    let (end, _) = render(&mut app);
     assert!(
         end.contains("Groups") && end.contains("delete an empty group"),
         "{end}"
     );
     key(&mut app, KeyCode::Char('z'));
-    assert!(!app.help, "any other key closes the help");
+    assert!(!app.help_open(), "any other key closes the help");
 }
 
 #[test]
@@ -301,7 +301,7 @@ fn untrusted_bytes_are_shown_escaped_never_raw() {
         })
         .collect();
     let mut app = live_app(records);
-    let check = |app: &App, expect: &[&str]| {
+    let check = |app: &mut App, expect: &[&str]| {
         let (text, symbols) = render(app);
         for s in &symbols {
             assert!(
@@ -313,21 +313,21 @@ fn untrusted_bytes_are_shown_escaped_never_raw() {
             assert!(text.contains(e), "expected {e:?} in\n{text}");
         }
     };
-    check(&app, &nasty.iter().map(|(_, e)| *e).collect::<Vec<_>>());
+    check(&mut app, &nasty.iter().map(|(_, e)| *e).collect::<Vec<_>>());
     // The detail view of each message: header key and value escaped too.
     for (i, (_, escaped)) in nasty.iter().enumerate().rev() {
         app.live.selected = Some(nasty.len() - 1 - i);
         app.live.detail = Some(kafka_dash::ui::partitions::ValueView::Text);
-        check(&app, &["h\\x1b[31m", escaped]);
+        check(&mut app, &["h\\x1b[31m", escaped]);
     }
 }
 
 #[test]
 fn tiny_terminal_gets_a_message_not_a_panic() {
-    let (app, _rx) = app();
+    let (mut app, _rx) = app();
     for (w, h) in [(20, 5), (1, 1), (39, 30)] {
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| kafka_dash::ui::draw(f, &app)).unwrap();
+        t.draw(|f| kafka_dash::screen::draw(f, &mut app)).unwrap();
     }
 }
 
@@ -438,7 +438,7 @@ fn groups_pane_snapshot() {
         read: vec![(("sarama".into(), 0), 10)],
         running: true,
     })));
-    let text = render_at(&app, 140, 30).0;
+    let text = render_at(&mut app, 140, 30).0;
     assert!(
         text.contains("idle (no partitions)"),
         "idle members are shown, not hidden"
@@ -448,7 +448,7 @@ fn groups_pane_snapshot() {
         "lag with nothing committed is unknown, not zero"
     );
     // At 80×24 a timeline line too long for the box ends in … instead of at the border.
-    let (narrow, _) = render_at(&app, 80, 24);
+    let (narrow, _) = render_at(&mut app, 80, 24);
     assert!(
         narrow
             .lines()
@@ -457,7 +457,7 @@ fn groups_pane_snapshot() {
     );
     // At 80×24 the list drops its less important columns instead of cutting every
     // header to three letters.
-    let (narrow, _) = render_at(&app, 80, 24);
+    let (narrow, _) = render_at(&mut app, 80, 24);
     let header = narrow.lines().nth(2).unwrap_or_default();
     assert!(
         header.contains("group") && header.contains("mem") && header.contains("lag"),
@@ -485,14 +485,14 @@ fn detail_folds_a_huge_key_and_scrolls_the_value() {
     app.live.selected = Some(0);
     app.live.detail = Some(kafka_dash::ui::partitions::ValueView::Text);
     app.live.refresh_detail_text();
-    let (text, _) = render_at(&app, 100, 30);
+    let (text, _) = render_at(&mut app, 100, 30);
     assert!(
         text.contains("(102400 bytes)"),
         "key folded with its size:\n{text}"
     );
     assert!(text.contains("line-0"), "the value is in view:\n{text}");
     app.live.scroll_detail(150);
-    let (text, _) = render_at(&app, 100, 30);
+    let (text, _) = render_at(&mut app, 100, 30);
     assert!(text.contains("line-150"), "scrolled:\n{text}");
     assert!(!text.contains("line-0 "), "the top scrolled away:\n{text}");
     assert!(
@@ -510,11 +510,11 @@ fn a_long_single_line_value_scrolls_to_its_end() {
     app.size = (100, 30);
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
-    let (text, _) = render_at(&app, 100, 30);
+    let (text, _) = render_at(&mut app, 100, 30);
     assert!(!text.contains("THE-END"), "{text}");
     assert!(text.contains("lines 1-"), "{text}");
     key(&mut app, KeyCode::End);
-    let (text, _) = render_at(&app, 100, 30);
+    let (text, _) = render_at(&mut app, 100, 30);
     assert!(
         text.contains("THE-END"),
         "the end of the line is reachable:\n{text}"
@@ -526,14 +526,14 @@ fn a_long_single_line_value_scrolls_to_its_end() {
 /// Issue 8 #11: a border hint that does not fit is shortened with `…`, never cut silently.
 #[test]
 fn border_hints_that_do_not_fit_end_in_an_ellipsis() {
-    let app = live_app(vec![record(0, b"v", Vec::new())]);
-    let (text, _) = render_at(&app, 60, 24);
+    let mut app = live_app(vec![record(0, b"v", Vec::new())]);
+    let (text, _) = render_at(&mut app, 60, 24);
     let hint_row = text
         .lines()
         .find(|l| l.contains("↑↓ select"))
         .unwrap_or_else(|| panic!("no hint row in\n{text}"));
     assert!(hint_row.contains('…'), "hint cut without …: {hint_row}");
-    let (wide, _) = render_at(&app, 120, 24);
+    let (wide, _) = render_at(&mut app, 120, 24);
     let wide_row = wide.lines().find(|l| l.contains("↑↓ select")).unwrap();
     assert!(
         wide_row.contains("/ filter"),
@@ -625,7 +625,7 @@ fn big_group_app() -> App {
 fn a_big_group_scrolls_and_never_selects_an_undrawn_member() {
     let mut app = big_group_app();
     app.size = (120, 36);
-    let (text, _) = render_at(&app, 120, 36);
+    let (text, _) = render_at(&mut app, 120, 36);
     assert!(text.contains("members 1–"), "members hint:\n{text}");
     assert!(text.contains(" of 30 · m/M scroll"), "{text}");
     assert!(text.contains("partitions 1–"), "grid hint:\n{text}");
@@ -637,7 +637,7 @@ fn a_big_group_scrolls_and_never_selects_an_undrawn_member() {
     );
     // M from the first member wraps to the last: it must be drawn, and x acts on it.
     key(&mut app, KeyCode::Char('M'));
-    let (text, _) = render_at(&app, 120, 36);
+    let (text, _) = render_at(&mut app, 120, 36);
     assert!(
         member_row(&text, "member-29"),
         "selected member not drawn:\n{text}"
@@ -652,13 +652,13 @@ fn a_big_group_scrolls_and_never_selects_an_undrawn_member() {
     for _ in 0..10 {
         key(&mut app, KeyCode::Char(']'));
     }
-    let (text, _) = render_at(&app, 120, 36);
+    let (text, _) = render_at(&mut app, 120, 36);
     assert!(last_row(&text), "grid did not reach partition 63:\n{text}");
     assert!(text.contains("–64 of 64"), "{text}");
     for _ in 0..10 {
         key(&mut app, KeyCode::Char('['));
     }
-    let (text, _) = render_at(&app, 120, 36);
+    let (text, _) = render_at(&mut app, 120, 36);
     assert!(text.contains("partitions 1–"), "{text}");
 }
 
@@ -686,7 +686,7 @@ fn the_live_partition_table_scrolls() {
         t.lines()
             .any(|l| l.starts_with(&format!("│{p:<6}")) && l.contains(&format!(" {} ", 1000 + p)))
     };
-    let (text, _) = render_at(&app, 120, 36);
+    let (text, _) = render_at(&mut app, 120, 36);
     assert!(row_of(&text, 0) && !row_of(&text, 63), "{text}");
     assert!(
         text.contains("partitions 1–14 of 64 · [ ] scroll"),
@@ -695,7 +695,7 @@ fn the_live_partition_table_scrolls() {
     for _ in 0..5 {
         key(&mut app, KeyCode::Char(']'));
     }
-    let (text, _) = render_at(&app, 120, 36);
+    let (text, _) = render_at(&mut app, 120, 36);
     assert!(row_of(&text, 63) && !row_of(&text, 0), "{text}");
     assert!(text.contains("51–64 of 64"), "{text}");
 }
@@ -715,7 +715,7 @@ fn delivery_errors_are_whole_at_80x24() {
             latency: Duration::from_millis(3),
         },
     )));
-    let (text, _) = render_at(&app, 80, 24);
+    let (text, _) = render_at(&mut app, 80, 24);
     // The reports are the right-hand column: read it back row by row.
     let column: String = text
         .lines()
@@ -743,7 +743,7 @@ fn the_message_detail_hint_leads_with_esc() {
     let mut app = live_app(vec![record(0, b"v", Vec::new())]);
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
-    let (text, _) = render_at(&app, 80, 24);
+    let (text, _) = render_at(&mut app, 80, 24);
     assert!(text.contains("└ Esc close · v text/json/hex"), "{text}");
 }
 
@@ -834,7 +834,7 @@ fn every_pane_at_every_size() {
         key(&mut app, KeyCode::Char(pane));
         for (w, h) in [(80u16, 24u16), (120, 36), (200, 60)] {
             app.size = (w, h);
-            let (text, _) = render_at(&app, w, h);
+            let (text, _) = render_at(&mut app, w, h);
             for (i, line) in text.lines().enumerate() {
                 assert!(
                     unicode_width::UnicodeWidthStr::width(line) <= w as usize,
@@ -848,7 +848,7 @@ fn every_pane_at_every_size() {
     }
     // The watch screen shows the send, the message and the group together.
     key(&mut app, KeyCode::Char('5'));
-    let (text, _) = render_at(&app, 120, 36);
+    let (text, _) = render_at(&mut app, 120, 36);
     for want in [
         "sarama [0] @ 15",
         "Hello Go!",
@@ -896,7 +896,7 @@ fn members_sharing_a_client_id_are_told_apart_and_only_ours_are_starred() {
         read: vec![],
         running: true,
     })));
-    let (text, _) = render_at(&app, 160, 30);
+    let (text, _) = render_at(&mut app, 160, 30);
     let rows_with = |s: &str| text.lines().filter(|l| l.contains(s)).count();
     assert!(
         rows_with("rdkafka …aaaaaa") >= 2,
@@ -909,7 +909,7 @@ fn members_sharing_a_client_id_are_told_apart_and_only_ours_are_starred() {
     );
     app.watch("sarama".into(), kafka_dash::action::StartFrom::Beginning);
     key(&mut app, KeyCode::Char('5'));
-    let (watch, _) = render_at(&app, 160, 40);
+    let (watch, _) = render_at(&mut app, 160, 40);
     assert!(
         watch.contains("rdkafka …aaaaaa") && watch.contains("rdkafka …bbbbbb"),
         "{watch}"
@@ -924,7 +924,7 @@ fn topics_show_their_readers_and_the_grid_shows_lag_trends() {
     let mut app = full_app();
     key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Down);
-    let (text, _) = render_at(&app, 160, 36);
+    let (text, _) = render_at(&mut app, 160, 36);
     assert!(text.contains("Groups reading sarama (1)"), "{text}");
     let mut detail = app.groups.detail.clone().unwrap();
     detail.partitions[0].trend = Some(Trend {
@@ -939,7 +939,7 @@ fn topics_show_their_readers_and_the_grid_shows_lag_trends() {
     });
     app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(detail))));
     key(&mut app, KeyCode::Char('4'));
-    let (text, _) = render_at(&app, 200, 40);
+    let (text, _) = render_at(&mut app, 200, 40);
     assert!(text.contains("↑ falling behind"), "{text}");
     assert!(text.contains("↓ catches up in 29s"), "{text}");
     assert!(text.contains("█"), "a sparkline is drawn:\n{text}");
@@ -1024,7 +1024,7 @@ fn a_consumer_protocol_group_shows_epochs_and_who_is_converging() {
             trend: None,
         },
     ))));
-    let (text, _) = render_at(&app, 140, 24);
+    let (text, _) = render_at(&mut app, 140, 24);
     assert!(text.contains("+0.5 s  A gives up sarama[1]"), "{text}");
     assert!(
         text.contains("B receives sarama[1], 2.5 s without an owner"),
@@ -1041,7 +1041,7 @@ fn a_consumer_protocol_group_shows_epochs_and_who_is_converging() {
     assert!(text.contains("sarama [0,1] → sarama [0]"), "{text}");
     assert!(text.contains("[] → sarama [1]"), "{text}");
     // At 80 columns the title is cut before "(1 classic)": the row still says it.
-    let (small, _) = render_at(&app, 80, 24);
+    let (small, _) = render_at(&mut app, 80, 24);
     assert!(
         small
             .lines()
@@ -1052,9 +1052,9 @@ fn a_consumer_protocol_group_shows_epochs_and_who_is_converging() {
 }
 
 /// The cursor's (column, row) after drawing `app` at `width`×`height`.
-fn cursor_at(app: &App, width: u16, height: u16) -> (u16, u16) {
+fn cursor_at(app: &mut App, width: u16, height: u16) -> (u16, u16) {
     let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
-    t.draw(|f| kafka_dash::ui::draw(f, app)).unwrap();
+    t.draw(|f| kafka_dash::screen::draw(f, app)).unwrap();
     let p = t.get_cursor_position().unwrap();
     (p.x, p.y)
 }
@@ -1065,7 +1065,7 @@ fn the_add_member_form_shows_its_labels_values_and_what_is_typed() {
         let (mut app, _rx) = app();
         key(&mut app, KeyCode::Char('4'));
         key(&mut app, KeyCode::Char('a'));
-        let (text, _) = render_at(&app, w, h);
+        let (text, _) = render_at(&mut app, w, h);
         assert!(text.contains("group: kafka-dash-demo"), "{w}x{h}:\n{text}");
         for _ in 0.."kafka-dash-demo".len() {
             key(&mut app, KeyCode::Backspace);
@@ -1073,7 +1073,7 @@ fn the_add_member_form_shows_its_labels_values_and_what_is_typed() {
         for c in "kip848-demo".chars() {
             key(&mut app, KeyCode::Char(c));
         }
-        let (text, _) = render_at(&app, w, h);
+        let (text, _) = render_at(&mut app, w, h);
         let group = text
             .lines()
             .find(|l| l.contains("group: "))
@@ -1082,14 +1082,14 @@ fn the_add_member_form_shows_its_labels_values_and_what_is_typed() {
         // The cursor sits right after what was typed, on the group's row.
         let row = text.lines().position(|l| l.contains("group: ")).unwrap() as u16;
         let col = group.chars().position(|c| c == 'k').unwrap() as u16 + 11;
-        assert_eq!(cursor_at(&app, w, h), (col, row), "{w}x{h}:\n{text}");
+        assert_eq!(cursor_at(&mut app, w, h), (col, row), "{w}x{h}:\n{text}");
         assert!(text.contains("topics: sarama"), "{w}x{h}:\n{text}");
         assert!(text.contains("assignor: range"), "{w}x{h}:\n{text}");
         // The focused field says what it takes, cut with … where it does not fit.
         assert!(text.contains("the group id"), "{w}x{h}:\n{text}");
         key(&mut app, KeyCode::Tab);
         key(&mut app, KeyCode::Tab);
-        let (text, _) = render_at(&app, w, h);
+        let (text, _) = render_at(&mut app, w, h);
         let hint = text
             .lines()
             .find(|l| l.contains("classic: range"))
@@ -1110,13 +1110,13 @@ fn a_long_form_value_scrolls_to_keep_the_cursor_in_view() {
     for c in long.chars() {
         key(&mut app, KeyCode::Char(c));
     }
-    let (text, _) = render_at(&app, 80, 24);
+    let (text, _) = render_at(&mut app, 80, 24);
     let group = text.lines().find(|l| l.contains("group: ")).unwrap();
     assert!(
         group.contains("group: …g") && group.contains("gEND"),
         "{group:?}"
     );
-    let (x, _) = cursor_at(&app, 80, 24);
+    let (x, _) = cursor_at(&mut app, 80, 24);
     assert_eq!(
         x as usize,
         group.chars().position(|c| c == 'E').unwrap() + 3
@@ -1130,12 +1130,12 @@ fn unassigned_code_points_in_a_value_never_shift_the_screen() {
         record(0, value.as_bytes(), vec![]),
         record(1, b"next row", vec![]),
     ]);
-    let (text, symbols) = render(&app);
+    let (text, symbols) = render(&mut app);
     assert!(text.contains("x\\u{0379}y"), "{text}");
     assert!(!symbols.iter().any(|s| s.contains('\u{379}')));
     app.live.selected = Some(1);
     app.live.detail = Some(kafka_dash::ui::partitions::ValueView::Text);
-    let (text, symbols) = render(&app);
+    let (text, symbols) = render(&mut app);
     assert!(text.contains("x\\u{0379}y\\u{0379}z"), "{text}");
     assert!(!symbols.iter().any(|s| s.contains('\u{379}')));
 }
@@ -1150,13 +1150,13 @@ fn what_is_typed_into_the_composer_is_drawn_escaped_with_the_cursor_after_it() {
     for c in "a🇩🇪b".chars() {
         key(&mut app, KeyCode::Char(c));
     }
-    let (text, symbols) = render_at(&app, 120, 36);
+    let (text, symbols) = render_at(&mut app, 120, 36);
     let line = text.lines().find(|l| l.contains("value ")).unwrap();
     assert!(line.contains("value a\\u{1f1e9}\\u{1f1ea}b"), "{line:?}");
     assert!(!symbols
         .iter()
         .any(|s| s.chars().any(|c| ('\u{1f1e6}'..='\u{1f1ff}').contains(&c))));
-    let (x, _) = cursor_at(&app, 120, 36);
+    let (x, _) = cursor_at(&mut app, 120, 36);
     let end = line.find("b").unwrap();
     assert_eq!(x as usize, line[..end].chars().count() + 1, "{line:?}");
 }
@@ -1168,13 +1168,13 @@ fn the_composer_shows_that_headers_exist_before_any_key_at_every_size() {
             let (mut app, _rx) = app();
             key(&mut app, KeyCode::Char(pane));
             key(&mut app, KeyCode::Esc);
-            let (text, _) = render_at(&app, w, h);
+            let (text, _) = render_at(&mut app, w, h);
             assert!(
                 text.contains("headers none · Ctrl-A adds one"),
                 "pane {pane} at {w}x{h}:\n{text}"
             );
             app.composer = kafka_dash::ui::composer::ComposerState::seed_message("sarama");
-            let (text, _) = render_at(&app, w, h);
+            let (text, _) = render_at(&mut app, w, h);
             assert!(
                 text.contains("value Hello Go!") && text.contains("header 1 myTestHeader = header"),
                 "pane {pane} at {w}x{h}:\n{text}"
@@ -1189,12 +1189,12 @@ fn composer_rows_out_of_view_are_named_in_its_title() {
     key(&mut app, KeyCode::Char('5'));
     app.composer = kafka_dash::ui::composer::ComposerState::seed_message("sarama");
     key(&mut app, KeyCode::Enter);
-    let (text, _) = render_at(&app, 80, 24);
+    let (text, _) = render_at(&mut app, 80, 24);
     assert!(text.contains("Compose · rows 1–3 of 8"), "{text}");
     for _ in 0..4 {
         key(&mut app, KeyCode::Tab);
     }
-    let (text, _) = render_at(&app, 80, 24);
+    let (text, _) = render_at(&mut app, 80, 24);
     assert!(text.contains("Compose · rows 3–5 of 8"), "{text}");
 }
 
@@ -1221,13 +1221,13 @@ fn long_lists_say_which_rows_they_show_and_clicks_hit_the_row_drawn() {
         port: 9092,
     }])));
     key(&mut app, KeyCode::Char('1'));
-    let (text, _) = render_at(&app, 80, 24);
+    let (text, _) = render_at(&mut app, 80, 24);
     assert!(text.contains("Topics (33) · rows 1–9"), "{text}");
     assert!(text.contains("1 broker up (id 0)"), "{text}");
     for _ in 0..20 {
         key(&mut app, KeyCode::Down);
     }
-    let (text, _) = render_at(&app, 80, 24);
+    let (text, _) = render_at(&mut app, 80, 24);
     assert!(text.contains("Topics (33) · rows 13–21"), "{text}");
     // PgDn and PgUp move a page of rows (9 at 80x24).
     key(&mut app, KeyCode::PageDown);
@@ -1249,18 +1249,18 @@ fn long_lists_say_which_rows_they_show_and_clicks_hit_the_row_drawn() {
 fn narrow_terminals_cut_with_an_ellipsis() {
     let (mut app, _rx) = app();
     key(&mut app, KeyCode::Char('4'));
-    let (text, _) = render_at(&app, 40, 10);
+    let (text, _) = render_at(&mut app, 40, 10);
     let tabs = text.lines().next().unwrap();
     assert!(tabs.ends_with('…'), "{tabs:?}");
     let mut app = live_app(vec![record(0, b"v", vec![])]);
     key(&mut app, KeyCode::Char('3'));
-    let (text, _) = render_at(&app, 60, 15);
+    let (text, _) = render_at(&mut app, 60, 15);
     let header = text.lines().find(|l| l.contains("part ")).unwrap();
     assert!(
         header.contains("rate") && !header.contains("rate ("),
         "{header:?}"
     );
-    let (text, _) = render_at(&app, 120, 36);
+    let (text, _) = render_at(&mut app, 120, 36);
     assert!(text.contains("rate (30 s)"), "{text}");
 }
 
@@ -1317,7 +1317,7 @@ fn a_group_whose_members_left_stays_among_the_readers_with_its_verdict() {
             ))));
         }
         key(&mut app, KeyCode::Char('5'));
-        let (text, _) = render_at(&app, 120, 36);
+        let (text, _) = render_at(&mut app, 120, 36);
         assert!(
             text.contains("Groups reading sarama (1)"),
             "followed: {followed}\n{text}"
@@ -1365,7 +1365,7 @@ fn the_reason_stays_in_the_grid_when_a_row_is_not_ok() {
     ];
     show_group(&mut app, "g", members, partitions, Some(174));
     for (w, h) in [(120, 36), (200, 60)] {
-        let (text, _) = render_at(&app, w, h);
+        let (text, _) = render_at(&mut app, w, h);
         // The grid's row (the group list's row says STALL too).
         let stall = text
             .lines()
@@ -1449,7 +1449,7 @@ fn the_timeline_says_removed_and_idle() {
             trend: None,
         },
     ))));
-    let (text, _) = render_at(&app, 200, 40);
+    let (text, _) = render_at(&mut app, 200, 40);
     for want in [
         "A removed from the group (it left, or its session timed out); held orders[0]",
         "kafka-dash-B left the group (a clean leave from here); held orders[1]",
@@ -1488,7 +1488,7 @@ fn a_group_whose_figures_missed_their_re_read_is_stale_not_ok() {
         listed("fresh", 1_000),
         listed("ga", 100_000),
     ]))));
-    let (text, _) = render_at(&app, 200, 24);
+    let (text, _) = render_at(&mut app, 200, 24);
     let row = |name: &str| {
         text.lines()
             .find(|l| l.trim_start_matches('│').starts_with(name))
@@ -1512,10 +1512,479 @@ fn an_internal_topic_is_not_grown_from_the_topics_pane() {
         Some("__consumer_offsets")
     );
     key(&mut app, KeyCode::Char('p'));
-    assert!(app.form.is_none(), "no form to grow it");
-    let (text, _) = render_at(&app, 200, 40);
+    assert!(app.form().is_none(), "no form to grow it");
+    let (text, _) = render_at(&mut app, 200, 40);
     assert!(text.contains("__consumer_offsets is internal"), "{text}");
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Char('p'));
-    assert!(app.form.is_some(), "other topics grow as before");
+    assert!(app.form().is_some(), "other topics grow as before");
+}
+
+/// The groups list's hint offers `x remove` only while the selected member is one of
+/// ours: on any other member `x` can only say it is not ours.
+#[test]
+fn the_groups_hint_offers_remove_only_on_our_member() {
+    use kafka_dash::kafka::model::InAppMember;
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('4'));
+    let ours = member("kafka-dash-A", &[0]);
+    show_group(&mut app, "g", vec![ours.clone()], vec![], None);
+    let (text, _) = render_at(&mut app, 200, 40);
+    assert!(!text.contains("x remove"), "not ours yet:\n{text}");
+    assert!(text.contains("a add member · m/M member"), "{text}");
+    app.update(Action::Kafka(KafkaEvent::Member(InAppMember {
+        id: 0,
+        group: "g".into(),
+        client_id: "kafka-dash-A".into(),
+        member_id: ours.member_id.clone(),
+        assignor: "range".into(),
+        read: vec![],
+        running: true,
+    })));
+    let (text, _) = render_at(&mut app, 200, 40);
+    assert!(text.contains("a add member · x remove"), "ours:\n{text}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Clicks hit what is on screen (issue 21 #2): long lists are scrolled, drawn at 80×24 and
+// 200×60, and clicked on rows read back from the drawn buffer; the row under the pointer
+// must be the one selected.
+// ---------------------------------------------------------------------------------------
+
+/// The two sizes every click test runs at.
+const CLICK_SIZES: [(u16, u16); 2] = [(80, 24), (200, 60)];
+
+/// The screen after drawing `app` at `size`, cell by cell (the app is told the size, as
+/// the dashboard does).
+fn screen(app: &mut App, size: (u16, u16)) -> Vec<Vec<String>> {
+    app.size = size;
+    let (_, symbols) = render_at(app, size.0, size.1);
+    symbols
+        .chunks(usize::from(size.0))
+        .map(<[String]>::to_vec)
+        .collect()
+}
+
+/// The word drawn from cell (`x`, `y`) up to a space or a border.
+fn word_at(grid: &[Vec<String>], x: u16, y: u16) -> String {
+    grid[usize::from(y)][usize::from(x)..]
+        .iter()
+        .take_while(|c| !matches!(c.as_str(), " " | "│" | "┐" | "┘"))
+        .map(String::as_str)
+        .collect()
+}
+
+/// Where `needle` starts on screen, every place it is drawn.
+fn find(grid: &[Vec<String>], needle: &str) -> Vec<(u16, u16)> {
+    let mut at = Vec::new();
+    for (y, row) in grid.iter().enumerate() {
+        let line: String = row.iter().map(String::as_str).collect();
+        for (i, _) in line.match_indices(needle) {
+            at.push((line[..i].chars().count() as u16, y as u16));
+        }
+    }
+    at
+}
+
+/// The rows under the header `header` (the `nth` place it is drawn, left to right then
+/// top to bottom) whose word in that column passes `item`.
+fn item_rows(
+    grid: &[Vec<String>],
+    header: &str,
+    nth: usize,
+    item: impl Fn(&str) -> bool,
+) -> (u16, Vec<u16>) {
+    let word = header.split(' ').next().unwrap_or_default();
+    let (x, y) = find(grid, header)
+        .into_iter()
+        .filter(|&(x, y)| word_at(grid, x, y) == word)
+        .nth(nth)
+        .expect("the header is drawn");
+    let rows = (y + 1..grid.len() as u16)
+        .take_while(|&r| item(&word_at(grid, x, r)))
+        .collect();
+    (x, rows)
+}
+
+/// A press of the left button at (`x`, `y`).
+fn click(app: &mut App, x: u16, y: u16) {
+    app.update(Action::Mouse(crossterm::event::MouseEvent {
+        kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        column: x,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    }));
+}
+
+/// One notch of the wheel, down (older, further) or up, at (`x`, `y`).
+fn wheel(app: &mut App, x: u16, y: u16, down: bool) {
+    use crossterm::event::MouseEventKind::{ScrollDown, ScrollUp};
+    app.update(Action::Mouse(crossterm::event::MouseEvent {
+        kind: if down { ScrollDown } else { ScrollUp },
+        column: x,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    }));
+}
+
+/// The first, a middle and the last of the rows shown (the watch screen's live part
+/// shows two at 80×24: then the middle is the last).
+fn first_middle_last(rows: &[u16]) -> [u16; 3] {
+    assert!(rows.len() >= 2, "too few rows shown: {rows:?}");
+    [rows[0], rows[rows.len() / 2], rows[rows.len() - 1]]
+}
+
+/// A word like `t042`: the letter, then digits.
+fn numbered(word: &str, letter: char) -> bool {
+    word.len() > 1 && word.starts_with(letter) && word[1..].chars().all(|c| c.is_ascii_digit())
+}
+
+/// A message's `partition@offset`.
+fn at_offset(word: &str) -> bool {
+    word.split_once('@').is_some_and(|(p, o)| {
+        !p.is_empty() && !o.is_empty() && (p.to_owned() + o).chars().all(|c| c.is_ascii_digit())
+    })
+}
+
+/// A crowded cluster: 300 topics of 64 partitions, 150 groups reading `sarama` (one
+/// member each, but `g100`, which has 40 and is followed), and the live view of `sarama`
+/// with 500 messages over its 64 partitions.
+fn crowded_app() -> App {
+    use kafka_dash::kafka::groups::GroupDetail;
+    use kafka_dash::kafka::model::{GroupListing, GroupSnapshot, PartitionLag};
+    let (mut app, _rx) = app();
+    let mut topics: Vec<TopicInfo> = (0..300)
+        .map(|i| TopicInfo {
+            name: format!("t{i:03}"),
+            partitions: 64,
+            replication: 1,
+            internal: false,
+            messages: Some(1344),
+            partition_meta: healthy(64),
+        })
+        .collect();
+    topics[200].name = "sarama".into();
+    app.update(Action::Kafka(KafkaEvent::Topics(Ok(topics))));
+    let lag = |g: usize, who: &str| PartitionLag {
+        topic: "sarama".into(),
+        partition: (g % 64) as i32,
+        owner: Some(format!("{who}-0e50ccfd-13f0-4efa-b7b0-3d39544014dd")),
+        committed: Some(5),
+        high: Some(8),
+        verdict: None,
+        trend: None,
+        lag_ms: Some(1_000),
+    };
+    let big: Vec<_> = (0..40).map(|i| member(&format!("m{i:02}"), &[i])).collect();
+    let listing = (0..150)
+        .map(|g| {
+            let who = format!("c{g:03}");
+            let members = if g == 100 {
+                big.clone()
+            } else {
+                vec![member(&who, &[(g % 64) as i32])]
+            };
+            GroupListing {
+                name: format!("g{g:03}"),
+                state: "Stable".into(),
+                protocol_type: "consumer".into(),
+                protocol: "range".into(),
+                members: members.len(),
+                total_lag: Some(3),
+                member_list: members,
+                partitions: vec![lag(g, &who)],
+                ..Default::default()
+            }
+        })
+        .collect();
+    app.update(Action::Kafka(KafkaEvent::Groups(Ok(listing))));
+    app.update(Action::Kafka(KafkaEvent::GroupDetail(Box::new(
+        GroupDetail {
+            snapshot: GroupSnapshot {
+                name: "g100".into(),
+                state: "Stable".into(),
+                protocol: "range".into(),
+                members: big,
+                consumer: None,
+            },
+            partitions: (0..64)
+                .map(|p| lag(p, &format!("m{:02}", p % 40)))
+                .collect(),
+            timeline: vec![],
+            read_ms: unix_ms(),
+            trend: None,
+        },
+    ))));
+    app.watch("sarama".into(), kafka_dash::action::StartFrom::Beginning);
+    let records = (0..500)
+        .map(|i| {
+            let mut r = record(i / 64, format!("value {i}").as_bytes(), Vec::new());
+            r.partition = (i % 64) as i32;
+            r
+        })
+        .collect();
+    let stats = (0..64)
+        .map(|p| PartitionStats {
+            partition: p,
+            low: Some(0),
+            high: Some(8),
+            seen: 8,
+            last_offset: Some(7),
+        })
+        .collect();
+    app.update(Action::Kafka(KafkaEvent::Tail {
+        topic: "sarama".into(),
+        records,
+        stats,
+        dropped: 0,
+    }));
+    app
+}
+
+/// Presses `code` `n` times.
+fn keys(app: &mut App, code: KeyCode, n: usize) {
+    for _ in 0..n {
+        key(app, code);
+    }
+}
+
+#[test]
+fn a_click_on_a_scrolled_topic_list_selects_the_topic_under_the_pointer() {
+    for size in CLICK_SIZES {
+        let mut app = crowded_app();
+        key(&mut app, KeyCode::Char('1'));
+        keys(&mut app, KeyCode::Down, 150);
+        for pick in 0..3 {
+            let grid = screen(&mut app, size);
+            let (x, rows) = item_rows(&grid, "topic", 0, |w| numbered(w, 't'));
+            if pick == 0 {
+                assert_ne!(word_at(&grid, x, rows[0]), "t000", "the list has scrolled");
+            }
+            let y = first_middle_last(&rows)[pick];
+            let under = word_at(&grid, x, y);
+            click(&mut app, x + 1, y);
+            assert_eq!(
+                app.selected_topic().map(|t| t.name.as_str()),
+                Some(under.as_str()),
+                "{size:?}, row {y}"
+            );
+        }
+        // The topic's partitions have no selection: a click there changes nothing, the
+        // wheel over them scrolls them, and the wheel over the list moves the selection.
+        let grid = screen(&mut app, size);
+        let chosen = app.topics.selected;
+        let (px, parts) = item_rows(&grid, "partition", 0, |w| {
+            !w.is_empty() && w.chars().all(|c| c.is_ascii_digit())
+        });
+        click(&mut app, px, parts[1]);
+        assert_eq!(app.topics.selected, chosen);
+        wheel(&mut app, px, parts[1], true);
+        assert_eq!(app.topics.parts_scroll, 1, "{size:?}");
+        assert_eq!(
+            app.topics.selected, chosen,
+            "the wheel moved what is under it"
+        );
+        let (x, rows) = item_rows(&grid, "topic", 0, |w| numbered(w, 't'));
+        wheel(&mut app, x, rows[0], true);
+        assert_eq!(app.topics.selected, chosen + 1);
+    }
+}
+
+#[test]
+fn clicks_on_borders_headers_and_blank_rows_do_nothing() {
+    for size in CLICK_SIZES {
+        let (mut app, _rx) = app();
+        key(&mut app, KeyCode::Char('1'));
+        key(&mut app, KeyCode::Down);
+        let grid = screen(&mut app, size);
+        let (x, rows) = item_rows(&grid, "topic", 0, |w| !w.is_empty());
+        let header = rows[0] - 1;
+        let below_last = rows[rows.len() - 1] + 1;
+        for (cx, cy) in [(x, header), (0, rows[0]), (x, header - 1), (x, below_last)] {
+            click(&mut app, cx, cy);
+            assert_eq!(app.topics.selected, 1, "{size:?}: click at {cx},{cy}");
+        }
+    }
+}
+
+#[test]
+fn a_click_on_a_scrolled_group_list_and_members_selects_the_row_under_the_pointer() {
+    for size in CLICK_SIZES {
+        let mut app = crowded_app();
+        key(&mut app, KeyCode::Char('4'));
+        keys(&mut app, KeyCode::Down, 120);
+        for pick in 0..3 {
+            let grid = screen(&mut app, size);
+            let (x, rows) = item_rows(&grid, "group", 0, |w| numbered(w, 'g'));
+            if pick == 0 {
+                assert_ne!(word_at(&grid, x, rows[0]), "g000", "the list has scrolled");
+            }
+            let y = first_middle_last(&rows)[pick];
+            let under = word_at(&grid, x, y);
+            click(&mut app, x + 1, y);
+            assert_eq!(app.groups.selected_name(), Some(under.as_str()), "{size:?}");
+        }
+        // g100 is followed: its 40 members, scrolled by m.
+        key(&mut app, KeyCode::Home);
+        keys(&mut app, KeyCode::Down, 100);
+        assert_eq!(app.groups.selected_name(), Some("g100"));
+        keys(&mut app, KeyCode::Char('m'), 30);
+        for pick in 0..3 {
+            let grid = screen(&mut app, size);
+            let (x, rows) = item_rows(&grid, "client id", 0, |w| numbered(w, 'm'));
+            let y = first_middle_last(&rows)[pick];
+            let under = word_at(&grid, x, y);
+            click(&mut app, x + 1, y);
+            let chosen = app.groups.member_index().unwrap();
+            assert_eq!(format!("m{chosen:02}"), under, "{size:?}");
+            assert_eq!(app.groups.selected_name(), Some("g100"));
+        }
+        // The wheel moves what is under the pointer: over the members, the member.
+        let grid = screen(&mut app, size);
+        let (x, rows) = item_rows(&grid, "client id", 0, |w| numbered(w, 'm'));
+        let member = app.groups.member_index().unwrap();
+        wheel(&mut app, x, rows[0], false);
+        assert_eq!(app.groups.member_index(), Some(member - 1), "{size:?}");
+        assert_eq!(app.groups.selected_name(), Some("g100"));
+        // Over the grid, the grid scrolls; a click there selects nothing.
+        let (gx, grid_rows) = item_rows(&grid, "part", 0, |w| {
+            !w.is_empty() && w.chars().all(|c| c.is_ascii_digit())
+        });
+        click(&mut app, gx, grid_rows[0]);
+        assert_eq!(app.groups.selected_name(), Some("g100"));
+        wheel(&mut app, gx, grid_rows[0], true);
+        assert_eq!(app.groups.grid_scroll, 1, "{size:?}");
+        assert_eq!(app.groups.member_index(), Some(member - 1));
+    }
+}
+
+#[test]
+fn a_click_on_a_scrolled_message_list_selects_the_message_under_the_pointer() {
+    for size in CLICK_SIZES {
+        let mut app = crowded_app();
+        key(&mut app, KeyCode::Char('3'));
+        keys(&mut app, KeyCode::Down, 300);
+        for pick in 0..3 {
+            let grid = screen(&mut app, size);
+            let (x, rows) = item_rows(&grid, "part@offset", 0, at_offset);
+            let y = first_middle_last(&rows)[pick];
+            let under = word_at(&grid, x, y);
+            let before = app
+                .live
+                .selected_record()
+                .map(|r| format!("{}@{}", r.partition, r.offset));
+            click(&mut app, x + 1, y);
+            let r = app.live.selected_record().unwrap();
+            assert_eq!(format!("{}@{}", r.partition, r.offset), under, "{size:?}");
+            // A click on the message already selected opens it (the list scrolls to
+            // keep the selection in view, so one of these rows may be it).
+            assert_eq!(app.live.detail.is_some(), before.as_ref() == Some(&under));
+            if app.live.detail.is_some() {
+                key(&mut app, KeyCode::Esc);
+            }
+        }
+        // The live grid has no selection (its keys only scroll it): a click on a
+        // partition row leaves the message selected.
+        let selected = app.live.selected;
+        let grid = screen(&mut app, size);
+        let (px, parts) = item_rows(&grid, "part", 0, |w| {
+            !w.is_empty() && w.chars().all(|c| c.is_ascii_digit())
+        });
+        click(&mut app, px, parts[0]);
+        assert_eq!(app.live.selected, selected);
+        wheel(&mut app, px, parts[0], true);
+        assert_eq!(app.live.parts_scroll, 1, "{size:?}");
+        assert_eq!(app.live.selected, selected);
+        // A second click on the selected message opens it.
+        let grid = screen(&mut app, size);
+        let (x, rows) = item_rows(&grid, "part@offset", 0, at_offset);
+        let y = rows[rows.len() / 2];
+        click(&mut app, x, y);
+        assert!(app.live.detail.is_none());
+        click(&mut app, x, y);
+        assert!(app.live.detail.is_some(), "{size:?}");
+    }
+}
+
+#[test]
+fn a_click_on_the_readers_beside_the_live_view_selects_that_group() {
+    let mut app = crowded_app();
+    key(&mut app, KeyCode::Char('3'));
+    keys(&mut app, KeyCode::Down, 5);
+    let selected = app.live.selected;
+    for pick in 0..3 {
+        let grid = screen(&mut app, (200, 60));
+        let (x, rows) = item_rows(&grid, "group", 0, |w| numbered(w, 'g'));
+        let y = first_middle_last(&rows)[pick];
+        let under = word_at(&grid, x, y);
+        click(&mut app, x + 1, y);
+        assert_eq!(app.groups.selected_name(), Some(under.as_str()));
+        assert_eq!(app.live.selected, selected, "no message was selected");
+    }
+}
+
+#[test]
+fn a_click_on_a_watch_part_marks_it_and_selects_the_row_under_the_pointer() {
+    for size in CLICK_SIZES {
+        let mut app = crowded_app();
+        key(&mut app, KeyCode::Char('5'));
+        assert_eq!(app.watch_focus, kafka_dash::app::Pane::Composer);
+        // The groups reading the topic: the part is marked, the group selected.
+        let grid = screen(&mut app, size);
+        let (x, rows) = item_rows(&grid, "group", 0, |w| numbered(w, 'g'));
+        let y = rows[rows.len() - 1];
+        let under = word_at(&grid, x, y);
+        click(&mut app, x + 1, y);
+        assert_eq!(app.watch_focus, kafka_dash::app::Pane::Groups, "{size:?}");
+        assert_eq!(app.groups.selected_name(), Some(under.as_str()));
+        // The live view's messages, scrolled: the part is marked, the message selected.
+        keys(&mut app, KeyCode::BackTab, 1);
+        keys(&mut app, KeyCode::Down, 40);
+        key(&mut app, KeyCode::Tab);
+        assert_eq!(app.watch_focus, kafka_dash::app::Pane::Groups);
+        for pick in 0..3 {
+            let grid = screen(&mut app, size);
+            let (x, rows) = item_rows(&grid, "part@offset", 0, at_offset);
+            let y = first_middle_last(&rows)[pick];
+            let under = word_at(&grid, x, y);
+            let before = app
+                .live
+                .selected_record()
+                .map(|r| format!("{}@{}", r.partition, r.offset));
+            click(&mut app, x + 1, y);
+            assert_eq!(app.watch_focus, kafka_dash::app::Pane::Live, "{size:?}");
+            let r = app.live.selected_record().unwrap();
+            assert_eq!(format!("{}@{}", r.partition, r.offset), under, "{size:?}");
+            assert_eq!(app.live.detail.is_some(), before.as_ref() == Some(&under));
+            if app.live.detail.is_some() {
+                key(&mut app, KeyCode::Esc);
+            }
+        }
+        // The composer: the part is marked.
+        let grid = screen(&mut app, size);
+        let (cx, cy) = find(&grid, "Compose")[1];
+        click(&mut app, cx, cy + 1);
+        assert_eq!(app.watch_focus, kafka_dash::app::Pane::Composer, "{size:?}");
+    }
+}
+
+#[test]
+fn a_click_on_a_tab_shows_its_pane() {
+    use kafka_dash::app::Pane;
+    for size in CLICK_SIZES {
+        let mut app = crowded_app();
+        for pane in [
+            Pane::Groups,
+            Pane::Live,
+            Pane::Watch,
+            Pane::Composer,
+            Pane::Topics,
+        ] {
+            let grid = screen(&mut app, size);
+            let (x, y) = find(&grid, pane.title())[0];
+            assert_eq!(y, 0);
+            click(&mut app, x + 2, y);
+            assert_eq!(app.pane, pane, "{size:?}");
+        }
+    }
 }

@@ -1,5 +1,8 @@
 //! The composer pane: topic, partition, key, multi-line value, headers, partitioner,
-//! repeat settings; the predicted partition; the delivery reports.
+//! repeat settings; the predicted partition; the delivery reports. It owns its send
+//! state (`send_state`): a key or a tick that sends asks the app for `Effect::Produce`,
+//! and the app tells it when the workers took the message and when its report came.
+//! Its replay form is built and parsed in `composer/forms.rs`.
 
 use std::collections::VecDeque;
 
@@ -13,10 +16,17 @@ use ratatui::Frame;
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
 
+use crate::action::Now;
 use crate::escape::{escape_bytes, escape_typed, parse_escapes};
+use crate::kafka::messages::KafkaCommand;
 use crate::kafka::model::{Delivery, OutgoingMessage};
 use crate::kafka::partitioner::Partitioner;
 use crate::keys::{Binding, Key};
+use crate::ui::component::{Component, Ctx, DrawCtx};
+use crate::ui::effect::Effect;
+use crate::ui::send_state::SendState;
+
+pub mod forms;
 
 /// What a key does while the composer's fields have the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,6 +220,10 @@ pub struct ComposerState {
     pub empty_key: bool,
     /// An empty value field sends a null value, a tombstone (Ctrl-N on the value).
     pub null_value: bool,
+    /// The fields have the keyboard (keys type into them).
+    pub editing: bool,
+    /// What has been sent and how it went.
+    pub send: SendState,
 }
 
 impl Default for ComposerState {
@@ -227,6 +241,8 @@ impl Default for ComposerState {
             error: None,
             empty_key: false,
             null_value: false,
+            editing: false,
+            send: SendState::default(),
         }
     }
 }
@@ -389,6 +405,111 @@ impl ComposerState {
         self.error = None;
     }
 
+    /// A key for the composer, whether or not its fields have the keyboard: what the
+    /// app must do, or `None` if the key is not the composer's. Outside the fields,
+    /// Enter or i starts editing, and the keys that act on the message as a whole (send,
+    /// repeat, replay, headers) work too.
+    pub fn on_key(&mut self, key: KeyEvent, now: Now) -> Option<Vec<Effect>> {
+        if !self.editing {
+            if crate::keys::lookup(IDLE_KEYS, &key).is_some() {
+                self.editing = true;
+                return Some(Vec::new());
+            }
+            let action =
+                crate::keys::lookup(KEYS, &key).filter(ComposerKey::works_outside_fields)?;
+            if action == ComposerKey::AddHeader {
+                self.editing = true;
+            }
+        }
+        let outcome = self.handle_key(key);
+        Some(self.carry_out(outcome, now))
+    }
+
+    /// What a key's outcome asks of the app.
+    fn carry_out(&mut self, outcome: ComposerOutcome, now: Now) -> Vec<Effect> {
+        match outcome {
+            ComposerOutcome::None => Vec::new(),
+            ComposerOutcome::Leave => {
+                self.editing = false;
+                Vec::new()
+            }
+            ComposerOutcome::Send => match self.message(now) {
+                Ok(command) => vec![Effect::Produce {
+                    command,
+                    repeat: false,
+                }],
+                Err(e) => {
+                    self.error = Some(e);
+                    Vec::new()
+                }
+            },
+            ComposerOutcome::ToggleRepeat => self.toggle_repeat(now),
+            ComposerOutcome::Replay => {
+                vec![Effect::Form(forms::replay(self.topic.value().trim()))]
+            }
+        }
+    }
+
+    /// The produce command for the composed message at `now`, or why it cannot be built.
+    pub fn message(&mut self, now: Now) -> Result<KafkaCommand, String> {
+        // The generator is lent out while the fields are read.
+        let mut rng = self.send.rng.clone();
+        let built = self.build(self.send.vars(now), &mut rng);
+        self.send.rng = rng;
+        Ok(KafkaCommand::Produce {
+            id: self.send.next_id(),
+            message: built?,
+            partitioner: self.partitioner,
+        })
+    }
+
+    /// Stops a running repeat, or starts one with the settings typed (its first message
+    /// goes at once).
+    fn toggle_repeat(&mut self, now: Now) -> Vec<Effect> {
+        if self.send.repeat.take().is_some() {
+            return vec![Effect::Notice("repeat stopped".into())];
+        }
+        match self.repeat_settings() {
+            Err(e) => {
+                self.error = Some(e);
+                Vec::new()
+            }
+            Ok((every, total)) => {
+                self.send
+                    .start_repeat(std::time::Duration::from_millis(every), total, now);
+                self.due(now).into_iter().collect()
+            }
+        }
+    }
+
+    /// The next message a repeat run has due at `now`; a message that cannot be built
+    /// stops the run and says why.
+    pub fn due(&mut self, now: Now) -> Option<Effect> {
+        if !self.send.repeat_due(now) {
+            return None;
+        }
+        match self.message(now) {
+            Ok(command) => Some(Effect::Produce {
+                command,
+                repeat: true,
+            }),
+            Err(e) => {
+                self.error = Some(e);
+                self.send.repeat = None;
+                None
+            }
+        }
+    }
+
+    /// Acts on the submitted replay form: what the app must do, or what is wrong.
+    pub fn submit_form(&mut self, form: &crate::ui::form::Form) -> Result<Vec<Effect>, String> {
+        let spec = forms::parse_replay(form)?;
+        Ok(vec![
+            Effect::Command(KafkaCommand::Replay(spec)),
+            Effect::ReplayStarted,
+        ])
+    }
+
     /// The fixed partition typed, `None` for `any`, or why it is not valid.
     pub fn fixed_partition(&self) -> Result<Option<i32>, String> {
         let p = self.partition.value().trim();
@@ -511,6 +632,56 @@ impl ComposerState {
     }
 }
 
+impl Component for ComposerState {
+    fn key(&mut self, key: KeyEvent, ctx: &Ctx) -> Option<Vec<Effect>> {
+        self.on_key(key, ctx.now)
+    }
+
+    /// Pasted text goes into the field being edited; outside the fields it is ignored (a
+    /// paste is not a stream of commands).
+    fn paste(&mut self, text: &str) -> bool {
+        if self.editing {
+            ComposerState::paste(self, text);
+        }
+        self.editing
+    }
+
+    fn submit(&mut self, form: &crate::ui::form::Form, _ctx: &Ctx) -> Result<Vec<Effect>, String> {
+        self.submit_form(form)
+    }
+
+    fn typing(&self) -> bool {
+        self.editing
+    }
+
+    fn hints(&self) -> String {
+        if self.editing {
+            crate::keys::hint(KEYS)
+        } else {
+            crate::keys::hint(IDLE_KEYS)
+        }
+    }
+
+    fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, ctx: &DrawCtx<'_>) {
+        let reports = Reports {
+            list: &self.send.deliveries,
+            delivered: self.send.totals.0,
+            failed: self.send.totals.1,
+            replay: self.send.replay.as_ref(),
+        };
+        let repeat = self.send.repeat.as_ref().map(|r| (r.sent, r.total));
+        draw(
+            frame,
+            area,
+            self,
+            self.editing,
+            ctx.partitions,
+            reports,
+            repeat,
+        );
+    }
+}
+
 /// Labels are right-aligned in this many columns; the longest, `repeat every`, keeps a
 /// space from the border like the others.
 const LABEL_WIDTH: usize = 13;
@@ -624,6 +795,14 @@ pub fn draw(
 ) {
     let [form_area, reports_area] =
         Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
+    let lines = field_lines(state, editing);
+    let feedback = feedback_lines(state, partitions, repeat);
+    draw_form(frame, form_area, state, editing, lines, feedback);
+    draw_reports(frame, reports_area, reports);
+}
+
+/// One line a field (a line of the value), the focused one marked while editing.
+fn field_lines(state: &ComposerState, editing: bool) -> Vec<Line<'static>> {
     let focused = |f: Field| editing && state.focus == f;
     let mut lines = vec![
         field_line(
@@ -716,6 +895,16 @@ pub fn draw(
         escape_typed(state.repeat_count.value()),
         focused(Field::RepeatCount),
     ));
+    lines
+}
+
+/// Under the fields: where the message will land, a repeat's progress, why the last
+/// send was refused.
+fn feedback_lines(
+    state: &ComposerState,
+    partitions: Option<i32>,
+    repeat: Option<(u64, u64)>,
+) -> Vec<Line<'static>> {
     // Feedback has rows of its own at the bottom of the form, so a long value can never
     // push it out of sight; the fields scroll to keep the cursor visible instead.
     let prediction = state.prediction(partitions);
@@ -736,11 +925,20 @@ pub fn draw(
             Style::default().fg(Color::Red),
         )));
     }
-    let hint = if editing {
-        crate::keys::hint(KEYS)
-    } else {
-        crate::keys::hint(IDLE_KEYS)
-    };
+    feedback
+}
+
+/// The form's box: the fields, scrolled to keep the cursor in view (or summed up when
+/// they do not fit and nothing is being edited), and the feedback rows under them.
+fn draw_form(
+    frame: &mut Frame<'_>,
+    form_area: Rect,
+    state: &ComposerState,
+    editing: bool,
+    lines: Vec<Line<'static>>,
+    feedback: Vec<Line<'static>>,
+) {
+    let hint = state.hints();
     let feedback_rows: u16 = feedback
         .iter()
         .map(|l| {
@@ -816,6 +1014,10 @@ pub fn draw(
             fields_area.y + row - scroll,
         ));
     }
+}
+
+/// The delivery reports, newest first, under a replay's progress, with the totals.
+fn draw_reports(frame: &mut Frame<'_>, reports_area: Rect, reports: Reports<'_>) {
     // Errors wrap rather than being cut: "UnknownPa" says nothing.
     let mut lines: Vec<Line<'_>> = reports
         .replay

@@ -1,5 +1,7 @@
 //! A small modal form: labelled single-line inputs (tui-input), used for creating topics,
-//! adding partitions, confirmations, start offsets and filters.
+//! adding partitions, confirmations, start offsets and filters. The form only edits
+//! text; the part that builds a form (each pane's `forms` module) also parses it,
+//! reading its fields by label, and the app hands a submitted form back to that part.
 
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -14,6 +16,9 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::escape::escape_typed;
 use crate::keys::{Binding, Key};
+use crate::pane::Pane;
+use crate::ui::component::{Component, Ctx, DrawCtx};
+use crate::ui::effect::Effect;
 
 /// What a key does in a form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +54,7 @@ pub const KEYS: &[Binding<FormKey>] = &[
     Binding::new(&[Key::plain(KeyCode::Esc)], FormKey::Cancel, "cancel").hinted("Esc cancel"),
 ];
 
-/// What a form is for; the app acts on it when submitted.
+/// What a form is for: the part that built it parses it when it is submitted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormKind {
     /// Topics pane: create a topic.
@@ -76,6 +81,26 @@ pub enum FormKind {
     SaveMessages,
     /// Composer: replay a file into a topic.
     Replay,
+}
+
+impl FormKind {
+    /// The part that built the form and parses it when it is submitted.
+    pub fn owner(&self) -> Pane {
+        match self {
+            FormKind::CreateTopic | FormKind::AddPartitions(_) | FormKind::DeleteTopic(_) => {
+                Pane::Topics
+            }
+            FormKind::StartOffset
+            | FormKind::StartTime
+            | FormKind::Filter
+            | FormKind::SaveMessages => Pane::Live,
+            FormKind::AddMember
+            | FormKind::ResetOffsets(_)
+            | FormKind::DeleteGroup(_)
+            | FormKind::GroupFilter => Pane::Groups,
+            FormKind::Replay => Pane::Composer,
+        }
+    }
 }
 
 /// A modal form.
@@ -131,11 +156,21 @@ impl Form {
         self
     }
 
-    /// The value of field `i`, trimmed.
-    pub fn value(&self, i: usize) -> &str {
+    /// The value of the field labelled `label`, trimmed ("" if the form has none: each
+    /// form's parse function is tested against the builder beside it).
+    pub fn field(&self, label: &str) -> &str {
         self.fields
-            .get(i)
+            .iter()
+            .find(|(l, _)| l == label)
             .map_or("", |(_, input)| input.value().trim())
+    }
+
+    /// The same form with `label` set to `value` (for tests of each form's parse).
+    pub fn with_value(mut self, label: &str, value: &str) -> Self {
+        if let Some((_, input)) = self.fields.iter_mut().find(|(l, _)| l == label) {
+            *input = Input::new(value.to_string());
+        }
+        self
     }
 
     /// Inserts pasted text into the focused field (one line: line breaks become spaces).
@@ -183,7 +218,7 @@ impl Form {
         let block = Block::default()
             .borders(Borders::ALL)
             .title(super::border_hint(&format!(" {} ", self.title), rect))
-            .title_bottom(super::border_hint(&crate::keys::hint(KEYS), rect))
+            .title_bottom(super::border_hint(&self.hints(), rect))
             .border_style(Style::default().fg(Color::Yellow));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
@@ -251,6 +286,34 @@ impl Form {
                 },
             );
         }
+    }
+}
+
+impl Component for Form {
+    /// Takes every key: Esc closes it, Enter on the last field submits it.
+    fn key(&mut self, key: KeyEvent, _ctx: &Ctx) -> Option<Vec<Effect>> {
+        Some(match self.handle_key(key) {
+            FormOutcome::Editing => Vec::new(),
+            FormOutcome::Cancel => vec![Effect::Close],
+            FormOutcome::Submit => vec![Effect::Submit],
+        })
+    }
+
+    fn paste(&mut self, text: &str) -> bool {
+        Form::paste(self, text);
+        true
+    }
+
+    fn typing(&self) -> bool {
+        true
+    }
+
+    fn hints(&self) -> String {
+        crate::keys::hint(KEYS)
+    }
+
+    fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, _ctx: &DrawCtx<'_>) {
+        Form::draw(self, frame, area);
     }
 }
 

@@ -1,16 +1,17 @@
 //! The groups pane: every group (state, assignor, members, total lag); for the chosen one
 //! its members and what they hold, the partition → member grid with committed offsets and
-//! lag, in-app members' read counts, and the rebalance timeline.
+//! lag, in-app members' read counts, and the rebalance timeline. Its forms (add a member,
+//! reset offsets, delete, filter) are built and parsed in `groups/forms.rs`.
 
 use std::collections::BTreeMap;
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, TableState};
 use ratatui::Frame;
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::escape::escape_bytes;
 use crate::kafka::groups::GroupDetail;
@@ -18,10 +19,14 @@ use crate::kafka::messages::KafkaCommand;
 use crate::kafka::model::{member_id_tail, member_labels, GroupListing, InAppMember, PartitionLag};
 use crate::keys::{Binding, Key};
 use crate::ui::columns::{self, Column};
+use crate::ui::component::{Component, Ctx, DrawCtx};
+use crate::ui::drawn::{Part, Region};
 use crate::ui::effect::Effect;
-use crate::ui::form::{Form, FormKind};
+use crate::ui::form::Form;
 use crate::ui::partitions::clock;
 use crate::ui::scroll::{clamp_scroll, following, page, rows_hint};
+
+pub mod forms;
 
 /// What a key does in the groups pane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,6 +221,8 @@ pub struct GroupsState {
     pub member_selected: usize,
     /// First row shown of the partition grid (it scrolls with `[` and `]`).
     pub grid_scroll: usize,
+    /// Where the last frame drew the list, the members and the grid (for the mouse).
+    pub drawn: crate::ui::drawn::Drawn,
 }
 
 impl GroupsState {
@@ -376,18 +383,57 @@ impl GroupsState {
         vec![Effect::FollowSelectedGroup]
     }
 
-    /// A click at screen `row`, `column` of a screen `width` wide whose pane body is
-    /// `body_height` rows: the group list takes the left third; a row there selects
-    /// that group.
-    pub fn click(&mut self, row: u16, column: u16, width: u16, body_height: u16) -> Vec<Effect> {
-        let Some(i) = (row as usize).checked_sub(3) else {
+    /// A click at `pos` on a row of the last frame: a group row selects that group, a
+    /// member row that member (both found by name: the lists may have changed since).
+    pub fn click(&mut self, pos: Position) -> Vec<Effect> {
+        let Some(hit) = self.drawn.hit(pos) else {
             return Vec::new();
         };
-        let i = i + self.list_first(body_height);
-        if i < self.groups.len() && column < width * 34 / 100 {
-            self.scroll(i as isize - self.selected as isize)
-        } else {
-            Vec::new()
+        match (hit.part, hit.name) {
+            (Part::GroupList, Some(name)) => self.select_named(&name),
+            (Part::Members, Some(id)) => {
+                let members = self.current().map(|d| &d.snapshot.members);
+                if let Some(i) = members.and_then(|m| m.iter().position(|m| m.member_id == id)) {
+                    self.member_selected = i;
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The wheel at `pos`, `delta` rows: over the list it moves the group selection,
+    /// over the members the member selection, over the grid it scrolls the grid.
+    pub fn wheel(&mut self, pos: Position, delta: isize) -> Vec<Effect> {
+        let Some(region) = self.drawn.hit(pos).and_then(|h| self.drawn.get(h.part)) else {
+            return Vec::new();
+        };
+        let room = region.room();
+        match region.part {
+            Part::GroupList => return self.scroll(delta),
+            Part::Members => {
+                let n = self.current().map_or(0, |d| d.snapshot.members.len());
+                let at = self.member_index().unwrap_or(0) as isize + delta;
+                self.member_selected = at.clamp(0, (n as isize - 1).max(0)) as usize;
+            }
+            Part::GroupGrid => {
+                let len = self.current().map_or(0, |d| d.partitions.len());
+                self.grid_scroll = crate::ui::scroll::by_rows(self.grid_scroll, len, room, delta);
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Selects the group `name` (a row of the groups reading a topic was clicked); says
+    /// so when the list's filter hides it.
+    pub fn select_named(&mut self, name: &str) -> Vec<Effect> {
+        match self.groups.iter().position(|g| g.name == name) {
+            Some(i) => self.scroll(i as isize - self.selected as isize),
+            None => vec![Effect::Notice(format!(
+                "group {} is hidden by the groups list's filter (/ in Groups changes it)",
+                escape_bytes(name.as_bytes())
+            ))],
         }
     }
 
@@ -441,20 +487,7 @@ impl GroupsState {
                     },
                     _ => "range",
                 };
-                return form(Form::new(
-                    FormKind::AddMember,
-                    "Add an in-app member",
-                    &[
-                        ("group", &group),
-                        ("topics", &topics),
-                        ("assignor", assignor),
-                    ],
-                )
-                .with_hints(&[
-                    "the group id: an existing group, or a new one",
-                    "comma-separated names; one starting with ^ is a regex",
-                    "classic: range, roundrobin, cooperative-sticky · consumer protocol (KIP-848): consumer:uniform, consumer:range",
-                ]));
+                return form(forms::add_member(&group, &topics, assignor));
             }
             GroupsKey::RemoveMember => {
                 return match self.selected_in_app() {
@@ -469,17 +502,7 @@ impl GroupsState {
             }
             GroupsKey::ResetOffsets => {
                 if let Some(g) = self.selected_name().map(str::to_string) {
-                    return form(
-                        Form::new(
-                            FormKind::ResetOffsets(g.clone()),
-                            format!("Reset offsets of {g} (group must be inactive)"),
-                            &[("to", "earliest"), ("confirm", "")],
-                        )
-                        .with_hints(&[
-                            "earliest, latest, an offset, or -N for N minutes ago",
-                            "type the group's name to confirm",
-                        ]),
-                    );
+                    return form(forms::reset_offsets(&g));
                 }
             }
             GroupsKey::Sort => {
@@ -488,25 +511,11 @@ impl GroupsState {
                 return vec![Effect::FollowSelectedGroup];
             }
             GroupsKey::Filter => {
-                return form(
-                    Form::new(
-                        FormKind::GroupFilter,
-                        "Filter groups (empty: all)",
-                        &[("name", &self.filter), ("state", &self.state_filter)],
-                    )
-                    .with_hints(&[
-                        "groups whose name contains this text",
-                        "groups whose state starts with this: Stable, Empty, Preparing…, Dead",
-                    ]),
-                );
+                return form(forms::filter(&self.filter, &self.state_filter));
             }
             GroupsKey::Delete => {
                 if let Some(g) = self.selected_name().map(str::to_string) {
-                    return form(Form::new(
-                        FormKind::DeleteGroup(g.clone()),
-                        format!("Delete group {g}? Type its name"),
-                        &[("name", "")],
-                    ));
+                    return form(forms::delete(&g));
                 }
             }
         }
@@ -527,6 +536,31 @@ impl GroupsState {
         self.members
             .values()
             .find(|a| a.running && !a.member_id.is_empty() && a.member_id == member_id)
+    }
+}
+
+impl Component for GroupsState {
+    fn key(&mut self, key: KeyEvent, ctx: &Ctx) -> Option<Vec<Effect>> {
+        crate::keys::lookup(KEYS, &key)
+            .map(|a| self.on_key(a, ctx.body.1, ctx.member_topic.clone()))
+    }
+
+    fn click(&mut self, column: u16, row: u16) -> Vec<Effect> {
+        GroupsState::click(self, Position::new(column, row))
+    }
+
+    fn submit(&mut self, form: &Form, ctx: &Ctx) -> Result<Vec<Effect>, String> {
+        self.submit_form(form, ctx.now.unix_ms)
+    }
+
+    /// `x remove` only while the selected member is one of ours.
+    fn hints(&self) -> String {
+        let removable = self.selected_in_app().is_some();
+        crate::keys::hint_where(KEYS, |a| a != GroupsKey::RemoveMember || removable)
+    }
+
+    fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, _ctx: &DrawCtx<'_>) {
+        draw(frame, area, self);
     }
 }
 
@@ -654,10 +688,37 @@ fn step_text(
     }
 }
 
-/// Draws the groups pane.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
+/// Draws the groups pane: the list, then the followed group's members, grid and
+/// rebalance timeline.
+pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
     let [list_area, detail_area] =
         Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(66)]).areas(area);
+    let list_drawn = draw_list(frame, list_area, s);
+    s.drawn.push(list_drawn);
+    let Some(d) = s.current() else {
+        draw_no_detail(frame, detail_area, s);
+        return;
+    };
+    let (members_h, grid_h) = detail_heights(
+        d.snapshot.members.len(),
+        d.partitions.len(),
+        detail_area.height,
+    );
+    let [members_area, grid_area, timeline_area] = Layout::vertical([
+        Constraint::Length(members_h),
+        Constraint::Length(grid_h),
+        Constraint::Min(4),
+    ])
+    .areas(detail_area);
+    let members_drawn = draw_members(frame, members_area, members_h, s, d);
+    let grid_drawn = draw_grid(frame, grid_area, grid_h, s, d);
+    draw_timeline(frame, timeline_area, s, d);
+    s.drawn.push(members_drawn);
+    s.drawn.push(grid_drawn);
+}
+
+/// The list of groups, scrolled to the selection; returns where its rows are.
+fn draw_list(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) -> Region {
     // Columns by priority: the assignor goes first when the list is narrow, then the
     // state, then the verdict; name, members and lag always stay.
     let list_columns = [
@@ -672,12 +733,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         Column::new("read", 5),
     ];
     // Only the rows in view are built: a cluster may have thousands of groups.
-    let first = s.list_first(list_area.height);
+    let first = s.list_first(area.height);
     let rows = s
         .groups
         .iter()
         .skip(first)
-        .take(list_area.height.saturating_sub(3) as usize)
+        .take(area.height.saturating_sub(3) as usize)
         .map(|g| {
             let stale = s.is_stale(g);
             let trend = g.trend.as_ref().map_or(String::new(), |t| {
@@ -715,7 +776,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         })
         .collect();
     // Which rows are shown comes first: a narrow list's title is cut at its end.
-    let in_view = usize::from(list_area.height.saturating_sub(3));
+    let in_view = usize::from(area.height.saturating_sub(3));
     let filtered = s.groups.len() != s.all.len();
     let mut list_title = match (s.groups.len() > in_view, filtered) {
         (true, _) => format!(
@@ -738,51 +799,59 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         list_title += &format!(" · state {}", escape_bytes(s.state_filter.as_bytes()));
     }
     list_title += " ";
-    let table = columns::table(&list_columns, rows, list_area.width.saturating_sub(2))
+    let table = columns::table(&list_columns, rows, area.width.saturating_sub(2))
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
         .block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(super::border_hint(&list_title, list_area))
-                .title_bottom(super::border_hint(&crate::keys::hint(KEYS), list_area)),
+                .title(super::border_hint(&list_title, area))
+                .title_bottom(super::border_hint(&s.hints(), area)),
         );
     let mut state = TableState::default().with_selected(
         (!s.groups.is_empty()).then_some(s.selected.min(s.groups.len() - 1).saturating_sub(first)),
     );
-    frame.render_stateful_widget(table, list_area, &mut state);
+    frame.render_stateful_widget(table, area, &mut state);
+    let drawn_first = first + state.offset();
+    let names = s
+        .groups
+        .iter()
+        .skip(drawn_first)
+        .take(in_view.saturating_sub(state.offset()))
+        .map(|g| g.name.clone())
+        .collect::<Vec<_>>();
+    Region::table(Part::GroupList, area, drawn_first, names.len()).with_names(names)
+}
 
-    let Some(d) = s.current() else {
-        let msg = if s.groups.is_empty() && !s.all.is_empty() {
-            "No group passes the filter. Press / to change it."
-        } else if s.groups.is_empty() {
-            "No groups yet. Press a to add an in-app member to a new group, or start any consumer."
-        } else {
-            "Loading the group…"
-        };
-        frame.render_widget(
-            Paragraph::new(msg).block(Block::default().borders(Borders::ALL).title(" Group ")),
-            detail_area,
-        );
-        return;
+/// What the detail says while there is no group to show.
+fn draw_no_detail(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
+    let msg = if s.groups.is_empty() && !s.all.is_empty() {
+        "No group passes the filter. Press / to change it."
+    } else if s.groups.is_empty() {
+        "No groups yet. Press a to add an in-app member to a new group, or start any consumer."
+    } else {
+        "Loading the group…"
     };
-    let (members_h, grid_h) = detail_heights(
-        d.snapshot.members.len(),
-        d.partitions.len(),
-        detail_area.height,
+    frame.render_widget(
+        Paragraph::new(msg).block(Block::default().borders(Borders::ALL).title(" Group ")),
+        area,
     );
-    let [members_area, grid_area, timeline_area] = Layout::vertical([
-        Constraint::Length(members_h),
-        Constraint::Length(grid_h),
-        Constraint::Min(4),
-    ])
-    .areas(detail_area);
+}
+
+/// The followed group's members, `members_h` rows tall, scrolled to the selected one;
+/// returns where its rows are.
+fn draw_members(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    members_h: u16,
+    s: &GroupsState,
+    d: &GroupDetail,
+) -> Region {
     // The selected member is always drawn: the list scrolls to it.
     let member_rows = members_h.saturating_sub(3) as usize;
     let selected_member = s.member_index().unwrap_or(0);
     let first_member = following(selected_member, member_rows);
 
     let labels = member_labels(&d.snapshot.members);
-    let owner_name = |member_id: &str| name_of(&labels, member_id);
     // Member epochs exist in KIP-848 groups only.
     let epochs = d.snapshot.consumer.is_some();
     let mut member_columns = vec![
@@ -876,17 +945,40 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         d.snapshot.members.len(),
         "m/M",
     );
-    let room = members_area.width.saturating_sub(2);
+    let room = area.width.saturating_sub(2);
+    let ids: Vec<String> = d
+        .snapshot
+        .members
+        .iter()
+        .skip(first_member)
+        .take(member_rows)
+        .map(|m| m.member_id.clone())
+        .collect();
+    let members_drawn = Region::table(Part::Members, area, first_member, ids.len()).with_names(ids);
     frame.render_widget(
         columns::table(&member_columns, rows, room).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(super::border_hint(&title, members_area))
-                .title_bottom(super::border_hint(&scrolled, members_area)),
+                .title(super::border_hint(&title, area))
+                .title_bottom(super::border_hint(&scrolled, area)),
         ),
-        members_area,
+        area,
     );
 
+    members_drawn
+}
+
+/// The followed group's partition → member grid, `grid_h` rows tall; returns where its
+/// rows are.
+fn draw_grid(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    grid_h: u16,
+    s: &GroupsState,
+    d: &GroupDetail,
+) -> Region {
+    let labels = member_labels(&d.snapshot.members);
+    let owner_name = |member_id: &str| name_of(&labels, member_id);
     let any_trouble = d.partitions.iter().any(|p| {
         p.verdict
             .as_ref()
@@ -942,8 +1034,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
         d.partitions.len(),
         "[ ]",
     );
+    let grid_drawn = Region::table(
+        Part::GroupGrid,
+        area,
+        first_part,
+        d.partitions.len().saturating_sub(first_part).min(grid_rows),
+    );
     frame.render_widget(
-        columns::table(&grid_columns, rows, grid_area.width.saturating_sub(2)).block(
+        columns::table(&grid_columns, rows, area.width.saturating_sub(2)).block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(super::border_hint(
@@ -955,15 +1053,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
                         )),
                         age_text(s.now_ms - d.read_ms)
                     ),
-                    grid_area,
+                    area,
                 ))
-                .title_bottom(super::border_hint(&scrolled, grid_area)),
+                .title_bottom(super::border_hint(&scrolled, area)),
         ),
-        grid_area,
+        area,
     );
 
-    let height = timeline_area.height.saturating_sub(2) as usize;
-    let width = timeline_area.width.saturating_sub(2);
+    grid_drawn
+}
+
+/// The followed group's rebalances, newest first.
+fn draw_timeline(frame: &mut Frame<'_>, area: Rect, s: &GroupsState, d: &GroupDetail) {
+    let height = area.height.saturating_sub(2) as usize;
+    let width = area.width.saturating_sub(2);
     // KIP-848's online migration, as the entry where the group changed kind.
     let kind_change = |i: usize| {
         let before = d.timeline.get(i.checked_sub(1)?)?;
@@ -1048,10 +1151,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) {
     } else {
         " Rebalance timeline (newest first; time settled, time not consuming) "
     };
-    let title = super::border_hint(title, timeline_area);
+    let title = super::border_hint(title, area);
     frame.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
-        timeline_area,
+        area,
     );
 }
 
@@ -1094,8 +1197,8 @@ impl GroupsState {
 
 /// Draws the groups reading `topic`: per group, each partition of the topic with the
 /// member holding it, the committed offset and the lag; members holding none are listed
-/// as idle.
-pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsState) {
+/// as idle. Returns where it drew them, each row naming its group.
+pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsState) -> Region {
     let readers = s.readers(topic);
     let title = format!(
         " Groups reading {} ({}) ",
@@ -1111,9 +1214,11 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
                 .block(block),
             area,
         );
-        return;
+        return Region::new(Part::Readers, area);
     }
     let mut rows = Vec::new();
+    // The group each row belongs to, for a click on it.
+    let mut names: Vec<String> = Vec::new();
     for r in &readers {
         let labels = member_labels(r.members);
         let mut first = true;
@@ -1183,6 +1288,7 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
                 Style::default(),
             ));
         }
+        names.resize(rows.len(), r.name.to_string());
     }
     let fits = area.height.saturating_sub(3) as usize;
     let cut = if rows.len() > fits {
@@ -1201,10 +1307,13 @@ pub fn draw_readers(frame: &mut Frame<'_>, area: Rect, topic: &str, s: &GroupsSt
         Column::new("status", 5),
     ];
     let block = block.title_bottom(super::border_hint(&cut, area));
+    let shown = rows.len().min(fits);
     frame.render_widget(
         columns::table(&reader_columns, rows, area.width.saturating_sub(2)).block(block),
         area,
     );
+    names.truncate(shown);
+    Region::table(Part::Readers, area, 0, shown).with_names(names)
 }
 
 #[cfg(test)]

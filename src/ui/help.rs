@@ -1,4 +1,5 @@
-//! The `?` overlay: every key.
+//! The `?` overlay: every key, built from the key tables the parts act on. It scrolls
+//! with its own keys; any other key closes it.
 
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -6,9 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::keys::{help_rows, note_rows, Binding, HelpRow, Key};
+use crate::ui::component::{Component, Ctx, DrawCtx};
+use crate::ui::effect::Effect;
 
 /// What a key does while the help is open (any other key closes it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +82,7 @@ pub fn sections() -> Vec<(&'static str, Vec<HelpRow>)> {
     vec![
         (
             "Everywhere (with Ctrl, Alt or F also while typing)",
-            help_rows(crate::app::GLOBAL_KEYS),
+            help_rows(crate::pane::GLOBAL_KEYS),
         ),
         (
             "Topics",
@@ -193,6 +196,34 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, scroll: u16) {
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
 }
 
+/// The help while it is open: how far it is scrolled.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Help {
+    /// Lines scrolled down by.
+    pub scroll: u16,
+}
+
+impl Component for Help {
+    /// Takes every key: its own scroll it, any other closes it.
+    fn key(&mut self, key: KeyEvent, ctx: &Ctx) -> Option<Vec<Effect>> {
+        Some(match crate::keys::lookup(KEYS, &key) {
+            Some(action) => {
+                self.scroll = scrolled(self.scroll, action, ctx.body);
+                Vec::new()
+            }
+            None => vec![Effect::Close],
+        })
+    }
+
+    fn hints(&self) -> String {
+        crate::keys::hint(KEYS)
+    }
+
+    fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, _ctx: &DrawCtx<'_>) {
+        draw(frame, area, self.scroll);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,7 +294,7 @@ mod tests {
     fn no_table_binds_a_key_twice_and_hints_name_their_keys() {
         use crate::keys::check_table;
         use crate::ui::{composer, form, groups, partitions, topics};
-        check_table("global", crate::app::GLOBAL_KEYS).unwrap();
+        check_table("global", crate::pane::GLOBAL_KEYS).unwrap();
         check_table("topics", topics::KEYS).unwrap();
         check_table("composer", composer::KEYS).unwrap();
         check_table("composer idle", composer::IDLE_KEYS).unwrap();
@@ -289,7 +320,7 @@ mod tests {
         ];
         for (pane, keys) in panes {
             for key in keys {
-                for g in crate::app::GLOBAL_KEYS {
+                for g in crate::pane::GLOBAL_KEYS {
                     assert!(
                         !g.keys.contains(key),
                         "{pane}: {} is taken by {:?}",

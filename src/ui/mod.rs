@@ -1,25 +1,25 @@
-//! Drawing: the tab bar, the active pane, the status bar, and overlays (help, forms).
+//! The parts of the screen — topics, composer, live view, groups, help, forms — each a
+//! [`component::Component`] owning its state, keys, forms and drawing, and the helpers
+//! they share (fitting text, counts, border hints). Nothing here knows the app: the app
+//! routes input to these parts, and `crate::screen` lays them out.
 //! Every string that came from Kafka goes through `escape` before it reaches the screen.
 
 pub mod columns;
+pub mod component;
 pub mod composer;
+pub mod drawn;
 pub mod effect;
 pub mod form;
 pub mod groups;
 pub mod help;
 pub mod partitions;
 pub mod scroll;
+pub mod send_state;
 pub mod topics;
 pub mod watch;
 
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
-use ratatui::Frame;
-
-use crate::app::{App, Pane};
-use crate::escape::escape_bytes;
 
 /// `input` with `text` inserted at its cursor, the cursor after it. One allocation for
 /// the whole text: a 20,000-character paste must not cost one rebuild per character.
@@ -109,159 +109,6 @@ pub fn fit_spans(spans: Vec<Span<'_>>, width: u16) -> Line<'static> {
         }
     }
     Line::from(out)
-}
-
-/// Below this size the panes do not fit; a message says so instead.
-pub const MIN_SIZE: (u16, u16) = (40, 10);
-
-/// From this width on, the live view shows the groups reading its topic beside it.
-const LIVE_READERS_MIN_WIDTH: u16 = 150;
-
-/// Draws the whole app.
-pub fn draw(frame: &mut Frame<'_>, app: &App) {
-    let area = frame.area();
-    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
-        let msg = format!(
-            "kafka-dash needs {}×{} (now {}×{}); q quits",
-            MIN_SIZE.0, MIN_SIZE.1, area.width, area.height
-        );
-        frame.render_widget(
-            Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }),
-            area,
-        );
-        return;
-    }
-    let [tabs, body, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    draw_tabs(frame, tabs, app);
-    match app.pane {
-        Pane::Topics => topics::draw(frame, body, &app.topics, &app.groups),
-        Pane::Composer => draw_composer(frame, body, app),
-        Pane::Live => match app.live.topic.as_deref() {
-            // Wide enough: the groups reading the topic beside it (the watch screen's part).
-            Some(topic) if body.width >= LIVE_READERS_MIN_WIDTH => {
-                let [live, readers] =
-                    Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
-                        .areas(body);
-                partitions::draw(frame, live, &app.live);
-                groups::draw_readers(frame, readers, topic, &app.groups);
-            }
-            _ => partitions::draw(frame, body, &app.live),
-        },
-        Pane::Groups => groups::draw(frame, body, &app.groups),
-        Pane::Watch => watch::draw(frame, body, app),
-    }
-    draw_status(frame, status, app);
-    if let Some(form) = &app.form {
-        form.draw(frame, body);
-    }
-    if app.help {
-        help::draw(frame, body, app.help_scroll);
-    }
-}
-
-/// The composer with what the app knows of its topic, reports and repeat.
-fn draw_composer(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let topic = app.composer.topic.value().trim();
-    let repeat = app.repeat.as_ref().map(|r| (r.sent, r.total));
-    composer::draw(
-        frame,
-        area,
-        &app.composer,
-        app.composing,
-        app.partitions_of(topic),
-        composer::Reports {
-            list: &app.deliveries,
-            delivered: app.delivery_totals.0,
-            failed: app.delivery_totals.1,
-            replay: app.replay.as_ref(),
-        },
-        repeat,
-    )
-}
-
-fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let mut spans = Vec::new();
-    for pane in Pane::ALL {
-        let style = if pane == app.pane {
-            Style::default()
-                .fg(Color::Black)
-                .bg(Color::Cyan)
-                .add_modifier(Modifier::BOLD)
-        } else {
-            Style::default().fg(Color::Gray)
-        };
-        spans.push(Span::styled(format!(" {} ", pane.title()), style));
-        spans.push(Span::raw(" "));
-    }
-    spans.push(Span::styled(
-        "kafka-dash",
-        Style::default().fg(Color::DarkGray),
-    ));
-    // A narrow terminal cuts the tabs with …, never in the middle of a word silently.
-    frame.render_widget(Paragraph::new(fit_spans(spans, area.width)), area);
-}
-
-fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let (dot, state) = match app.connected {
-        Some(true) => (
-            Span::styled("●", Style::default().fg(Color::Green)),
-            "connected",
-        ),
-        Some(false) => (
-            Span::styled("●", Style::default().fg(Color::Red)),
-            "disconnected",
-        ),
-        None => (
-            Span::styled("●", Style::default().fg(Color::Yellow)),
-            "connecting",
-        ),
-    };
-    let mut spans = vec![
-        Span::raw(format!(" {} ", app.cluster)),
-        dot,
-        Span::raw(format!(" {state} ")),
-    ];
-    if app.in_flight > 0 {
-        spans.push(Span::styled(
-            format!("· {} in flight ", app.in_flight),
-            Style::default().fg(Color::Yellow),
-        ));
-    }
-    if let Some(e) = &app.last_error {
-        spans.push(Span::styled(
-            format!("· {} ", escape_bytes(e.as_bytes())),
-            Style::default().fg(Color::Red),
-        ));
-    } else if let Some(n) = &app.notice {
-        spans.push(Span::styled(
-            format!("· {} ", escape_bytes(n.as_bytes())),
-            Style::default().fg(Color::Green),
-        ));
-    }
-    let hint = if app.part() == Pane::Composer && app.composing {
-        "Esc: leave fields · F1 help "
-    } else {
-        "? help · q quit "
-    };
-    let [left, _, right] = Layout::horizontal([
-        Constraint::Min(1),
-        Constraint::Length(1),
-        Constraint::Length(hint.chars().count() as u16),
-    ])
-    .areas(area);
-    frame.render_widget(
-        Paragraph::new(fit_spans(spans, left.width)).style(Style::default().bg(Color::Black)),
-        left,
-    );
-    frame.render_widget(
-        Paragraph::new(hint).style(Style::default().fg(Color::DarkGray).bg(Color::Black)),
-        right,
-    );
 }
 
 #[cfg(test)]

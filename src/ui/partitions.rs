@@ -1,15 +1,17 @@
 //! The live view: one row per partition (watermarks, messages seen, last offset, rate with
-//! a sparkline), the newest messages below, and a detail view of one message.
+//! a sparkline), the newest messages below, and a detail view of one message (`Detail`,
+//! an overlay while the view has the keyboard). Its forms (start at an offset or a time,
+//! filter, save) are built and parsed in `partitions/forms.rs`.
 
 use std::collections::VecDeque;
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::action::StartFrom;
 use crate::config::LiveLimits;
@@ -17,9 +19,13 @@ use crate::escape::{escape_bytes, escape_lines};
 use crate::kafka::messages::KafkaCommand;
 use crate::kafka::model::{PartitionStats, Record};
 use crate::keys::{Binding, Key};
+use crate::ui::component::{Component, Ctx, DrawCtx};
+use crate::ui::drawn::{Hit, Part, Region};
 use crate::ui::effect::Effect;
-use crate::ui::form::{Form, FormKind};
-use crate::ui::scroll::{clamp_scroll, following, page, rows_hint};
+use crate::ui::form::Form;
+use crate::ui::scroll::{by_rows, clamp_scroll, following, page, rows_hint};
+
+pub mod forms;
 
 /// Messages PgUp/PgDn move the selection by.
 const PAGE: isize = 20;
@@ -300,6 +306,8 @@ pub struct LiveState {
     pub parts_scroll: usize,
     /// How many messages and bytes are kept (from the config's `[live]` table).
     pub limits: LiveLimits,
+    /// Where the last frame drew the partitions and the messages (for the mouse).
+    pub drawn: crate::ui::drawn::Drawn,
 }
 
 /// Partition, offset, view, value length and width a detail text was built for.
@@ -338,6 +346,7 @@ impl Default for LiveState {
             detail_width: 74,
             parts_scroll: 0,
             limits: LiveLimits::default(),
+            drawn: Default::default(),
         }
     }
 }
@@ -510,8 +519,9 @@ impl LiveState {
         })
     }
 
-    /// Acts on a key of the live view's table in a body `body_height` rows tall.
-    pub fn on_key(&mut self, action: LiveKey, body_height: u16) -> Vec<Effect> {
+    /// Acts on a key of the live view's table in a body `body_height` rows tall, at
+    /// wall-clock `now_ms`.
+    pub fn on_key(&mut self, action: LiveKey, body_height: u16, now_ms: i64) -> Vec<Effect> {
         let topic = self.topic.clone();
         let form = |f: Form| vec![Effect::Form(f)];
         match action {
@@ -548,38 +558,12 @@ impl LiveState {
                 };
                 return topic.map(|t| Effect::Watch(t, from)).into_iter().collect();
             }
-            LiveKey::FromOffset => {
-                return form(Form::new(
-                    FormKind::StartOffset,
-                    "Start at offset",
-                    &[("offset", "0")],
-                ))
-            }
-            LiveKey::FromTime => {
-                return form(
-                    Form::new(FormKind::StartTime, "Start at time", &[("when", "5")])
-                        .with_hints(&["minutes ago (e.g. 5), or milliseconds since the epoch"]),
-                )
-            }
-            LiveKey::Filter => {
-                return form(Form::new(
-                    FormKind::Filter,
-                    "Filter messages (empty clears)",
-                    &[("text", &self.filter)],
-                ))
-            }
+            LiveKey::FromOffset => return form(forms::start_offset()),
+            LiveKey::FromTime => return form(forms::start_time()),
+            LiveKey::Filter => return form(forms::filter(&self.filter)),
             LiveKey::Save => {
-                let name = topic.as_deref().unwrap_or("messages");
-                let secs = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs());
-                let file = format!("{}-{secs}.jsonl", name.replace(['/', '\\'], "_"));
                 let n = self.visible().len();
-                return form(Form::new(
-                    FormKind::SaveMessages,
-                    format!("Save the {n} messages in view"),
-                    &[("file", &file)],
-                ));
+                return form(forms::save(topic.as_deref(), n, now_ms));
             }
         }
         Vec::new()
@@ -636,10 +620,19 @@ impl LiveState {
         })
     }
 
-    /// A click on screen row `row` of a body starting at `top`, `height` rows tall:
-    /// selects the message there, or opens it if it is already selected.
-    pub fn click(&mut self, top: u16, height: u16, row: u16) -> Vec<Effect> {
-        let Some(i) = message_at(self, top, height, row) else {
+    /// A click at `pos` on a message row of the last frame selects that message, or
+    /// opens it if it is already selected. Found by partition and offset: messages
+    /// that arrived since the frame moved the rows.
+    pub fn click(&mut self, pos: Position) -> Vec<Effect> {
+        let Some(Hit {
+            part: Part::Messages,
+            name: Some(at),
+            ..
+        }) = self.drawn.hit(pos)
+        else {
+            return Vec::new();
+        };
+        let Some(i) = self.visible().iter().position(|r| message_name(r) == at) else {
             return Vec::new();
         };
         if self.selected == Some(i) {
@@ -650,6 +643,22 @@ impl LiveState {
         } else {
             self.selected = Some(i);
             Vec::new()
+        }
+    }
+
+    /// The wheel at `pos`, `delta` rows: over the messages it moves the selection, over
+    /// the partitions table it scrolls the table.
+    pub fn wheel(&mut self, pos: Position, delta: isize) {
+        let Some(region) = self.drawn.hit(pos).and_then(|h| self.drawn.get(h.part)) else {
+            return;
+        };
+        match region.part {
+            Part::Messages => self.move_selection(delta),
+            Part::LiveGrid => {
+                let room = region.room();
+                self.parts_scroll = by_rows(self.parts_scroll, self.stats.len(), room, delta);
+            }
+            _ => {}
         }
     }
 
@@ -678,6 +687,54 @@ impl LiveState {
     }
 }
 
+impl Component for LiveState {
+    fn key(&mut self, key: KeyEvent, ctx: &Ctx) -> Option<Vec<Effect>> {
+        crate::keys::lookup(KEYS, &key).map(|a| self.on_key(a, ctx.body.1, ctx.now.unix_ms))
+    }
+
+    fn click(&mut self, column: u16, row: u16) -> Vec<Effect> {
+        LiveState::click(self, Position::new(column, row))
+    }
+
+    fn submit(&mut self, form: &Form, ctx: &Ctx) -> Result<Vec<Effect>, String> {
+        self.submit_form(form, ctx.now.unix_ms)
+    }
+
+    fn hints(&self) -> String {
+        crate::keys::hint(KEYS)
+    }
+
+    /// The view, and an open message over it.
+    fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, ctx: &DrawCtx<'_>) {
+        draw(frame, area, self);
+        Detail(self).draw(frame, area, ctx);
+    }
+}
+
+/// The open message, over the live view: it takes the view's keys while it is open
+/// (those it does not take still switch panes), and is drawn over the view's area.
+pub struct Detail<'a>(pub &'a mut LiveState);
+
+impl Component for Detail<'_> {
+    fn key(&mut self, key: KeyEvent, _ctx: &Ctx) -> Option<Vec<Effect>> {
+        crate::keys::lookup(DETAIL_KEYS, &key).map(|a| self.0.on_detail_key(a))
+    }
+
+    fn hints(&self) -> String {
+        crate::keys::hint(DETAIL_KEYS)
+    }
+
+    fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, _ctx: &DrawCtx<'_>) {
+        let s = &*self.0;
+        if let (Some(view), Some(r), Some(lines)) = (s.detail, s.detail_record(), s.detail_lines())
+        {
+            draw_detail(frame, area, r, view, &lines, s.detail_scroll);
+            // The open message covers the view: a click there is not one on a row beneath.
+            self.0.drawn.push(Region::new(Part::Overlay, area));
+        }
+    }
+}
+
 /// Rows the per-partition table takes in a body `height` rows tall.
 fn partition_table_height(partitions: usize, height: u16) -> u16 {
     (partitions.min(u16::MAX as usize - 3) as u16 + 3)
@@ -690,17 +747,9 @@ pub fn partition_rows(partitions: usize, height: u16) -> usize {
     partition_table_height(partitions, height).saturating_sub(3) as usize
 }
 
-/// Which message (index into `visible()`) is drawn at screen row `row` of a body area
-/// starting at `top` and `height` rows tall; for mouse clicks.
-pub fn message_at(s: &LiveState, top: u16, height: u16, row: u16) -> Option<usize> {
-    let table = partition_table_height(s.stats.len(), height);
-    let first_row = top + table + 2;
-    let rows = height.saturating_sub(table).saturating_sub(3) as usize;
-    if row < first_row || (row - first_row) as usize >= rows {
-        return None;
-    }
-    let index = following(s.selected.unwrap_or(0), rows) + (row - first_row) as usize;
-    (index < s.visible().len()).then_some(index)
+/// How a drawn message row is known again at a click: its partition and offset.
+fn message_name(r: &Record) -> String {
+    format!("{}@{}", r.partition, r.offset)
 }
 
 /// The last `width` values as bars scaled to the largest (blank for zero).
@@ -749,7 +798,7 @@ fn preview(b: &Option<Vec<u8>>, max: usize) -> String {
 }
 
 /// Draws the live view.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut LiveState) {
     let Some(topic) = &s.topic else {
         let msg = "No topic yet: pick one in Topics (1) and press Enter.";
         frame.render_widget(
@@ -761,6 +810,40 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
     let table_height = partition_table_height(s.stats.len(), area.height);
     let [parts_area, msgs_area] =
         Layout::vertical([Constraint::Length(table_height), Constraint::Min(3)]).areas(area);
+    let grid_drawn = draw_grid(frame, area, parts_area, topic, s);
+    let msgs_drawn = draw_messages(frame, msgs_area, s);
+    s.drawn.push(grid_drawn);
+    s.drawn.push(msgs_drawn);
+    let last_line = s
+        .error
+        .as_ref()
+        .map(|e| (e, Color::Red))
+        .or(s.notice.as_ref().map(|n| (n, Color::Yellow)));
+    if let Some((text, color)) = last_line {
+        let y = area.bottom().saturating_sub(1);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                escape_bytes(text.as_bytes()),
+                Style::default().fg(color),
+            )),
+            Rect {
+                y,
+                height: 1,
+                ..area
+            },
+        );
+    }
+}
+
+/// The per-partition table (counters, rates, sparklines) in `parts_area` of the live
+/// view's `area`; returns where its rows are.
+fn draw_grid(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    parts_area: Rect,
+    topic: &str,
+    s: &LiveState,
+) -> Region {
     // What is left for the sparkline: its header shortens rather than being cut.
     let rate_width = usize::from(area.width.saturating_sub(2 + 5 + 4 * 9 + 7 + 6));
     let rate_header = match rate_width {
@@ -821,6 +904,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
         Constraint::Min(10),
     ];
     let scrolled = rows_hint("partitions", first, shown, s.stats.len(), "[ ]");
+    let grid_drawn = Region::table(
+        Part::LiveGrid,
+        parts_area,
+        first,
+        s.stats.len().saturating_sub(first).min(shown),
+    );
     frame.render_widget(
         Table::new(rows, widths).header(header).block(
             Block::default()
@@ -830,11 +919,23 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
         ),
         parts_area,
     );
+    grid_drawn
+}
 
+/// The newest messages, scrolled to the selection; returns where its rows are, each
+/// named by partition and offset.
+fn draw_messages(frame: &mut Frame<'_>, msgs_area: Rect, s: &LiveState) -> Region {
     let visible = s.visible();
     let inner_rows = msgs_area.height.saturating_sub(3) as usize;
     let sel = s.selected.unwrap_or(0);
     let skip = following(sel, inner_rows);
+    let names = visible
+        .iter()
+        .skip(skip)
+        .take(inner_rows)
+        .map(|r| message_name(r))
+        .collect::<Vec<_>>();
+    let msgs_drawn = Region::table(Part::Messages, msgs_area, skip, names.len()).with_names(names);
     let key_w = 16usize;
     let value_w = (msgs_area.width as usize).saturating_sub(12 + 14 + key_w + 8 + 8);
     let rows = visible
@@ -900,28 +1001,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &LiveState) {
         ),
         msgs_area,
     );
-    if let (Some(view), Some(r), Some(lines)) = (s.detail, s.detail_record(), s.detail_lines()) {
-        draw_detail(frame, area, r, view, &lines, s.detail_scroll);
-    }
-    let last_line = s
-        .error
-        .as_ref()
-        .map(|e| (e, Color::Red))
-        .or(s.notice.as_ref().map(|n| (n, Color::Yellow)));
-    if let Some((text, color)) = last_line {
-        let y = area.bottom().saturating_sub(1);
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                escape_bytes(text.as_bytes()),
-                Style::default().fg(color),
-            )),
-            Rect {
-                y,
-                height: 1,
-                ..area
-            },
-        );
-    }
+    msgs_drawn
 }
 
 /// The value as lines for a view; a hex dump shows 16 bytes a row where `width` columns

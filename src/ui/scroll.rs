@@ -20,6 +20,13 @@ pub fn page(scroll: usize, len: usize, rows: usize, pages: isize) -> usize {
     clamp_scroll(first.saturating_add_signed(step), len, rows)
 }
 
+/// The first row shown after the wheel moves a list of `len` rows, `rows` at a time,
+/// `delta` rows on from `scroll`.
+pub fn by_rows(scroll: usize, len: usize, rows: usize, delta: isize) -> usize {
+    let first = clamp_scroll(scroll, len, rows);
+    clamp_scroll(first.saturating_add_signed(delta), len, rows)
+}
+
 /// For a list's title: ` · rows 13–24` when not every row of `len` is shown (rows
 /// `first`.. of `rows` at a time), so a long list never looks complete when it is not.
 pub fn shown(first: usize, rows: usize, len: usize) -> String {
@@ -62,5 +69,12 @@ mod tests {
         assert_eq!(shown(9, 9, 33), " · rows 10–18");
         assert_eq!(shown(30, 9, 33), " · rows 31–33");
         assert_eq!(shown(0, 9, 9), "");
+        assert_eq!(by_rows(0, 64, 14, 3), 3);
+        assert_eq!(
+            by_rows(49, 64, 14, 3),
+            50,
+            "the wheel stops at the last row"
+        );
+        assert_eq!(by_rows(2, 64, 14, -3), 0);
     }
 }

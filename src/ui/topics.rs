@@ -1,23 +1,28 @@
 //! The topics pane: every topic with partitions, replication, internal flag and a message
 //! estimate; below it the selected topic's partitions (leader, replicas, in-sync replicas,
-//! watermarks) and the brokers that are up.
+//! watermarks) and the brokers that are up. Its forms (create, grow, delete) are built
+//! and parsed in `topics/forms.rs`.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Borders, TableState};
 use ratatui::Frame;
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::escape::escape_bytes;
 use crate::kafka::messages::KafkaCommand;
 use crate::kafka::model::{BrokerInfo, PartitionMeta, TopicInfo};
 use crate::keys::{Binding, Key};
 use crate::ui::columns::{self, Column};
+use crate::ui::component::{Component, Ctx, DrawCtx};
+use crate::ui::drawn::{Part, Region};
 use crate::ui::effect::Effect;
-use crate::ui::form::{Form, FormKind};
+use crate::ui::form::Form;
 use crate::ui::groups::GroupsState;
 use crate::ui::scroll::following;
+
+pub mod forms;
 
 /// What a key does in the topics pane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +136,8 @@ pub struct TopicsState {
     pub selected: usize,
     /// First row shown of the selected topic's partitions (it scrolls with `[` `]`).
     pub parts_scroll: usize,
+    /// Where the last frame drew the list and the partitions (for the mouse).
+    pub drawn: crate::ui::drawn::Drawn,
 }
 
 impl TopicsState {
@@ -192,26 +199,7 @@ impl TopicsState {
             }
             TopicsKey::Compose => return selected.map(Effect::Compose).into_iter().collect(),
             TopicsKey::Refresh => return vec![Effect::Command(KafkaCommand::RefreshTopics)],
-            TopicsKey::Create => {
-                return vec![Effect::Form(
-                    Form::new(
-                        FormKind::CreateTopic,
-                        "Create topic",
-                        &[
-                            ("name", ""),
-                            ("partitions", "1"),
-                            ("replication", "1"),
-                            ("configs", ""),
-                        ],
-                    )
-                    .with_hints(&[
-                        "letters, digits, . _ - (at most 249)",
-                        "a number ≥ 1",
-                        "a number ≥ 1, at most the brokers up",
-                        "key=value,... e.g. cleanup.policy=compact,retention.ms=60000",
-                    ]),
-                )]
-            }
+            TopicsKey::Create => return vec![Effect::Form(forms::create())],
             TopicsKey::AddPartitions => {
                 if let Some(t) = self.selected_topic() {
                     let (name, current) = (t.name.clone(), t.partitions);
@@ -222,38 +210,45 @@ impl TopicsState {
                             "{name} is internal: Kafka finds each group's offsets by its partition count, so it is not grown from here"
                         ))];
                     }
-                    return vec![Effect::Form(Form::new(
-                        FormKind::AddPartitions(name.clone()),
-                        format!("Add partitions to {name} (now {current})"),
-                        &[("new total", &(current + 1).to_string())],
-                    ))];
+                    return vec![Effect::Form(forms::add_partitions(&name, current))];
                 }
             }
             TopicsKey::Delete => {
                 if let Some(t) = selected {
-                    return vec![Effect::Form(Form::new(
-                        FormKind::DeleteTopic(t.clone()),
-                        format!("Delete {t}? Type its name"),
-                        &[("name", "")],
-                    ))];
+                    return vec![Effect::Form(forms::delete(&t))];
                 }
             }
         }
         Vec::new()
     }
 
-    /// A click on screen row `row` (the body starts at row 1) selects that topic: the
-    /// row under the pointer, counted from the first row the list draws.
-    pub fn click(&mut self, row: u16, body_height: u16) {
-        // The list's rows start under its border and header, and end above its border.
-        let Some(i) = (row as usize).checked_sub(3) else {
+    /// A click at `pos` on a topic row of the last frame selects that topic (found by
+    /// name: the list may have changed since it was drawn).
+    pub fn click(&mut self, pos: Position) {
+        let Some(hit) = self.drawn.hit(pos) else {
             return;
         };
-        let rows = list_rows(body_height);
-        let i = i + self.list_first(body_height);
-        if i < self.list.len() && i < self.list_first(body_height) + rows {
-            self.selected = i;
-            self.parts_scroll = 0;
+        if let (Part::TopicList, Some(name)) = (hit.part, hit.name) {
+            if let Some(i) = self.list.iter().position(|t| t.name == name) {
+                self.scroll(i as isize - self.selected as isize);
+            }
+        }
+    }
+
+    /// The wheel at `pos`, `delta` rows: over the list it moves the selection, over the
+    /// partitions it scrolls them.
+    pub fn wheel(&mut self, pos: Position, delta: isize) {
+        let Some(region) = self.drawn.hit(pos).and_then(|h| self.drawn.get(h.part)) else {
+            return;
+        };
+        match region.part {
+            Part::TopicList => self.scroll(delta),
+            Part::TopicPartitions => {
+                let len = self.selected_topic().map_or(0, |t| t.partition_meta.len());
+                let room = region.room();
+                self.parts_scroll = crate::ui::scroll::by_rows(self.parts_scroll, len, room, delta);
+            }
+            _ => {}
         }
     }
 
@@ -262,6 +257,30 @@ impl TopicsState {
     pub fn list_first(&self, body_height: u16) -> usize {
         let rows = list_rows(body_height);
         following(self.selected.min(self.list.len().saturating_sub(1)), rows)
+    }
+}
+
+impl Component for TopicsState {
+    fn key(&mut self, key: KeyEvent, ctx: &Ctx) -> Option<Vec<Effect>> {
+        crate::keys::lookup(KEYS, &key).map(|a| self.on_key(a, ctx.body.1))
+    }
+
+    fn click(&mut self, column: u16, row: u16) -> Vec<Effect> {
+        TopicsState::click(self, Position::new(column, row));
+        Vec::new()
+    }
+
+    fn submit(&mut self, form: &Form, _ctx: &Ctx) -> Result<Vec<Effect>, String> {
+        forms::submit(form).map(|c| vec![Effect::Command(c)])
+    }
+
+    fn hints(&self) -> String {
+        crate::keys::hint(KEYS)
+    }
+
+    fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, ctx: &DrawCtx<'_>) {
+        let none = GroupsState::default();
+        draw(frame, area, self, ctx.groups.unwrap_or(&none));
     }
 }
 
@@ -300,7 +319,7 @@ pub fn partition_health(p: &PartitionMeta) -> &'static str {
 
 /// Draws the topic list with its selection, the selected topic's partitions and the
 /// groups reading it.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &TopicsState, groups: &GroupsState) {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut TopicsState, groups: &GroupsState) {
     let (topics, brokers, selected, parts_scroll) =
         (&s.list, &s.brokers, s.selected, s.parts_scroll);
     let [list_area, detail_area] = Layout::vertical([
@@ -366,7 +385,19 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &TopicsState, groups: &GroupsS
         );
     let selected = (!topics.is_empty()).then_some(selected.min(topics.len().saturating_sub(1)));
     let mut state = TableState::default().with_selected(selected.map(|i| i - first.min(i)));
+    let built = topics.len().saturating_sub(first).min(shown);
     frame.render_stateful_widget(table, list_area, &mut state);
+    // The table may have scrolled further to show the selection: its offset says so.
+    let drawn_first = first + state.offset();
+    let names = topics
+        .iter()
+        .skip(drawn_first)
+        .take(built.saturating_sub(state.offset()))
+        .map(|t| t.name.clone())
+        .collect::<Vec<_>>();
+    s.drawn.push(
+        Region::table(Part::TopicList, list_area, drawn_first, names.len()).with_names(names),
+    );
     if detail_area.height >= 3 {
         let topic = selected.map(|i| &topics[i]);
         // Wide enough: the groups reading the topic beside its partitions.
@@ -378,15 +409,23 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &TopicsState, groups: &GroupsS
         } else {
             (detail_area, None)
         };
-        draw_partitions(frame, parts_area, topic, parts_scroll);
+        let drawn = draw_partitions(frame, parts_area, topic, parts_scroll);
+        s.drawn.push(drawn);
         if let (Some(area), Some(t)) = (readers_area, topic) {
-            crate::ui::groups::draw_readers(frame, area, &t.name, groups);
+            let drawn = crate::ui::groups::draw_readers(frame, area, &t.name, groups);
+            s.drawn.push(drawn);
         }
     }
 }
 
-/// The selected topic's partitions, as `kafka-topics --describe` lists them.
-fn draw_partitions(frame: &mut Frame<'_>, area: Rect, topic: Option<&TopicInfo>, scroll: usize) {
+/// The selected topic's partitions, as `kafka-topics --describe` lists them; returns
+/// where they were drawn.
+fn draw_partitions(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    topic: Option<&TopicInfo>,
+    scroll: usize,
+) -> Region {
     let title = match topic {
         Some(t) => format!(" {} · partitions ", escape_bytes(t.name.as_bytes())),
         None => " partitions ".into(),
@@ -445,4 +484,6 @@ fn draw_partitions(frame: &mut Frame<'_>, area: Rect, topic: Option<&TopicInfo>,
         ),
         area,
     );
+    let drawn_rows = all.len().saturating_sub(first).min(shown);
+    Region::table(Part::TopicPartitions, area, first, drawn_rows)
 }

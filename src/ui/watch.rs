@@ -1,15 +1,9 @@
-//! The watch screen: the composer with its delivery reports, the live view of the topic
-//! (partitions and newest messages) and the groups reading it, drawn by the same parts as
-//! their own tabs, so a send, its delivery report, the high watermark, the message and the
-//! groups' lag change on one screen.
+//! The watch screen's layout: where the composer with its delivery reports, the live
+//! view of the topic and the groups reading it go, drawn by the same parts as their own
+//! tabs (`crate::screen` draws them), so a send, its delivery report, the high
+//! watermark, the message and the groups' lag change on one screen.
 
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::Span;
-use ratatui::widgets::Paragraph;
-use ratatui::Frame;
-
-use crate::app::{App, Pane};
 
 /// Rows the composer takes: its fields, the feedback lines and the borders.
 const COMPOSER_ROWS: u16 = 11;
@@ -37,50 +31,5 @@ pub fn layout(area: Rect) -> (Rect, Rect, Rect) {
         ])
         .areas(area);
         (composer, live, groups)
-    }
-}
-
-/// Draws the watch screen: a line naming its parts (the focused one marked), then them.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let [parts_line, body] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
-    let mut spans = vec![Span::raw(" ")];
-    for part in Pane::WATCH_PARTS {
-        let name = match part {
-            Pane::Composer => "compose",
-            Pane::Live => "live",
-            _ => "groups",
-        };
-        let style = if part == app.watch_focus {
-            Style::default()
-                .fg(Color::Black)
-                .bg(Color::Yellow)
-                .add_modifier(Modifier::BOLD)
-        } else {
-            Style::default().fg(Color::Gray)
-        };
-        spans.push(Span::styled(format!(" {name} "), style));
-        spans.push(Span::raw(" "));
-    }
-    spans.push(Span::styled(
-        "Tab: next part · keys act on the marked one",
-        Style::default().fg(Color::DarkGray),
-    ));
-    frame.render_widget(
-        Paragraph::new(super::fit_spans(spans, parts_line.width)),
-        parts_line,
-    );
-    let (composer_area, live_area, groups_area) = layout(body);
-    super::draw_composer(frame, composer_area, app);
-    super::partitions::draw(frame, live_area, &app.live);
-    match app.live.topic.as_deref() {
-        Some(topic) => super::groups::draw_readers(frame, groups_area, topic, &app.groups),
-        None => frame.render_widget(
-            Paragraph::new(
-                " No topic yet: type one in the composer and send, or pick one in Topics (1).",
-            )
-            .wrap(ratatui::widgets::Wrap { trim: true }),
-            groups_area,
-        ),
     }
 }

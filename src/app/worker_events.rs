@@ -1,0 +1,128 @@
+//! What the app does with a worker's event: each goes to the part it is about — topics
+//! and brokers to the topics pane (and the live view, which reads partitions added to
+//! its topic), delivery reports and replay progress to the composer's send state,
+//! messages to the live view, listings and details to the groups pane — and errors and
+//! notices to the status line.
+
+use crate::action::{KafkaCommand, KafkaEvent, StartFrom};
+use crate::kafka::model::TopicInfo;
+use crate::pane::Pane;
+
+use super::App;
+
+impl App {
+    /// A worker's event, handed to the part it is about.
+    pub(super) fn on_kafka(&mut self, e: KafkaEvent) {
+        match e {
+            KafkaEvent::Topics(Ok(topics)) => self.on_topics(topics),
+            KafkaEvent::Brokers(b) => self.topics.brokers = b,
+            KafkaEvent::Topics(Err(e)) => {
+                self.connected = Some(false);
+                self.last_error = Some(format!("cannot reach the cluster: {e}"));
+            }
+            KafkaEvent::Delivered(_, d) => {
+                let topic = d.topic.clone();
+                let failure = d.result.clone().err();
+                self.composer.send.delivered(d);
+                match failure {
+                    Some(e) => self.last_error = Some(format!("send to {topic} failed: {e}")),
+                    // The watch screen shows the topic being written to.
+                    None if self.pane == Pane::Watch
+                        && self.live.topic.as_deref() != Some(topic.as_str()) =>
+                    {
+                        self.watch(topic, StartFrom::Beginning);
+                    }
+                    None => {}
+                }
+            }
+            KafkaEvent::Tail {
+                topic,
+                records,
+                stats,
+                dropped,
+            } => {
+                if self.live.topic.as_deref() == Some(topic.as_str()) {
+                    self.live.ingest(records, stats, dropped);
+                }
+            }
+            KafkaEvent::TailError(e) => self.live.error = Some(e),
+            KafkaEvent::TailNotice(n) => self.live.notice = Some(n),
+            KafkaEvent::FullRecord(Ok(r)) => self.live.opened = Some(r),
+            KafkaEvent::FullRecord(Err(e)) => {
+                self.last_error = Some(format!("cannot read the whole message: {e}"))
+            }
+            KafkaEvent::Saved(Ok(what)) => self.notice = Some(what),
+            KafkaEvent::Saved(Err(e)) => self.last_error = Some(format!("save: {e}")),
+            KafkaEvent::Replay(p) => {
+                if p.done {
+                    let summary = format!("replayed {} of {} messages", p.sent, p.total);
+                    match &p.first_error {
+                        Some(e) => {
+                            self.last_error =
+                                Some(format!("{summary}; {} failed, the first: {e}", p.failed))
+                        }
+                        None => self.notice = Some(summary),
+                    }
+                }
+                self.composer.send.replay = Some(p);
+            }
+            KafkaEvent::Admin(Ok(msg)) => {
+                self.notice = Some(msg);
+                self.command(KafkaCommand::RefreshTopics);
+            }
+            KafkaEvent::Admin(Err(e)) => self.last_error = Some(e),
+            KafkaEvent::Groups(Ok(groups)) => {
+                self.groups.now_ms = self.now.unix_ms;
+                self.groups.set_listing(groups);
+                self.watch_a_reader();
+                self.follow_selected_group();
+            }
+            KafkaEvent::Groups(Err(e)) => self.last_error = Some(format!("groups: {e}")),
+            KafkaEvent::GroupDetail(d) => {
+                self.groups.now_ms = self.now.unix_ms;
+                self.groups.detail = Some(*d);
+            }
+            KafkaEvent::Member(m) => {
+                self.groups.members.insert(m.id, m);
+            }
+        }
+    }
+
+    /// A new topic list: the connection is back, the live view reads partitions added
+    /// to its topic, and the watch screen shows a topic.
+    fn on_topics(&mut self, topics: Vec<TopicInfo>) {
+        if self.connected == Some(false) {
+            self.notice = Some("connected again".into());
+            self.last_error = None;
+        }
+        self.connected = Some(true);
+        self.topics.set(topics);
+        if let Some(t) = self.live.topic.as_deref() {
+            let count = self.partitions_of(t).unwrap_or(0);
+            if !self.live.stats.is_empty() && count as usize > self.live.stats.len() {
+                self.command(KafkaCommand::GrowTail(count));
+            }
+        }
+        if self.pane == Pane::Watch {
+            self.watch_something();
+        }
+    }
+
+    /// The watch screen follows a group that reads its topic.
+    fn watch_a_reader(&mut self) {
+        let (Pane::Watch, Some(topic)) = (self.pane, self.live.topic.as_deref()) else {
+            return;
+        };
+        let selected_reads = self
+            .groups
+            .groups
+            .get(self.groups.selected)
+            .is_some_and(|g| g.reads(topic));
+        if !selected_reads {
+            if let Some(i) = self.groups.groups.iter().position(|g| g.reads(topic)) {
+                self.groups.selected = i;
+                self.groups.member_selected = 0;
+            }
+        }
+    }
+}
