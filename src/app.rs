@@ -12,8 +12,7 @@
 //! the part it is about (`on_kafka`). Either way the app is marked dirty, and the
 //! dashboard loop draws it (`crate::screen`) at its next frame.
 
-use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
-use ratatui::layout::Position;
+use crossterm::event::{KeyEvent, KeyEventKind};
 use tokio::sync::mpsc;
 use tui_input::Input;
 
@@ -22,7 +21,6 @@ use crate::kafka::model::TopicInfo;
 use crate::keys;
 use crate::ui::component::{Component, Ctx};
 use crate::ui::composer::ComposerState;
-use crate::ui::drawn::{Hit, Part};
 use crate::ui::effect::Effect;
 use crate::ui::form::Form;
 use crate::ui::groups::GroupsState;
@@ -32,6 +30,7 @@ use crate::ui::topics::TopicsState;
 
 pub use crate::pane::{GlobalKey, Pane, GLOBAL_KEYS};
 
+mod mouse;
 mod worker_events;
 
 /// Seconds a status message stays once nothing new replaces it.
@@ -262,97 +261,6 @@ impl App {
                 self.status_seen = (None, None);
                 self.dirty = true;
             }
-        }
-    }
-
-    fn on_mouse(&mut self, m: MouseEvent) {
-        let pos = Position::new(m.column, m.row);
-        match m.kind {
-            MouseEventKind::Down(_) => self.click(pos),
-            MouseEventKind::ScrollDown => self.scroll(pos, 1),
-            MouseEventKind::ScrollUp => self.scroll(pos, -1),
-            _ => return,
-        }
-        self.dirty = true;
-    }
-
-    /// A click at `pos`, matched against what the last frame drew: a tab shows its pane,
-    /// a watch part takes the keyboard, a readers row selects its group, and anything
-    /// inside a pane goes to that pane, which finds the row under the pointer.
-    fn click(&mut self, pos: Position) {
-        if self.pane == Pane::Watch {
-            if let Some(part) = self.watch_part_at(pos) {
-                if part != self.watch_focus {
-                    self.watch_focus = part;
-                    self.composer.editing = false;
-                }
-            }
-        }
-        let effects = match self.drawn.hit(pos) {
-            Some(Hit {
-                part: Part::Tab(pane),
-                ..
-            }) => {
-                self.switch(pane);
-                Vec::new()
-            }
-            Some(Hit {
-                part: Part::Readers,
-                name: Some(group),
-                ..
-            }) => self.groups.select_named(&group),
-            Some(Hit {
-                part: Part::Overlay | Part::Readers,
-                ..
-            }) => Vec::new(),
-            _ => match self.pane {
-                Pane::Topics => {
-                    let mut effects = Component::click(&mut self.topics, pos.x, pos.y);
-                    effects.extend(self.topics_readers_click(pos));
-                    effects
-                }
-                // On the watch screen the rows under the pointer are the live view's.
-                Pane::Watch => Component::click(&mut self.live, pos.x, pos.y),
-                pane => self.component(pane).click(pos.x, pos.y),
-            },
-        };
-        self.apply(effects);
-    }
-
-    /// A click on the readers beside the topics pane's partitions selects that group.
-    fn topics_readers_click(&mut self, pos: Position) -> Vec<Effect> {
-        match self.topics.drawn.hit(pos) {
-            Some(Hit {
-                part: Part::Readers,
-                name: Some(group),
-                ..
-            }) => self.groups.select_named(&group),
-            _ => Vec::new(),
-        }
-    }
-
-    /// The watch screen's part under `pos` in the last frame.
-    fn watch_part_at(&self, pos: Position) -> Option<Pane> {
-        self.drawn.regions().iter().find_map(|r| match r.part {
-            Part::WatchPart(p) if r.rect.contains(pos) => Some(p),
-            _ => None,
-        })
-    }
-
-    /// The wheel moves the part under the pointer (as a click would pick it), whichever
-    /// part has the keyboard; it does not move the keyboard.
-    fn scroll(&mut self, pos: Position, delta: isize) {
-        if self.drawn.hit(pos).is_some_and(|h| h.part == Part::Overlay) {
-            return;
-        }
-        match self.pane {
-            Pane::Topics => self.topics.wheel(pos, delta),
-            Pane::Live | Pane::Watch => self.live.wheel(pos, delta),
-            Pane::Groups => {
-                let effects = self.groups.wheel(pos, delta);
-                self.apply(effects);
-            }
-            Pane::Composer => {}
         }
     }
 
@@ -636,7 +544,7 @@ mod tests {
     use crate::action::KafkaEvent;
     use crate::kafka::model::Delivery;
     use crate::ui::form::FormKind;
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
     use std::time::Duration;
 
     fn app() -> (App, mpsc::Receiver<KafkaCommand>) {

@@ -31,7 +31,9 @@ type_text() { T send-keys -t "$1" -l "$2"; sleep 0.15; }
 clear_field() { T send-keys -t "$1" -N 60 BSpace; }
 # The text of every highlighted (reverse-video) row on the screen of pane $1.
 selected_rows() {
-  T capture-pane -e -p -t "$1" | perl -ne 'while (/\e\[(?:\d+;)*7(?:;\d+)*m([^\e]*)/g) { print "$1\n" }'
+  # A selected row may carry more colours after the reverse video (a verdict's colour on
+  # a group row): its text runs across them, up to a reset.
+  T capture-pane -e -p -t "$1" | perl -ne 'while (/\e\[(?:\d+;)*7(?:;\d+)*m((?:\e\[(?!0?m|27m)[\d;]*m|[^\e])*)/g) { (my $t = $1) =~ s/\e\[[\d;]*m//g; print "$t\n" }'
 }
 # Moves the selection of the focused list in pane $1 to the row that starts with $2.
 select_row() {
