@@ -1988,3 +1988,48 @@ fn a_click_on_a_tab_shows_its_pane() {
         }
     }
 }
+
+/// A click on a row of a scrolled list, then a frame: the list has not moved, the row
+/// under the pointer is still the one clicked, and a second click there finds it again
+/// (for a message: opens it). Found by a stranger's run: every list kept its selection
+/// on the bottom row, so a click scrolled the row away from the pointer.
+#[test]
+fn a_click_in_a_scrolled_list_leaves_the_row_under_the_pointer() {
+    type Pick = fn(&str) -> bool;
+    let lists: [(char, &str, Pick); 3] = [
+        ('1', "topic", |w| numbered(w, 't')),
+        ('4', "group", |w| numbered(w, 'g')),
+        ('3', "part@offset", at_offset),
+    ];
+    for size in CLICK_SIZES {
+        for (pane, header, pick) in lists {
+            let mut app = crowded_app();
+            key(&mut app, KeyCode::Char(pane));
+            keys(&mut app, KeyCode::Down, 120);
+            keys(&mut app, KeyCode::Up, 3);
+            for which in 0..3 {
+                let grid = screen(&mut app, size);
+                let (x, rows) = item_rows(&grid, header, 0, pick);
+                let y = first_middle_last(&rows)[which];
+                let under = word_at(&grid, x, y);
+                click(&mut app, x + 1, y);
+                let grid = screen(&mut app, size);
+                assert_eq!(
+                    word_at(&grid, x, y),
+                    under,
+                    "{size:?} pane {pane}: the clicked row moved"
+                );
+                if pane == '3' {
+                    if app.live.detail.is_none() {
+                        click(&mut app, x + 1, y);
+                    }
+                    assert!(
+                        app.live.detail.is_some(),
+                        "{size:?}: a second click opens it"
+                    );
+                    key(&mut app, KeyCode::Esc);
+                }
+            }
+        }
+    }
+}

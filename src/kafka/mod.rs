@@ -1,5 +1,6 @@
 //! The dashboard's Kafka side: workers around rdkafka, the owned types they send to the
-//! UI, partition prediction, and consumer-protocol decoding.
+//! UI, and partition prediction. The consumer-protocol codecs it shares with the
+//! embedded broker are in the `wire` crate.
 
 pub mod admin;
 pub mod budget;

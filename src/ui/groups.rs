@@ -24,7 +24,7 @@ use crate::ui::drawn::{Part, Region};
 use crate::ui::effect::Effect;
 use crate::ui::form::Form;
 use crate::ui::partitions::clock;
-use crate::ui::scroll::{clamp_scroll, following, page, rows_hint};
+use crate::ui::scroll::{clamp_scroll, following, keep_in_view, page, rows_hint};
 
 pub mod forms;
 
@@ -221,6 +221,8 @@ pub struct GroupsState {
     pub member_selected: usize,
     /// First row shown of the partition grid (it scrolls with `[` and `]`).
     pub grid_scroll: usize,
+    /// The first group row of the last frame, so the list scrolls only when it must.
+    pub list_top: usize,
     /// Where the last frame drew the list, the members and the grid (for the mouse).
     pub drawn: crate::ui::drawn::Drawn,
 }
@@ -302,9 +304,12 @@ impl GroupsState {
     }
 
     /// The first group row drawn in a list `height` rows tall (borders included): the
-    /// list scrolls to keep the selection in view.
-    pub fn list_first(&self, height: u16) -> usize {
-        following(self.selected, height.saturating_sub(3) as usize)
+    /// selection is kept in view, and the view moves only when it has to (remembered
+    /// for the next frame).
+    pub fn list_first(&mut self, height: u16) -> usize {
+        let rows = height.saturating_sub(3) as usize;
+        self.list_top = keep_in_view(self.list_top, self.selected, rows, self.groups.len());
+        self.list_top
     }
 
     /// The selected group's name.
@@ -693,6 +698,7 @@ fn step_text(
 pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
     let [list_area, detail_area] =
         Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(66)]).areas(area);
+    s.list_first(list_area.height);
     let list_drawn = draw_list(frame, list_area, s);
     s.drawn.push(list_drawn);
     let Some(d) = s.current() else {
@@ -733,7 +739,7 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) -> Region {
         Column::new("read", 5),
     ];
     // Only the rows in view are built: a cluster may have thousands of groups.
-    let first = s.list_first(area.height);
+    let first = s.list_top;
     let rows = s
         .groups
         .iter()

@@ -23,7 +23,7 @@ use crate::ui::component::{Component, Ctx, DrawCtx};
 use crate::ui::drawn::{Hit, Part, Region};
 use crate::ui::effect::Effect;
 use crate::ui::form::Form;
-use crate::ui::scroll::{by_rows, clamp_scroll, following, page, rows_hint};
+use crate::ui::scroll::{by_rows, clamp_scroll, keep_in_view, page, rows_hint};
 
 pub mod forms;
 
@@ -308,6 +308,8 @@ pub struct LiveState {
     pub limits: LiveLimits,
     /// Where the last frame drew the partitions and the messages (for the mouse).
     pub drawn: crate::ui::drawn::Drawn,
+    /// The first message row of the last frame, so the list scrolls only when it must.
+    pub msgs_top: usize,
 }
 
 /// Partition, offset, view, value length and width a detail text was built for.
@@ -347,6 +349,7 @@ impl Default for LiveState {
             parts_scroll: 0,
             limits: LiveLimits::default(),
             drawn: Default::default(),
+            msgs_top: 0,
         }
     }
 }
@@ -811,6 +814,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut LiveState) {
     let [parts_area, msgs_area] =
         Layout::vertical([Constraint::Length(table_height), Constraint::Min(3)]).areas(area);
     let grid_drawn = draw_grid(frame, area, parts_area, topic, s);
+    // The view of the messages moves only when the selection leaves it; with nothing
+    // selected it shows the newest.
+    let rows = msgs_area.height.saturating_sub(3) as usize;
+    s.msgs_top = match s.selected {
+        Some(sel) => keep_in_view(s.msgs_top, sel, rows, s.visible().len()),
+        None => 0,
+    };
     let msgs_drawn = draw_messages(frame, msgs_area, s);
     s.drawn.push(grid_drawn);
     s.drawn.push(msgs_drawn);
@@ -927,8 +937,7 @@ fn draw_grid(
 fn draw_messages(frame: &mut Frame<'_>, msgs_area: Rect, s: &LiveState) -> Region {
     let visible = s.visible();
     let inner_rows = msgs_area.height.saturating_sub(3) as usize;
-    let sel = s.selected.unwrap_or(0);
-    let skip = following(sel, inner_rows);
+    let skip = s.msgs_top;
     let names = visible
         .iter()
         .skip(skip)
@@ -944,7 +953,7 @@ fn draw_messages(frame: &mut Frame<'_>, msgs_area: Rect, s: &LiveState) -> Regio
         .skip(skip)
         .take(inner_rows)
         .map(|(i, r)| {
-            let style = if i == sel && s.selected.is_some() {
+            let style = if Some(i) == s.selected {
                 Style::default().add_modifier(Modifier::REVERSED)
             } else {
                 Style::default()

@@ -13,6 +13,22 @@ pub fn following(selected: usize, rows: usize) -> usize {
     selected.saturating_sub(rows.saturating_sub(1))
 }
 
+/// The first row shown of a list of `len` rows, `rows` at a time, so the `selected` row
+/// is in view, moving the view as little as possible from `previous` (the first row of
+/// the last frame): a click or a key on a row already in view does not scroll the list,
+/// so the row stays under the pointer and a second click finds it again.
+pub fn keep_in_view(previous: usize, selected: usize, rows: usize, len: usize) -> usize {
+    let rows = rows.max(1);
+    let previous = clamp_scroll(previous, len, rows);
+    if selected < previous {
+        selected
+    } else if selected >= previous + rows {
+        selected + 1 - rows
+    } else {
+        previous
+    }
+}
+
 /// The first row shown after moving `pages` pages of `rows` rows from `scroll`.
 pub fn page(scroll: usize, len: usize, rows: usize, pages: isize) -> usize {
     let step = pages.saturating_mul(rows.max(1) as isize);
@@ -49,6 +65,25 @@ pub fn rows_hint(what: &str, first: usize, rows: usize, len: usize, keys: &str) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_selection_in_view_does_not_scroll_the_list() {
+        // Rows 10..20 shown: selecting 12 (a click) keeps them.
+        assert_eq!(keep_in_view(10, 12, 10, 100), 10);
+        assert_eq!(keep_in_view(10, 10, 10, 100), 10);
+        assert_eq!(keep_in_view(10, 19, 10, 100), 10);
+        // Down past the bottom: the selection becomes the last row shown.
+        assert_eq!(keep_in_view(10, 20, 10, 100), 11);
+        // Up past the top: the selection becomes the first row shown.
+        assert_eq!(keep_in_view(10, 9, 10, 100), 9);
+        // A list that shrank below the view starts where its end fits.
+        assert_eq!(keep_in_view(90, 3, 10, 5), 0);
+        assert_eq!(
+            keep_in_view(0, 0, 0, 5),
+            0,
+            "no room: the selection is shown"
+        );
+    }
 
     #[test]
     fn pages_stay_within_the_list() {

@@ -20,7 +20,7 @@ use crate::ui::drawn::{Part, Region};
 use crate::ui::effect::Effect;
 use crate::ui::form::Form;
 use crate::ui::groups::GroupsState;
-use crate::ui::scroll::following;
+use crate::ui::scroll::keep_in_view;
 
 pub mod forms;
 
@@ -136,6 +136,8 @@ pub struct TopicsState {
     pub selected: usize,
     /// First row shown of the selected topic's partitions (it scrolls with `[` `]`).
     pub parts_scroll: usize,
+    /// The first topic row of the last frame, so the list scrolls only when it must.
+    pub list_top: usize,
     /// Where the last frame drew the list and the partitions (for the mouse).
     pub drawn: crate::ui::drawn::Drawn,
 }
@@ -253,10 +255,12 @@ impl TopicsState {
     }
 
     /// The first topic row drawn in a body `body_height` rows tall: the selection is
-    /// kept in view, at the bottom once the list has scrolled.
-    pub fn list_first(&self, body_height: u16) -> usize {
+    /// kept in view, and the view moves only when it has to (remembered for the next).
+    pub fn list_first(&mut self, body_height: u16) -> usize {
         let rows = list_rows(body_height);
-        following(self.selected.min(self.list.len().saturating_sub(1)), rows)
+        let selected = self.selected.min(self.list.len().saturating_sub(1));
+        self.list_top = keep_in_view(self.list_top, selected, rows, self.list.len());
+        self.list_top
     }
 }
 
@@ -320,6 +324,9 @@ pub fn partition_health(p: &PartitionMeta) -> &'static str {
 /// Draws the topic list with its selection, the selected topic's partitions and the
 /// groups reading it.
 pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut TopicsState, groups: &GroupsState) {
+    // Only the rows in view are built: a cluster may have thousands of topics, and the
+    // pane is redrawn every second.
+    let first = s.list_first(area.height);
     let (topics, brokers, selected, parts_scroll) =
         (&s.list, &s.brokers, s.selected, s.parts_scroll);
     let [list_area, detail_area] = Layout::vertical([
@@ -334,9 +341,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut TopicsState, groups: &Gro
         Column::new("internal", 3),
         Column::new("messages (≈ high − low)", 7),
     ];
-    // Only the rows in view are built: a cluster may have thousands of topics, and the
-    // pane is redrawn every second.
-    let first = s.list_first(area.height);
     let shown = list_rows(area.height);
     let rows = topics
         .iter()
