@@ -655,6 +655,26 @@ mod tests {
     }
 
     #[test]
+    fn the_topic_selection_stays_on_its_topic_when_others_come_before_it() {
+        let (mut app, _rx) = app();
+        let names = |ns: &[&str]| ns.iter().map(|n| topic(n, 1)).collect::<Vec<_>>();
+        app.update(Action::Kafka(KafkaEvent::Topics(Ok(names(&[
+            "b", "c", "d",
+        ])))));
+        key(&mut app, KeyCode::Down);
+        assert_eq!(app.selected_topic().map(|t| t.name.as_str()), Some("c"));
+        app.update(Action::Kafka(KafkaEvent::Topics(Ok(names(&[
+            "a", "aa", "b", "c", "d",
+        ])))));
+        assert_eq!(app.selected_topic().map(|t| t.name.as_str()), Some("c"));
+        // Deleted: the row it was on.
+        app.update(Action::Kafka(KafkaEvent::Topics(Ok(names(&[
+            "a", "aa", "b",
+        ])))));
+        assert_eq!(app.selected_topic().map(|t| t.name.as_str()), Some("b"));
+    }
+
+    #[test]
     fn added_partitions_of_the_topic_in_view_are_read_too() {
         let (mut app, mut rx) = app();
         app.update(Action::Kafka(KafkaEvent::Topics(Ok(vec![topic("t", 3)]))));

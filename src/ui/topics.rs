@@ -155,8 +155,12 @@ impl TopicsState {
 
     /// A new topic list; the selection stays within it.
     pub fn set(&mut self, list: Vec<TopicInfo>) {
+        // The selection stays on its topic when others are created or deleted before
+        // it (Enter or `p` must act on the topic the user chose, not on its old row).
+        let chosen = self.selected_topic().map(|t| t.name.clone());
         self.list = list;
-        self.selected = self.selected.min(self.list.len().saturating_sub(1));
+        let kept = chosen.and_then(|name| self.list.iter().position(|t| t.name == name));
+        self.selected = kept.unwrap_or(self.selected.min(self.list.len().saturating_sub(1)));
     }
 
     /// Moves the selection by `delta` rows; another topic's partitions start at the top.
