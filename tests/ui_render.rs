@@ -2033,3 +2033,30 @@ fn a_click_in_a_scrolled_list_leaves_the_row_under_the_pointer() {
         }
     }
 }
+
+/// The members table keeps still under a click too (it kept its selection on the bottom
+/// row, as the lists did).
+#[test]
+fn a_click_on_a_scrolled_members_table_leaves_the_member_under_the_pointer() {
+    for size in CLICK_SIZES {
+        let mut app = crowded_app();
+        key(&mut app, KeyCode::Char('4'));
+        keys(&mut app, KeyCode::Down, 100);
+        assert_eq!(app.groups.selected_name(), Some("g100"));
+        keys(&mut app, KeyCode::Char('m'), 30);
+        keys(&mut app, KeyCode::Char('M'), 2);
+        for which in 0..3 {
+            let grid = screen(&mut app, size);
+            let (x, rows) = item_rows(&grid, "client id", 0, |w| numbered(w, 'm'));
+            let y = first_middle_last(&rows)[which];
+            let under = word_at(&grid, x, y);
+            click(&mut app, x + 1, y);
+            let grid = screen(&mut app, size);
+            assert_eq!(
+                word_at(&grid, x, y),
+                under,
+                "{size:?}: the clicked member moved"
+            );
+        }
+    }
+}

@@ -24,7 +24,7 @@ use crate::ui::drawn::{Part, Region};
 use crate::ui::effect::Effect;
 use crate::ui::form::Form;
 use crate::ui::partitions::clock;
-use crate::ui::scroll::{clamp_scroll, following, keep_in_view, page, rows_hint};
+use crate::ui::scroll::{clamp_scroll, keep_in_view, page, rows_hint};
 
 pub mod forms;
 
@@ -223,6 +223,8 @@ pub struct GroupsState {
     pub grid_scroll: usize,
     /// The first group row of the last frame, so the list scrolls only when it must.
     pub list_top: usize,
+    /// The first member row of the last frame, likewise.
+    pub members_top: usize,
     /// Where the last frame drew the list, the members and the grid (for the mouse).
     pub drawn: crate::ui::drawn::Drawn,
 }
@@ -701,6 +703,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
     s.list_first(list_area.height);
     let list_drawn = draw_list(frame, list_area, s);
     s.drawn.push(list_drawn);
+    if let Some(d) = s.current() {
+        let (members, parts) = (d.snapshot.members.len(), d.partitions.len());
+        let members_h = detail_heights(members, parts, detail_area.height).0;
+        let rows = members_h.saturating_sub(3) as usize;
+        let selected = s.member_index().unwrap_or(0);
+        s.members_top = keep_in_view(s.members_top, selected, rows, members);
+    }
     let Some(d) = s.current() else {
         draw_no_detail(frame, detail_area, s);
         return;
@@ -852,10 +861,10 @@ fn draw_members(
     s: &GroupsState,
     d: &GroupDetail,
 ) -> Region {
-    // The selected member is always drawn: the list scrolls to it.
+    // The selected member is always drawn: the list scrolls to it, and only then.
     let member_rows = members_h.saturating_sub(3) as usize;
     let selected_member = s.member_index().unwrap_or(0);
-    let first_member = following(selected_member, member_rows);
+    let first_member = s.members_top;
 
     let labels = member_labels(&d.snapshot.members);
     // Member epochs exist in KIP-848 groups only.

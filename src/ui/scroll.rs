@@ -7,12 +7,6 @@ pub fn clamp_scroll(scroll: usize, len: usize, rows: usize) -> usize {
     scroll.min(len.saturating_sub(rows))
 }
 
-/// The first row shown of a list `rows` rows tall, so the `selected` row is in view
-/// (at the bottom once the list has scrolled).
-pub fn following(selected: usize, rows: usize) -> usize {
-    selected.saturating_sub(rows.saturating_sub(1))
-}
-
 /// The first row shown of a list of `len` rows, `rows` at a time, so the `selected` row
 /// is in view, moving the view as little as possible from `previous` (the first row of
 /// the last frame): a click or a key on a row already in view does not scroll the list,
