@@ -35,6 +35,10 @@ pub enum GroupsKey {
     Up,
     /// Select the group below.
     Down,
+    /// Select the group a page of the list up.
+    PageUp,
+    /// Select the group a page of the list down.
+    PageDown,
     /// Select the first group.
     First,
     /// Select the last group.
@@ -112,6 +116,16 @@ pub const KEYS: &[Binding<GroupsKey>] = &[
         &[Key::plain(KeyCode::Down), Key::ch('j')],
         GroupsKey::Down,
         "select the group below",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::PageUp)],
+        GroupsKey::PageUp,
+        "a page of groups up",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::PageDown)],
+        GroupsKey::PageDown,
+        "a page of groups down",
     ),
     Binding::new(
         &[Key::plain(KeyCode::Home), Key::ch('g')],
@@ -456,6 +470,13 @@ impl GroupsState {
         match action {
             GroupsKey::Up => return self.scroll(-1),
             GroupsKey::Down => return self.scroll(1),
+            // A page is the rows the list shows (the list is as tall as the body).
+            GroupsKey::PageUp => {
+                return self.scroll(-(body_height.saturating_sub(3).max(1) as isize))
+            }
+            GroupsKey::PageDown => {
+                return self.scroll(body_height.saturating_sub(3).max(1) as isize)
+            }
             GroupsKey::First => return self.scroll(isize::MIN / 2),
             GroupsKey::Last => return self.scroll(isize::MAX / 2),
             GroupsKey::NextMember => self.step_member(1),
