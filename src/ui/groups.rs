@@ -471,11 +471,10 @@ impl GroupsState {
             GroupsKey::Up => return self.scroll(-1),
             GroupsKey::Down => return self.scroll(1),
             // A page is the rows the list shows (the list is as tall as the body).
-            GroupsKey::PageUp => {
-                return self.scroll(-(body_height.saturating_sub(3).max(1) as isize))
-            }
-            GroupsKey::PageDown => {
-                return self.scroll(body_height.saturating_sub(3).max(1) as isize)
+            GroupsKey::PageUp | GroupsKey::PageDown => {
+                let page = body_height.saturating_sub(3).max(1) as isize;
+                let up = action == GroupsKey::PageUp;
+                return self.scroll(if up { -page } else { page });
             }
             GroupsKey::First => return self.scroll(isize::MIN / 2),
             GroupsKey::Last => return self.scroll(isize::MAX / 2),
@@ -724,22 +723,24 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut GroupsState) {
     s.list_first(list_area.height);
     let list_drawn = draw_list(frame, list_area, s);
     s.drawn.push(list_drawn);
-    if let Some(d) = s.current() {
-        let (members, parts) = (d.snapshot.members.len(), d.partitions.len());
-        let members_h = detail_heights(members, parts, detail_area.height).0;
-        let rows = members_h.saturating_sub(3) as usize;
-        let selected = s.member_index().unwrap_or(0);
-        s.members_top = keep_in_view(s.members_top, selected, rows, members);
-    }
-    let Some(d) = s.current() else {
+    let Some((members, parts)) = s
+        .current()
+        .map(|d| (d.snapshot.members.len(), d.partitions.len()))
+    else {
         draw_no_detail(frame, detail_area, s);
         return;
     };
-    let (members_h, grid_h) = detail_heights(
-        d.snapshot.members.len(),
-        d.partitions.len(),
-        detail_area.height,
+    let (members_h, grid_h) = detail_heights(members, parts, detail_area.height);
+    let selected = s.member_index().unwrap_or(0);
+    s.members_top = keep_in_view(
+        s.members_top,
+        selected,
+        members_h.saturating_sub(3) as usize,
+        members,
     );
+    let Some(d) = s.current() else {
+        return;
+    };
     let [members_area, grid_area, timeline_area] = Layout::vertical([
         Constraint::Length(members_h),
         Constraint::Length(grid_h),
