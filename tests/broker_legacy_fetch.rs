@@ -3,58 +3,14 @@
 //! robustness tests need no librdkafka and live in crates/broker/tests/robustness.rs.)
 
 mod common;
+#[path = "../crates/broker/tests/support/frames.rs"]
+mod frames;
 
-use std::time::Duration;
-
-use bytes::{Buf, BufMut, Bytes, BytesMut};
-use kafka_protocol::messages::{ApiKey, RequestHeader};
-use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use bytes::Bytes;
+use frames::{exchange, request_as, WAIT};
+use kafka_protocol::messages::ApiKey;
+use kafka_protocol::protocol::{Decodable, StrBytes};
 use tokio::net::TcpStream;
-
-const WAIT: Duration = Duration::from_secs(5);
-
-/// A framed request with its header claiming `version` and the body encoded at `body_version`.
-fn request_as<R: Encodable>(
-    key: ApiKey,
-    version: i16,
-    header_version: i16,
-    body: &R,
-    body_version: i16,
-) -> Vec<u8> {
-    let mut buf = BytesMut::new();
-    RequestHeader::default()
-        .with_request_api_key(key as i16)
-        .with_request_api_version(version)
-        .with_correlation_id(7)
-        .with_client_id(Some(StrBytes::from_static_str("robustness")))
-        .encode(&mut buf, header_version)
-        .unwrap();
-    body.encode(&mut buf, body_version).unwrap();
-    let mut framed = Vec::new();
-    framed.put_i32(buf.len() as i32);
-    framed.extend_from_slice(&buf);
-    framed
-}
-
-/// Sends `bytes`, returns the response body (after the correlation id), or `None` if the
-/// broker closed the connection instead.
-async fn exchange(stream: &mut TcpStream, bytes: &[u8]) -> Option<Bytes> {
-    stream.write_all(bytes).await.ok()?;
-    let mut len = [0u8; 4];
-    match tokio::time::timeout(WAIT, stream.read_exact(&mut len))
-        .await
-        .expect("broker answered or closed in time")
-    {
-        Ok(_) => {}
-        Err(_) => return None,
-    }
-    let mut body = vec![0u8; i32::from_be_bytes(len) as usize];
-    stream.read_exact(&mut body).await.ok()?;
-    let mut body = Bytes::from(body);
-    assert_eq!(body.get_i32(), 7, "correlation id echoed");
-    Some(body)
-}
 
 /// Fetch v0–3 readers only understand message format v0/v1: the broker down-converts, as
 /// Kafka does (headers cannot survive that, keys and values do).

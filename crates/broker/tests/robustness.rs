@@ -4,19 +4,16 @@
 //! legacy message sets, written by an rdkafka producer, are in the root package's
 //! tests/broker_legacy_fetch.rs).
 
-use std::time::Duration;
+#[path = "support/frames.rs"]
+mod frames;
 
-use bytes::{Buf, BufMut, Bytes, BytesMut};
-use kafka_protocol::messages::{
-    ApiKey, ApiVersionsRequest, ApiVersionsResponse, MetadataRequest, RequestHeader,
-};
-use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
+use kafka_protocol::messages::{ApiKey, ApiVersionsRequest, ApiVersionsResponse, MetadataRequest};
+use kafka_protocol::protocol::{Decodable, Encodable};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use broker::{Broker, BrokerConfig};
-
-const WAIT: Duration = Duration::from_secs(5);
+use frames::{exchange, request_as, WAIT};
 
 /// A broker on a free loopback port with Kafka's defaults.
 async fn start() -> Broker {
@@ -31,50 +28,8 @@ fn request<R: Encodable>(key: ApiKey, version: i16, header_version: i16, body: &
     request_as(key, version, header_version, body, version.min(3))
 }
 
-/// A framed request with its header claiming `version` and the body encoded at `body_version`.
-fn request_as<R: Encodable>(
-    key: ApiKey,
-    version: i16,
-    header_version: i16,
-    body: &R,
-    body_version: i16,
-) -> Vec<u8> {
-    let mut buf = BytesMut::new();
-    RequestHeader::default()
-        .with_request_api_key(key as i16)
-        .with_request_api_version(version)
-        .with_correlation_id(7)
-        .with_client_id(Some(StrBytes::from_static_str("robustness")))
-        .encode(&mut buf, header_version)
-        .unwrap();
-    body.encode(&mut buf, body_version).unwrap();
-    let mut framed = Vec::new();
-    framed.put_i32(buf.len() as i32);
-    framed.extend_from_slice(&buf);
-    framed
-}
-
 fn api_versions_v0() -> Vec<u8> {
     request(ApiKey::ApiVersions, 0, 1, &ApiVersionsRequest::default())
-}
-
-/// Sends `bytes`, returns the response body (after the correlation id), or `None` if the
-/// broker closed the connection instead.
-async fn exchange(stream: &mut TcpStream, bytes: &[u8]) -> Option<Bytes> {
-    stream.write_all(bytes).await.ok()?;
-    let mut len = [0u8; 4];
-    match tokio::time::timeout(WAIT, stream.read_exact(&mut len))
-        .await
-        .expect("broker answered or closed in time")
-    {
-        Ok(_) => {}
-        Err(_) => return None,
-    }
-    let mut body = vec![0u8; i32::from_be_bytes(len) as usize];
-    stream.read_exact(&mut body).await.ok()?;
-    let mut body = Bytes::from(body);
-    assert_eq!(body.get_i32(), 7, "correlation id echoed");
-    Some(body)
 }
 
 async fn healthy_exchange(addr: std::net::SocketAddr) {
