@@ -124,7 +124,7 @@ impl fmt::Display for Cause {
             ),
             Cause::NeedsSasl => write!(
                 f,
-                "the broker closed the connection: the listener wants SASL — is security.protocol right?"
+                "the listener wants SASL — is security.protocol right?"
             ),
             Cause::NotSasl => write!(
                 f,
