@@ -1,0 +1,160 @@
+//! Which cluster each choice means, and that its secrets stay out of the log.
+
+use super::*;
+
+fn config(text: &str) -> Config {
+    Config::parse(text).unwrap()
+}
+
+#[test]
+fn layers_are_laid_profile_then_file_then_x_and_b_wins() {
+    let dir = std::env::temp_dir().join(format!("kd-cluster-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("client.properties");
+    std::fs::write(
+        &file,
+        "bootstrap.servers=file:9093\nsecurity.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\ngroup.id=x\n",
+    )
+    .unwrap();
+    let c = config(
+        "[profiles.p]\nbootstrap = \"profile:9092\"\n[profiles.p.properties]\n\"security.protocol\" = \"PLAINTEXT\"\n\"sasl.mechanism\" = \"PLAIN\"\n",
+    );
+    let mut cl = CommandLine {
+        profile: Some("p".into()),
+        client_config: Some(file.clone()),
+        properties: vec![("sasl.mechanism".into(), "SCRAM-SHA-256".into())],
+        ..Default::default()
+    };
+    let r = cl.entry(&c).unwrap().resolve().unwrap();
+    assert_eq!(
+        r.bootstrap.as_deref(),
+        Some("file:9093"),
+        "the file over the profile"
+    );
+    let last = |k: &str| {
+        r.overrides
+            .iter()
+            .rev()
+            .find(|(p, _)| p == k)
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(last("security.protocol").as_deref(), Some("SASL_SSL"));
+    assert_eq!(
+        last("sasl.mechanism").as_deref(),
+        Some("SCRAM-SHA-256"),
+        "-X last"
+    );
+    assert_eq!(r.ignored, vec!["group.id"]);
+    cl.bootstrap = Some("b:1".into());
+    let r = cl.entry(&c).unwrap().resolve().unwrap();
+    assert_eq!(r.bootstrap.as_deref(), Some("b:1"), "-b over everything");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_picker_lists_embedded_profiles_and_the_last_b() {
+    let c = config("[profiles.local]\nbootstrap = \"127.0.0.1:9092\"\n[profiles.none]\n");
+    let remembered = RememberedCluster::new(
+        "old:9093".into(),
+        None,
+        None,
+        &[("sasl.password".into(), "pw".into())],
+    );
+    let start = CommandLine::default().entry(&c).unwrap();
+    let (list, at) = entries(&c, start, Some(&remembered));
+    let titles: Vec<String> = list.iter().map(Entry::title).collect();
+    assert_eq!(titles, vec!["embedded broker", "local", "old:9093"]);
+    assert_eq!(at, 0);
+    assert!(list[2]
+        .detail
+        .contains("secrets not remembered: sasl.password"));
+    assert!(list[2].layers.iter().all(
+        |l| !matches!(l, Layer::Properties(p) if p.iter().any(|(k, _)| k == "sasl.password"))
+    ));
+    // --profile local: the profile is the one in view.
+    let start = CommandLine {
+        profile: Some("local".into()),
+        ..Default::default()
+    }
+    .entry(&c)
+    .unwrap();
+    assert_eq!(entries(&c, start, None).1, 1);
+    // -b: its own entry, with what it was given.
+    let start = CommandLine {
+        bootstrap: Some("new:9092".into()),
+        properties: vec![("sasl.password".into(), "pw".into())],
+        ..Default::default()
+    }
+    .entry(&c)
+    .unwrap();
+    let (list, at) = entries(&c, start.clone(), None);
+    assert_eq!((list.len(), at), (3, 2));
+    assert_eq!(list[2], start);
+    assert_eq!(start.label(Some("new:9092"), ""), "new:9092");
+    assert_eq!(
+        Entry::embedded().label(None, "127.0.0.1:1"),
+        "embedded broker 127.0.0.1:1"
+    );
+}
+
+/// A writer into a shared buffer, for a subscriber in one test.
+#[derive(Clone, Default)]
+struct Buffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Buffer {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn secrets_from_a_client_config_never_reach_the_log() {
+    let dir = std::env::temp_dir().join(format!("kd-cluster-log-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("client.properties");
+    std::fs::write(&file, crate::cluster::tests::SECRET_PROPERTIES).unwrap();
+    let entry = CommandLine {
+        client_config: Some(file),
+        bootstrap: Some("b:9093".into()),
+        properties: vec![("ssl.key.password".into(), "KEYPW-S3CRET".into())],
+        ..Default::default()
+    }
+    .entry(&config(""))
+    .unwrap();
+    let r = entry.resolve().unwrap();
+    let settings = ClientSettings {
+        bootstrap: r.bootstrap.clone().unwrap(),
+        overrides: r.overrides.clone(),
+    };
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        log_connect("b:9093", &settings.describe_overrides(), &r.ignored);
+    });
+    let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("sasl.username=alice"), "{log}");
+    assert!(log.contains("client config: ignored keys"), "{log}");
+    for secret in SECRETS {
+        assert!(!log.contains(secret), "{secret} in {log}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A Java client config with a secret in every place one can be.
+pub(crate) const SECRET_PROPERTIES: &str = "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"alice\" password=\"JAAS-S3CRET\";\nsasl.oauthbearer.client.credentials.client.secret=OAUTH-S3CRET\nssl.keystore.type=PEM\nssl.keystore.key=-----BEGIN PRIVATE KEY-----PRIVKEY-S3CRET\nssl.key.password=KEYPW-S3CRET\nfancy.unknown.key=1\n";
+
+/// The secrets in [`SECRET_PROPERTIES`] and the test's -X.
+pub(crate) const SECRETS: &[&str] = &[
+    "JAAS-S3CRET",
+    "OAUTH-S3CRET",
+    "PRIVKEY-S3CRET",
+    "KEYPW-S3CRET",
+];
