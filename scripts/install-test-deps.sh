@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine, skipping what is already there:
 # build deps of rdkafka (and of librdkafka's test suite), tmux, kcat, Go with Debian's sarama and confluent-kafka-go, the
-# Python clients, Java and Maven, and Apache Kafka's jars (through Maven, cached in ~/.m2).
+# Python clients (and cryptography, for the test OIDC endpoint), Java and Maven, and Apache Kafka's jars (through Maven, cached in ~/.m2).
 # Safe to run again.
 set -euo pipefail
 
 APT_PACKAGES=(pkg-config libssl-dev zlib1g-dev make gcc g++ procps tmux kcat golang-go
   golang-github-shopify-sarama-dev golang-github-confluentinc-confluent-kafka-go-dev librdkafka-dev)
-PY_PACKAGES=("kafka-python==2.3.3" "confluent-kafka==2.16.1")
+# cryptography signs the test OIDC endpoint's tokens (tests/support/oidc_server.py).
+PY_PACKAGES=("kafka-python==2.3.3" "confluent-kafka==2.16.1" "cryptography==48.0.0")
 
 # Java 17+ and Maven run Apache Kafka for the real-Kafka suite; the machine image may
 # bring its own, so only install Debian's when there is none.
@@ -26,7 +27,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if ! python3 -c 'import kafka, confluent_kafka, sys; sys.exit(0 if kafka.__version__ == "2.3.3" else 1)' 2>/dev/null; then
+if ! python3 -c 'import kafka, confluent_kafka, cryptography, sys; sys.exit(0 if kafka.__version__ == "2.3.3" else 1)' 2>/dev/null; then
   echo "installing: ${PY_PACKAGES[*]}"
   python3 -m pip install -q --disable-pip-version-check "${PY_PACKAGES[@]}" 2>&1 | grep -v "Running pip as the 'root' user" || true
 fi

@@ -6,8 +6,21 @@
 #       formats storage, starts one combined broker+controller (or three, with
 #       replication factor 3 and min.insync.replicas=2) on free loopback ports, waits until
 #       every broker answers, prints the bootstrap list.
+#   scripts/real-kafka.sh start --security all|MODE [--set key=value]...
+#       one node serving every listener at once: PLAINTEXT (tools, plain suites) and one
+#       per MODE: sasl_ssl (SCRAM-SHA-512, also -256), sasl_plaintext (PLAIN), ssl (client
+#       certificate required), oauth (SASL_SSL OAUTHBEARER; tokens from
+#       tests/support/oidc_server.py, started here). Users admin (super user), alice, bob with
+#       passwords NAME-secret. Prints the MODE's bootstrap (for all: the plaintext one), then
+#       its settings. Extra TLS listeners for failure cases: wronghost (a certificate for
+#       another host name) and expired (an expired certificate); see `bootstrap`.
 #   scripts/real-kafka.sh fetch            fetches the jars (done by start when needed)
-#   scripts/real-kafka.sh bootstrap        prints the bootstrap list of the running cluster
+#   scripts/real-kafka.sh bootstrap [MODE] prints the bootstrap list of the running cluster
+#       (of MODE's listener: a mode, wronghost or expired, on a --security node)
+#   scripts/real-kafka.sh client-args MODE librdkafka settings for MODE, one `-X key=value`
+#       a line (test secrets included: test use only), e.g. kcat -b B $(... client-args ssl) -L
+#   scripts/real-kafka.sh client-properties MODE   path of a Java client properties file
+#   scripts/real-kafka.sh security-dir     the CA, certificates and keys (see make_certs)
 #   scripts/real-kafka.sh kill-node N      SIGKILLs node N (1-based), as a crash would
 #   scripts/real-kafka.sh start-node N     starts node N again on its old ports and data
 #   scripts/real-kafka.sh stop             stops the nodes this script started, removes data
@@ -23,6 +36,8 @@ LIBS=$ROOT/tests/kafka/target/kafka-libs
 HEAP=${REAL_KAFKA_HEAP:-512m}
 
 die() { echo "real-kafka: $*" >&2; exit 1; }
+# shellcheck source=scripts/real-kafka-security.sh
+. "$ROOT/scripts/real-kafka-security.sh"
 
 # The jars of the version the pom pins (fetched again when the pom changes).
 ensure_jars() {
@@ -40,7 +55,7 @@ ensure_jars() {
 # java with Kafka's classpath: heap, then JVM options and the main class.
 kjava() {
   local heap=$1; shift
-  java "-Xmx$heap" -XX:+UseG1GC -Djava.awt.headless=true \
+  java "-Xmx$heap" -XX:+UseG1GC -Djava.awt.headless=true $(sec_jvm_opts) \
     "-Dlog4j2.configurationFile=$HOME_DIR/log4j2.properties" -cp "$LIBS/*" "$@"
 }
 
@@ -87,6 +102,8 @@ transaction.state.log.min.isr=$isr
 share.coordinator.state.topic.replication.factor=$rf
 share.coordinator.state.topic.min.isr=$isr
 EOF
+  # Later keys win in a properties file: the secured listeners replace the plain ones.
+  sec_enabled && sec_node_config "$port" "$ctl"
   [ -f "$HOME_DIR/extra.properties" ] && cat "$HOME_DIR/extra.properties"
   return 0
 }
@@ -96,7 +113,8 @@ start_node() {
   # A restarted node's earlier log must not satisfy wait_started.
   [ -f "$HOME_DIR/node-$n.log" ] && mv "$HOME_DIR/node-$n.log" "$HOME_DIR/node-$n.log.old"
   # exec, so that the PID written is the JVM's own.
-  (exec java "-Xmx$HEAP" "-Xms$HEAP" -XX:+UseG1GC -Djava.awt.headless=true -Dkafka.root.level=info \
+  # shellcheck disable=SC2046 # sec_jvm_opts is one word or none
+  (exec java "-Xmx$HEAP" "-Xms$HEAP" -XX:+UseG1GC -Djava.awt.headless=true -Dkafka.root.level=info $(sec_jvm_opts) \
     "-Dlog4j2.configurationFile=$HOME_DIR/log4j2.properties" -cp "$LIBS/*" \
     kafka.Kafka "$HOME_DIR/node-$n.properties" >"$HOME_DIR/node-$n.log" 2>&1) &
   echo $! >"$HOME_DIR/node-$n.pid"
@@ -130,16 +148,21 @@ wait_all_brokers() {
 }
 
 cmd_start() {
-  local nodes=1
+  local nodes=1 security=""
   local extra=()
   while [ $# -gt 0 ]; do
     case $1 in
       --brokers) nodes=$2; shift 2 ;;
+      --security) security=$2; shift 2 ;;
       --set) extra+=("$2"); shift 2 ;;
       *) die "unknown option $1" ;;
     esac
   done
   [ "$nodes" = 1 ] || [ "$nodes" = 3 ] || die "--brokers takes 1 or 3"
+  if [ -n "$security" ]; then
+    [ "$nodes" = 1 ] || die "--security runs one node"
+    case " all $SEC_MODES " in *" $security "*) ;; *) die "--security takes all or one of: $SEC_MODES" ;; esac
+  fi
   if [ -f "$HOME_DIR/nodes" ]; then
     for n in $(seq "$(cat "$HOME_DIR/nodes")"); do
       node_pid_alive "$n" && die "a cluster is already running from $HOME_DIR (stop it first)"
@@ -151,6 +174,13 @@ cmd_start() {
   mkdir -p "$HOME_DIR/data"
   write_log_config
   echo "$nodes" >"$HOME_DIR/nodes"
+  if [ -n "$security" ]; then
+    echo "$security" >"$HOME_DIR/security-mode"
+    make_certs
+    start_oidc
+    sec_pick_ports
+    write_client_files
+  fi
   : >"$HOME_DIR/ports"
   : >"$HOME_DIR/controller-ports"
   for _ in $(seq "$nodes"); do
@@ -166,19 +196,28 @@ cmd_start() {
   echo "$bootstrap" >"$HOME_DIR/bootstrap"
   local cluster_id
   cluster_id=$(kjava 256m -XX:TieredStopAtLevel=1 kafka.tools.StorageTool random-uuid)
+  local scram=()
+  sec_enabled && mapfile -t scram < <(sec_scram_args)
   for n in $(seq "$nodes"); do
     node_config "$n" "$nodes" "$voters" >"$HOME_DIR/node-$n.properties"
     kjava 256m -XX:TieredStopAtLevel=1 kafka.tools.StorageTool format -t "$cluster_id" -c "$HOME_DIR/node-$n.properties" \
+      "${scram[@]+"${scram[@]}"}" \
       >"$HOME_DIR/format-$n.log" 2>&1 || { cat "$HOME_DIR/format-$n.log" >&2; die "formatting node $n failed"; }
   done
   for n in $(seq "$nodes"); do start_node "$n"; done
   for n in $(seq "$nodes"); do wait_started "$n"; done
   wait_all_brokers "$nodes"
-  echo "$bootstrap"
+  if [ -n "$security" ]; then
+    sec_bootstrap "${security/all/plaintext}"
+    sec_summary "$security"
+  else
+    echo "$bootstrap"
+  fi
 }
 
 cmd_stop() {
   [ -d "$HOME_DIR" ] || return 0
+  stop_oidc
   local pids=()
   for f in "$HOME_DIR"/node-*.pid; do
     [ -f "$f" ] || continue
@@ -223,7 +262,8 @@ cmd_tool() {
   [ -f "$HOME_DIR/log4j2.properties" ] || { mkdir -p "$HOME_DIR"; write_log_config; }
   # Short-lived: the quick JIT tier starts faster. exec, so that killing this script's
   # PID stops the tool itself.
-  exec java -Xmx256m -XX:+UseG1GC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
+  # shellcheck disable=SC2046 # sec_jvm_opts is one word or none
+  exec java -Xmx256m -XX:+UseG1GC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true $(sec_jvm_opts) \
     "-Dlog4j2.configurationFile=$HOME_DIR/log4j2.properties" -cp "$LIBS/*" "$class" "$@"
 }
 
@@ -231,9 +271,12 @@ case ${1:-} in
   start) shift; cmd_start "$@" ;;
   stop) cmd_stop ;;
   fetch) ensure_jars ;;
-  bootstrap) cat "$HOME_DIR/bootstrap" ;;
+  bootstrap) if [ -n "${2:-}" ]; then sec_bootstrap "$2"; else cat "$HOME_DIR/bootstrap"; fi ;;
+  client-args) sec_enabled || die "no secured node is running (start --security all)"; sec_client_args "${2:-}" ;;
+  client-properties) sec_client_properties "${2:-}" ;;
+  security-dir) sec_enabled || die "no secured node is running (start --security all)"; sec_dir ;;
   kill-node) cmd_kill_node "$2" ;;
   start-node) start_node "$2"; wait_started "$2" ;;
   tool) shift; cmd_tool "$@" ;;
-  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
