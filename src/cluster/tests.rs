@@ -158,3 +158,76 @@ pub(crate) const SECRETS: &[&str] = &[
     "PRIVKEY-S3CRET",
     "KEYPW-S3CRET",
 ];
+
+#[test]
+fn secrets_never_reach_the_screen_or_the_state_file() {
+    let dir = std::env::temp_dir().join(format!("kd-cluster-screen-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("client.properties");
+    std::fs::write(&file, SECRET_PROPERTIES).unwrap();
+    let command_line = CommandLine {
+        client_config: Some(file),
+        bootstrap: Some("b:9093".into()),
+        properties: vec![("ssl.key.password".into(), "KEYPW-S3CRET".into())],
+        ..Default::default()
+    };
+    let start = command_line.entry(&config("")).unwrap();
+    let r = start.resolve().unwrap();
+    let (list, at) = entries(&config(""), start, None);
+    let (tx, _rx) = mpsc::channel(8);
+    let mut app = crate::app::App::new(list[at].label(Some("b:9093"), ""), tx);
+    app.clusters = list;
+    app.cluster_at = at;
+    app.notice = ignored_notice(&r.ignored);
+    let mut screen = String::new();
+    for key in ['1', 'C'] {
+        let k = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char(key),
+            crossterm::event::KeyModifiers::NONE,
+        );
+        app.update(crate::action::Action::Key(k));
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 30)).unwrap();
+        t.draw(|f| crate::screen::draw(f, &mut app)).unwrap();
+        screen.extend(t.backend().buffer().content().iter().map(|c| c.symbol()));
+    }
+    assert!(screen.contains("ignored fancy.unknown.key"), "{screen}");
+    assert!(screen.contains("b:9093"), "{screen}");
+    let state_path = dir.join("state.toml");
+    crate::state::State {
+        pane: None,
+        last_cluster: command_line.remembered(),
+    }
+    .save(&state_path)
+    .unwrap();
+    let saved = std::fs::read_to_string(&state_path).unwrap();
+    assert!(
+        saved.contains("ssl.key.password"),
+        "named as dropped: {saved}"
+    );
+    for secret in SECRETS {
+        assert!(!screen.contains(secret), "{secret} on screen");
+        assert!(!saved.contains(secret), "{secret} in {saved}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn a_cluster_whose_file_cannot_be_read_leaves_the_current_one_running() {
+    let connector = Connector::new(kafka::groups::WatchConfig::default(), false);
+    let entry = Entry {
+        name: Some("broken".into()),
+        detail: String::new(),
+        layers: vec![Layer::File(
+            "/nonexistent/kd.properties".into(),
+            Format::Java,
+        )],
+    };
+    let (old, mut old_rx) = mpsc::channel(8);
+    let result = connector.switch(entry, old).await.unwrap();
+    let e = result.expect_err("the file is missing");
+    assert!(e.contains("/nonexistent/kd.properties"), "{e}");
+    assert!(
+        old_rx.try_recv().is_err(),
+        "the old workers were not told to stop"
+    );
+}

@@ -243,7 +243,7 @@ fn kcat_files_are_librdkafka_properties_already() {
     assert_eq!(prop(&t, "sasl.password"), Some("alice-secret"));
     assert_eq!(
         t.ignored,
-        vec!["a line without key=value"],
+        vec!["line 7 (no key=value)"],
         "no part of a stray line"
     );
 }
