@@ -224,12 +224,14 @@ impl CommandLine {
         })
     }
 
-    /// What the state file may keep of it: only a cluster given with `-b`.
+    /// What the state file may keep of it: only a cluster given with `-b`. Its files
+    /// are kept by absolute path, as the next run may start elsewhere.
     pub fn remembered(&self) -> Option<RememberedCluster> {
+        let absolute = |p: &PathBuf| std::path::absolute(p).unwrap_or_else(|_| p.clone());
         Some(RememberedCluster::new(
             self.bootstrap.clone()?,
-            self.client_config.clone(),
-            self.kcat_config.clone(),
+            self.client_config.as_ref().map(absolute),
+            self.kcat_config.as_ref().map(absolute),
             &self.properties,
         ))
     }

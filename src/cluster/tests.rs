@@ -204,6 +204,16 @@ fn secrets_never_reach_the_screen_or_the_state_file() {
         saved.contains("ssl.key.password"),
         "named as dropped: {saved}"
     );
+    let relative = CommandLine {
+        bootstrap: Some("b:1".into()),
+        kcat_config: Some("kcat.conf".into()),
+        ..Default::default()
+    };
+    let kept = relative.remembered().unwrap().kcat_config.unwrap();
+    assert!(
+        kept.is_absolute() && kept.ends_with("kcat.conf"),
+        "{kept:?}"
+    );
     for secret in SECRETS {
         assert!(!screen.contains(secret), "{secret} on screen");
         assert!(!saved.contains(secret), "{secret} in {saved}");
