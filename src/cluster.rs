@@ -149,6 +149,18 @@ impl Entry {
                 }
             }
         }
+        // A client config is for a cluster: its TLS or SASL settings would only fail on
+        // the embedded broker, so a missing bootstrap is said, not guessed.
+        let file = self.layers.iter().find_map(|l| match l {
+            Layer::File(path, _) => Some(path),
+            _ => None,
+        });
+        if let (None, Some(path)) = (&r.bootstrap, file) {
+            return Err(format!(
+                "{} gives no bootstrap.servers: add it there, or give the cluster with -b",
+                path.display()
+            ));
+        }
         Ok(r)
     }
 }

@@ -45,6 +45,16 @@ fn layers_are_laid_profile_then_file_then_x_and_b_wins() {
         "-X last"
     );
     assert_eq!(r.ignored, vec!["group.id"]);
+    std::fs::write(&file, "security.protocol=SSL\n").unwrap();
+    let bare = CommandLine {
+        client_config: Some(file.clone()),
+        ..Default::default()
+    };
+    let e = bare.entry(&c).unwrap().resolve().unwrap_err();
+    assert!(
+        e.contains("gives no bootstrap.servers"),
+        "a client config without a cluster is not the embedded broker: {e}"
+    );
     cl.bootstrap = Some("b:1".into());
     let r = cl.entry(&c).unwrap().resolve().unwrap();
     assert_eq!(r.bootstrap.as_deref(), Some("b:1"), "-b over everything");
