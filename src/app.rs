@@ -26,6 +26,7 @@ use crate::ui::form::Form;
 use crate::ui::groups::GroupsState;
 use crate::ui::help::Help;
 use crate::ui::partitions::{Detail, LiveState};
+use crate::ui::picker::{self, Picker};
 use crate::ui::topics::TopicsState;
 
 pub use crate::pane::{GlobalKey, Pane, GLOBAL_KEYS};
@@ -45,6 +46,8 @@ pub enum Overlay {
     Form(Form),
     /// The help.
     Help(Help),
+    /// The cluster picker.
+    Picker(Picker),
 }
 
 /// Everything the dashboard shows.
@@ -76,6 +79,17 @@ pub struct App {
     pub quit: bool,
     /// Something changed since the last draw.
     pub dirty: bool,
+    /// The clusters the picker offers (`crate::cluster` builds them), and which is in
+    /// view.
+    pub clusters: Vec<crate::cluster::Entry>,
+    /// Index in `clusters` of the cluster in view.
+    pub cluster_at: usize,
+    /// The cluster being switched to, while the switch runs (the status bar says so).
+    pub switching: Option<String>,
+    /// A switch chosen in the picker, for the dashboard loop to start.
+    switch_request: Option<usize>,
+    /// The switch the loop started (an index in `clusters`).
+    switch_running: Option<usize>,
     /// Terminal size (for mouse hit tests), as the last resize said.
     pub size: (u16, u16),
     /// The time, as the last tick said.
@@ -111,6 +125,11 @@ impl App {
             clipboard: None,
             quit: false,
             dirty: true,
+            clusters: Vec::new(),
+            cluster_at: 0,
+            switching: None,
+            switch_request: None,
+            switch_running: None,
             size: (80, 24),
             now: Now::read(),
             overlays: Vec::new(),
@@ -390,12 +409,27 @@ impl App {
             self.quit = true;
             return;
         }
+        if let Some(Overlay::Picker(p)) = self.overlays.last_mut() {
+            match p.key(&k) {
+                picker::Outcome::Stay => {}
+                picker::Outcome::Close => {
+                    self.overlays.pop();
+                }
+                picker::Outcome::Choose(i) => {
+                    self.overlays.pop();
+                    self.request_switch(i);
+                }
+            }
+            return;
+        }
         let ctx = self.ctx();
         if !self.overlays.is_empty() {
             let taken = match self.overlays.last_mut() {
                 Some(Overlay::Help(h)) => h.key(k, &ctx),
                 Some(Overlay::Form(f)) => f.key(k, &ctx),
-                Some(Overlay::Detail) | None => Detail(&mut self.live).key(k, &ctx),
+                Some(Overlay::Detail) | Some(Overlay::Picker(_)) | None => {
+                    Detail(&mut self.live).key(k, &ctx)
+                }
             };
             match taken {
                 Some(effects) => self.apply(effects),
@@ -426,6 +460,7 @@ impl App {
         match g {
             GlobalKey::Quit | GlobalKey::QuitOutsideFields => self.quit = true,
             GlobalKey::Help => self.overlays.push(Overlay::Help(Help::default())),
+            GlobalKey::Clusters => self.open_picker(),
             GlobalKey::Show(pane) => self.switch(pane),
             GlobalKey::NextPane if self.pane == Pane::Watch => self.step_watch_focus(1),
             GlobalKey::PrevPane if self.pane == Pane::Watch => self.step_watch_focus(-1),
@@ -437,6 +472,82 @@ impl App {
             }
         }
         true
+    }
+
+    /// Opens the cluster picker on the clusters known, the one in view selected.
+    fn open_picker(&mut self) {
+        let rows = self
+            .clusters
+            .iter()
+            .map(|e| picker::Row {
+                title: e.title(),
+                detail: e.detail.clone(),
+            })
+            .collect();
+        self.overlays
+            .push(Overlay::Picker(Picker::new(rows, self.cluster_at)));
+    }
+
+    /// Asks the dashboard loop to switch to the cluster at `index` (one switch at a time).
+    fn request_switch(&mut self, index: usize) {
+        let Some(entry) = self.clusters.get(index) else {
+            return;
+        };
+        if let Some(to) = &self.switching {
+            self.last_error = Some(format!("still switching to {to}"));
+            return;
+        }
+        self.switching = Some(entry.title());
+        self.switch_request = Some(index);
+    }
+
+    /// The switch chosen in the picker, once: the dashboard loop starts it.
+    pub fn take_switch_request(&mut self) -> Option<crate::cluster::Entry> {
+        let i = self.switch_request.take()?;
+        self.switch_running = Some(i);
+        self.clusters.get(i).cloned()
+    }
+
+    /// The workers' command channel (the loop stops them with it on a switch or at exit).
+    pub fn worker_commands(&self) -> mpsc::Sender<KafkaCommand> {
+        self.commands.clone()
+    }
+
+    /// The switch started for the picker's choice ended on `cluster`, with new workers
+    /// behind `commands`: what was shown of the old cluster goes, the pane stays.
+    pub fn switched(&mut self, cluster: String, commands: mpsc::Sender<KafkaCommand>) {
+        if let Some(i) = self.switch_running.take() {
+            self.cluster_at = i;
+        }
+        self.switching = None;
+        self.cluster = cluster;
+        self.commands = commands;
+        self.connected = None;
+        self.last_error = None;
+        self.notice = None;
+        self.topics = TopicsState::default();
+        self.groups = GroupsState {
+            now_ms: self.groups.now_ms,
+            ..GroupsState::default()
+        };
+        let limits = self.live.limits;
+        self.live = LiveState::default();
+        self.live.limits = limits;
+        let send = &mut self.composer.send;
+        send.in_flight = 0;
+        send.repeat = None;
+        send.replay = None;
+        self.watching_group = None;
+        self.overlays.retain(|o| !matches!(o, Overlay::Detail));
+        self.dirty = true;
+    }
+
+    /// The switch could not be made; the cluster in view stays.
+    pub fn switch_failed(&mut self, why: String) {
+        self.switch_running = None;
+        self.switching = None;
+        self.last_error = Some(why);
+        self.dirty = true;
     }
 
     /// Rows of the body (the screen less the tab and status bars).
@@ -986,5 +1097,88 @@ mod tests {
         app.update(Action::Tick(start.after(Duration::from_millis(5))));
         assert_eq!(produced(), vec![b"n1".to_vec(), b"n2".to_vec()]);
         assert!(app.composer.send.repeat.is_none());
+    }
+    fn clusters() -> Vec<crate::cluster::Entry> {
+        use crate::cluster::{Entry, Layer};
+        vec![
+            Entry::embedded(),
+            Entry {
+                name: Some("prod".into()),
+                detail: "b:9093".into(),
+                layers: vec![
+                    Layer::Bootstrap("b:9093".into()),
+                    Layer::Properties(vec![("sasl.password".into(), "PW-S3CRET".into())]),
+                ],
+            },
+        ]
+    }
+
+    #[test]
+    fn the_picker_lists_the_clusters_and_choosing_one_asks_for_a_switch() {
+        let (mut app, _rx) = app();
+        app.clusters = clusters();
+        app.update(Action::Kafka(KafkaEvent::Topics(Ok(vec![topic("a", 1)]))));
+        key(&mut app, KeyCode::Char('C'));
+        let Some(Overlay::Picker(p)) = app.overlays().last() else {
+            panic!("C opens the picker");
+        };
+        let titles: Vec<&str> = p.rows().iter().map(|r| r.title.as_str()).collect();
+        assert_eq!(titles, vec!["embedded broker", "prod"]);
+        assert_eq!(p.selected, 0, "on the cluster in view");
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        assert!(app.overlays().is_empty());
+        assert_eq!(app.switching.as_deref(), Some("prod"));
+        let entry = app
+            .take_switch_request()
+            .expect("the loop is asked to switch");
+        assert_eq!(entry.title(), "prod");
+        assert!(app.take_switch_request().is_none(), "once");
+        // A second choice while the first runs is refused.
+        key(&mut app, KeyCode::Char('C'));
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        assert!(app.take_switch_request().is_none());
+        assert!(app
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("still switching"));
+        // Done: the new cluster's workers take the commands; what was shown goes.
+        let (tx, mut new_rx) = mpsc::channel(8);
+        app.composer.send.in_flight = 3;
+        app.switched("prod".into(), tx);
+        assert_eq!((app.cluster.as_str(), app.cluster_at), ("prod", 1));
+        assert!(app.topics.list.is_empty() && app.switching.is_none());
+        assert_eq!((app.connected, app.composer.send.in_flight), (None, 0));
+        key(&mut app, KeyCode::Char('1'));
+        key(&mut app, KeyCode::Char('r'));
+        assert!(matches!(new_rx.try_recv(), Ok(KafkaCommand::RefreshTopics)));
+    }
+
+    #[test]
+    fn the_status_bar_names_the_cluster_and_the_switch_and_never_a_secret() {
+        let (mut app, _rx) = app();
+        app.cluster = "embedded broker 127.0.0.1:1".into();
+        app.clusters = clusters();
+        app.notice = crate::cluster::ignored_notice(&["group.id".into()]);
+        let screen = |app: &mut App| {
+            let mut t =
+                ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 24)).unwrap();
+            t.draw(|f| crate::screen::draw(f, app)).unwrap();
+            let buf = t.backend().buffer().clone();
+            buf.content().iter().map(|c| c.symbol()).collect::<String>()
+        };
+        let s = screen(&mut app);
+        assert!(s.contains("embedded broker 127.0.0.1:1"));
+        assert!(s.contains("client config: ignored group.id"));
+        key(&mut app, KeyCode::Char('C'));
+        let s = screen(&mut app);
+        assert!(s.contains("prod") && !s.contains("S3CRET"), "{s}");
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        let s = screen(&mut app);
+        assert!(s.contains("switching to prod…"), "{s}");
+        assert!(!s.contains("S3CRET"));
     }
 }

@@ -29,6 +29,15 @@ pub struct Cli {
     /// A librdkafka property, e.g. -X security.protocol=SASL_SSL (repeatable).
     #[arg(short = 'X', value_name = "KEY=VALUE", value_parser = crate::kafka::client::parse_property)]
     pub properties: Vec<(String, String)>,
+    /// A Java client properties file (as Kafka's tools take): bootstrap.servers,
+    /// security.protocol, sasl.jaas.config, ssl.truststore.*/ssl.keystore.* (PEM or
+    /// PKCS12), ... Its settings come after the profile's, before -X.
+    #[arg(long, value_name = "FILE")]
+    pub client_config: Option<PathBuf>,
+    /// A kcat -F config file (librdkafka properties, key=value). Read after
+    /// --client-config, before -X.
+    #[arg(long, value_name = "FILE")]
+    pub kcat_config: Option<PathBuf>,
     /// A named profile from the config file.
     #[arg(long, env = "KAFKA_DASH_PROFILE")]
     pub profile: Option<String>,

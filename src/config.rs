@@ -18,6 +18,11 @@ pub struct Profile {
     /// librdkafka properties.
     #[serde(default)]
     pub properties: BTreeMap<String, String>,
+    /// A Java client properties file (as `--client-config`), read after `properties`;
+    /// a relative path is relative to the config file.
+    pub client_config: Option<PathBuf>,
+    /// A kcat `-F` file (as `--kcat-config`), read after `properties`.
+    pub kcat_config: Option<PathBuf>,
 }
 
 /// A size in bytes, written as a number of bytes or as text with a unit: `"32 MiB"`,
@@ -196,7 +201,17 @@ impl Config {
         let Some(path) = path else { return Ok(config) };
         match std::fs::read_to_string(path) {
             Ok(text) => {
-                let user = Config::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+                let mut user =
+                    Config::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+                let dir = path.parent().unwrap_or(Path::new("."));
+                for p in user.profiles.values_mut() {
+                    for file in [&mut p.client_config, &mut p.kcat_config]
+                        .into_iter()
+                        .flatten()
+                    {
+                        *file = dir.join(&*file);
+                    }
+                }
                 config.profiles.extend(user.profiles);
                 config.live = user.live;
                 config.health = user.health;
@@ -241,6 +256,19 @@ mod tests {
         assert_eq!(p.properties["security.protocol"], "SASL_SSL");
         assert!(c.profile("embedded-demo").is_ok());
         assert!(c.profile("nope").unwrap_err().contains("known"));
+        std::fs::write(
+            &path,
+            "[profiles.sec]\nclient_config = \"sec.properties\"\nkcat_config = \"/abs/kcat.conf\"\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&path)).unwrap();
+        let p = c.profile("sec").unwrap();
+        assert_eq!(
+            p.client_config,
+            Some(dir.join("sec.properties")),
+            "next to the config"
+        );
+        assert_eq!(p.kcat_config.as_deref(), Some(Path::new("/abs/kcat.conf")));
         std::fs::write(&path, "[profiles.x]\nbootstrp = \"typo\"\n").unwrap();
         assert!(Config::load(Some(&path)).is_err());
     }

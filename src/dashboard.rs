@@ -1,7 +1,8 @@
 //! Runs the dashboard: terminal events, worker events, the clock and the terminal's
 //! size all feed `App::update` as actions (the loop reads the clock, the app never
 //! does); the frame is drawn (`crate::screen`) only when something changed, at most
-//! ~30 times a second.
+//! ~30 times a second. A cluster chosen in the picker is switched to on a task
+//! (`crate::cluster`); the loop takes the new workers when it is done.
 
 use std::time::Duration;
 
@@ -10,6 +11,7 @@ use tokio::signal::unix::{signal, SignalKind};
 
 use crate::action::{Action, Now};
 use crate::app::App;
+use crate::cluster::{Connected, Connector};
 use crate::kafka::workers::Workers;
 
 const FRAME: Duration = Duration::from_millis(33);
@@ -31,12 +33,42 @@ fn on_input(app: &mut App, event: Option<std::io::Result<Event>>) -> std::io::Re
     Ok(true)
 }
 
-/// Runs until the user quits or a signal arrives; the caller restores the terminal.
+/// A switch under way: its answer, when it comes.
+type Switch = tokio::sync::oneshot::Receiver<Result<Connected, String>>;
+
+/// Waits for the switch under way, if there is one (forever otherwise).
+async fn switch_done(switch: &mut Option<Switch>) -> Result<Connected, String> {
+    match switch {
+        Some(rx) => rx
+            .await
+            .unwrap_or_else(|_| Err("the switch stopped before it was done".into())),
+        None => std::future::pending().await,
+    }
+}
+
+/// Takes the new cluster's workers, or says why there are none.
+fn on_switched(app: &mut App, workers: &mut Workers, result: Result<Connected, String>) {
+    match result {
+        Ok(c) => {
+            app.switched(c.label, c.workers.commands.clone());
+            if let Some(n) = crate::cluster::ignored_notice(&c.ignored) {
+                app.notice = Some(n);
+            }
+            *workers = c.workers;
+        }
+        Err(e) => app.switch_failed(e),
+    }
+}
+
+/// Runs until the user quits or a signal arrives; the caller restores the terminal and
+/// stops the workers the app holds then (`App::worker_commands`).
 pub async fn run(
     terminal: &mut crate::tui::Tui,
     app: &mut App,
     mut workers: Workers,
+    connector: std::sync::Arc<Connector>,
 ) -> std::io::Result<()> {
+    let mut switch: Option<Switch> = None;
     let mut input = crate::input::spawn_reader(INPUT_QUEUE)?;
     let mut frame = tokio::time::interval(FRAME);
     frame.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -48,7 +80,14 @@ pub async fn run(
         app.update(Action::Resize(size.width, size.height));
     }
     while !app.quit {
+        if let Some(entry) = app.take_switch_request() {
+            switch = Some(connector.switch(entry, app.worker_commands()));
+        }
         tokio::select! {
+            result = switch_done(&mut switch) => {
+                switch = None;
+                on_switched(app, &mut workers, result);
+            }
             ev = input.recv() => {
                 // What is typed next is applied at the time it arrived.
                 app.update(Action::Tick(Now::read()));

@@ -1,24 +1,19 @@
-//! kafka-dash: parse the command line, start logging and (if no cluster is given) the
-//! embedded broker, then run the dashboard.
+//! kafka-dash: parse the command line, start logging, connect to the cluster it names
+//! (`crate::cluster` decides which and how, the embedded broker when none), then run the
+//! dashboard.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
-use broker::{Broker, BrokerConfig};
+use broker::Broker;
 use clap::Parser;
 use kafka_dash::app::{App, Pane};
 use kafka_dash::cli::{parse_topic_spec, Cli, Command};
+use kafka_dash::cluster::{self, CommandLine, Connector};
 use kafka_dash::config::Config;
-use kafka_dash::kafka::client::ClientSettings;
 use kafka_dash::state::State;
 use kafka_dash::ui::composer::ComposerState;
 use kafka_dash::{dashboard, kafka, logging, tui};
-
-/// The seed walkthrough's topics: `strconv` with 1 partition, `sarama` with 2.
-const SEED_TOPICS: &[(&str, i32)] = &[("strconv", 1), ("sarama", 2)];
-/// The topic the embedded broker's background producer writes to, as the seed's sarama
-/// example does: the first screen follows it, so it moves from the first second.
-const SEED_PRODUCER_TOPIC: &str = "sarama";
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -63,97 +58,70 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         .with_context(|| format!("cannot open log file {}", log.display()))?;
     let config_path = cli.config.clone().or_else(kafka_dash::config::default_path);
     let config = Config::load(config_path.as_deref()).map_err(anyhow::Error::msg)?;
-    let profile = match &cli.profile {
-        Some(name) => Some(config.profile(name).map_err(anyhow::Error::msg)?.clone()),
-        None => None,
+    let command_line = CommandLine {
+        profile: cli.profile.clone(),
+        bootstrap: cli.bootstrap.clone(),
+        client_config: cli.client_config.clone(),
+        kcat_config: cli.kcat_config.clone(),
+        properties: cli.properties.clone(),
     };
-    let bootstrap = cli
+    let start = command_line.entry(&config).map_err(anyhow::Error::msg)?;
+    let state_path = kafka_dash::state::path();
+    let mut state = State::load(state_path.as_deref());
+    // This run's -b replaces the one remembered; without one, the last is offered.
+    let remembered = match command_line.remembered() {
+        Some(r) => Some(r),
+        None => state.last_cluster.clone(),
+    };
+    let offered = cli
         .bootstrap
-        .clone()
-        .or_else(|| profile.as_ref().and_then(|p| p.bootstrap.clone()));
-    let mut overrides: Vec<(String, String)> = profile
-        .map(|p| p.properties.into_iter().collect())
-        .unwrap_or_default();
-    overrides.extend(cli.properties.iter().cloned());
+        .is_none()
+        .then_some(remembered.as_ref())
+        .flatten();
+    let (clusters, at) = cluster::entries(&config, start.clone(), offered);
 
-    let embedded_demo = bootstrap.is_none() && !cli.no_producer;
-    let (settings, broker, label) = match bootstrap {
-        Some(b) => {
-            let label = b.clone();
-            (
-                ClientSettings {
-                    bootstrap: b,
-                    overrides,
-                },
-                None,
-                label,
-            )
-        }
-        None => {
-            let broker = Broker::start(BrokerConfig::default())
-                .await
-                .context("cannot start the embedded broker")?;
-            for (name, partitions) in SEED_TOPICS {
-                broker.create_topic(name, *partitions)?;
-            }
-            let settings = ClientSettings {
-                bootstrap: broker.bootstrap(),
-                overrides,
-            };
-            if !cli.no_producer {
-                kafka::seed_producer::spawn(&settings, SEED_PRODUCER_TOPIC);
-            }
-            let label = format!("embedded broker {}", broker.bootstrap());
-            (settings, Some(broker), label)
-        }
-    };
-    tracing::info!(cluster = %label, overrides = ?settings.describe_overrides(), "starting the dashboard");
-    let workers = kafka::workers::spawn(
-        settings,
+    let connector = Connector::new(
         kafka::groups::WatchConfig {
             health: config.health,
             requests_per_sec: config.groups.requests_per_sec,
         },
+        !cli.no_producer,
     );
-    let commands = workers.commands.clone();
-    let mut app = App::new(label, workers.commands.clone());
+    // A mistake in the first cluster's settings (a missing file, a JKS store) stops
+    // here, on the terminal, before the screen is taken over.
+    let first = connector
+        .connect(&start)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    let mut app = App::new(first.label.clone(), first.workers.commands.clone());
+    app.clusters = clusters;
+    app.cluster_at = at;
+    app.notice = cluster::ignored_notice(&first.ignored);
     app.live.limits = config.live;
-    if embedded_demo {
+    if first.embedded && !cli.no_producer {
         // The topic with traffic, and the walkthrough's message with its header.
-        app.composer = ComposerState::seed_message(SEED_PRODUCER_TOPIC);
+        app.composer = ComposerState::seed_message(cluster::SEED_PRODUCER_TOPIC);
     }
     // `{letters}` differ from run to run; tests keep the fixed seed.
     app.seed_random(rand::random());
-    let state_path = kafka_dash::state::path();
-    let state = State::load(state_path.as_deref());
     app.switch(cli.pane.or(state.pane).unwrap_or(Pane::Watch));
     let mut terminal = tui::init().context("cannot set up the terminal")?;
     if cli.test_panic {
         terminal.draw(|f| kafka_dash::screen::draw(f, &mut app))?;
         panic!("test panic requested with --test-panic");
     }
-    let result = dashboard::run(&mut terminal, &mut app, workers).await;
+    let result = dashboard::run(&mut terminal, &mut app, first.workers, connector.clone()).await;
     tui::restore();
     if let Some(path) = &state_path {
-        let state = State {
-            pane: Some(app.pane),
-        };
+        state.pane = Some(app.pane);
+        state.last_cluster = remembered;
         if let Err(e) = state.save(path) {
             tracing::warn!("cannot save {}: {e}", path.display());
         }
     }
     // In-app members leave their groups so the others rebalance at once.
-    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
-    if commands
-        .send(kafka_dash::action::KafkaCommand::Shutdown(done_tx))
-        .await
-        .is_ok()
-    {
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(8), done_rx).await;
-    }
-    if let Some(b) = broker {
-        b.stop().await;
-    }
+    cluster::stop_workers(&app.worker_commands()).await;
+    connector.stop().await;
     result.context("the dashboard stopped with an error")
 }
 

@@ -65,6 +65,8 @@ pub enum GlobalKey {
     NextPane,
     /// The previous pane.
     PrevPane,
+    /// Open the cluster picker.
+    Clusters,
 }
 
 /// Keys that work in every pane.
@@ -103,6 +105,11 @@ pub const GLOBAL_KEYS: &[Binding<GlobalKey>] = &[
         &[Key::plain(KeyCode::BackTab)],
         GlobalKey::PrevPane,
         "previous pane; on Watch, its previous part",
+    ),
+    Binding::new(
+        &[Key::ch('C')],
+        GlobalKey::Clusters,
+        "switch cluster: the embedded broker, a profile, the last -b",
     ),
     Binding::new(
         &[Key::ch('?'), Key::plain(KeyCode::F(1))],

@@ -73,6 +73,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
         match overlay {
             Overlay::Form(form) => form.draw(frame, body, &DrawCtx::default()),
             Overlay::Help(help) => help.draw(frame, body, &DrawCtx::default()),
+            Overlay::Picker(picker) => picker.draw(frame, body),
             // Drawn by the live view, over its own area.
             Overlay::Detail => continue,
         }
@@ -230,6 +231,12 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     if app.composer.send.in_flight > 0 {
         spans.push(Span::styled(
             format!("· {} in flight ", app.composer.send.in_flight),
+            Style::default().fg(Color::Yellow),
+        ));
+    }
+    if let Some(to) = &app.switching {
+        spans.push(Span::styled(
+            format!("· switching to {}… ", escape_bytes(to.as_bytes())),
             Style::default().fg(Color::Yellow),
         ));
     }

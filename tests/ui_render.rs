@@ -2080,3 +2080,35 @@ fn page_keys_move_the_groups_list_a_page() {
     key(&mut app, KeyCode::PageUp);
     assert_eq!(app.groups.selected_name(), Some("g000"));
 }
+
+/// The cluster picker at 80×24: the embedded broker (in view), a profile, the last -b
+/// with the secrets it did not remember named; the status bar names the cluster in view.
+#[test]
+fn the_cluster_picker_at_80x24() {
+    use kafka_dash::cluster::{Entry, Layer};
+    let (mut app, _rx) = app();
+    app.clusters = vec![
+        Entry::embedded(),
+        Entry {
+            name: Some("prod".into()),
+            detail: "broker-1.example.net:9093 · /etc/kafka/client.properties".into(),
+            layers: vec![Layer::Bootstrap("broker-1.example.net:9093".into())],
+        },
+        Entry {
+            name: Some("10.0.0.7:9092".into()),
+            detail: "last -b · secrets not remembered: sasl.password".into(),
+            layers: vec![Layer::Bootstrap("10.0.0.7:9092".into())],
+        },
+    ];
+    key(&mut app, KeyCode::Char('1'));
+    key(&mut app, KeyCode::Char('C'));
+    key(&mut app, KeyCode::Down);
+    let (text, _) = render_at(&mut app, 80, 24);
+    assert!(text.contains("● embedded broker"), "{text}");
+    assert!(text
+        .lines()
+        .last()
+        .unwrap()
+        .contains("embedded broker 127.0.0.1:9092"));
+    insta::assert_snapshot!(text);
+}

@@ -16,13 +16,18 @@ pub struct ClientSettings {
     pub overrides: Vec<(String, String)>,
 }
 
-/// Property names whose values must never be shown or logged.
+/// Property names whose values must never be shown, logged or saved: passwords, client
+/// secrets, private keys, and settings that carry one inside (a JAAS line, OAuth
+/// extensions, an unsecured JWT's config).
 pub fn is_secret(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
     k.contains("password")
         || k.contains("secret")
+        || k.contains("jaas")
         || k.ends_with(".key.pem")
+        || k.ends_with("keystore.key")
         || k == "sasl.oauthbearer.config"
+        || k == "sasl.oauthbearer.extensions"
 }
 
 impl ClientSettings {
@@ -52,6 +57,9 @@ impl ClientSettings {
             .map(|(k, v)| {
                 if is_secret(k) {
                     format!("{k}=******")
+                } else if k.ends_with(".pem") {
+                    // Certificates are public, but a page of base64 says nothing.
+                    format!("{k}=(PEM, {} bytes)", v.len())
                 } else {
                     format!("{k}={v}")
                 }
@@ -86,6 +94,26 @@ mod tests {
         };
         let shown = s.describe_overrides().join(" ");
         assert!(!shown.contains("hunter2"));
+        for key in [
+            "sasl.jaas.config",
+            "ssl.keystore.password",
+            "ssl.key.password",
+            "ssl.truststore.password",
+            "sasl.oauthbearer.client.secret",
+            "ssl.key.pem",
+            "ssl.keystore.key",
+            "sasl.oauthbearer.extensions",
+        ] {
+            assert!(is_secret(key), "{key}");
+        }
+        for key in [
+            "ssl.ca.pem",
+            "ssl.certificate.pem",
+            "sasl.username",
+            "sasl.oauthbearer.client.id",
+        ] {
+            assert!(!is_secret(key), "{key}");
+        }
         assert!(shown.contains("security.protocol=SASL_SSL"));
     }
 

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod budget;
 pub mod client;
+pub mod client_config;
 pub mod connection;
 pub mod diagnose;
 pub mod files;

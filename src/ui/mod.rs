@@ -13,6 +13,7 @@ pub mod form;
 pub mod groups;
 pub mod help;
 pub mod partitions;
+pub mod picker;
 pub mod scroll;
 pub mod send_state;
 pub mod topics;
