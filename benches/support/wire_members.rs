@@ -3,7 +3,7 @@
 //! librdkafka clients (which a 2-core machine could not run).
 
 use bytes::{BufMut, Bytes, BytesMut};
-use kafka_dash::kafka::wire;
+use kafka_dash::kafka::frame;
 use kafka_protocol::messages::join_group_request::JoinGroupRequestProtocol;
 use kafka_protocol::messages::offset_commit_request::{
     OffsetCommitRequestPartition, OffsetCommitRequestTopic,
@@ -79,13 +79,13 @@ impl Wire {
         Resp: Decodable + HeaderVersion,
     {
         self.correlation += 1;
-        let framed = wire::encode_request(key, version, self.correlation, "bench-member", req)
+        let framed = frame::encode_request(key, version, self.correlation, "bench-member", req)
             .expect("encode");
         self.stream.write_all(&framed).await.expect("write");
         let len = self.stream.read_i32().await.expect("read length");
         let mut body = vec![0u8; len as usize];
         self.stream.read_exact(&mut body).await.expect("read body");
-        wire::decode_response(Bytes::from(body), version, self.correlation).expect("decode")
+        frame::decode_response(Bytes::from(body), version, self.correlation).expect("decode")
     }
 
     /// Joins `group` as its only member, takes every partition of `topic`

@@ -14,7 +14,8 @@ use rdkafka::consumer::ConsumerContext;
 use rdkafka::error::KafkaError;
 
 use crate::kafka::client::ClientSettings;
-use crate::kafka::connection::{Connector, ExchangeError};
+use crate::kafka::connection::ExchangeError;
+use crate::kafka::connector::Connector;
 use crate::kafka::diagnose::{from_librdkafka, Cause, Failure};
 use crate::kafka::messages::KafkaEvent;
 use crate::kafka::outbox::Outbox;

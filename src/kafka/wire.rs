@@ -1,20 +1,20 @@
 //! A small Kafka protocol client for what librdkafka does not expose: ConsumerGroupDescribe
 //! (KIP-848 groups' epochs, target assignments and member types), over connections opened
-//! with the user's security settings (src/kafka/connection.rs); and the request/response
-//! framing those connections use.
+//! with the user's security settings (src/kafka/connector.rs).
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use bytes::{Buf, BufMut, Bytes, BytesMut};
 use kafka_protocol::messages::{
     ApiKey, ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse, FindCoordinatorRequest,
-    FindCoordinatorResponse, GroupId, RequestHeader, ResponseHeader,
+    FindCoordinatorResponse, GroupId,
 };
 use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, StrBytes};
 
 use crate::kafka::client::ClientSettings;
-use crate::kafka::connection::{Connector, ExchangeError};
+use crate::kafka::connection::ExchangeError;
+use crate::kafka::connector::Connector;
+use crate::kafka::frame::{after_header, decode_body};
 use crate::kafka::model::{ConsumerProtocol, GroupSnapshot, MemberInfo};
 
 /// GROUP_ID_NOT_FOUND: the group does not exist, or is a classic group.
@@ -63,60 +63,6 @@ impl Conn {
         let (v0, types) = wire::member_type::decode_v1(&body)?;
         Ok((decode_body(v0, 0)?, types))
     }
-}
-
-/// A request framed for the wire: size, header (with `client_id`), body.
-pub fn encode_request<Req: Encodable + HeaderVersion>(
-    key: ApiKey,
-    version: i16,
-    correlation: i32,
-    client_id: &str,
-    req: &Req,
-) -> Result<Vec<u8>, String> {
-    let mut buf = BytesMut::new();
-    RequestHeader::default()
-        .with_request_api_key(key as i16)
-        .with_request_api_version(version)
-        .with_correlation_id(correlation)
-        .with_client_id(Some(StrBytes::from_string(client_id.to_string())))
-        .encode(&mut buf, Req::header_version(version))
-        .map_err(|e| e.to_string())?;
-    req.encode(&mut buf, version).map_err(|e| e.to_string())?;
-    let mut framed = Vec::with_capacity(buf.len() + 4);
-    framed.put_i32(buf.len() as i32);
-    framed.extend_from_slice(&buf);
-    Ok(framed)
-}
-
-/// A response body (after the size) read back: its header must carry `correlation`.
-pub fn decode_response<Resp: Decodable + HeaderVersion>(
-    body: Bytes,
-    version: i16,
-    correlation: i32,
-) -> Result<Resp, String> {
-    let body = after_header(body, Resp::header_version(version), correlation)?;
-    decode_body(body, version)
-}
-
-/// A response body past its header (of `header_version`), which must carry `correlation`.
-fn after_header(mut body: Bytes, header_version: i16, correlation: i32) -> Result<Bytes, String> {
-    let header = ResponseHeader::decode(&mut body, header_version).map_err(|e| e.to_string())?;
-    if header.correlation_id != correlation {
-        return Err("response out of order".into());
-    }
-    Ok(body)
-}
-
-/// A response body (after its header), all of it.
-fn decode_body<Resp: Decodable>(mut body: Bytes, version: i16) -> Result<Resp, String> {
-    let resp = Resp::decode(&mut body, version).map_err(|e| e.to_string())?;
-    if body.has_remaining() {
-        return Err(format!(
-            "{} bytes left after the response",
-            body.remaining()
-        ));
-    }
-    Ok(resp)
 }
 
 /// Reads KIP-848 groups with ConsumerGroupDescribe, keeping connections and coordinators.
