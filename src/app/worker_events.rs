@@ -20,6 +20,10 @@ impl App {
                 self.connected = Some(false);
                 self.last_error = Some(format!("cannot reach the cluster: {e}"));
             }
+            KafkaEvent::Unreachable(why) => {
+                self.connected = Some(false);
+                self.last_error = Some(why);
+            }
             KafkaEvent::Delivered(_, d) => {
                 let topic = d.topic.clone();
                 let failure = d.result.clone().err();

@@ -302,7 +302,7 @@ struct Watch {
     /// Consumers with a group's id (never subscribed) that read its commits, with when
     /// each was last used.
     as_group: HashMap<String, (BaseConsumer, i64)>,
-    /// Reads KIP-848 groups (epochs, targets) where the connection is plaintext.
+    /// Reads KIP-848 groups (epochs, targets, member types) with the own client.
     describer: Option<GroupDescriber>,
     /// Groups found not to be KIP-848 groups, and when (asked again after a while).
     classic_seen: HashMap<String, i64>,
@@ -324,12 +324,11 @@ impl Watch {
         let stamps = Timestamps::new(settings.watcher_config())
             .map_err(|e| tracing::warn!("lag in time is unavailable: {e}"))
             .ok();
-        let plaintext = settings
-            .overrides
-            .iter()
-            .all(|(k, v)| k != "security.protocol" || v.eq_ignore_ascii_case("plaintext"));
-        let describer =
-            plaintext.then(|| GroupDescriber::new(&settings.bootstrap, Duration::from_secs(3)));
+        // Settings the own client cannot use (Kerberos, say) cost the KIP-848 figures
+        // only; librdkafka still reads everything else.
+        let describer = GroupDescriber::new(&settings, Duration::from_secs(3))
+            .map_err(|e| tracing::warn!("KIP-848 epochs and targets are unavailable: {e}"))
+            .ok();
         Watch {
             settings: settings.clone(),
             as_group: HashMap::new(),

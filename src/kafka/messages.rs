@@ -31,6 +31,9 @@ pub enum StartFrom {
 pub enum KafkaEvent {
     /// Fresh topic list, or why it could not be read (the cluster is unreachable).
     Topics(Result<Vec<TopicInfo>, String>),
+    /// The cluster cannot be reached, and why in words (src/kafka/diagnose.rs): the
+    /// sentence the status line shows.
+    Unreachable(String),
     /// The brokers in the same metadata answer as the last topic list.
     Brokers(Vec<BrokerInfo>),
     /// A delivery report for the send with this id.

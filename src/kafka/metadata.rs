@@ -11,7 +11,11 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use crate::kafka::messages::KafkaEvent;
 use crate::kafka::model::{BrokerInfo, PartitionMeta, TopicInfo};
 use crate::kafka::outbox::Outbox;
+use crate::kafka::probe::ProbingContext;
 use crate::kafka::watermarks;
+
+/// The metadata client: its context turns librdkafka's errors into a probe.
+pub type MetadataClient = BaseConsumer<ProbingContext>;
 
 /// Every partition's low and high watermark as last read, kept between refreshes.
 pub type Marks = std::sync::Mutex<HashMap<(String, i32), (i64, i64)>>;
@@ -36,7 +40,7 @@ pub type ClusterRead = Result<(Vec<BrokerInfo>, Vec<TopicInfo>), String>;
 
 /// Reads brokers and topics with each partition's leader, replicas, in-sync replicas and
 /// watermarks (blocking).
-pub fn read_cluster(consumer: &BaseConsumer, kept: &Marks) -> ClusterRead {
+pub fn read_cluster(consumer: &MetadataClient, kept: &Marks) -> ClusterRead {
     let md = consumer
         .fetch_metadata(None, Duration::from_secs(5))
         .map_err(|e| e.to_string())?;
@@ -111,10 +115,14 @@ pub fn send_cluster(events: &Outbox, read: ClusterRead) {
     }
 }
 
-/// Reads the cluster off the async threads and sends what was found.
-pub async fn read_and_send(metadata: Arc<BaseConsumer>, marks: Arc<Marks>, events: &Outbox) {
-    let read = tokio::task::spawn_blocking(move || read_cluster(&metadata, &marks))
+/// Reads the cluster off the async threads.
+pub async fn read(metadata: Arc<MetadataClient>, marks: Arc<Marks>) -> ClusterRead {
+    tokio::task::spawn_blocking(move || read_cluster(&metadata, &marks))
         .await
-        .unwrap_or_else(|e| Err(format!("metadata task failed: {e}")));
-    send_cluster(events, read);
+        .unwrap_or_else(|e| Err(format!("metadata task failed: {e}")))
+}
+
+/// Reads the cluster off the async threads and sends what was found.
+pub async fn read_and_send(metadata: Arc<MetadataClient>, marks: Arc<Marks>, events: &Outbox) {
+    send_cluster(events, read(metadata, marks).await);
 }

@@ -5,6 +5,8 @@
 pub mod admin;
 pub mod budget;
 pub mod client;
+pub mod connection;
+pub mod diagnose;
 pub mod files;
 pub mod groups;
 pub mod health;
@@ -16,6 +18,8 @@ pub mod metadata;
 pub mod model;
 pub mod outbox;
 pub mod partitioner;
+pub mod probe;
+pub mod security;
 pub mod seed_producer;
 pub mod tail;
 pub mod timeline;

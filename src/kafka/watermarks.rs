@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::ffi::CStr;
 use std::time::Duration;
 
-use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::{Offset, TopicPartitionList};
 
 /// Partitions asked about in one ListOffsets round: librdkafka sends each leader one
@@ -18,8 +18,8 @@ const ROUNDS_AT_ONCE: usize = 4;
 /// The earliest or latest offset (`Offset::Beginning` / `Offset::End`) of each
 /// partition that answered: rounds of at most [`BATCH`] partitions, a few at a time, so
 /// one that fails or times out loses only its own partitions (blocking).
-fn query(
-    consumer: &BaseConsumer,
+fn query<C: ConsumerContext + 'static>(
+    consumer: &BaseConsumer<C>,
     partitions: &[(&str, i32)],
     at: Offset,
     timeout: Duration,
@@ -41,8 +41,8 @@ fn query(
 }
 
 /// One ListOffsets round for these partitions, sent to every leader at once (blocking).
-fn query_round(
-    consumer: &BaseConsumer,
+fn query_round<C: ConsumerContext + 'static>(
+    consumer: &BaseConsumer<C>,
     partitions: &[(&str, i32)],
     at: Offset,
     timeout: Duration,
@@ -70,8 +70,8 @@ fn query_round(
 /// Low and high watermarks of many partitions: two ListOffsets rounds (earliest, latest),
 /// each sent to every leader at once, so a slow or dead broker costs one timeout, not one
 /// per partition (blocking).
-pub fn read(
-    consumer: &BaseConsumer,
+pub fn read<C: ConsumerContext + 'static>(
+    consumer: &BaseConsumer<C>,
     partitions: &[(&str, i32)],
     timeout: Duration,
 ) -> HashMap<(String, i32), (i64, i64)> {

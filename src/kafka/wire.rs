@@ -1,115 +1,45 @@
 //! A small Kafka protocol client for what librdkafka does not expose: ConsumerGroupDescribe
-//! (KIP-848 groups' epochs and target assignments). Plaintext only; on a cluster that
-//! needs TLS or SASL the groups pane goes without those figures.
+//! (KIP-848 groups' epochs, target assignments and member types), over connections opened
+//! with the user's security settings (src/kafka/connection.rs); and the request/response
+//! framing those connections use.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::Duration;
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use kafka_protocol::messages::{
-    ApiKey, ApiVersionsRequest, ApiVersionsResponse, ConsumerGroupDescribeRequest,
-    ConsumerGroupDescribeResponse, FindCoordinatorRequest, FindCoordinatorResponse, GroupId,
-    RequestHeader, ResponseHeader,
+    ApiKey, ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse, FindCoordinatorRequest,
+    FindCoordinatorResponse, GroupId, RequestHeader, ResponseHeader,
 };
 use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, StrBytes};
 
+use crate::kafka::client::ClientSettings;
+use crate::kafka::connection::{Connector, ExchangeError};
 use crate::kafka::model::{ConsumerProtocol, GroupSnapshot, MemberInfo};
 
 /// GROUP_ID_NOT_FOUND: the group does not exist, or is a classic group.
 const GROUP_ID_NOT_FOUND: i16 = 69;
 
-/// One connection.
+/// One connection, with what the describer learned of its broker.
 struct Conn {
-    stream: TcpStream,
-    correlation: i32,
-    /// The ConsumerGroupDescribe version to use with this broker (0, or 1 for member
-    /// types), learned from ApiVersions; `None` until asked, `Some(None)` if unknown.
-    describe_version: Option<Option<i16>>,
+    conn: crate::kafka::connection::Conn,
 }
 
 impl Conn {
-    fn open(addr: &str, timeout: Duration) -> Result<Conn, String> {
-        let sock = addr
-            .parse()
-            .or_else(|_| {
-                std::net::ToSocketAddrs::to_socket_addrs(addr)
-                    .map_err(|e| e.to_string())?
-                    .next()
-                    .ok_or_else(|| format!("{addr}: no address"))
-            })
-            .map_err(|e: String| e)?;
-        let stream = TcpStream::connect_timeout(&sock, timeout).map_err(|e| e.to_string())?;
-        stream
-            .set_read_timeout(Some(timeout))
-            .map_err(|e| e.to_string())?;
-        stream
-            .set_write_timeout(Some(timeout))
-            .map_err(|e| e.to_string())?;
-        Ok(Conn {
-            stream,
-            correlation: 0,
-            describe_version: None,
-        })
-    }
-
     fn call<Req, Resp>(&mut self, key: ApiKey, version: i16, req: &Req) -> Result<Resp, String>
     where
         Req: Encodable + HeaderVersion,
         Resp: Decodable + HeaderVersion,
     {
-        let body = self.send(key, version, version, req)?;
-        decode_response(body, version, self.correlation)
+        self.conn.call(key, version, req).map_err(|e| e.to_string())
     }
 
-    /// Sends a request as `version` with a body written as `body_version` (the same
-    /// layout); the response body, header included.
-    fn send<Req>(
-        &mut self,
-        key: ApiKey,
-        version: i16,
-        body_version: i16,
-        req: &Req,
-    ) -> Result<Bytes, String>
-    where
-        Req: Encodable + HeaderVersion,
-    {
-        self.correlation += 1;
-        let client = crate::kafka::client::WATCHER_CLIENT_ID;
-        let mut framed = encode_request(key, body_version, self.correlation, client, req)?;
-        // The header's version field: bytes 6-7 (after the size and the API key).
-        framed[6..8].copy_from_slice(&version.to_be_bytes());
-        self.stream.write_all(&framed).map_err(|e| e.to_string())?;
-        let mut len = [0u8; 4];
-        self.stream
-            .read_exact(&mut len)
-            .map_err(|e| e.to_string())?;
-        let len = i32::from_be_bytes(len);
-        if !(0..=64 << 20).contains(&len) {
-            return Err(format!("response of {len} bytes"));
-        }
-        let mut body = vec![0u8; len as usize];
-        self.stream
-            .read_exact(&mut body)
-            .map_err(|e| e.to_string())?;
-        Ok(Bytes::from(body))
-    }
-
-    /// The ConsumerGroupDescribe version this broker takes (1 at most), asked once.
-    fn describe_version(&mut self) -> Result<(Option<i16>, u32), String> {
-        if let Some(v) = self.describe_version {
-            return Ok((v, 0));
-        }
-        let versions: ApiVersionsResponse =
-            self.call(ApiKey::ApiVersions, 0, &ApiVersionsRequest::default())?;
-        let v = versions
-            .api_keys
-            .iter()
-            .find(|k| k.api_key == ApiKey::ConsumerGroupDescribe as i16)
-            .map(|k| k.max_version.min(1));
-        self.describe_version = Some(v);
-        Ok((v, 1))
+    /// The ConsumerGroupDescribe version this broker takes (1 at most), from the
+    /// ApiVersions answer the connection opened with.
+    fn describe_version(&self) -> Option<i16> {
+        self.conn
+            .max_version(ApiKey::ConsumerGroupDescribe)
+            .map(|v| v.min(1))
     }
 
     /// ConsumerGroupDescribe in `version` (0 or 1): the response and, from version 1,
@@ -125,8 +55,11 @@ impl Conn {
                 Vec::new(),
             ));
         }
-        let body = self.send(ApiKey::ConsumerGroupDescribe, version, 0, req)?;
-        let body = after_header(body, 1, self.correlation)?;
+        let body = self
+            .conn
+            .send(ApiKey::ConsumerGroupDescribe, version, 0, req)
+            .map_err(|e: ExchangeError| e.to_string())?;
+        let body = after_header(body, 1, self.conn.correlation())?;
         let (v0, types) = wire::member_type::decode_v1(&body)?;
         Ok((decode_body(v0, 0)?, types))
     }
@@ -191,7 +124,13 @@ pub struct GroupDescriber {
     bootstrap: Vec<String>,
     coordinators: HashMap<String, String>,
     conns: HashMap<String, Conn>,
-    timeout: Duration,
+    /// Opens connections as the user's security settings say.
+    connector: Connector,
+    /// Requests each new connection costs before the first of ours (ApiVersions, and
+    /// SASL's handshake and rounds).
+    opening_cost: u32,
+    /// Requests spent opening connections since the last `describe` returned.
+    opened: u32,
     /// Set once the cluster has shown it does not know the API: not asked again.
     unsupported: bool,
 }
@@ -205,21 +144,36 @@ impl std::fmt::Debug for GroupDescriber {
 }
 
 impl GroupDescriber {
-    /// A describer for the cluster at `bootstrap` (comma-separated host:port).
-    pub fn new(bootstrap: &str, timeout: Duration) -> GroupDescriber {
-        GroupDescriber {
-            bootstrap: bootstrap.split(',').map(|s| s.trim().to_string()).collect(),
+    /// A describer for the cluster these settings name, connecting with their security
+    /// settings; each step of a connection waits `timeout` at most. Fails on security
+    /// settings the own client cannot use.
+    pub fn new(settings: &ClientSettings, timeout: Duration) -> Result<GroupDescriber, String> {
+        let connector = Connector::new(settings, timeout)?;
+        let sasl_rounds = match connector.security().sasl.as_ref().map(|s| s.mechanism()) {
+            None => 0,
+            Some(m) if m.starts_with("SCRAM") => 3,
+            Some(_) => 2,
+        };
+        Ok(GroupDescriber {
+            bootstrap: settings
+                .bootstrap
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .collect(),
             coordinators: HashMap::new(),
             conns: HashMap::new(),
-            timeout,
+            connector,
+            opening_cost: 1 + sasl_rounds,
+            opened: 0,
             unsupported: false,
-        }
+        })
     }
 
     fn conn(&mut self, addr: &str) -> Result<&mut Conn, String> {
         if !self.conns.contains_key(addr) {
-            let c = Conn::open(addr, self.timeout)?;
-            self.conns.insert(addr.to_string(), c);
+            self.opened += self.opening_cost;
+            let conn = self.connector.open(addr).map_err(|f| f.to_string())?;
+            self.conns.insert(addr.to_string(), Conn { conn });
         }
         Ok(self.conns.get_mut(addr).expect("just opened"))
     }
@@ -256,6 +210,12 @@ impl GroupDescriber {
     /// What ConsumerGroupDescribe says of `group`: `None` when it is not a KIP-848 group
     /// (or the cluster does not know the API). Also returns how many requests it sent.
     pub fn describe(&mut self, group: &str) -> (Result<Option<GroupSnapshot>, String>, u32) {
+        let (result, sent) = self.describe_counting(group);
+        (result, sent + std::mem::take(&mut self.opened))
+    }
+
+    /// `describe` without the requests spent opening connections.
+    fn describe_counting(&mut self, group: &str) -> (Result<Option<GroupSnapshot>, String>, u32) {
         if self.unsupported {
             return (Ok(None), 0);
         }
@@ -263,16 +223,12 @@ impl GroupDescriber {
             Ok(a) => a,
             Err(e) => return (Err(e), 1),
         };
-        let mut sent = 1 + u32::from(found);
+        let sent = 1 + u32::from(found);
         let req = ConsumerGroupDescribeRequest::default()
             .with_group_ids(vec![GroupId(StrBytes::from_string(group.to_string()))]);
-        let answer = self.conn(&addr).and_then(|c| {
-            let (version, asked) = c.describe_version()?;
-            sent += asked;
-            match version {
-                Some(v) => c.describe(v, &req).map(Some),
-                None => Ok(None),
-            }
+        let answer = self.conn(&addr).and_then(|c| match c.describe_version() {
+            Some(v) => c.describe(v, &req).map(Some),
+            None => Ok(None),
         });
         let (resp, types) = match answer {
             Ok(Some(r)) => r,
@@ -284,7 +240,7 @@ impl GroupDescriber {
                 // A broker that does not know the API closes the connection.
                 self.conns.remove(&addr);
                 self.coordinators.remove(group);
-                if e.contains("failed to fill whole buffer") || e.contains("reset") {
+                if e.contains("closed the connection") {
                     self.unsupported = true;
                 }
                 return (Err(e), sent);

@@ -8,7 +8,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rdkafka::consumer::BaseConsumer;
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use tokio::sync::mpsc;
@@ -23,6 +22,7 @@ use crate::kafka::metadata::{self, Marks};
 use crate::kafka::model::{Delivery, OutgoingMessage, Record};
 use crate::kafka::outbox::Outbox;
 use crate::kafka::partitioner::Partitioner;
+use crate::kafka::probe::{self, ProbingContext};
 use crate::kafka::tail::{self, TailHandle};
 
 /// How often the topic list is re-read.
@@ -119,6 +119,32 @@ async fn produce(producer: FutureProducer, id: u64, message: OutgoingMessage, ev
     let _ = events.send(KafkaEvent::Delivered(id, d));
 }
 
+/// Probes the cluster with the own client as the dashboard starts, so a cluster that
+/// cannot be reached is named within seconds, not after librdkafka's metadata timeout.
+fn probe_at_start(settings: ClientSettings, events: Outbox) {
+    tokio::task::spawn_blocking(move || {
+        if let Err(f) = probe::probe(&settings, probe::STEP_TIMEOUT) {
+            tracing::warn!("{f}");
+            let _ = events.send(KafkaEvent::Unreachable(f.to_string()));
+        }
+    });
+}
+
+/// The event for a failed metadata read: the cause in words when a probe (or
+/// librdkafka's text) tells it, else librdkafka's error as it is.
+async fn explained(settings: ClientSettings, error: String) -> KafkaEvent {
+    tracing::warn!("cannot read the cluster: {error}");
+    let raw = error.clone();
+    let words = tokio::task::spawn_blocking(move || probe::explain(&settings, &raw))
+        .await
+        .ok()
+        .flatten();
+    match words {
+        Some(w) => KafkaEvent::Unreachable(w),
+        None => KafkaEvent::Topics(Err(error)),
+    }
+}
+
 /// Asks for a topic re-read every [`REFRESH_EVERY`] through the command path.
 fn refresh_now_and_then(commands: mpsc::Sender<KafkaCommand>) {
     tokio::spawn(async move {
@@ -161,7 +187,7 @@ struct Worker {
     settings: ClientSettings,
     events: Outbox,
     /// The metadata client, or why it could not be made.
-    metadata: Result<Arc<BaseConsumer>, String>,
+    metadata: Result<Arc<metadata::MetadataClient>, String>,
     /// The admin client, or why it could not be made.
     admin: Result<Arc<Admin>, String>,
     /// One producer per partitioner (made on first use).
@@ -186,7 +212,7 @@ impl Worker {
     ) -> Worker {
         let config = settings.config();
         let metadata = config
-            .create()
+            .create_with_context(ProbingContext::new(settings.clone(), events.clone()))
             .map(Arc::new)
             .map_err(|e| format!("cannot create a client: {e}"));
         if let Err(e) = &metadata {
@@ -197,6 +223,7 @@ impl Worker {
             .map(Arc::new)
             .map_err(|e| format!("cannot create an admin client: {e}"));
         let watcher = groups::start(&settings, watch, events.clone());
+        probe_at_start(settings.clone(), events.clone());
         Worker {
             settings,
             events,
@@ -290,13 +317,19 @@ impl Worker {
             return;
         };
         self.refreshing = true;
-        let (events, marks, done) = (
+        let (events, marks, done, settings) = (
             self.events.clone(),
             self.marks.clone(),
             self.refresh_done.clone(),
+            self.settings.clone(),
         );
         tokio::spawn(async move {
-            metadata::read_and_send(metadata, marks, &events).await;
+            match metadata::read(metadata, marks).await {
+                Err(e) => {
+                    let _ = events.send(explained(settings, e).await);
+                }
+                read => metadata::send_cluster(&events, read),
+            }
             let _ = done.send(()).await;
         });
     }
