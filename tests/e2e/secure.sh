@@ -201,13 +201,13 @@ group_demo() {
 # --- Failures: each named in words in the status bar within 5 s; q still quits ----------
 # failure NAME BOOTSTRAP WORDS LOGWORDS -X settings...: WORDS and LOGWORDS are extended
 # regular expressions without a single quote; WORDS are the diagnosis src/kafka/diagnose.rs
-# writes, LOGWORDS librdkafka's own.
+# writes, LOGWORDS librdkafka's own (its words, not the dashboard's own client's).
 failure() {
   local name=$1 b=$2 words=$3 logwords=$4 s="f$((PASS + FAIL))"
   shift 4
   dashboard "$s" "$b" "$@"
   if wait_for "status_line $s | grep -qiE '$words'" 5; then
-    ok "$name: the status bar says so within 5 s ($(status_line $s | sed -E 's/^ +//; s/ +\? help.*//' | cut -c1-90))"
+    ok "$name: the status bar says so within 5 s ($(status_line $s | sed -E 's/.*cannot connect to [^ ]+ //; s/ +\? help.*//'))"
   else bad "$name: status bar within 5 s" "$s"; fi
   if wait_for "log_says $s '$logwords'" 5; then
     ok "$name: the log has librdkafka's detail"
@@ -225,17 +225,17 @@ failures() {
   # shellcheck disable=SC2046 # the settings are one word each
   {
     failure "wrong password" "$(rk bootstrap sasl_ssl)" "refused user alice" \
-      "SASL authentication error|Authentication failed" $(args_of sasl_ssl 's/=alice-secret/=wrong-secret/')
+      "SASL authentication error" $(args_of sasl_ssl 's/=alice-secret/=wrong-secret/')
     failure "unknown user" "$(rk bootstrap sasl_plaintext)" "refused user mallory" \
-      "SASL authentication error|Authentication failed" $(args_of sasl_plaintext 's/username=alice/username=mallory/')
+      "SASL authentication error" $(args_of sasl_plaintext 's/username=alice/username=mallory/')
     failure "untrusted certificate" "$(rk bootstrap ssl)" "not signed by a CA we trust" \
-      "certificate verify failed" $(args_of ssl 's#/ca.pem#/other-ca.pem#')
-    failure "expired certificate" "$(rk bootstrap expired)" "certificate has expired" "certificate verify failed|expired" $(args_of ssl)
-    failure "host-name mismatch" "$(rk bootstrap wronghost)" "certificate is (not )?for" "certificate verify failed|host ?name" $(args_of ssl)
-    failure "unreachable token endpoint" "$(rk bootstrap oauth)" "token endpoint .* is unreachable" "OIDC|token endpoint|connect to server|Connection refused" \
+      "SSL handshake failed" $(args_of ssl 's#/ca.pem#/other-ca.pem#')
+    failure "expired certificate" "$(rk bootstrap expired)" "certificate has expired" "SSL handshake failed" $(args_of ssl)
+    failure "host-name mismatch" "$(rk bootstrap wronghost)" "certificate is (not )?for" "SSL handshake failed" $(args_of ssl)
+    failure "unreachable token endpoint" "$(rk bootstrap oauth)" "token endpoint .* is unreachable" "OIDC token" \
       $(args_of oauth "s#endpoint.url=.*#endpoint.url=http://127.0.0.1:$closed/token#")
     failure "PLAINTEXT client on a TLS listener" "$(rk bootstrap ssl)" "listener speaks TLS" \
-      "security.protocol|SSL listener" -X security.protocol=PLAINTEXT
+      "security.protocol configuration" -X security.protocol=PLAINTEXT
     failure "TLS client on a plaintext listener" "$(rk bootstrap plaintext)" "does not speak TLS" \
       "SSL handshake failed" -X security.protocol=SSL -X "ssl.ca.location=$d/ca.pem"
   }
