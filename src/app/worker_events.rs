@@ -130,3 +130,25 @@ impl App {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use tokio::sync::mpsc;
+
+    use super::*;
+
+    #[test]
+    fn an_unreachable_cluster_shows_why_in_words_until_it_answers() {
+        let (tx, _rx) = mpsc::channel(8);
+        let mut app = App::new("t".into(), tx);
+        let why = "cannot connect to b:9093: the broker refused user alice's password (PLAIN)";
+        app.on_kafka(KafkaEvent::Unreachable(why.into()));
+        assert_eq!(app.connected, Some(false));
+        assert_eq!(app.last_error.as_deref(), Some(why));
+        app.on_kafka(KafkaEvent::Topics(Ok(Vec::new())));
+        assert_eq!(
+            (app.connected, app.last_error.as_deref()),
+            (Some(true), None)
+        );
+    }
+}

@@ -5,6 +5,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -58,7 +59,7 @@ impl Write for Stream {
 #[derive(Debug)]
 pub struct Connector {
     security: Security,
-    tls: Option<tls::Tls>,
+    tls: Option<Arc<tls::Tls>>,
     tokens: Option<TokenSource>,
     timeout: Duration,
     client_id: &'static str,
@@ -70,7 +71,11 @@ impl Connector {
     /// secret).
     pub fn new(settings: &ClientSettings, timeout: Duration) -> Result<Connector, String> {
         let security = Security::from_properties(&settings.overrides)?;
-        let tls = security.tls.as_ref().map(tls::Tls::new).transpose()?;
+        let tls = security
+            .tls
+            .as_ref()
+            .map(|t| tls::Tls::new(t).map(Arc::new))
+            .transpose()?;
         let tokens = match &security.sasl {
             Some(SaslSettings::OAuthBearer(o)) => {
                 let ca = security
@@ -122,7 +127,7 @@ impl Connector {
         };
         let mut conn = Conn {
             stream,
-            tls: self.tls.is_some(),
+            tls: self.tls.clone(),
             client_id: self.client_id,
             correlation: 0,
             api_versions: None,
@@ -165,7 +170,9 @@ fn host_of(addr: &str) -> &str {
 /// One open, authenticated connection.
 pub struct Conn {
     stream: Stream,
-    tls: bool,
+    /// The TLS client the connection was made with, which explains TLS errors after
+    /// the handshake.
+    tls: Option<Arc<tls::Tls>>,
     client_id: &'static str,
     correlation: i32,
     /// What the broker answered to ApiVersions: (key, min, max) per API.
@@ -205,13 +212,17 @@ impl Conn {
 
     /// What a failed first exchange says about the listener.
     fn first_read_cause(&self, e: ExchangeError) -> Cause {
-        match e {
-            ExchangeError::Closed if self.tls => Cause::NotTls,
-            ExchangeError::Closed => Cause::NeedsTls,
-            ExchangeError::TlsRecord => Cause::NeedsTls,
-            ExchangeError::TimedOut => Cause::TimedOut("the first request, ApiVersions"),
-            ExchangeError::Io(detail) if self.tls => tls::tls_error_cause(&detail),
-            ExchangeError::Io(detail) | ExchangeError::Protocol(detail) => Cause::Other(detail),
+        match (e, &self.tls) {
+            // The handshake went through, so the listener speaks TLS: a close now is the
+            // broker's answer to our certificate (or its absence).
+            (ExchangeError::Closed, Some(t)) => t.cause_after_handshake("closed"),
+            (ExchangeError::Closed | ExchangeError::TlsRecord, None) => Cause::NeedsTls,
+            (ExchangeError::TimedOut, _) => Cause::TimedOut("the first request, ApiVersions"),
+            (ExchangeError::Io(detail), Some(t)) => t.cause_after_handshake(&detail),
+            (ExchangeError::TlsRecord, Some(_)) => Cause::Other("a TLS record inside TLS".into()),
+            (ExchangeError::Protocol(detail), _) | (ExchangeError::Io(detail), None) => {
+                Cause::Other(detail)
+            }
         }
     }
 

@@ -17,6 +17,23 @@ use crate::kafka::watermarks;
 /// The metadata client: its context turns librdkafka's errors into a probe.
 pub type MetadataClient = BaseConsumer<ProbingContext>;
 
+/// Serves the metadata client's librdkafka events while it lives: its logs and errors
+/// reach us (the log file, the probe) only when it is polled, and nothing else polls it.
+pub fn serve_events(client: &Arc<MetadataClient>) {
+    let weak = Arc::downgrade(client);
+    let started = std::thread::Builder::new()
+        .name("kafka-dash-md-events".into())
+        .spawn(move || {
+            while let Some(c) = weak.upgrade() {
+                // Not subscribed to anything: a poll only serves logs and errors.
+                let _ = c.poll(Duration::from_millis(250));
+            }
+        });
+    if let Err(e) = started {
+        tracing::warn!("librdkafka's logs and errors will not be read: {e}");
+    }
+}
+
 /// Every partition's low and high watermark as last read, kept between refreshes.
 pub type Marks = std::sync::Mutex<HashMap<(String, i32), (i64, i64)>>;
 

@@ -215,8 +215,11 @@ impl Worker {
             .create_with_context(ProbingContext::new(settings.clone(), events.clone()))
             .map(Arc::new)
             .map_err(|e| format!("cannot create a client: {e}"));
-        if let Err(e) = &metadata {
-            let _ = events.send(KafkaEvent::Topics(Err(e.clone())));
+        match &metadata {
+            Ok(md) => metadata::serve_events(md),
+            Err(e) => {
+                let _ = events.send(KafkaEvent::Topics(Err(e.clone())));
+            }
         }
         let admin = config
             .create()

@@ -102,13 +102,20 @@ impl Default for TlsSettings {
 }
 
 impl TlsSettings {
-    /// Which setting decides the CAs trusted, for error messages.
+    /// Which setting decides the CAs trusted, for error messages (the system's CAs
+    /// when neither is set: then ssl.ca.location is the one to set).
     pub fn trust_source(&self) -> String {
         match (&self.ca_location, &self.ca_pem) {
-            (Some(p), _) => format!("ssl.ca.location={}", p.display()),
             (None, Some(_)) => "ssl.ca.pem".into(),
-            (None, None) => "the system's CAs; set ssl.ca.location".into(),
+            _ => "ssl.ca.location".into(),
         }
+    }
+
+    /// Whether a client certificate is configured.
+    pub fn has_identity(&self) -> bool {
+        self.keystore_location.is_some()
+            || self.certificate_location.is_some()
+            || self.certificate_pem.is_some()
     }
 }
 
@@ -399,7 +406,7 @@ mod tests {
         .unwrap();
         let t = s.tls.unwrap();
         assert!(t.verify && t.verify_host);
-        assert_eq!(t.trust_source(), "the system's CAs; set ssl.ca.location");
+        assert_eq!(t.trust_source(), "ssl.ca.location");
     }
 
     #[test]

@@ -4,12 +4,13 @@
 //! told apart (untrusted, expired, wrong host, not TLS at all) for the status line.
 
 use std::net::TcpStream;
+use std::sync::{Arc, Mutex};
 
 use openssl::pkcs12::Pkcs12;
 use openssl::pkey::{PKey, Private};
 use openssl::ssl::{HandshakeError, SslConnector, SslMethod, SslStream, SslVerifyMode};
 use openssl::x509::store::X509StoreBuilder;
-use openssl::x509::{X509VerifyResult, X509};
+use openssl::x509::{X509Ref, X509VerifyResult, X509};
 
 use super::settings::TlsSettings;
 use crate::kafka::diagnose::Cause;
@@ -17,7 +18,9 @@ use crate::kafka::diagnose::Cause;
 /// A TLS client set up once from the settings, for every connection.
 pub struct Tls {
     connector: SslConnector,
+    verify: bool,
     verify_host: bool,
+    has_identity: bool,
     trust_source: String,
 }
 
@@ -76,7 +79,9 @@ impl Tls {
         }
         Ok(Tls {
             connector: b.build(),
+            verify: s.verify,
             verify_host: s.verify && s.verify_host,
+            has_identity: s.has_identity(),
             trust_source: s.trust_source(),
         })
     }
@@ -91,19 +96,45 @@ impl Tls {
         config.set_verify_hostname(self.verify_host);
         // SNI only for names: an IP address in SNI is against RFC 6066.
         config.set_use_server_name_indication(host.parse::<std::net::IpAddr>().is_err());
+        // The broker's names, kept from the check of its certificate: a failed handshake
+        // no longer has the peer's certificate, and a host-name mismatch should say
+        // which names it is for.
+        let names = Arc::new(Mutex::new(Vec::new()));
+        if self.verify {
+            let seen = names.clone();
+            config.set_verify_callback(SslVerifyMode::PEER, move |ok, ctx| {
+                if ctx.error_depth() == 0 {
+                    if let Some(cert) = ctx.current_cert() {
+                        *seen.lock().unwrap_or_else(|e| e.into_inner()) = certificate_names(cert);
+                    }
+                }
+                ok
+            });
+        }
         match config.connect(host, tcp) {
             Ok(s) => Ok(s),
             Err(HandshakeError::Failure(mid)) => {
                 let verify = mid.ssl().verify_result();
-                let names = mid
-                    .ssl()
-                    .peer_certificate()
-                    .map(|c| certificate_names(&c))
-                    .unwrap_or_default();
+                let names = std::mem::take(&mut *names.lock().unwrap_or_else(|e| e.into_inner()));
                 Err(self.classify(verify, &mid.error().to_string(), host, names))
             }
             Err(HandshakeError::SetupFailure(e)) => Err(Cause::Other(e.to_string())),
             Err(HandshakeError::WouldBlock(_)) => Err(Cause::TimedOut("the TLS handshake")),
+        }
+    }
+
+    /// The cause of a TLS error after the handshake (TLS 1.3 servers refuse a client
+    /// certificate only then): a refused certificate when we sent none means one is
+    /// required.
+    pub fn cause_after_handshake(&self, detail: &str) -> Cause {
+        tracing::warn!("TLS failed after the handshake: {detail}");
+        match tls_error_cause(detail) {
+            _ if detail == "closed" && !self.has_identity => Cause::ClientCertificateRequired,
+            _ if detail == "closed" => Cause::ClientCertificateRejected,
+            Cause::ClientCertificateRejected if !self.has_identity => {
+                Cause::ClientCertificateRequired
+            }
+            other => other,
         }
     }
 
@@ -157,7 +188,7 @@ pub fn tls_error_cause(detail: &str) -> Cause {
 }
 
 /// The DNS names and IP addresses a certificate is for (its SANs, else its CN).
-fn certificate_names(cert: &X509) -> Vec<String> {
+fn certificate_names(cert: &X509Ref) -> Vec<String> {
     let mut names: Vec<String> = cert
         .subject_alt_names()
         .map(|sans| {
