@@ -1,7 +1,9 @@
 //! Broker benchmark (not a test): the embedded broker and Apache Kafka side by side, same
 //! client, data and machine: produce and consume rates of 100-byte messages through
 //! rdkafka (kcat and bare Fetch requests as peers), and the time from a new group member's
-//! subscribe to its first message.
+//! subscribe to its first message. Each cluster serves a plaintext and a SASL_SSL
+//! (SCRAM-SHA-512) listener at once; the same measurements on both give what TLS and SASL
+//! cost (bare Fetch requests on plaintext only: they speak neither).
 //!
 //!     cargo bench --bench broker [-- MESSAGES] [--no-kafka]
 
@@ -10,19 +12,38 @@ use std::time::{Duration, Instant};
 #[path = "support/real_kafka.rs"]
 mod real_kafka;
 
-use broker::{Broker, BrokerConfig};
+use broker::{Broker, BrokerConfig, ListenerSpec, SecurityProtocol, TlsConfig, User};
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer, StreamConsumer};
 use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 use rdkafka::{Message, Offset, TopicPartitionList};
 
-fn config(bootstrap: &str) -> ClientConfig {
+/// One listener of a cluster and the librdkafka settings its clients take.
+struct Listener {
+    /// `plaintext` or `sasl_ssl`.
+    mode: &'static str,
+    bootstrap: String,
+    settings: Vec<(String, String)>,
+}
+
+impl Listener {
+    /// A topic of this listener's own (`bench-sasl_ssl`), so each reads what it produced.
+    fn topic(&self, name: &str) -> String {
+        format!("{name}-{}", self.mode)
+    }
+}
+
+fn config(broker: &Listener) -> ClientConfig {
     let mut c = ClientConfig::new();
-    c.set("bootstrap.servers", bootstrap).set("log_level", "3");
+    c.set("bootstrap.servers", &broker.bootstrap)
+        .set("log_level", "3");
+    for (k, v) in &broker.settings {
+        c.set(k, v);
+    }
     c
 }
 
-fn produce(broker: &str, topic: &str, n: usize) -> f64 {
+fn produce(broker: &Listener, topic: &str, n: usize) -> f64 {
     let producer: ThreadedProducer<DefaultProducerContext> = config(broker)
         .set("linger.ms", "5")
         .set("batch.num.messages", "10000")
@@ -51,7 +72,7 @@ fn produce(broker: &str, topic: &str, n: usize) -> f64 {
 }
 
 /// Consume rate from the first message on (client start-up excluded), and the start-up time.
-fn consume(broker: &str, topic: &str, n: usize) -> (f64, Duration) {
+fn consume(broker: &Listener, topic: &str, n: usize) -> (f64, Duration) {
     let consumer: BaseConsumer = config(broker)
         .set("group.id", "bench-consume")
         // librdkafka 2.x waits 1 s after its prefetch queue fills; the reader here keeps up.
@@ -80,20 +101,17 @@ fn consume(broker: &str, topic: &str, n: usize) -> (f64, Duration) {
 }
 
 /// The same read done by kcat (librdkafka's own C consumer) to /dev/null, as a peer.
-fn kcat_consume(broker: &str, topic: &str, n: usize) -> Option<f64> {
+fn kcat_consume(broker: &Listener, topic: &str, n: usize) -> Option<f64> {
     let start = Instant::now();
     let status = std::process::Command::new("kcat")
-        .args([
-            "-C",
-            "-b",
-            broker,
-            "-t",
-            topic,
-            "-o",
-            "beginning",
-            "-e",
-            "-q",
-        ])
+        .args(["-C", "-b", &broker.bootstrap, "-t", topic])
+        .args(["-o", "beginning", "-e", "-q"])
+        .args(
+            broker
+                .settings
+                .iter()
+                .flat_map(|(k, v)| ["-X".to_string(), format!("{k}={v}")]),
+        )
         .stdout(std::process::Stdio::null())
         .status()
         .ok()?;
@@ -170,9 +188,9 @@ async fn raw_fetch(broker: &str, topic: &str, partitions: i32, n: usize) -> f64 
     n as f64 / start.elapsed().as_secs_f64()
 }
 
-async fn first_message(broker: &str, topic: &str, run: usize) -> Duration {
+async fn first_message(broker: &Listener, topic: &str, run: usize) -> Duration {
     let consumer: StreamConsumer = config(broker)
-        .set("group.id", format!("bench-first-{run}"))
+        .set("group.id", format!("bench-first-{}-{run}", broker.mode))
         .set("auto.offset.reset", "earliest")
         .create()
         .expect("consumer");
@@ -182,26 +200,31 @@ async fn first_message(broker: &str, topic: &str, run: usize) -> Duration {
     start.elapsed()
 }
 
-/// What one cluster measured.
+/// What one listener of a cluster measured.
 struct Measured {
     produce: f64,
     consume: f64,
     startup: Duration,
     kcat: Option<f64>,
-    raw: f64,
+    /// Bare Fetch requests: plaintext only.
+    raw: Option<f64>,
     firsts: Vec<Duration>,
 }
 
-/// Runs every measurement on the cluster at `bootstrap`, whose topics `bench` (2
-/// partitions) and `first` (1) exist and are empty.
-fn measure(rt: &tokio::runtime::Runtime, bootstrap: &str, n: usize) -> Measured {
-    let produce_rate = produce(bootstrap, "bench", n);
-    let (consume_rate, startup) = consume(bootstrap, "bench", n);
-    let kcat = kcat_consume(bootstrap, "bench", n);
-    let raw = rt.block_on(raw_fetch(bootstrap, "bench", 2, n));
-    produce(bootstrap, "first", 1);
+/// Runs every measurement on `broker`, whose topics `bench-MODE` (2 partitions) and
+/// `first-MODE` (1) exist and are empty.
+fn measure(rt: &tokio::runtime::Runtime, broker: &Listener, n: usize) -> Measured {
+    let (bench, first) = (broker.topic("bench"), broker.topic("first"));
+    let produce_rate = produce(broker, &bench, n);
+    let (consume_rate, startup) = consume(broker, &bench, n);
+    let kcat = kcat_consume(broker, &bench, n);
+    let raw = broker
+        .settings
+        .is_empty()
+        .then(|| rt.block_on(raw_fetch(&broker.bootstrap, &bench, 2, n)));
+    produce(broker, &first, 1);
     let mut firsts: Vec<Duration> = (0..5)
-        .map(|i| rt.block_on(first_message(bootstrap, "first", i)))
+        .map(|i| rt.block_on(first_message(broker, &first, i)))
         .collect();
     firsts.sort();
     Measured {
@@ -212,6 +235,100 @@ fn measure(rt: &tokio::runtime::Runtime, bootstrap: &str, n: usize) -> Measured 
         raw,
         firsts,
     }
+}
+
+/// Every listener's topics, for clusters whose topics are created up front.
+const TOPICS: [(&str, i32); 4] = [
+    ("bench-plaintext", 2),
+    ("first-plaintext", 1),
+    ("bench-sasl_ssl", 2),
+    ("first-sasl_ssl", 1),
+];
+
+/// The SASL user both clusters know (as scripts/real-kafka.sh sets Kafka up).
+const USER: (&str, &str) = ("alice", "alice-secret");
+
+/// The embedded broker with a plaintext and a SASL_SSL listener (a generated CA written to
+/// `ca`), and the topics; measures both listeners, then stops it.
+fn measure_embedded(rt: &tokio::runtime::Runtime, n: usize) -> (Measured, Measured) {
+    let ca = std::env::temp_dir().join(format!("kafka-dash-bench-{}-ca.pem", std::process::id()));
+    let any: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let broker = rt
+        .block_on(Broker::start(BrokerConfig {
+            partition_size_cap: 0,
+            listeners: vec![
+                ListenerSpec::plaintext(any),
+                ListenerSpec {
+                    protocol: SecurityProtocol::SaslSsl,
+                    addr: any,
+                },
+            ],
+            tls: TlsConfig {
+                ca_out: Some(ca.clone()),
+                ..TlsConfig::default()
+            },
+            users: vec![User {
+                name: USER.0.into(),
+                password: USER.1.into(),
+            }],
+            ..BrokerConfig::default()
+        }))
+        .unwrap();
+    for (topic, partitions) in TOPICS {
+        broker.create_topic(topic, partitions).unwrap();
+    }
+    let plaintext = Listener {
+        mode: "plaintext",
+        bootstrap: broker
+            .bootstrap_for(SecurityProtocol::Plaintext)
+            .unwrap()
+            .into(),
+        settings: vec![],
+    };
+    let sasl_ssl = Listener {
+        mode: "sasl_ssl",
+        bootstrap: broker
+            .bootstrap_for(SecurityProtocol::SaslSsl)
+            .unwrap()
+            .into(),
+        settings: sasl_ssl_settings(&ca.display().to_string()),
+    };
+    let measured = (measure(rt, &plaintext, n), measure(rt, &sasl_ssl, n));
+    rt.block_on(broker.stop());
+    let _ = std::fs::remove_file(&ca);
+    measured
+}
+
+/// librdkafka settings for the embedded broker's SASL_SSL listener, as `real-kafka.sh
+/// client-args sasl_ssl` prints them for Kafka's.
+fn sasl_ssl_settings(ca: &str) -> Vec<(String, String)> {
+    [
+        ("security.protocol", "SASL_SSL"),
+        ("sasl.mechanisms", "SCRAM-SHA-512"),
+        ("sasl.username", USER.0),
+        ("sasl.password", USER.1),
+        ("ssl.ca.location", ca),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+/// One `--security all` Kafka node: both listeners measured, then stopped.
+fn measure_kafka(rt: &tokio::runtime::Runtime, n: usize) -> Option<(Measured, Measured)> {
+    let kafka = real_kafka::RealKafka::start_secured()?;
+    rt.block_on(real_kafka::create_topics(&kafka.bootstrap, &TOPICS));
+    let plaintext = Listener {
+        mode: "plaintext",
+        bootstrap: kafka.bootstrap.clone(),
+        settings: vec![],
+    };
+    let sasl_ssl = Listener {
+        mode: "sasl_ssl",
+        bootstrap: kafka.bootstrap_of("sasl_ssl"),
+        settings: kafka.client_settings("sasl_ssl"),
+    };
+    Some((measure(rt, &plaintext, n), measure(rt, &sasl_ssl, n)))
 }
 
 fn ms(d: Duration) -> f64 {
@@ -230,29 +347,19 @@ fn main() {
         kafka_dash::logging::to_stderr();
     }
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let broker = rt
-        .block_on(Broker::start(BrokerConfig {
-            partition_size_cap: 0,
-            ..BrokerConfig::default()
-        }))
-        .unwrap();
-    broker.create_topic("bench", 2).unwrap();
-    broker.create_topic("first", 1).unwrap();
-    let embedded = measure(&rt, &broker.bootstrap(), n);
-    rt.block_on(broker.stop());
-
+    let (embedded, embedded_sasl) = measure_embedded(&rt, n);
     // Kafka runs after the embedded broker has stopped, so neither competes for the cores.
-    let kafka = with_kafka
-        .then(real_kafka::RealKafka::start)
-        .flatten()
-        .map(|k| {
-            rt.block_on(real_kafka::create_topics(
-                &k.bootstrap,
-                &[("bench", 2), ("first", 1)],
-            ));
-            measure(&rt, &k.bootstrap, n)
-        });
+    let kafka = if with_kafka {
+        measure_kafka(&rt, n)
+    } else {
+        None
+    };
+    print_comparison(n, &embedded, kafka.as_ref().map(|k| &k.0));
+    print_security(&embedded, &embedded_sasl, kafka.as_ref());
+}
 
+/// The plaintext table: the embedded broker against Apache Kafka.
+fn print_comparison(n: usize, embedded: &Measured, kafka: Option<&Measured>) {
     println!(
         "messages: {n} x 100 bytes, 2 partitions, rdkafka {}; Apache Kafka from tests/kafka/pom.xml, one node, default settings",
         rdkafka::util::get_rdkafka_version().1
@@ -268,7 +375,7 @@ fn main() {
         ),
         None => println!("{what:<58} {ours:>10.0} {unit:<3} {:>14}", "-"),
     };
-    let k = kafka.as_ref();
+    let k = kafka;
     row(
         "produce (acks=1, linger 5 ms)",
         embedded.produce,
@@ -295,8 +402,8 @@ fn main() {
     );
     row(
         "bare Fetch requests (no client decoding)",
-        embedded.raw,
-        k.map(|k| k.raw),
+        embedded.raw.unwrap_or(0.0),
+        k.and_then(|k| k.raw),
         "/s",
     );
     row(
@@ -315,6 +422,54 @@ fn main() {
         "  slowest",
         ms(embedded.firsts[4]),
         k.map(|k| ms(k.firsts[4])),
+        "ms",
+    );
+    if kafka.is_none() {
+        println!("(Apache Kafka not measured: --no-kafka, or it could not start)");
+    }
+}
+
+/// Security's cost: each cluster's SASL_SSL figures against its own plaintext ones.
+fn print_security(plain: &Measured, sasl: &Measured, kafka: Option<&(Measured, Measured)>) {
+    println!();
+    println!("security's cost: sasl_ssl = SASL_SSL with SCRAM-SHA-512, same node as plaintext");
+    println!(
+        "{:<44} {:>11} {:>11} {:>6} {:>11} {:>11} {:>6}",
+        "", "ours plain", "ours sasl", "ratio", "Kafka plain", "Kafka sasl", "ratio"
+    );
+    // A figure a client could not measure (kcat's SCRAM against Kafka 4.4) shows as -.
+    let cell = |v: Option<f64>, unit: &str| {
+        v.map_or(format!("{:>11}", "-"), |v| format!("{v:>8.0} {unit:<2}"))
+    };
+    let ratio = |p: Option<f64>, s: Option<f64>| {
+        p.zip(s)
+            .map_or(format!("{:>6}", "-"), |(p, s)| format!("{:>6.2}", s / p))
+    };
+    let row = |what: &str, get: &dyn Fn(&Measured) -> Option<f64>, unit: &str| {
+        let (p, s) = (get(plain), get(sasl));
+        let mut line = format!(
+            "{what:<44} {} {} {}",
+            cell(p, unit),
+            cell(s, unit),
+            ratio(p, s)
+        );
+        if let Some((kp, ks)) = kafka {
+            let (kp, ks) = (get(kp), get(ks));
+            line += &format!(" {} {} {}", cell(kp, unit), cell(ks, unit), ratio(kp, ks));
+        }
+        println!("{line}");
+    };
+    row("produce (acks=1, linger 5 ms)", &|m| Some(m.produce), "/s");
+    row("consume (rdkafka BaseConsumer)", &|m| Some(m.consume), "/s");
+    row(
+        "consumer start-up to first message",
+        &|m| Some(ms(m.startup)),
+        "ms",
+    );
+    row("kcat -C -e (start-up included)", &|m| m.kcat, "/s");
+    row(
+        "new member -> first message, median of 5",
+        &|m| Some(ms(m.firsts[2])),
         "ms",
     );
     if kafka.is_none() {

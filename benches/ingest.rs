@@ -3,10 +3,15 @@
 //! consumer tuned for throughput that only counts messages, and kcat to /dev/null — and
 //! the dashboard's peak memory after 1M messages. The cluster runs in its own processes — `kafka-dash broker`,
 //! then Apache Kafka (each measurement in a fresh process of this bench, so peak memory
-//! is per cluster) — and kcat produces the data, so the memory measured is the dashboard's.
+//! is per cluster) — and a producer process of its own writes the data, so the memory
+//! measured is the dashboard's.
+//! Each cluster serves a plaintext and a SASL_SSL (SCRAM-SHA-512) listener at once, and
+//! every client (producer, live view, peers) of a listener takes the same settings, so the
+//! table ends with what TLS and SASL cost the live view: its sasl_ssl/plaintext ratio.
 //!
 //!     cargo bench --bench ingest [-- MESSAGES] [--cluster embedded|kafka]
 
+use std::io::BufRead;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -20,6 +25,9 @@ use kafka_dash::kafka::workers;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
+/// The live view may keep at least this share of its plaintext rate on SASL_SSL.
+const GOAL: f64 = 0.67;
+
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -30,63 +38,227 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-/// Produces with kcat, in its own process, so this process's memory is the dashboard's.
-fn produce(bootstrap: &str, topic: &str, n: usize) {
-    use std::io::Write;
-    let mut kcat = Command::new("kcat")
-        .args([
-            "-P",
-            "-b",
-            bootstrap,
-            "-t",
-            topic,
-            "-X",
-            "linger.ms=5",
-            "-X",
-            "queue.buffering.max.messages=1000000",
-        ])
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("kcat is needed to produce the bench data");
-    let line = [b'x'; 99];
-    {
-        let mut stdin = std::io::BufWriter::new(kcat.stdin.take().unwrap());
-        for _ in 0..n {
-            stdin.write_all(&line).unwrap();
-            stdin.write_all(b"\n").unwrap();
-        }
-    }
-    assert!(kcat.wait().unwrap().success(), "kcat -P failed");
+/// One listener of a cluster and the librdkafka settings every client of it takes.
+struct Listener {
+    /// The mode's name: `plaintext` or `sasl_ssl`.
+    mode: &'static str,
+    bootstrap: String,
+    settings: Vec<(String, String)>,
 }
 
-/// Starts `kafka-dash broker` with the `ingest` topic; returns it and its bootstrap.
-fn start_embedded() -> (std::process::Child, String) {
-    let mut broker = Command::new(env!("CARGO_BIN_EXE_kafka-dash"))
+impl Listener {
+    /// Its topic: each listener reads data its own clients produced.
+    fn topic(&self) -> String {
+        format!("ingest-{}", self.mode)
+    }
+
+    /// The settings as kcat arguments.
+    fn kcat_args(&self) -> Vec<String> {
+        self.settings
+            .iter()
+            .flat_map(|(k, v)| ["-X".to_string(), format!("{k}={v}")])
+            .collect()
+    }
+}
+
+/// Produces with librdkafka in a fresh process of this bench (so this process's memory
+/// is the dashboard's). Not kcat: its librdkafka 2.0.2 fails SCRAM against Kafka 4.4.
+fn produce(listener: &Listener, n: usize) {
+    let settings = listener.settings.iter().map(|(k, v)| format!("{k}={v}"));
+    let status = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--produce",
+            &listener.bootstrap,
+            &listener.topic(),
+            &n.to_string(),
+        ])
+        .args(settings)
+        .status()
+        .expect("producer process");
+    assert!(status.success(), "producing to {} failed", listener.topic());
+}
+
+/// The producer process: `--produce BOOTSTRAP TOPIC N [KEY=VALUE]...`, 99-byte values
+/// spread over partitions 0 and 1.
+fn producer_main(args: &[String]) {
+    use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
+    let [bootstrap, topic, n, settings @ ..] = args else {
+        panic!("--produce BOOTSTRAP TOPIC N [KEY=VALUE]...");
+    };
+    let mut config = rdkafka::ClientConfig::new();
+    config
+        .set("bootstrap.servers", bootstrap)
+        .set("linger.ms", "5")
+        .set("batch.num.messages", "10000")
+        .set("queue.buffering.max.messages", "1000000");
+    for (k, v) in settings.iter().filter_map(|kv| kv.split_once('=')) {
+        config.set(k, v);
+    }
+    let producer: ThreadedProducer<DefaultProducerContext> =
+        config.create().expect("bench producer");
+    let value = [b'x'; 99];
+    for i in 0..n.parse::<usize>().expect("N messages") {
+        let mut record = BaseRecord::<(), [u8]>::to(topic)
+            .payload(&value[..])
+            .partition((i % 2) as i32);
+        while let Err((_, r)) = producer.send(record) {
+            record = r;
+            producer.poll(Duration::from_millis(1));
+        }
+    }
+    producer
+        .flush(Duration::from_secs(120))
+        .expect("every message delivered");
+}
+
+/// The SASL user of the embedded broker's secured listener (the same as on Kafka's).
+const USER: (&str, &str) = ("alice", "alice-secret");
+
+/// `kafka-dash broker` with a plaintext and (when this build has one) a SASL_SSL listener.
+struct Embedded {
+    process: std::process::Child,
+    /// Kept open: the broker may print more, and a closed pipe would end it.
+    _stdout: std::io::BufReader<std::process::ChildStdout>,
+    listeners: Vec<Listener>,
+    ca: std::path::PathBuf,
+}
+
+impl Drop for Embedded {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+        let _ = std::fs::remove_file(&self.ca);
+    }
+}
+
+/// Starts `kafka-dash broker` with both topics; a build without secured listeners falls
+/// back to the plaintext one alone.
+fn start_embedded() -> Embedded {
+    let ca = std::env::temp_dir().join(format!("kafka-dash-ingest-{}-ca.pem", std::process::id()));
+    let secured = [
+        "--listener".to_string(),
+        "SASL_SSL://127.0.0.1:0".into(),
+        "--tls-ca-out".into(),
+        ca.display().to_string(),
+        "--user".into(),
+        format!("{}:{}", USER.0, USER.1),
+    ];
+    spawn_embedded(&secured, ca.clone()).unwrap_or_else(|| {
+        println!("sasl_ssl on kafka-dash broker skipped: the embedded broker has no SASL_SSL listener in this build");
+        spawn_embedded(&[], ca).expect("kafka-dash broker starts")
+    })
+}
+
+/// Spawns the broker with `extra` flags; `None` when it refuses them.
+fn spawn_embedded(extra: &[String], ca: std::path::PathBuf) -> Option<Embedded> {
+    let mut process = Command::new(env!("CARGO_BIN_EXE_kafka-dash"))
         .args([
             "broker",
             "--listen",
             "127.0.0.1:0",
-            "--topic",
-            "ingest:2",
             "--partition-size-cap",
             "0",
         ])
+        .args([
+            "--topic",
+            "ingest-plaintext:2",
+            "--topic",
+            "ingest-sasl_ssl:2",
+        ])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("broker process");
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(broker.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let bootstrap = line.trim().rsplit(' ').next().unwrap().to_string();
-    (broker, bootstrap)
+    let mut stdout = std::io::BufReader::new(process.stdout.take().unwrap());
+    match read_listeners(&mut stdout, !extra.is_empty(), &ca) {
+        Some(listeners) => Some(Embedded {
+            process,
+            _stdout: stdout,
+            listeners,
+            ca,
+        }),
+        None => {
+            let _ = process.kill();
+            let _ = process.wait();
+            None
+        }
+    }
+}
+
+/// The listeners the broker says it serves: `listening on BOOTSTRAP`, then `  PROTOCOL
+/// host:port` a listener, then (with a secured one) the CA's file.
+fn read_listeners(
+    stdout: &mut impl BufRead,
+    secured: bool,
+    ca: &std::path::Path,
+) -> Option<Vec<Listener>> {
+    let mut lines = Vec::new();
+    let want = if secured { 4 } else { 2 };
+    while lines.len() < want {
+        let mut line = String::new();
+        if stdout.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        lines.push(line.trim().to_string());
+    }
+    let address = |protocol: &str| {
+        lines
+            .iter()
+            .find_map(|l| l.strip_prefix(protocol)?.strip_prefix(' '))
+            .map(str::to_string)
+    };
+    let mut listeners = vec![Listener {
+        mode: "plaintext",
+        bootstrap: address("PLAINTEXT")?,
+        settings: vec![],
+    }];
+    if secured {
+        listeners.push(Listener {
+            mode: "sasl_ssl",
+            bootstrap: address("SASL_SSL")?,
+            settings: sasl_ssl_settings(&ca.display().to_string()),
+        });
+    }
+    Some(listeners)
+}
+
+/// librdkafka settings for the embedded broker's SASL_SSL listener (as `client-args
+/// sasl_ssl` prints them for Kafka's).
+fn sasl_ssl_settings(ca: &str) -> Vec<(String, String)> {
+    [
+        ("security.protocol", "SASL_SSL"),
+        ("sasl.mechanisms", "SCRAM-SHA-512"),
+        ("sasl.username", USER.0),
+        ("sasl.password", USER.1),
+        ("ssl.ca.location", ca),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+/// Kafka's plaintext and SASL_SSL listeners of one `--security all` node.
+fn kafka_listeners(kafka: &real_kafka::RealKafka) -> Vec<Listener> {
+    vec![
+        Listener {
+            mode: "plaintext",
+            bootstrap: kafka.bootstrap.clone(),
+            settings: vec![],
+        },
+        Listener {
+            mode: "sasl_ssl",
+            bootstrap: kafka.bootstrap_of("sasl_ssl"),
+            settings: kafka.client_settings("sasl_ssl"),
+        },
+    ]
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--produce") {
+        return producer_main(&args[2..]);
+    }
     let n: usize = args
         .iter()
         .filter_map(|a| a.parse().ok())
@@ -99,33 +271,130 @@ fn main() {
         .map(String::as_str);
     match cluster {
         Some("embedded") => {
-            let (mut broker, bootstrap) = start_embedded();
-            run(&bootstrap, n, "kafka-dash broker");
-            let _ = broker.kill();
-            let _ = broker.wait();
+            let embedded = start_embedded();
+            run(&embedded.listeners, n, "kafka-dash broker");
         }
         Some("kafka") => {
-            let Some(kafka) = real_kafka::RealKafka::start() else {
+            let Some(kafka) = real_kafka::RealKafka::start_secured() else {
                 return;
             };
             tokio::runtime::Runtime::new()
                 .unwrap()
                 .block_on(real_kafka::create_topics(
                     &kafka.bootstrap,
-                    &[("ingest", 2)],
+                    &[("ingest-plaintext", 2), ("ingest-sasl_ssl", 2)],
                 ));
-            run(&kafka.bootstrap, n, "Apache Kafka");
+            run(&kafka_listeners(&kafka), n, "Apache Kafka");
         }
         _ => {
             // Each cluster in a fresh process, one after the other.
+            let mut rows = Vec::new();
             for c in ["embedded", "kafka"] {
-                let status = Command::new(std::env::current_exe().unwrap())
-                    .args(["--cluster", c, &n.to_string()])
-                    .status()
-                    .expect("bench process");
-                assert!(status.success(), "the {c} run failed");
+                rows.extend(run_child(c, n));
             }
+            print_table(&rows, n);
         }
+    }
+}
+
+/// What one cluster's listener measured: medians, msg/s (start-up in ms).
+struct Row {
+    cluster: String,
+    mode: String,
+    /// The live view: whole read, from its first message on, and start-up.
+    live: [f64; 3],
+    /// The counting consumer, likewise.
+    peer: [f64; 3],
+    kcat: Option<f64>,
+}
+
+/// Prefix of the lines a cluster's process hands its medians back on.
+const ROW: &str = "row\t";
+
+/// Runs one cluster's measurements in a fresh process, passing its report through and
+/// keeping its rows for the table.
+fn run_child(cluster: &str, n: usize) -> Vec<Row> {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--cluster", cluster, &n.to_string()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("bench process");
+    let mut rows = Vec::new();
+    for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.expect("bench output");
+        match line.strip_prefix(ROW) {
+            Some(row) => rows.extend(parse_row(row)),
+            None => println!("{line}"),
+        }
+    }
+    assert!(child.wait().unwrap().success(), "the {cluster} run failed");
+    rows
+}
+
+fn parse_row(row: &str) -> Option<Row> {
+    let f: Vec<&str> = row.split('\t').collect();
+    let num = |i: usize| f.get(i)?.parse::<f64>().ok();
+    Some(Row {
+        cluster: f.first()?.to_string(),
+        mode: f.get(1)?.to_string(),
+        live: [num(2)?, num(3)?, num(4)?],
+        peer: [num(5)?, num(6)?, num(7)?],
+        kcat: num(8),
+    })
+}
+
+/// Cluster × protocol, and what SASL_SSL costs the live view on each cluster.
+fn print_table(rows: &[Row], n: usize) {
+    println!();
+    println!("security's cost: {n} x 100 bytes, 2 partitions; sasl_ssl = SASL_SSL with SCRAM-SHA-512; medians of {ROUNDS}");
+    println!(
+        "msg/s over the whole read (start-up included), and from the first message on (steady)"
+    );
+    println!(
+        "{:<18} {:<10} {:>10} {:>10} {:>9} {:>10} {:>10} {:>9} {:>10}",
+        "cluster",
+        "protocol",
+        "live",
+        "live stdy",
+        "start ms",
+        "peer",
+        "peer stdy",
+        "start ms",
+        "kcat"
+    );
+    for r in rows {
+        let kcat = r.kcat.map_or("-".to_string(), |k| format!("{k:.0}"));
+        println!(
+            "{:<18} {:<10} {:>10.0} {:>10.0} {:>9.0} {:>10.0} {:>10.0} {:>9.0} {:>10}",
+            r.cluster,
+            r.mode,
+            r.live[0],
+            r.live[1],
+            r.live[2],
+            r.peer[0],
+            r.peer[1],
+            r.peer[2],
+            kcat
+        );
+    }
+    for cluster in ["kafka-dash broker", "Apache Kafka"] {
+        let find = |mode: &str| rows.iter().find(|r| r.cluster == cluster && r.mode == mode);
+        let (Some(p), Some(s)) = (find("plaintext"), find("sasl_ssl")) else {
+            println!("{cluster}: no sasl_ssl/plaintext ratio (a listener was not measured)");
+            continue;
+        };
+        let ratio = s.live[1] / p.live[1];
+        let verdict = if ratio >= GOAL { "meets" } else { "MISSES" };
+        let kcat = s
+            .kcat
+            .zip(p.kcat)
+            .map_or("-".into(), |(s, p)| format!("{:.2}", s / p));
+        println!(
+            "{cluster}: sasl_ssl/plaintext, live view steady {ratio:.2} ({verdict} the goal ≥ {GOAL}), whole read {:.2}; peer steady {:.2}, whole {:.2}; kcat {kcat}",
+            s.live[0] / p.live[0],
+            s.peer[1] / p.peer[1],
+            s.peer[0] / p.peer[0],
+        );
     }
 }
 
@@ -137,78 +406,149 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// Produces `n` messages to `ingest` and measures the live view reading them, against the
-/// peers, in interleaved rounds (so a busy moment of the machine falls on all of them).
-fn run(bootstrap: &str, n: usize, cluster: &str) {
-    let bootstrap = bootstrap.to_string();
-    produce(&bootstrap, "ingest", n);
+/// Every round of one listener's measurements.
+#[derive(Default)]
+struct Rounds {
+    live: Vec<Reading>,
+    peer: Vec<Reading>,
+    kcat: Vec<f64>,
+}
+
+/// Produces `n` messages to each listener's topic and measures the live view reading
+/// them, against the peers, in interleaved rounds (so a busy moment of the machine falls
+/// on every listener and reader).
+fn run(listeners: &[Listener], n: usize, cluster: &str) {
+    for l in listeners {
+        produce(l, n);
+    }
     let baseline = peak_rss_mb();
-    let (mut live, mut peer, mut kcat) = (Vec::new(), Vec::new(), Vec::new());
+    let mut measured: Vec<Rounds> = listeners.iter().map(|_| Rounds::default()).collect();
     let mut dashboard_rss = 0.0;
     let mut frames = 0;
-    for round in 0..ROUNDS {
-        let (rate, f) = dashboard_rate(&bootstrap, n);
-        live.push(rate);
-        frames = f;
-        if round == 0 {
-            // Before any peer ran in this process: the dashboard's own peak.
-            dashboard_rss = peak_rss_mb();
-        }
-        peer.push(counting_consumer_rate(&bootstrap, n));
-        if let Some(k) = kcat_rate(&bootstrap, n) {
-            kcat.push(k);
+    for _ in 0..ROUNDS {
+        for (l, m) in listeners.iter().zip(measured.iter_mut()) {
+            let (reading, f) = dashboard_rate(l, n);
+            m.live.push(reading);
+            frames = f;
+            if dashboard_rss == 0.0 {
+                // Before any peer ran in this process: the dashboard's own peak.
+                dashboard_rss = peak_rss_mb();
+            }
+            m.peer.push(counting_consumer_rate(l, n));
+            if let Some(k) = kcat_rate(l, n) {
+                m.kcat.push(k);
+            }
         }
     }
-    let rate = median(live.clone());
-    println!(
-        "{cluster}: {n} x 100 bytes, 2 partitions, the watch screen drawing at ≤ 30 fps ({frames} frames), median of {ROUNDS}"
-    );
-    println!("live view ingest: {rate:>10.0} msg/s (rounds: {live:.0?})");
-    let tuned = median(peer.clone());
-    println!(
-        "librdkafka consumer, batches of 10,000, counting only: {tuned:>10.0} msg/s (rounds: {peer:.0?}) → ratio dashboard/consumer = {:.2}",
-        rate / tuned
-    );
-    if kcat.is_empty() {
-        println!("kcat not available: no peer measurement");
-    } else {
-        let k = median(kcat.clone());
-        println!(
-            "kcat -C -e -o beginning > /dev/null: {k:>10.0} msg/s (rounds: {kcat:.0?}) → ratio dashboard/kcat = {:.2}",
-            rate / k
-        );
+    for (l, m) in listeners.iter().zip(measured) {
+        report(cluster, l.mode, n, frames, &m);
     }
     println!("dashboard peak RSS: {dashboard_rss:.0} MiB (before ingest: {baseline:.0} MiB)");
 }
 
+/// Medians of the rounds' readings: whole-read rate, steady rate, start-up in ms.
+fn medians(readings: &[Reading]) -> [f64; 3] {
+    [
+        median(readings.iter().map(|r| r.whole).collect()),
+        median(readings.iter().map(|r| r.steady).collect()),
+        median(
+            readings
+                .iter()
+                .map(|r| r.startup.as_secs_f64() * 1e3)
+                .collect(),
+        ),
+    ]
+}
+
+/// Prints one listener's figures, and its row for the table.
+fn report(cluster: &str, mode: &str, n: usize, frames: u64, m: &Rounds) {
+    let (live, peer) = (medians(&m.live), medians(&m.peer));
+    let whole = |v: &[Reading]| v.iter().map(|r| r.whole.round()).collect::<Vec<_>>();
+    println!(
+        "{cluster}, {mode}: {n} x 100 bytes, 2 partitions, the watch screen drawing at ≤ 30 fps ({frames} frames), median of {ROUNDS}"
+    );
+    println!(
+        "live view ingest: {:>10.0} msg/s (rounds: {:?}); from its first message {:.0} msg/s, start-up {:.0} ms",
+        live[0],
+        whole(&m.live),
+        live[1],
+        live[2]
+    );
+    println!(
+        "librdkafka consumer, batches of 10,000, counting only: {:>10.0} msg/s (rounds: {:?}) → ratio dashboard/consumer = {:.2}; from its first message {:.0} msg/s, start-up {:.0} ms",
+        peer[0],
+        whole(&m.peer),
+        live[0] / peer[0],
+        peer[1],
+        peer[2]
+    );
+    let kcat = (!m.kcat.is_empty()).then(|| median(m.kcat.clone()));
+    match kcat {
+        None => println!("kcat could not read this listener (not installed, or see its error above)"),
+        Some(k) => println!(
+            "kcat -C -e -o beginning > /dev/null: {k:>10.0} msg/s (rounds: {:.0?}) → ratio dashboard/kcat = {:.2}",
+            m.kcat,
+            live[0] / k
+        ),
+    }
+    let kcat = kcat.map_or("-".to_string(), |k| k.to_string());
+    let [l0, l1, l2] = live;
+    let [p0, p1, p2] = peer;
+    println!("{ROW}{cluster}\t{mode}\t{l0}\t{l1}\t{l2}\t{p0}\t{p1}\t{p2}\t{kcat}");
+}
+
+/// One read of the whole topic: its rate start-up included, its rate from the first
+/// message on, and the start-up (connecting, TLS and SASL included) before that message.
+#[derive(Clone, Copy)]
+struct Reading {
+    whole: f64,
+    steady: f64,
+    startup: Duration,
+}
+
+impl Reading {
+    /// A read started at `start` that saw its first `seen` messages at `at`, and ends now
+    /// with `n`.
+    fn new(start: Instant, (at, seen): (Instant, u64), n: usize) -> Self {
+        let end = Instant::now();
+        let rest = (n as u64).saturating_sub(seen) as f64;
+        Self {
+            whole: n as f64 / (end - start).as_secs_f64(),
+            steady: rest / (end - at).as_secs_f64().max(1e-9),
+            startup: at - start,
+        }
+    }
+}
+
 /// The live view reading the whole topic while the watch screen draws: messages a second
 /// and frames drawn.
-fn dashboard_rate(bootstrap: &str, n: usize) -> (f64, u64) {
-    let bootstrap = bootstrap.to_string();
+fn dashboard_rate(listener: &Listener, n: usize) -> (Reading, u64) {
+    let topic = listener.topic();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (elapsed, frames, _shown) = rt.block_on(async {
+    rt.block_on(async {
         let mut w = workers::spawn(
             ClientSettings {
-                bootstrap: bootstrap.clone(),
-                overrides: vec![],
+                bootstrap: listener.bootstrap.clone(),
+                overrides: listener.settings.clone(),
             },
             Default::default(),
         );
         let mut app = App::new("bench".into(), w.commands.clone());
         w.commands
             .send(KafkaCommand::Tail {
-                topic: "ingest".into(),
+                topic: topic.clone(),
                 from: StartFrom::Beginning,
                 value_limit: app.live.limits.value_preview_bytes.0,
             })
             .await
             .unwrap();
-        app.watch("ingest".into(), StartFrom::Beginning);
+        app.watch(topic.clone(), StartFrom::Beginning);
         // The watch screen draws the live view, the composer and the groups at once.
         app.switch(kafka_dash::app::Pane::Watch);
         let mut terminal = Terminal::new(TestBackend::new(160, 50)).unwrap();
         let mut frame = tokio::time::interval(Duration::from_millis(33));
         let start = Instant::now();
+        let mut first = None;
         let mut frames = 0u64;
         loop {
             tokio::select! {
@@ -227,36 +567,26 @@ fn dashboard_rate(bootstrap: &str, n: usize) -> (f64, u64) {
                 }
             }
             let seen: u64 = app.live.stats.iter().map(|s| s.seen).sum();
+            if seen > 0 && first.is_none() {
+                first = Some((Instant::now(), seen));
+            }
             if seen >= n as u64 {
-                return (
-                    start.elapsed(),
-                    frames,
-                    app.live.records.len() as u64 + app.live.evicted,
-                );
+                return (Reading::new(start, first.unwrap(), n), frames);
             }
             if start.elapsed() > Duration::from_secs(300) {
                 panic!("ingest did not finish: seen {seen}");
             }
         }
-    });
-    (n as f64 / elapsed.as_secs_f64(), frames)
+    })
 }
 
 /// kcat reading the whole topic to /dev/null, if kcat is there.
-fn kcat_rate(bootstrap: &str, n: usize) -> Option<f64> {
+fn kcat_rate(listener: &Listener, n: usize) -> Option<f64> {
     let start = Instant::now();
     let ok = Command::new("kcat")
-        .args([
-            "-C",
-            "-b",
-            bootstrap,
-            "-t",
-            "ingest",
-            "-o",
-            "beginning",
-            "-e",
-            "-q",
-        ])
+        .args(["-C", "-b", &listener.bootstrap, "-t", &listener.topic()])
+        .args(["-o", "beginning", "-e", "-q"])
+        .args(listener.kcat_args())
         .stdout(Stdio::null())
         .status()
         .map(|s| s.success())
@@ -266,12 +596,12 @@ fn kcat_rate(bootstrap: &str, n: usize) -> Option<f64> {
 
 /// A librdkafka consumer set up for throughput (large fetches, a deep prefetch queue) that
 /// does nothing but count: the fastest this machine reads the topic through librdkafka.
-fn counting_consumer_rate(bootstrap: &str, n: usize) -> f64 {
+fn counting_consumer_rate(listener: &Listener, n: usize) -> Reading {
     use rdkafka::consumer::{BaseConsumer, Consumer};
     use rdkafka::{Offset, TopicPartitionList};
     let mut config = rdkafka::ClientConfig::new();
     config
-        .set("bootstrap.servers", bootstrap)
+        .set("bootstrap.servers", &listener.bootstrap)
         .set("group.id", "ingest-bench-counter")
         .set("enable.auto.commit", "false")
         .set("enable.partition.eof", "false")
@@ -279,6 +609,9 @@ fn counting_consumer_rate(bootstrap: &str, n: usize) -> f64 {
         .set("max.partition.fetch.bytes", "10485760")
         .set("queued.min.messages", "1000000")
         .set("fetch.wait.max.ms", "10");
+    for (k, v) in &listener.settings {
+        config.set(k, v);
+    }
     // INGEST_PEER="k=v,k=v" tries other settings for the peer.
     for kv in std::env::var("INGEST_PEER").unwrap_or_default().split(',') {
         if let Some((k, v)) = kv.split_once('=') {
@@ -288,11 +621,12 @@ fn counting_consumer_rate(bootstrap: &str, n: usize) -> f64 {
     let consumer: BaseConsumer = config.create().expect("counting consumer");
     let mut tpl = TopicPartitionList::new();
     for p in 0..2 {
-        tpl.add_partition_offset("ingest", p, Offset::Beginning)
+        tpl.add_partition_offset(&listener.topic(), p, Offset::Beginning)
             .unwrap();
     }
     consumer.assign(&tpl).unwrap();
     let start = Instant::now();
+    let mut first = None;
     let mut count = 0usize;
     // Batches of up to 10,000 straight from the consumer queue, as librdkafka's own
     // performance tool reads: no per-message wrapper, nothing kept.
@@ -316,8 +650,11 @@ fn counting_consumer_rate(bootstrap: &str, n: usize) -> f64 {
                 }
                 rdkafka_sys::rd_kafka_message_destroy(*m);
             }
+            if count > 0 && first.is_none() {
+                first = Some((Instant::now(), count as u64));
+            }
         }
         rdkafka_sys::rd_kafka_queue_destroy(queue);
     }
-    n as f64 / start.elapsed().as_secs_f64()
+    Reading::new(start, first.expect("the topic is not empty"), n)
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The real-Kafka suite: the end-to-end and interoperability scripts run against Apache
-# Kafka 4 (a fresh single-node KRaft cluster for each, from scripts/real-kafka.sh), the
+# Kafka 4 (a fresh single-node KRaft cluster for each, from scripts/real-kafka.sh; the
+# end-to-end one on a node that also serves every secured listener, where
+# tests/e2e/secure.sh then runs on each security mode and the failure cases), the
 # three-node failover scenario, the differential suite (the same client-side cases on
 # `kafka-dash broker` and on Kafka, compared), and librdkafka's own integration tests on
 # both. Needs what scripts/install-test-deps.sh installs and a release build. Each part
@@ -21,7 +23,23 @@ on_fresh_kafka() {
   return $rc
 }
 
-on_fresh_kafka bash tests/e2e/run.sh || failed+=("e2e on Kafka")
+# The plaintext e2e first, while the node is fresh; then every security mode on the same
+# node (one JVM start for all of them), and the failure cases.
+on_secured_kafka() {
+  local out b
+  out=$(bash scripts/real-kafka.sh start --security all) ||
+    { echo "FAIL cannot start the secured Apache Kafka"; failed+=("secured Kafka"); return; }
+  b=$(echo "$out" | head -n 1)
+  echo "Apache Kafka at $b, with every secured listener"
+  bash tests/e2e/run.sh --bootstrap "$b" || failed+=("e2e on Kafka")
+  for mode in plaintext sasl_ssl sasl_plaintext ssl oauth; do
+    bash tests/e2e/secure.sh --mode "$mode" || failed+=("secure e2e on $mode")
+  done
+  bash tests/e2e/secure.sh --failures || failed+=("secure e2e failure cases")
+  bash scripts/real-kafka.sh stop
+}
+
+on_secured_kafka
 on_fresh_kafka bash tests/interop/run.sh || failed+=("interop on Kafka")
 bash tests/e2e/failover.sh || failed+=("failover on 3-node Kafka")
 bash tests/differential/run.sh || failed+=("differential suite")

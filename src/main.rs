@@ -27,6 +27,24 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
+/// Prints where the broker listens: the first line as scripts read it (`listening on
+/// HOST:PORT`), then each listener, the generated CA, and warnings (also on stderr when
+/// the log goes to a file).
+fn announce(broker: &Broker, log_to_file: bool) {
+    println!("kafka-dash broker listening on {}", broker.bootstrap());
+    for (listener, advertised) in broker.listeners() {
+        println!("  {} {advertised}", listener.protocol);
+    }
+    if let Some(ca) = broker.generated_ca() {
+        println!("  TLS CA certificate for clients: {}", ca.display());
+    }
+    if log_to_file {
+        for w in broker.warnings() {
+            eprintln!("warning: {w}");
+        }
+    }
+}
+
 async fn run(cli: Cli) -> anyhow::Result<()> {
     // Every client connection is a descriptor; take what the hard limit allows.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
@@ -41,13 +59,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .map(|t| parse_topic_spec(t))
             .collect::<Result<Vec<_>, _>>()
             .map_err(anyhow::Error::msg)?;
-        let broker = Broker::start(args.config())
+        let broker = Broker::start(args.config().map_err(anyhow::Error::msg)?)
             .await
-            .with_context(|| format!("cannot listen on {}", args.listen))?;
+            .context("the broker cannot start")?;
         for (name, partitions) in topics {
             broker.create_topic(&name, partitions)?;
         }
-        println!("kafka-dash broker listening on {}", broker.bootstrap());
+        announce(&broker, cli.log_file.is_some());
         wait_for_shutdown().await;
         broker.stop().await;
         return Ok(());

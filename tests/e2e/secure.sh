@@ -81,8 +81,10 @@ walkthrough() {
   local s=walk cfg="cfg-$MODE-$RUN" seed="seed-$MODE-$RUN"
   client create "$seed:2" >/dev/null || { bad "cannot create $seed on $B" keeper; return; }
   dashboard $s "$B" "${XARGS[@]}"
-  if ! wait_screen $s "connected" 30 || ! wait_screen $s "$seed" 15; then
+  # The list may be longer than the screen on a node that outlived other runs: select it.
+  if ! wait_screen $s "connected" 30 || ! wait_for "select_row $s $seed" 15; then
     bad "the dashboard did not connect on $MODE" $s
+    CONNECTED=no
     return
   fi
   ok "the dashboard connects on $MODE and lists the topics"
@@ -92,7 +94,7 @@ walkthrough() {
   type_text $s "retention.ms=3600000,cleanup.policy=compact"
   keys $s Enter
   # A topic just made may not be described yet: ask again until it is.
-  if wait_screen $s "$cfg" 15 && wait_for "[ \"\$(client config $cfg retention.ms 2>/dev/null)\" = 3600000 ]" 15 &&
+  if wait_for "[ \"\$(client config $cfg retention.ms 2>/dev/null)\" = 3600000 ]" 15 &&
     [ "$(client config "$cfg" cleanup.policy 2>/dev/null)" = compact ]; then
     ok "c creates $cfg with retention.ms and cleanup.policy (the cluster describes them so)"
   else bad "topic with configs ($(client config "$cfg" retention.ms 2>&1 | tail -n 1))" $s; fi
@@ -160,7 +162,7 @@ group_demo() {
   local s=grp topic="grp-$MODE-$RUN" g="demo-$MODE-$RUN" k="k848-$MODE-$RUN"
   client create "$topic:2" >/dev/null || { bad "cannot create $topic on $B" keeper; return; }
   dashboard $s "$B" "${XARGS[@]}"
-  wait_screen $s "connected" 30 && wait_screen $s "$topic" 15 || { bad "groups session on $MODE" $s; return; }
+  wait_screen $s "connected" 30 || { bad "groups session on $MODE" $s; return; }
   keys $s 4
   add_member $s "$g" "$topic"
   if wait_for "holds $s kafka-dash-A '$topic \[0,1\]'" 30; then
@@ -198,13 +200,15 @@ group_demo() {
 }
 
 # --- Failures: each named in words in the status bar within 5 s; q still quits ----------
-# failure NAME BOOTSTRAP WORDS(regex) LOGWORDS(regex) -X settings...
+# failure NAME BOOTSTRAP WORDS LOGWORDS -X settings...: WORDS and LOGWORDS are extended
+# regular expressions without a single quote; WORDS are the diagnosis src/kafka/diagnose.rs
+# writes, LOGWORDS librdkafka's own (its words, not the dashboard's own client's).
 failure() {
   local name=$1 b=$2 words=$3 logwords=$4 s="f$((PASS + FAIL))"
   shift 4
   dashboard "$s" "$b" "$@"
   if wait_for "status_line $s | grep -qiE '$words'" 5; then
-    ok "$name: the status bar says so within 5 s ($(status_line $s | sed -E 's/^ +//; s/ +\? help.*//' | cut -c1-90))"
+    ok "$name: the status bar says so within 5 s ($(status_line $s | sed -E 's/.*cannot connect to [^ ]+ //; s/ +\? help.*//'))"
   else bad "$name: status bar within 5 s" "$s"; fi
   if wait_for "log_says $s '$logwords'" 5; then
     ok "$name: the log has librdkafka's detail"
@@ -221,19 +225,19 @@ failures() {
   closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   # shellcheck disable=SC2046 # the settings are one word each
   {
-    failure "wrong password" "$(rk bootstrap sasl_ssl)" "password|credentials|authentication failed" \
-      "SASL authentication error|Authentication failed" $(args_of sasl_ssl 's/=alice-secret/=wrong-secret/')
-    failure "unknown user" "$(rk bootstrap sasl_plaintext)" "user|credentials|authentication failed" \
-      "SASL authentication error|Authentication failed" $(args_of sasl_plaintext 's/username=alice/username=mallory/')
-    failure "untrusted certificate" "$(rk bootstrap ssl)" "not trusted|untrusted|unknown CA|certificate" \
-      "certificate verify failed" $(args_of ssl 's#/ca.pem#/other-ca.pem#')
-    failure "expired certificate" "$(rk bootstrap expired)" "expired" "certificate verify failed|expired" $(args_of ssl)
-    failure "host-name mismatch" "$(rk bootstrap wronghost)" "host ?name|does not match" "certificate verify failed|host ?name" $(args_of ssl)
-    failure "unreachable token endpoint" "$(rk bootstrap oauth)" "token endpoint" "OIDC|token endpoint|connect to server|Connection refused" \
+    failure "wrong password" "$(rk bootstrap sasl_ssl)" "refused user alice" \
+      "SASL authentication error" $(args_of sasl_ssl 's/=alice-secret/=wrong-secret/')
+    failure "unknown user" "$(rk bootstrap sasl_plaintext)" "refused user mallory" \
+      "SASL authentication error" $(args_of sasl_plaintext 's/username=alice/username=mallory/')
+    failure "untrusted certificate" "$(rk bootstrap ssl)" "not signed by a CA we trust" \
+      "SSL handshake failed" $(args_of ssl 's#/ca.pem#/other-ca.pem#')
+    failure "expired certificate" "$(rk bootstrap expired)" "certificate has expired" "SSL handshake failed" $(args_of ssl)
+    failure "host-name mismatch" "$(rk bootstrap wronghost)" "certificate is (not )?for" "SSL handshake failed" $(args_of ssl)
+    failure "unreachable token endpoint" "$(rk bootstrap oauth)" "token endpoint .* is unreachable" "OIDC token" \
       $(args_of oauth "s#endpoint.url=.*#endpoint.url=http://127.0.0.1:$closed/token#")
-    failure "PLAINTEXT client on a TLS listener" "$(rk bootstrap ssl)" "TLS|SSL" \
-      "security.protocol|SSL listener" -X security.protocol=PLAINTEXT
-    failure "TLS client on a plaintext listener" "$(rk bootstrap plaintext)" "not TLS|TLS|SSL" \
+    failure "PLAINTEXT client on a TLS listener" "$(rk bootstrap ssl)" "listener speaks TLS" \
+      "security.protocol configuration" -X security.protocol=PLAINTEXT
+    failure "TLS client on a plaintext listener" "$(rk bootstrap plaintext)" "does not speak TLS" \
       "SSL handshake failed" -X security.protocol=SSL -X "ssl.ca.location=$d/ca.pem"
   }
 }
@@ -245,7 +249,8 @@ else
   echo "secure e2e on $MODE at $B"
   settings_check
   walkthrough
-  group_demo
+  # Every step of the group demo would wait its whole time out: one failure says enough.
+  if [ "${CONNECTED:-yes}" = yes ]; then group_demo; else bad "group demo skipped: no connection on $MODE" keeper; fi
 fi
 echo "secure $MODE: $PASS passed, $FAIL failed ($((SECONDS - START)) s)"
 [ "$FAIL" = 0 ]

@@ -1,7 +1,8 @@
 //! ACLs and the authorizer, as Kafka's StandardAuthorizer behaves with
 //! `allow.everyone.if.no.acl.found=true`: with no ACL on a resource everyone may do
 //! everything; once a resource has ACLs, a request needs a matching ALLOW and no
-//! matching DENY. Every client here is `User:ANONYMOUS` (no SASL or TLS listener).
+//! matching DENY. With `--authorizer` (authorizer.rs) a resource without ACLs is denied
+//! to all but super users, as Kafka's default `allow.everyone.if.no.acl.found=false`.
 
 use std::sync::RwLock;
 
@@ -66,9 +67,6 @@ pub mod permission {
     /// Allow.
     pub const ALLOW: i8 = 3;
 }
-
-/// The principal of every client of this broker.
-pub const ANONYMOUS: &str = "User:ANONYMOUS";
 
 /// One ACL binding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,19 +243,24 @@ impl Acls {
         gone
     }
 
-    /// May `User:ANONYMOUS` at `host` perform `operation` on resource `name` of `rtype`?
-    pub fn allows(&self, host: &str, operation: i8, rtype: i8, name: &str) -> bool {
+    /// May `principal` at `host` perform `operation` on resource `name` of `rtype`?
+    /// `no_acl` is the answer for a resource no ACL covers (allow.everyone.if.no.acl.found).
+    pub fn allows(
+        &self,
+        who: &Requester<'_>,
+        operation: i8,
+        rtype: i8,
+        name: &str,
+        no_acl: bool,
+    ) -> bool {
         let all = self.bindings.read().expect("acls lock");
-        if all.is_empty() {
-            return true;
-        }
         let on_resource: Vec<&Acl> = all.iter().filter(|a| a.covers(rtype, name)).collect();
         if on_resource.is_empty() {
-            return true; // allow.everyone.if.no.acl.found
+            return no_acl;
         }
         let applies = |a: &&&Acl| {
-            (a.principal == ANONYMOUS || a.principal == "User:*")
-                && (a.host == "*" || a.host == host)
+            (a.principal == who.principal || a.principal == "User:*")
+                && (a.host == "*" || a.host == who.host)
         };
         let denied = on_resource.iter().filter(applies).any(|a| {
             a.permission == permission::DENY && (a.operation == op::ALL || a.operation == operation)
@@ -274,6 +277,15 @@ impl Acls {
     }
 }
 
+/// Who asks: an authenticated principal (`User:alice`) from a host (an IP address).
+#[derive(Debug, Clone, Copy)]
+pub struct Requester<'a> {
+    /// `User:<name>`.
+    pub principal: &'a str,
+    /// The client's IP address.
+    pub host: &'a str,
+}
+
 /// Kafka's implied operations: READ, WRITE, DELETE and ALTER allow DESCRIBE;
 /// ALTER_CONFIGS allows DESCRIBE_CONFIGS.
 fn implies(granted: i8, wanted: i8) -> bool {
@@ -287,6 +299,15 @@ fn implies(granted: i8, wanted: i8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What ANONYMOUS may do with allow.everyone.if.no.acl.found=true.
+    fn anon_may(acls: &Acls, host: &str, operation: i8, rtype: i8, name: &str) -> bool {
+        let who = Requester {
+            principal: "User:ANONYMOUS",
+            host,
+        };
+        acls.allows(&who, operation, rtype, name, true)
+    }
 
     fn acl(name: &str, pattern_type: i8, operation: i8, permission: i8) -> Acl {
         Acl {
@@ -303,10 +324,28 @@ mod tests {
     #[test]
     fn no_acls_on_a_resource_allows_everything() {
         let acls = Acls::default();
-        assert!(acls.allows("127.0.0.1", op::WRITE, resource::TOPIC, "t"));
+        assert!(anon_may(
+            &acls,
+            "127.0.0.1",
+            op::WRITE,
+            resource::TOPIC,
+            "t"
+        ));
         acls.add(acl("other", pattern::LITERAL, op::ALL, permission::DENY));
-        assert!(acls.allows("127.0.0.1", op::WRITE, resource::TOPIC, "t"));
-        assert!(!acls.allows("127.0.0.1", op::WRITE, resource::TOPIC, "other"));
+        assert!(anon_may(
+            &acls,
+            "127.0.0.1",
+            op::WRITE,
+            resource::TOPIC,
+            "t"
+        ));
+        assert!(!anon_may(
+            &acls,
+            "127.0.0.1",
+            op::WRITE,
+            resource::TOPIC,
+            "other"
+        ));
     }
 
     #[test]
@@ -314,15 +353,21 @@ mod tests {
         let acls = Acls::default();
         acls.add(acl("t", pattern::LITERAL, op::DESCRIBE, permission::ALLOW));
         acls.add(acl("t", pattern::LITERAL, op::READ, permission::DENY));
-        assert!(acls.allows("h", op::DESCRIBE, resource::TOPIC, "t"));
-        assert!(!acls.allows("h", op::READ, resource::TOPIC, "t"));
+        assert!(anon_may(&acls, "h", op::DESCRIBE, resource::TOPIC, "t"));
+        assert!(!anon_may(&acls, "h", op::READ, resource::TOPIC, "t"));
         assert!(
-            !acls.allows("h", op::WRITE, resource::TOPIC, "t"),
+            !anon_may(&acls, "h", op::WRITE, resource::TOPIC, "t"),
             "ACLs exist, none allow"
         );
         let acls = Acls::default();
         acls.add(acl("pre", pattern::PREFIXED, op::READ, permission::ALLOW));
-        assert!(acls.allows("h", op::DESCRIBE, resource::TOPIC, "prefix-topic"));
+        assert!(anon_may(
+            &acls,
+            "h",
+            op::DESCRIBE,
+            resource::TOPIC,
+            "prefix-topic"
+        ));
     }
 
     #[test]

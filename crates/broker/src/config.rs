@@ -3,11 +3,26 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::authorizer::AuthorizerConfig;
+use crate::listener::ListenerSpec;
+use crate::tls::TlsConfig;
+use crate::users::User;
+
 /// How the embedded broker listens, advertises itself and behaves.
 #[derive(Debug, Clone)]
 pub struct BrokerConfig {
-    /// Address to bind; port 0 picks a free port.
+    /// Address of the PLAINTEXT listener when `listeners` is empty; port 0 picks a free port.
     pub listen: SocketAddr,
+    /// Listeners with their security protocols; empty means `PLAINTEXT://listen`.
+    pub listeners: Vec<ListenerSpec>,
+    /// Certificates for SSL and SASL_SSL listeners.
+    pub tls: TlsConfig,
+    /// SASL users (PLAIN, and SCRAM-SHA-256/512 credentials made from the password).
+    pub users: Vec<User>,
+    /// Kafka's `connections.max.reauth.ms` (KIP-368); `None` never ends a session.
+    pub reauth: Option<Duration>,
+    /// Super users and what a resource without ACLs allows.
+    pub authorizer: AuthorizerConfig,
     /// Host put in Metadata/FindCoordinator answers; `None` uses the bound IP.
     pub advertised_host: Option<String>,
     /// Kafka's `group.initial.rebalance.delay.ms` (Kafka: 3 s; here 0 so demos react at once).
@@ -36,6 +51,11 @@ impl Default for BrokerConfig {
     fn default() -> Self {
         Self {
             listen: "127.0.0.1:0".parse().expect("static address"),
+            listeners: Vec::new(),
+            tls: TlsConfig::default(),
+            users: Vec::new(),
+            reauth: None,
+            authorizer: AuthorizerConfig::default(),
             advertised_host: None,
             initial_rebalance_delay: Duration::ZERO,
             default_partitions: 1,
@@ -48,5 +68,25 @@ impl Default for BrokerConfig {
             log_append_time: false,
             cluster_id: "kafka-dash-embedded".to_string(),
         }
+    }
+}
+
+impl BrokerConfig {
+    /// The listeners to bind: `listeners`, or the one PLAINTEXT listener on `listen`.
+    pub fn effective_listeners(&self) -> Vec<ListenerSpec> {
+        if self.listeners.is_empty() {
+            vec![ListenerSpec::plaintext(self.listen)]
+        } else {
+            self.listeners.clone()
+        }
+    }
+}
+
+impl BrokerConfig {
+    /// The host clients are told to use for a listener bound to `bound`.
+    pub(crate) fn advertised_host_for(&self, bound: SocketAddr) -> String {
+        self.advertised_host
+            .clone()
+            .unwrap_or_else(|| bound.ip().to_string())
     }
 }

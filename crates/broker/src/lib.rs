@@ -4,6 +4,7 @@
 //! they would Apache Kafka.
 
 mod acl;
+mod authorizer;
 mod cluster;
 mod config;
 mod dynamic_config;
@@ -11,33 +12,47 @@ mod error_codes;
 mod framing;
 mod group;
 mod handlers;
+mod listener;
 mod log;
+mod principal;
 mod records;
+mod sasl;
 mod server;
+mod tls;
 mod topic_config;
+mod users;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::AtomicI64;
 
+pub use authorizer::AuthorizerConfig;
 pub use cluster::{TopicError, CONSUMER_OFFSETS};
 pub use config::BrokerConfig;
 pub use group::classic::{GroupState, GroupSummary, MemberSummary};
+pub use listener::{ListenerSpec, SecurityProtocol};
+pub use sasl::MECHANISMS;
 pub use server::Broker;
+pub use tls::{ClientAuth, TlsConfig};
+pub use users::{parse_users_file, User};
 
 /// State shared by every connection of one broker.
 #[derive(Debug)]
 pub(crate) struct Shared {
     config: BrokerConfig,
-    /// Host and port put in Metadata answers.
+    /// Host and port of the first listener (what `Broker::bootstrap` gives).
     advertised: (String, i32),
     topics: cluster::Topics,
     groups: group::classic::Coordinator,
     /// Consumer groups of the next generation (KIP-848).
     consumer_groups: group::consumer::Registry,
-    /// ACLs, enforced as Kafka's StandardAuthorizer does with allow.everyone.if.no.acl.found.
+    /// ACLs, enforced by `authorizer` for each request's principal.
     acls: acl::Acls,
-    /// SCRAM credentials (stored and described only).
+    /// Super users and allow.everyone.if.no.acl.found.
+    authorizer: authorizer::Authorizer,
+    /// PLAIN users.
+    users: users::Users,
+    /// SCRAM credentials: from `--user` and AlterUserScramCredentials.
     scram: handlers::ScramStore,
     /// Broker and group configs changed at run time.
     dynamic_configs: dynamic_config::DynamicConfigs,
@@ -48,12 +63,24 @@ pub(crate) struct Shared {
     requests: std::sync::Mutex<std::collections::HashMap<(String, i16), u64>>,
 }
 
+/// SCRAM-SHA-256 and -512 credentials for the users given at start.
+fn scram_of(users: &[users::User]) -> BTreeMap<String, BTreeMap<i8, handlers::ScramCredential>> {
+    use wire::scram::Mechanism;
+    users
+        .iter()
+        .map(|u| {
+            let creds = [Mechanism::Sha256, Mechanism::Sha512]
+                .into_iter()
+                .map(|m| (m.kafka_type(), sasl::credential_for(m, &u.password)))
+                .collect();
+            (u.name.clone(), creds)
+        })
+        .collect()
+}
+
 impl Shared {
     fn new(config: BrokerConfig, bound: SocketAddr) -> Self {
-        let host = config
-            .advertised_host
-            .clone()
-            .unwrap_or_else(|| bound.ip().to_string());
+        let host = config.advertised_host_for(bound);
         let groups = group::classic::Coordinator::new(group::classic::CoordinatorConfig {
             initial_rebalance_delay: config.initial_rebalance_delay,
             min_session_timeout: config.group_min_session_timeout,
@@ -65,8 +92,10 @@ impl Shared {
             groups,
             consumer_groups: group::consumer::Registry::default(),
             acls: acl::Acls::default(),
+            authorizer: authorizer::Authorizer::new(&config.authorizer),
+            users: users::Users::new(&config.users),
             dynamic_configs: dynamic_config::DynamicConfigs::default(),
-            scram: Default::default(),
+            scram: std::sync::Mutex::new(scram_of(&config.users)),
             appended: tokio::sync::watch::channel(0).0,
             next_producer_id: AtomicI64::new(1000),
             requests: Default::default(),

@@ -1,48 +1,125 @@
-//! Listener, per-connection tasks, the coordinator's timer, and the handle to stop it all.
+//! Listeners (plain or TLS), per-connection tasks with their authentication, the coordinator's timer, and the handle to stop it all.
 
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use super::framing::{frame, read_frame, FrameError};
 use super::handlers::{self, Outcome, Peer};
-use super::{BrokerConfig, GroupSummary, Shared, TopicError};
+use super::listener::{ListenerSpec, SecurityProtocol};
+use super::{sasl, tls, BrokerConfig, GroupSummary, Shared, TopicError};
 
 /// A running embedded broker. Dropping it stops the broker.
 #[derive(Debug)]
 pub struct Broker {
     addr: SocketAddr,
+    listeners: Vec<(ListenerSpec, String)>,
+    generated_ca: Option<std::path::PathBuf>,
     shared: Arc<Shared>,
     /// `true` stops everything; bumping the counter drops connections only.
     stop_tx: watch::Sender<(bool, u64)>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
+/// What a connection needs to know about the listener it came in on.
+struct Listening {
+    protocol: SecurityProtocol,
+    advertised: Arc<(String, i32)>,
+    tls: Option<Arc<tls::Tls>>,
+}
+
 impl Broker {
-    /// Binds and starts serving on the current tokio runtime.
+    /// Binds every listener and starts serving on the current tokio runtime.
     pub async fn start(config: BrokerConfig) -> std::io::Result<Broker> {
-        let listener = TcpListener::bind(config.listen).await?;
-        let addr = listener.local_addr()?;
+        let specs = config.effective_listeners();
+        let mut bound = Vec::with_capacity(specs.len());
+        for spec in &specs {
+            let listener = TcpListener::bind(spec.addr).await.map_err(|e| {
+                std::io::Error::new(e.kind(), format!("cannot listen on {spec}: {e}"))
+            })?;
+            let addr = listener.local_addr()?;
+            bound.push((ListenerSpec { addr, ..*spec }, listener));
+        }
+        let tls = if specs.iter().any(|l| l.protocol.tls()) {
+            let hosts: Vec<_> = bound.iter().map(|(l, _)| l.addr.ip()).collect();
+            let tls = tls::setup(&config.tls, &hosts).map_err(std::io::Error::other)?;
+            Some(Arc::new(tls))
+        } else {
+            None
+        };
+        let addr = bound[0].0.addr;
         let shared = Arc::new(Shared::new(config, addr));
         let (stop_tx, stop_rx) = watch::channel((false, 0));
-        let task = tokio::spawn(serve(listener, shared.clone(), stop_rx));
-        tracing::info!(%addr, "embedded broker listening");
-        Ok(Broker {
+        let mut listeners = Vec::new();
+        let mut serving = Vec::new();
+        for (spec, listener) in bound {
+            let host = shared.config.advertised_host_for(spec.addr);
+            let advertised = format!("{host}:{}", spec.addr.port());
+            tracing::info!(listener = %spec, %advertised, "embedded broker listening");
+            let listening = Listening {
+                protocol: spec.protocol,
+                advertised: Arc::new((host, spec.addr.port() as i32)),
+                tls: tls.clone().filter(|_| spec.protocol.tls()),
+            };
+            listeners.push((spec, advertised));
+            serving.push((listener, listening));
+        }
+        let broker = Broker {
             addr,
-            shared,
+            listeners,
+            generated_ca: tls.as_ref().and_then(|t| t.generated_ca.clone()),
+            shared: shared.clone(),
             stop_tx,
-            task: Some(task),
-        })
+            task: Some(tokio::spawn(serve(serving, shared, stop_rx))),
+        };
+        for w in broker.warnings() {
+            tracing::warn!("{w}");
+        }
+        Ok(broker)
     }
 
-    /// The bound address (useful after binding port 0).
+    /// The first listener's bound address (useful after binding port 0).
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Every listener as bound, with the `host:port` clients are given for it.
+    pub fn listeners(&self) -> &[(ListenerSpec, String)] {
+        &self.listeners
+    }
+
+    /// `host:port` of the first listener speaking `protocol`.
+    pub fn bootstrap_for(&self, protocol: SecurityProtocol) -> Option<&str> {
+        self.listeners
+            .iter()
+            .find(|(l, _)| l.protocol == protocol)
+            .map(|(_, b)| b.as_str())
+    }
+
+    /// Where the generated CA certificate was written (TLS without given certificates).
+    pub fn generated_ca(&self) -> Option<&std::path::Path> {
+        self.generated_ca.as_deref()
+    }
+
+    /// What an operator should hear about at start: listeners beyond loopback that
+    /// anyone can use without a password.
+    pub fn warnings(&self) -> Vec<String> {
+        self.listeners
+            .iter()
+            .filter(|(l, _)| !l.protocol.sasl() && !l.addr.ip().is_loopback())
+            .map(|(l, _)| {
+                format!(
+                    "listener {l} is reachable beyond this machine and asks for no password: \
+                     anyone who can reach it can read and write every topic (use SASL_SSL)"
+                )
+            })
+            .collect()
     }
 
     /// `host:port` for a client's `bootstrap.servers`.
@@ -106,15 +183,40 @@ impl Drop for Broker {
     }
 }
 
-async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<(bool, u64)>) {
-    let mut conns = JoinSet::new();
+async fn serve(
+    listeners: Vec<(TcpListener, Listening)>,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<(bool, u64)>,
+) {
     let ticker = tokio::spawn(tick(shared.clone()));
+    let mut accepting = JoinSet::new();
+    for (listener, listening) in listeners {
+        accepting.spawn(accept_loop(
+            listener,
+            Arc::new(listening),
+            shared.clone(),
+            stop.clone(),
+        ));
+    }
+    let _ = stop.wait_for(|(s, _)| *s).await;
+    while accepting.join_next().await.is_some() {}
+    ticker.abort();
+    tracing::info!("embedded broker stopped");
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    listening: Arc<Listening>,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<(bool, u64)>,
+) {
+    let mut conns = JoinSet::new();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
-                    conns.spawn(connection(stream, peer, shared.clone(), stop.clone()));
+                    conns.spawn(open(stream, peer, listening.clone(), shared.clone(), stop.clone()));
                 }
                 Err(e) => {
                     // Running out of descriptors must not end the broker; back off briefly.
@@ -130,10 +232,51 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Rece
             Some(_) = conns.join_next() => {}
         }
     }
-    ticker.abort();
     drop(listener);
     conns.shutdown().await;
-    tracing::info!("embedded broker stopped");
+}
+
+/// How long a client may take over its TLS handshake.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Starts a connection: the TLS handshake on TLS listeners (a client certificate names
+/// the principal on SSL ones), then requests.
+async fn open(
+    stream: TcpStream,
+    peer: SocketAddr,
+    listening: Arc<Listening>,
+    shared: Arc<Shared>,
+    stop: watch::Receiver<(bool, u64)>,
+) {
+    let Some(tls) = &listening.tls else {
+        let principal = crate::principal::ANONYMOUS.to_string();
+        return connection(stream, peer, principal, listening, shared, stop).await;
+    };
+    let stream = match tls_accept(&tls.acceptor, stream).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::info!(%peer, "TLS handshake failed: {e}");
+            return;
+        }
+    };
+    let principal = match (listening.protocol, stream.ssl().peer_certificate()) {
+        (SecurityProtocol::Ssl, Some(cert)) => tls::principal_of(&cert),
+        _ => crate::principal::ANONYMOUS.to_string(),
+    };
+    connection(stream, peer, principal, listening, shared, stop).await;
+}
+
+async fn tls_accept(
+    acceptor: &openssl::ssl::SslAcceptor,
+    stream: TcpStream,
+) -> Result<tokio_openssl::SslStream<TcpStream>, String> {
+    let ssl = openssl::ssl::Ssl::new(acceptor.context()).map_err(|e| e.to_string())?;
+    let mut stream = tokio_openssl::SslStream::new(ssl, stream).map_err(|e| e.to_string())?;
+    match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, Pin::new(&mut stream).accept()).await {
+        Ok(Ok(())) => Ok(stream),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err(format!("no handshake within {TLS_HANDSHAKE_TIMEOUT:?}")),
+    }
 }
 
 /// Runs the group coordinator's timers: at the earliest deadline, and at least every
@@ -157,21 +300,26 @@ async fn tick(shared: Arc<Shared>) {
     }
 }
 
-async fn connection(
-    stream: TcpStream,
+async fn connection<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: S,
     peer: SocketAddr,
+    principal: String,
+    listening: Arc<Listening>,
     shared: Arc<Shared>,
     mut stop: watch::Receiver<(bool, u64)>,
 ) {
     let generation = stop.borrow().1;
-    let (rd, mut wr) = stream.into_split();
-    let mut rd = BufReader::with_capacity(64 * 1024, rd);
-    let who = Peer {
+    // Reads and writes take turns, so one buffered stream serves both.
+    let mut conn = BufReader::with_capacity(64 * 1024, stream);
+    let mut session = sasl::Session::new(listening.protocol, principal, shared.config.reauth);
+    let mut who = Peer {
         host: format!("/{}", peer.ip()),
+        principal: session.principal().to_string(),
+        advertised: listening.advertised.clone(),
     };
     loop {
         let frame_result = tokio::select! {
-            f = read_frame(&mut rd, shared.config.max_request_bytes) => f,
+            f = read_frame(&mut conn, shared.config.max_request_bytes) => f,
             _ = stop.wait_for(|(s, n)| *s || *n != generation) => return,
         };
         let request = match frame_result {
@@ -183,13 +331,21 @@ async fn connection(
             }
         };
         shared.count_request(&request);
-        let outcome = tokio::select! {
-            o = handlers::handle(&shared, &who, request) => o,
-            _ = stop.wait_for(|(s, n)| *s || *n != generation) => return,
+        let outcome = match session.route(&shared, &request, Instant::now()) {
+            sasl::Route::Done(outcome) => outcome,
+            sasl::Route::Broker => {
+                if who.principal != session.principal() {
+                    who.principal = session.principal().to_string();
+                }
+                tokio::select! {
+                    o = handlers::handle(&shared, &who, request) => o,
+                    _ = stop.wait_for(|(s, n)| *s || *n != generation) => return,
+                }
+            }
         };
         match outcome {
             Outcome::Respond(body) => {
-                if let Err(e) = wr.write_all(&frame(&body)).await {
+                if let Err(e) = write(&mut conn, &body).await {
                     tracing::debug!(%peer, "write failed: {e}");
                     return;
                 }
@@ -199,6 +355,17 @@ async fn connection(
                 tracing::warn!(%peer, "closing connection: {reason}");
                 return;
             }
+            Outcome::RespondThenClose(body, reason) => {
+                let _ = write(&mut conn, &body).await;
+                tracing::warn!(%peer, "closing connection: {reason}");
+                let _ = conn.shutdown().await;
+                return;
+            }
         }
     }
+}
+
+async fn write<S: AsyncWrite + Unpin>(conn: &mut S, body: &[u8]) -> std::io::Result<()> {
+    conn.write_all(&frame(body)).await?;
+    conn.flush().await
 }

@@ -181,7 +181,7 @@ pub(crate) fn metadata(ctx: &Ctx<'_>, req: MetadataRequest) -> MetadataResponse 
             .map(|want| requested_topic(ctx, want, allow_auto, with_ops))
             .collect(),
     };
-    let (host, port) = &shared.advertised;
+    let (host, port) = &*ctx.peer.advertised;
     let mut resp = MetadataResponse::default()
         .with_brokers(vec![MetadataResponseBroker::default()
             .with_node_id(BrokerId(NODE_ID))
@@ -277,7 +277,7 @@ pub(crate) fn describe_cluster(
     ctx: &Ctx<'_>,
     _req: DescribeClusterRequest,
 ) -> DescribeClusterResponse {
-    let (host, port) = &ctx.shared.advertised;
+    let (host, port) = &*ctx.peer.advertised;
     DescribeClusterResponse::default()
         .with_cluster_id(sb(ctx.shared.config.cluster_id.clone()))
         .with_controller_id(BrokerId(NODE_ID))
@@ -298,7 +298,7 @@ pub(crate) fn find_coordinator(
             .topics
             .get_or_create(CONSUMER_OFFSETS, shared.config.offsets_topic_partitions);
     }
-    let (host, port) = &shared.advertised;
+    let (host, port) = &*ctx.peer.advertised;
     if ctx.version >= 4 {
         FindCoordinatorResponse::default().with_coordinators(
             req.coordinator_keys

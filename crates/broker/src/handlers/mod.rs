@@ -15,7 +15,7 @@ use bytes::{Buf, Bytes, BytesMut};
 use kafka_protocol::messages::{ApiKey, RequestHeader, ResponseHeader};
 use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, StrBytes};
 
-pub(crate) use scram::ScramStore;
+pub(crate) use scram::{ScramCredential, ScramStore};
 
 use super::Shared;
 
@@ -24,6 +24,10 @@ use super::Shared;
 pub(crate) struct Peer {
     /// `/ip` as Kafka prints client hosts.
     pub host: String,
+    /// Who the client authenticated as (`User:ANONYMOUS` when it did not).
+    pub principal: String,
+    /// Host and port of the listener the connection came in on, as Metadata names it.
+    pub advertised: std::sync::Arc<(String, i32)>,
 }
 
 impl Peer {
@@ -42,6 +46,8 @@ pub(crate) enum Outcome {
     NoResponse,
     /// The request was malformed: close the connection, as Kafka does.
     Close(String),
+    /// Send this response, then close (failed authentication), saying why in the log.
+    RespondThenClose(BytesMut, String),
 }
 
 /// What a handler knows about the request beyond its body.
@@ -69,6 +75,8 @@ pub(crate) const SUPPORTED: &[(ApiKey, i16, i16)] = &[
     (ApiKey::DescribeGroups, 0, 6),
     (ApiKey::ListGroups, 0, 5),
     (ApiKey::ApiVersions, 0, 3),
+    (ApiKey::SaslHandshake, 0, 1),
+    (ApiKey::SaslAuthenticate, 0, 2),
     (ApiKey::CreateTopics, 0, 7),
     (ApiKey::DeleteTopics, 0, 6),
     (ApiKey::InitProducerId, 0, 4),
@@ -97,10 +105,20 @@ pub(crate) const SUPPORTED: &[(ApiKey, i16, i16)] = &[
 impl Ctx<'_> {
     /// Whether the ACLs let this client perform `operation` on a resource.
     pub(crate) fn allowed(&self, operation: i8, resource_type: i8, name: &str) -> bool {
-        self.shared
-            .acls
-            .allows(&self.peer.ip(), operation, resource_type, name)
+        self.shared.authorizer.allows(
+            &self.shared.acls,
+            &self.peer.principal,
+            &self.peer.ip(),
+            operation,
+            resource_type,
+            name,
+        )
     }
+}
+
+/// Whether `version` of `api` is one this broker advertises.
+pub(crate) fn is_supported(api: ApiKey, version: i16) -> bool {
+    supported(api).is_some_and(|(lo, hi)| (lo..=hi).contains(&version))
 }
 
 fn supported(api: ApiKey) -> Option<(i16, i16)> {
@@ -123,7 +141,7 @@ pub(crate) fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-fn encode<R: Encodable + HeaderVersion>(
+pub(crate) fn encode<R: Encodable + HeaderVersion>(
     correlation_id: i32,
     version: i16,
     response: &R,
@@ -352,6 +370,8 @@ pub(crate) mod testing {
     pub(crate) fn with_ctx<T>(shared: &Shared, version: i16, f: impl FnOnce(&Ctx<'_>) -> T) -> T {
         let peer = Peer {
             host: "/127.0.0.1".into(),
+            principal: crate::principal::ANONYMOUS.into(),
+            advertised: std::sync::Arc::new(("127.0.0.1".into(), 9092)),
         };
         f(&Ctx {
             shared,

@@ -1,6 +1,5 @@
 //! DescribeUserScramCredentials and AlterUserScramCredentials (KIP-554): credentials are
-//! stored and described as Kafka does; nothing authenticates with them (the embedded
-//! listener has no SASL).
+//! stored and described as Kafka does, and SASL/SCRAM authenticates with them.
 
 use std::collections::BTreeMap;
 
@@ -17,8 +16,28 @@ use super::{sb, Ctx};
 const MIN_ITERATIONS: i32 = 4096;
 const MAX_ITERATIONS: i32 = 16384;
 
-/// Users' SCRAM credentials: user → mechanism (1 SHA-256, 2 SHA-512) → iterations.
-pub(crate) type ScramStore = std::sync::Mutex<BTreeMap<String, BTreeMap<i8, i32>>>;
+/// One user's credential for one SCRAM mechanism, as KIP-554 carries it.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct ScramCredential {
+    /// Hi()'s iteration count.
+    pub iterations: i32,
+    /// The salt.
+    pub salt: Vec<u8>,
+    /// Hi(password, salt, iterations).
+    pub salted_password: Vec<u8>,
+}
+
+// Salted passwords stay out of logs.
+impl std::fmt::Debug for ScramCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScramCredential")
+            .field("iterations", &self.iterations)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Users' SCRAM credentials: user → mechanism (1 SHA-256, 2 SHA-512) → credential.
+pub(crate) type ScramStore = std::sync::Mutex<BTreeMap<String, BTreeMap<i8, ScramCredential>>>;
 
 /// DescribeUserScramCredentials.
 pub(crate) fn describe(
@@ -48,7 +67,11 @@ pub(crate) fn describe(
                 Some(creds) => r.with_credential_infos(
                     creds
                         .iter()
-                        .map(|(m, i)| CredentialInfo::default().with_mechanism(*m).with_iterations(*i))
+                        .map(|(m, c)| {
+                            CredentialInfo::default()
+                                .with_mechanism(*m)
+                                .with_iterations(c.iterations)
+                        })
                         .collect(),
                 ),
             }
@@ -109,10 +132,15 @@ pub(crate) fn alter(
                 Some("Too many iterations".to_string()),
             )
         } else {
+            let credential = ScramCredential {
+                iterations: u.iterations,
+                salt: u.salt.to_vec(),
+                salted_password: u.salted_password.to_vec(),
+            };
             store
                 .entry(user.clone())
                 .or_default()
-                .insert(u.mechanism, u.iterations);
+                .insert(u.mechanism, credential);
             (0, None)
         };
         outcome.entry(user).or_insert(result);
