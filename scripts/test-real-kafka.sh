@@ -36,7 +36,33 @@ on_secured_kafka() {
     bash tests/e2e/secure.sh --mode "$mode" || failed+=("secure e2e on $mode")
   done
   bash tests/e2e/secure.sh --failures || failed+=("secure e2e failure cases")
+  on_secured_embedded_broker
   bash scripts/real-kafka.sh stop
+}
+
+# The same walkthrough and group demo on `kafka-dash broker` with secured listeners, the
+# Kafka node's certificates and users (it has no OAUTHBEARER: no oauth mode there).
+on_secured_embedded_broker() {
+  local d out pid mode b
+  d=$(bash scripts/real-kafka.sh security-dir)
+  out=$(mktemp)
+  target/release/kafka-dash broker --listener PLAINTEXT://127.0.0.1:0 \
+    --listener SASL_SSL://127.0.0.1:0 --listener SASL_PLAINTEXT://127.0.0.1:0 --listener SSL://127.0.0.1:0 \
+    --tls-cert "$d/broker.pem" --tls-key "$d/broker.key" --tls-client-ca "$d/ca.pem" --tls-client-auth required \
+    --user admin:admin-secret --user alice:alice-secret --user bob:bob-secret --super-user admin \
+    --log-file "$out.log" >"$out" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do grep -q "^  SSL " "$out" && break; sleep 0.1; done
+  echo "kafka-dash broker with secured listeners: $(tr '\n' ' ' <"$out")"
+  for mode in sasl_ssl sasl_plaintext ssl; do
+    b=$(awk -v p="$(echo "$mode" | tr a-z A-Z)" '$1 == p { print $2 }' "$out")
+    # shellcheck disable=SC2046 # the settings are one word each
+    bash tests/e2e/secure.sh --mode "$mode" --bootstrap "$b" -- $(bash scripts/real-kafka.sh client-args "$mode") ||
+      failed+=("secure e2e on $mode, kafka-dash broker")
+  done
+  kill "$pid"
+  wait "$pid" 2>/dev/null
+  rm -f "$out" "$out.log"
 }
 
 on_secured_kafka
