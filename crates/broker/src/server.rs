@@ -255,7 +255,11 @@ async fn open(
         let principal = crate::principal::ANONYMOUS.to_string();
         return connection(stream, peer, principal, listening, shared, stop).await;
     };
-    let stream = match tls_accept(&tls.acceptor, stream).await {
+    let acceptor = match listening.protocol {
+        SecurityProtocol::SaslSsl => &tls.sasl_acceptor,
+        _ => &tls.acceptor,
+    };
+    let stream = match tls_accept(acceptor, stream).await {
         Ok(s) => s,
         Err(e) => {
             tracing::info!(%peer, "TLS handshake failed: {e}");

@@ -564,7 +564,9 @@ async fn a_client_certificate_names_the_principal_and_is_required() {
         listeners: vec![
             listener("PLAINTEXT://127.0.0.1:0"),
             listener("SSL://127.0.0.1:0"),
+            listener("SASL_SSL://127.0.0.1:0"),
         ],
+        users: users(),
         ..BrokerConfig::default()
     };
     config.tls.ca_out = Some(dir.path("ca.pem"));
@@ -602,4 +604,14 @@ async fn a_client_certificate_names_the_principal_and_is_required() {
     if let Ok(mut s) = tls_connect(&ssl, &dir.path("ca.pem"), None).await {
         assert!(metadata(&mut s, None).await.is_none());
     }
+    // ssl.client.auth is the SSL listener's: SASL_SSL clients need no certificate.
+    let sasl_ssl = addr(&b, SecurityProtocol::SaslSsl);
+    let mut s = tls_connect(&sasl_ssl, &dir.path("ca.pem"), None)
+        .await
+        .unwrap();
+    assert_eq!(handshake(&mut s, 1, "PLAIN").await.unwrap().error_code, 0);
+    let ok = authenticate(&mut s, 2, plain_token("alice", "alice-secret"))
+        .await
+        .unwrap();
+    assert_eq!(ok.error_code, 0);
 }
