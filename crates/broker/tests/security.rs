@@ -615,3 +615,66 @@ async fn a_client_certificate_names_the_principal_and_is_required() {
         .unwrap();
     assert_eq!(ok.error_code, 0);
 }
+
+/// Commits offset 0 of `topic` for `group` (a simple consumer's commit creates the group).
+async fn commit<S: AsyncRead + AsyncWrite + Unpin>(s: &mut S, group: &str, topic: &str) {
+    use offset_commit_request::{OffsetCommitRequestPartition, OffsetCommitRequestTopic};
+    let req = OffsetCommitRequest::default()
+        .with_group_id(GroupId(StrBytes::from_string(group.into())))
+        .with_generation_id_or_member_epoch(-1)
+        .with_topics(vec![OffsetCommitRequestTopic::default()
+            .with_name(TopicName(StrBytes::from_string(topic.into())))
+            .with_partitions(vec![OffsetCommitRequestPartition::default()
+                .with_partition_index(0)
+                .with_committed_offset(0)])]);
+    let resp: OffsetCommitResponse = call(s, ApiKey::OffsetCommit, 2, &req).await.unwrap();
+    assert_eq!(resp.topics[0].partitions[0].error_code, 0);
+}
+
+async fn listed_groups<S: AsyncRead + AsyncWrite + Unpin>(s: &mut S) -> Vec<String> {
+    let resp: ListGroupsResponse = call(s, ApiKey::ListGroups, 2, &ListGroupsRequest::default())
+        .await
+        .unwrap();
+    let mut ids: Vec<String> = resp.groups.iter().map(|g| g.group_id.to_string()).collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_groups_shows_only_the_groups_a_principal_may_describe() {
+    // With --authorizer: nothing is allowed without an ACL, admin is a super user.
+    let config = BrokerConfig {
+        listeners: vec![listener("SASL_PLAINTEXT://127.0.0.1:0")],
+        users: users(),
+        authorizer: broker::AuthorizerConfig {
+            deny_without_acl: true,
+            super_users: vec!["User:admin".into()],
+        },
+        ..BrokerConfig::default()
+    };
+    let b = Broker::start(config).await.unwrap();
+    b.create_topic("t", 1).unwrap();
+    let mut admin = as_user(&b, "admin").await;
+    commit(&mut admin, "g-alice", "t").await;
+    commit(&mut admin, "g-other", "t").await;
+    let creation = create_acls_request::AclCreation::default()
+        .with_resource_type(3)
+        .with_resource_name(StrBytes::from_static_str("g-alice"))
+        .with_resource_pattern_type(3)
+        .with_principal(StrBytes::from_static_str("User:alice"))
+        .with_host(StrBytes::from_static_str("*"))
+        .with_operation(8)
+        .with_permission_type(3);
+    let req = CreateAclsRequest::default().with_creations(vec![creation]);
+    let created: CreateAclsResponse = call(&mut admin, ApiKey::CreateAcls, 2, &req).await.unwrap();
+    assert_eq!(created.results[0].error_code, 0);
+    // Describe on the cluster (a super user has it) lists every group.
+    assert_eq!(listed_groups(&mut admin).await, ["g-alice", "g-other"]);
+    assert_eq!(
+        listed_groups(&mut as_user(&b, "alice").await).await,
+        ["g-alice"]
+    );
+    assert!(listed_groups(&mut as_user(&b, "bob").await)
+        .await
+        .is_empty());
+}
