@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use broker::{AuthorizerConfig, BrokerConfig, ClientAuth, ListenerSpec, TlsConfig, User};
+use broker::{
+    AuthorizerConfig, BrokerConfig, ClientAuth, ListenerSpec, MechanismSpec, TlsConfig, User,
+};
 
 /// A terminal dashboard for Apache Kafka, with a built-in broker.
 #[derive(Debug, Parser)]
@@ -92,6 +94,11 @@ pub struct BrokerArgs {
     /// A SASL user as NAME:PASSWORD, for PLAIN and SCRAM-SHA-256/512 (repeatable).
     #[arg(long = "user", value_name = "NAME:PASSWORD")]
     pub users: Vec<User>,
+    /// The SASL mechanisms of one listener protocol, e.g.
+    /// SASL_SSL=SCRAM-SHA-512,SCRAM-SHA-256 (Kafka's listener.name.*.sasl.enabled.mechanisms;
+    /// default: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512; repeatable).
+    #[arg(long = "sasl-mechanisms", value_name = "PROTOCOL=MECHANISMS")]
+    pub sasl_mechanisms: Vec<MechanismSpec>,
     /// A file of SASL users, one NAME:PASSWORD a line (# starts a comment).
     #[arg(long, value_name = "FILE")]
     pub users_file: Option<PathBuf>,
@@ -159,6 +166,7 @@ impl BrokerArgs {
                 client_auth: self.tls_client_auth,
             },
             users,
+            sasl_mechanisms: self.sasl_mechanisms.clone(),
             reauth: (self.reauth_ms > 0).then(|| Duration::from_millis(self.reauth_ms)),
             authorizer: AuthorizerConfig {
                 deny_without_acl: self.authorizer,
@@ -300,6 +308,8 @@ mod tests {
             "--authorizer",
             "--reauth-ms",
             "5000",
+            "--sasl-mechanisms",
+            "SASL_PLAINTEXT=PLAIN",
         ])
         .unwrap();
         let config = args.config().unwrap();
@@ -307,6 +317,7 @@ mod tests {
         assert_eq!(config.authorizer.super_users, ["User:admin", "User:ops"]);
         assert!(config.authorizer.deny_without_acl);
         assert_eq!(config.reauth, Some(Duration::from_millis(5000)));
+        assert_eq!(config.sasl_mechanisms[0].mechanisms, ["PLAIN"]);
         let err = broker_args(&["--user", "alice"]).unwrap_err().to_string();
         assert!(err.contains("NAME:PASSWORD"), "{err}");
         let missing = broker_args(&["--users-file", "/nonexistent/users"]).unwrap();

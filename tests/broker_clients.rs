@@ -543,3 +543,89 @@ async fn consumer_protocol_runs_the_seed_demo() {
     }
     tokio::task::spawn_blocking(move || drop(a)).await.unwrap();
 }
+
+/// rdkafka configured for a SASL listener of `b` as `user` with `mechanism`.
+fn sasl_client(
+    b: &broker::Broker,
+    ca: &std::path::Path,
+    mechanism: &str,
+    user: &str,
+    password: &str,
+) -> rdkafka::ClientConfig {
+    let mut c = rdkafka::ClientConfig::new();
+    c.set(
+        "bootstrap.servers",
+        b.bootstrap_for(broker::SecurityProtocol::SaslSsl).unwrap(),
+    )
+    .set("security.protocol", "SASL_SSL")
+    .set("ssl.ca.location", ca.to_str().unwrap())
+    .set("sasl.mechanism", mechanism)
+    .set("sasl.username", user)
+    .set("sasl.password", password)
+    .set("log_level", "3");
+    c
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rdkafka_produces_and_consumes_over_sasl_ssl_with_each_mechanism() {
+    let ca = std::env::temp_dir().join(format!("kd-broker-clients-{}-ca.pem", std::process::id()));
+    let mut config = broker::BrokerConfig {
+        listeners: vec!["SASL_SSL://127.0.0.1:0".parse().unwrap()],
+        users: vec!["alice:alice-secret".parse().unwrap()],
+        reauth: Some(Duration::from_secs(600)),
+        ..broker::BrokerConfig::default()
+    };
+    config.tls.ca_out = Some(ca.clone());
+    let b = broker::Broker::start(config).await.unwrap();
+    b.create_topic("guarded", 1).unwrap();
+    for (n, mech) in ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
+        .iter()
+        .enumerate()
+    {
+        let p: rdkafka::producer::FutureProducer =
+            sasl_client(&b, &ca, mech, "alice", "alice-secret")
+                .create()
+                .unwrap();
+        let delivery = p
+            .send(FutureRecord::<(), _>::to("guarded").payload(*mech), WAIT)
+            .await
+            .expect("delivered");
+        assert_eq!(delivery.offset, n as i64, "{mech}");
+        let c: BaseConsumer = sasl_client(&b, &ca, mech, "alice", "alice-secret")
+            .set("group.id", format!("g-{n}"))
+            .create()
+            .unwrap();
+        let mut tpl = TopicPartitionList::new();
+        tpl.add_partition_offset("guarded", 0, Offset::Offset(n as i64))
+            .unwrap();
+        c.assign(&tpl).unwrap();
+        let m = eventually(10, "the message read back", || {
+            c.poll(Duration::from_millis(100))
+                .and_then(Result::ok)
+                .map(|m| m.detach())
+        })
+        .await;
+        assert_eq!(m.payload(), Some(mech.as_bytes()));
+    }
+    // A wrong password is an authentication error, not a hang.
+    let p: rdkafka::producer::FutureProducer =
+        sasl_client(&b, &ca, "SCRAM-SHA-512", "alice", "wrong")
+            .set("message.timeout.ms", "3000")
+            .create()
+            .unwrap();
+    let failed = p
+        .send(FutureRecord::<(), _>::to("guarded").payload("x"), WAIT)
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(
+            failed.0.rdkafka_error_code(),
+            Some(
+                rdkafka::types::RDKafkaErrorCode::Authentication
+                    | rdkafka::types::RDKafkaErrorCode::MessageTimedOut
+            )
+        ),
+        "{failed:?}"
+    );
+    let _ = std::fs::remove_file(&ca);
+}

@@ -3,6 +3,7 @@
 and their normalised, client-visible results must be equal.
 
     diff.py --embedded HOST:PORT --kafka HOST:PORT [--only SUBSTRING] [--show]
+            [--embedded-secured sasl_plaintext=H:P,sasl_ssl=H:P,ca=FILE --kafka-secured ...]
 
 Both clusters run at the same time, one thread each; a case's topic and group names are
 the same on both (a run id keeps them apart from earlier runs and is normalised away).
@@ -21,6 +22,7 @@ import cases_consumer_protocol  # noqa: F401
 import cases_groups  # noqa: F401
 import cases_java  # noqa: F401
 import cases_records  # noqa: F401
+import cases_sasl  # noqa: F401
 import cases_security  # noqa: F401
 from harness import CASES, Ctx
 
@@ -29,9 +31,10 @@ from harness import CASES, Ctx
 EXPLAINED = {}
 
 
-def run_all(bootstrap, run_id, selected, out, label):
+def run_all(bootstrap, run_id, selected, out, label, security=None):
     for name, fn in selected:
         ctx = Ctx(bootstrap, run_id, name, label)
+        ctx.security = security
         started = time.monotonic()
         try:
             result = fn(ctx)
@@ -43,20 +46,27 @@ def run_all(bootstrap, run_id, selected, out, label):
         out[name] = (ctx.normalise(result), time.monotonic() - started)
 
 
+def secured(spec):
+    """`sasl_plaintext=H:P,sasl_ssl=H:P,ca=FILE` as a dict."""
+    return dict(part.split("=", 1) for part in spec.split(",")) if spec else None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--embedded", required=True)
     ap.add_argument("--kafka", required=True)
     ap.add_argument("--only", default="")
     ap.add_argument("--show", action="store_true", help="print every result")
+    ap.add_argument("--embedded-secured", type=secured, help="the secured listeners: sasl_plaintext=H:P,sasl_ssl=H:P,ca=FILE")
+    ap.add_argument("--kafka-secured", type=secured)
     args = ap.parse_args()
 
     run_id = f"{int(time.time()) % 100000:05d}"
     selected = [(n, f) for n, f in CASES if args.only in n]
     results = {"embedded": {}, "kafka": {}}
     threads = [
-        threading.Thread(target=run_all, args=(args.embedded, run_id, selected, results["embedded"], "embedded")),
-        threading.Thread(target=run_all, args=(args.kafka, run_id, selected, results["kafka"], "kafka")),
+        threading.Thread(target=run_all, args=(args.embedded, run_id, selected, results["embedded"], "embedded", args.embedded_secured)),
+        threading.Thread(target=run_all, args=(args.kafka, run_id, selected, results["kafka"], "kafka", args.kafka_secured)),
     ]
     for t in threads:
         t.start()

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::authorizer::AuthorizerConfig;
-use crate::listener::ListenerSpec;
+use crate::listener::{ListenerSpec, MechanismSpec, SecurityProtocol};
 use crate::tls::TlsConfig;
 use crate::users::User;
 
@@ -19,6 +19,8 @@ pub struct BrokerConfig {
     pub tls: TlsConfig,
     /// SASL users (PLAIN, and SCRAM-SHA-256/512 credentials made from the password).
     pub users: Vec<User>,
+    /// Mechanisms per SASL protocol; a protocol not named offers all of `sasl::MECHANISMS`.
+    pub sasl_mechanisms: Vec<MechanismSpec>,
     /// Kafka's `connections.max.reauth.ms` (KIP-368); `None` never ends a session.
     pub reauth: Option<Duration>,
     /// Super users and what a resource without ACLs allows.
@@ -54,6 +56,7 @@ impl Default for BrokerConfig {
             listeners: Vec::new(),
             tls: TlsConfig::default(),
             users: Vec::new(),
+            sasl_mechanisms: Vec::new(),
             reauth: None,
             authorizer: AuthorizerConfig::default(),
             advertised_host: None,
@@ -88,5 +91,19 @@ impl BrokerConfig {
         self.advertised_host
             .clone()
             .unwrap_or_else(|| bound.ip().to_string())
+    }
+}
+
+impl BrokerConfig {
+    /// The SASL mechanisms listeners of `protocol` offer.
+    pub(crate) fn mechanisms_for(&self, protocol: SecurityProtocol) -> Vec<&'static str> {
+        self.sasl_mechanisms
+            .iter()
+            .rev()
+            .find(|m| m.protocol == protocol)
+            .map_or_else(
+                || crate::listener::MECHANISMS.to_vec(),
+                |m| m.mechanisms.clone(),
+            )
     }
 }

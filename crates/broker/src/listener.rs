@@ -109,9 +109,64 @@ impl fmt::Display for ListenerSpec {
     }
 }
 
+/// The SASL mechanisms this broker can offer, in the order handshakes list them.
+pub const MECHANISMS: &[&str] = &["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"];
+
+/// The SASL mechanisms one listener protocol offers (Kafka's
+/// `listener.name.<name>.sasl.enabled.mechanisms`), written `SASL_SSL=SCRAM-SHA-512,SCRAM-SHA-256`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MechanismSpec {
+    /// The listeners of this protocol.
+    pub protocol: SecurityProtocol,
+    /// Their mechanisms, in the order handshakes list them.
+    pub mechanisms: Vec<&'static str>,
+}
+
+impl FromStr for MechanismSpec {
+    type Err = String;
+
+    fn from_str(spec: &str) -> Result<Self, String> {
+        let (proto, list) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("{spec:?} is not PROTOCOL=MECHANISM[,MECHANISM]"))?;
+        let protocol: SecurityProtocol = proto.parse()?;
+        if !protocol.sasl() {
+            return Err(format!("{protocol} listeners do not speak SASL"));
+        }
+        let mechanisms = list
+            .split(',')
+            .map(|m| {
+                MECHANISMS
+                    .iter()
+                    .find(|known| known.eq_ignore_ascii_case(m.trim()))
+                    .copied()
+                    .ok_or_else(|| {
+                        format!("unknown SASL mechanism {m:?} ({})", MECHANISMS.join(", "))
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            protocol,
+            mechanisms,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mechanism_specs_name_a_sasl_protocol_and_known_mechanisms() {
+        let m: MechanismSpec = "SASL_SSL=SCRAM-SHA-512,scram-sha-256".parse().unwrap();
+        assert_eq!(m.protocol, SecurityProtocol::SaslSsl);
+        assert_eq!(m.mechanisms, ["SCRAM-SHA-512", "SCRAM-SHA-256"]);
+        assert!("SSL=PLAIN".parse::<MechanismSpec>().is_err());
+        assert!("SASL_PLAINTEXT=GSSAPI"
+            .parse::<MechanismSpec>()
+            .unwrap_err()
+            .contains("PLAIN, SCRAM-SHA-256, SCRAM-SHA-512"));
+    }
 
     #[test]
     fn specs_parse_as_kafka_writes_them() {

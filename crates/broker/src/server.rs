@@ -30,6 +30,8 @@ pub struct Broker {
 /// What a connection needs to know about the listener it came in on.
 struct Listening {
     protocol: SecurityProtocol,
+    /// The SASL mechanisms it offers.
+    mechanisms: Arc<[&'static str]>,
     advertised: Arc<(String, i32)>,
     tls: Option<Arc<tls::Tls>>,
 }
@@ -64,6 +66,7 @@ impl Broker {
             tracing::info!(listener = %spec, %advertised, "embedded broker listening");
             let listening = Listening {
                 protocol: spec.protocol,
+                mechanisms: shared.config.mechanisms_for(spec.protocol).into(),
                 advertised: Arc::new((host, spec.addr.port() as i32)),
                 tls: tls.clone().filter(|_| spec.protocol.tls()),
             };
@@ -252,7 +255,11 @@ async fn open(
         let principal = crate::principal::ANONYMOUS.to_string();
         return connection(stream, peer, principal, listening, shared, stop).await;
     };
-    let stream = match tls_accept(&tls.acceptor, stream).await {
+    let acceptor = match listening.protocol {
+        SecurityProtocol::SaslSsl => &tls.sasl_acceptor,
+        _ => &tls.acceptor,
+    };
+    let stream = match tls_accept(acceptor, stream).await {
         Ok(s) => s,
         Err(e) => {
             tracing::info!(%peer, "TLS handshake failed: {e}");
@@ -311,7 +318,12 @@ async fn connection<S: AsyncRead + AsyncWrite + Unpin>(
     let generation = stop.borrow().1;
     // Reads and writes take turns, so one buffered stream serves both.
     let mut conn = BufReader::with_capacity(64 * 1024, stream);
-    let mut session = sasl::Session::new(listening.protocol, principal, shared.config.reauth);
+    let mut session = sasl::Session::new(
+        listening.protocol,
+        listening.mechanisms.clone(),
+        principal,
+        shared.config.reauth,
+    );
     let mut who = Peer {
         host: format!("/{}", peer.ip()),
         principal: session.principal().to_string(),

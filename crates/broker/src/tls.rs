@@ -98,8 +98,10 @@ fn file_error(what: &'static str, path: &Path, detail: impl ToString) -> TlsErro
 
 /// The acceptor for TLS listeners and, when one was generated, where its CA was written.
 pub struct Tls {
-    /// Accepts TLS connections.
+    /// Accepts TLS connections on SSL listeners (client certificates as configured).
     pub acceptor: SslAcceptor,
+    /// Accepts TLS connections on SASL_SSL listeners (no client certificate asked for).
+    pub sasl_acceptor: SslAcceptor,
     /// The generated CA's file, when the certificate was generated.
     pub generated_ca: Option<PathBuf>,
 }
@@ -117,12 +119,16 @@ pub fn default_ca_out() -> PathBuf {
     std::env::temp_dir().join(format!("kafka-dash-broker-{}-ca.pem", std::process::id()))
 }
 
-/// Builds the acceptor: given files, or a generated CA and a server certificate valid
-/// for `hosts` (and 127.0.0.1, ::1, localhost).
-pub fn setup(config: &TlsConfig, hosts: &[IpAddr]) -> Result<Tls, TlsError> {
+/// The server's certificate: files to load, or a generated chain and key.
+enum Identity<'a> {
+    Files(&'a Path, &'a Path),
+    Generated(X509, X509, PKey<Private>),
+}
+
+fn builder(identity: &Identity<'_>) -> Result<openssl::ssl::SslAcceptorBuilder, TlsError> {
     let mut builder = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server())?;
-    let generated_ca = match (&config.cert, &config.key) {
-        (Some(cert), Some(key)) => {
+    match identity {
+        Identity::Files(cert, key) => {
             builder
                 .set_certificate_chain_file(cert)
                 .map_err(|e| file_error("--tls-cert", cert, e))?;
@@ -132,22 +138,35 @@ pub fn setup(config: &TlsConfig, hosts: &[IpAddr]) -> Result<Tls, TlsError> {
             builder
                 .check_private_key()
                 .map_err(|e| file_error("--tls-key", key, e))?;
-            None
         }
+        Identity::Generated(ca, cert, key) => {
+            builder.set_certificate(cert)?;
+            builder.add_extra_chain_cert(ca.clone())?;
+            builder.set_private_key(key)?;
+        }
+    }
+    Ok(builder)
+}
+
+/// Builds the acceptors: given files, or a generated CA and a server certificate valid
+/// for `hosts` (and 127.0.0.1, ::1, localhost). Client certificates are asked for on SSL
+/// listeners only: Kafka's `ssl.client.auth` does not apply to SASL_SSL ones (KIP-684).
+pub fn setup(config: &TlsConfig, hosts: &[IpAddr]) -> Result<Tls, TlsError> {
+    let (identity, generated_ca) = match (&config.cert, &config.key) {
+        (Some(cert), Some(key)) => (Identity::Files(cert, key), None),
         (None, None) => {
             let (ca, cert, key) = generate(hosts)?;
-            builder.set_certificate(&cert)?;
-            builder.add_extra_chain_cert(ca.clone())?;
-            builder.set_private_key(&key)?;
             let out = config.ca_out.clone().unwrap_or_else(default_ca_out);
             std::fs::write(&out, ca.to_pem()?).map_err(|e| file_error("--tls-ca-out", &out, e))?;
-            Some(out)
+            (Identity::Generated(ca, cert, key), Some(out))
         }
         _ => return Err(TlsError::Incomplete),
     };
-    set_client_auth(&mut builder, config)?;
+    let mut ssl = builder(&identity)?;
+    set_client_auth(&mut ssl, config)?;
     Ok(Tls {
-        acceptor: builder.build(),
+        acceptor: ssl.build(),
+        sasl_acceptor: builder(&identity)?.build(),
         generated_ca,
     })
 }

@@ -504,3 +504,177 @@ mod tempdir {
         }
     }
 }
+
+/// A CA and a client certificate it signed for `cn`, written as PEM files in `dir`:
+/// (ca.pem, client.pem, client.key).
+fn client_certificate(dir: &tempdir::Dir, cn: &str) -> [std::path::PathBuf; 3] {
+    use openssl::asn1::Asn1Time;
+    use openssl::ec::{EcGroup, EcKey};
+    use openssl::hash::MessageDigest;
+    use openssl::nid::Nid;
+    use openssl::pkey::PKey;
+    use openssl::x509::extension::BasicConstraints;
+    use openssl::x509::{X509Name, X509};
+
+    let key = || {
+        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+        PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap()
+    };
+    let name = |cn: &str| {
+        let mut n = X509Name::builder().unwrap();
+        n.append_entry_by_nid(Nid::COMMONNAME, cn).unwrap();
+        n.build()
+    };
+    let cert = |subject: &str, issuer: &str, pubkey: &PKey<_>, signer: &PKey<_>, ca: bool| {
+        let mut b = X509::builder().unwrap();
+        b.set_version(2).unwrap();
+        b.set_subject_name(&name(subject)).unwrap();
+        b.set_issuer_name(&name(issuer)).unwrap();
+        b.set_pubkey(pubkey).unwrap();
+        b.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+            .unwrap();
+        b.set_not_after(&Asn1Time::days_from_now(1).unwrap())
+            .unwrap();
+        if ca {
+            b.append_extension(BasicConstraints::new().critical().ca().build().unwrap())
+                .unwrap();
+        }
+        b.sign(signer, MessageDigest::sha256()).unwrap();
+        b.build()
+    };
+    let (ca_key, client_key) = (key(), key());
+    let ca = cert("test clients CA", "test clients CA", &ca_key, &ca_key, true);
+    let client = cert(cn, "test clients CA", &client_key, &ca_key, false);
+    let paths = [
+        dir.path("clients-ca.pem"),
+        dir.path("client.pem"),
+        dir.path("client.key"),
+    ];
+    std::fs::write(&paths[0], ca.to_pem().unwrap()).unwrap();
+    std::fs::write(&paths[1], client.to_pem().unwrap()).unwrap();
+    std::fs::write(&paths[2], client_key.private_key_to_pem_pkcs8().unwrap()).unwrap();
+    paths
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_certificate_names_the_principal_and_is_required() {
+    let dir = tempdir::Dir::new();
+    let [clients_ca, cert, key] = client_certificate(&dir, "kafka-dash-client");
+    let mut config = BrokerConfig {
+        listeners: vec![
+            listener("PLAINTEXT://127.0.0.1:0"),
+            listener("SSL://127.0.0.1:0"),
+            listener("SASL_SSL://127.0.0.1:0"),
+        ],
+        users: users(),
+        ..BrokerConfig::default()
+    };
+    config.tls.ca_out = Some(dir.path("ca.pem"));
+    config.tls.client_ca = Some(clients_ca);
+    config.tls.client_auth = broker::ClientAuth::Required;
+    let b = Broker::start(config).await.unwrap();
+    b.create_topic("guarded", 1).unwrap();
+    let creation = create_acls_request::AclCreation::default()
+        .with_resource_type(2)
+        .with_resource_name(StrBytes::from_static_str("guarded"))
+        .with_resource_pattern_type(3)
+        .with_principal(StrBytes::from_static_str("User:kafka-dash-client"))
+        .with_host(StrBytes::from_static_str("*"))
+        .with_operation(8)
+        .with_permission_type(3);
+    let mut admin = connect(&addr(&b, SecurityProtocol::Plaintext)).await;
+    let req = CreateAclsRequest::default().with_creations(vec![creation]);
+    let created: CreateAclsResponse = call(&mut admin, ApiKey::CreateAcls, 2, &req).await.unwrap();
+    assert_eq!(created.results[0].error_code, 0);
+
+    let ssl = addr(&b, SecurityProtocol::Ssl);
+    let mut s = tls_connect(&ssl, &dir.path("ca.pem"), Some((&cert, &key)))
+        .await
+        .unwrap();
+    let md = metadata(&mut s, Some(&["guarded"])).await.unwrap();
+    assert_eq!(
+        md.topics[0].error_code, 0,
+        "User:kafka-dash-client may describe it"
+    );
+    let mut anon = connect(&addr(&b, SecurityProtocol::Plaintext)).await;
+    let md = metadata(&mut anon, Some(&["guarded"])).await.unwrap();
+    assert_eq!(md.topics[0].error_code, TOPIC_AUTHORIZATION_FAILED);
+
+    // Without a certificate the handshake (or, in TLS 1.3, the first read) fails.
+    if let Ok(mut s) = tls_connect(&ssl, &dir.path("ca.pem"), None).await {
+        assert!(metadata(&mut s, None).await.is_none());
+    }
+    // ssl.client.auth is the SSL listener's: SASL_SSL clients need no certificate.
+    let sasl_ssl = addr(&b, SecurityProtocol::SaslSsl);
+    let mut s = tls_connect(&sasl_ssl, &dir.path("ca.pem"), None)
+        .await
+        .unwrap();
+    assert_eq!(handshake(&mut s, 1, "PLAIN").await.unwrap().error_code, 0);
+    let ok = authenticate(&mut s, 2, plain_token("alice", "alice-secret"))
+        .await
+        .unwrap();
+    assert_eq!(ok.error_code, 0);
+}
+
+/// Commits offset 0 of `topic` for `group` (a simple consumer's commit creates the group).
+async fn commit<S: AsyncRead + AsyncWrite + Unpin>(s: &mut S, group: &str, topic: &str) {
+    use offset_commit_request::{OffsetCommitRequestPartition, OffsetCommitRequestTopic};
+    let req = OffsetCommitRequest::default()
+        .with_group_id(GroupId(StrBytes::from_string(group.into())))
+        .with_generation_id_or_member_epoch(-1)
+        .with_topics(vec![OffsetCommitRequestTopic::default()
+            .with_name(TopicName(StrBytes::from_string(topic.into())))
+            .with_partitions(vec![OffsetCommitRequestPartition::default()
+                .with_partition_index(0)
+                .with_committed_offset(0)])]);
+    let resp: OffsetCommitResponse = call(s, ApiKey::OffsetCommit, 2, &req).await.unwrap();
+    assert_eq!(resp.topics[0].partitions[0].error_code, 0);
+}
+
+async fn listed_groups<S: AsyncRead + AsyncWrite + Unpin>(s: &mut S) -> Vec<String> {
+    let resp: ListGroupsResponse = call(s, ApiKey::ListGroups, 2, &ListGroupsRequest::default())
+        .await
+        .unwrap();
+    let mut ids: Vec<String> = resp.groups.iter().map(|g| g.group_id.to_string()).collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_groups_shows_only_the_groups_a_principal_may_describe() {
+    // With --authorizer: nothing is allowed without an ACL, admin is a super user.
+    let config = BrokerConfig {
+        listeners: vec![listener("SASL_PLAINTEXT://127.0.0.1:0")],
+        users: users(),
+        authorizer: broker::AuthorizerConfig {
+            deny_without_acl: true,
+            super_users: vec!["User:admin".into()],
+        },
+        ..BrokerConfig::default()
+    };
+    let b = Broker::start(config).await.unwrap();
+    b.create_topic("t", 1).unwrap();
+    let mut admin = as_user(&b, "admin").await;
+    commit(&mut admin, "g-alice", "t").await;
+    commit(&mut admin, "g-other", "t").await;
+    let creation = create_acls_request::AclCreation::default()
+        .with_resource_type(3)
+        .with_resource_name(StrBytes::from_static_str("g-alice"))
+        .with_resource_pattern_type(3)
+        .with_principal(StrBytes::from_static_str("User:alice"))
+        .with_host(StrBytes::from_static_str("*"))
+        .with_operation(8)
+        .with_permission_type(3);
+    let req = CreateAclsRequest::default().with_creations(vec![creation]);
+    let created: CreateAclsResponse = call(&mut admin, ApiKey::CreateAcls, 2, &req).await.unwrap();
+    assert_eq!(created.results[0].error_code, 0);
+    // Describe on the cluster (a super user has it) lists every group.
+    assert_eq!(listed_groups(&mut admin).await, ["g-alice", "g-other"]);
+    assert_eq!(
+        listed_groups(&mut as_user(&b, "alice").await).await,
+        ["g-alice"]
+    );
+    assert!(listed_groups(&mut as_user(&b, "bob").await)
+        .await
+        .is_empty());
+}

@@ -410,6 +410,18 @@ fn run_due_timers(ctx: &Ctx<'_>) {
 /// ListGroups, with the v4 state filter and the v5 type filter (every group here is a
 /// classic group).
 pub(crate) fn list_groups(ctx: &Ctx<'_>, req: ListGroupsRequest) -> ListGroupsResponse {
+    let mut resp = all_groups(ctx, req);
+    // As Kafka: Describe on the cluster lists every group, otherwise only the groups the
+    // principal may describe.
+    if !ctx.allowed(op::DESCRIBE, resource::CLUSTER, "kafka-cluster") {
+        resp.groups
+            .retain(|g| ctx.allowed(op::DESCRIBE, resource::GROUP, g.group_id.as_str()));
+    }
+    resp
+}
+
+/// Every group the filters select.
+fn all_groups(ctx: &Ctx<'_>, req: ListGroupsRequest) -> ListGroupsResponse {
     let v = ctx.version;
     run_due_timers(ctx);
     let filter: Vec<String> = if v >= 4 {

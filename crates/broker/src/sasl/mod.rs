@@ -9,6 +9,7 @@ mod scram;
 
 pub(crate) use scram::credential_for;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
@@ -46,9 +47,6 @@ pub(crate) trait Mechanism: Send + Sync {
     /// Takes the client's next token.
     fn step(&mut self, shared: &Shared, token: &[u8]) -> Step;
 }
-
-/// The mechanisms this broker can offer, in the order handshakes list them.
-pub const MECHANISMS: &[&str] = &["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"];
 
 fn mechanism(name: &str) -> Option<Box<dyn Mechanism>> {
     match name {
@@ -97,6 +95,8 @@ pub(crate) struct Session {
     expires_at: Option<Instant>,
     reauth: Option<Duration>,
     sasl: bool,
+    /// What this listener offers, in the order handshakes list them.
+    mechanisms: Arc<[&'static str]>,
 }
 
 impl std::fmt::Debug for Session {
@@ -119,7 +119,12 @@ fn header_of(frame: &[u8]) -> Option<(i16, i16, i32)> {
 impl Session {
     /// A new connection's session: SASL listeners start unauthenticated; others start
     /// authenticated as `principal` (ANONYMOUS, or a client certificate's).
-    pub fn new(protocol: SecurityProtocol, principal: String, reauth: Option<Duration>) -> Self {
+    pub fn new(
+        protocol: SecurityProtocol,
+        mechanisms: Arc<[&'static str]>,
+        principal: String,
+        reauth: Option<Duration>,
+    ) -> Self {
         let sasl = protocol.sasl();
         Self {
             state: if sasl {
@@ -132,6 +137,7 @@ impl Session {
             expires_at: None,
             reauth,
             sasl,
+            mechanisms,
         }
     }
 
@@ -191,7 +197,7 @@ impl Session {
         };
         let reauthenticating = matches!(self.state, State::Authenticated);
         let mut resp = SaslHandshakeResponse::default()
-            .with_mechanisms(MECHANISMS.iter().map(|m| sb(*m)).collect());
+            .with_mechanisms(self.mechanisms.iter().map(|m| sb(*m)).collect());
         if !self.sasl || (reauthenticating && self.reauth.is_none()) {
             // Kafka's KafkaApis answers a handshake it is not expecting this way.
             resp.error_code = ResponseError::IllegalSaslState.code();
@@ -199,7 +205,8 @@ impl Session {
         }
         let wanted = req.mechanism.as_str();
         let same = self.authenticated_with.is_none_or(|m| m == wanted);
-        match mechanism(wanted).filter(|_| same) {
+        let enabled = self.mechanisms.contains(&wanted);
+        match mechanism(wanted).filter(|_| same && enabled) {
             Some(mech) => {
                 self.state = State::Authenticating {
                     mech,
@@ -313,4 +320,98 @@ fn illegal_authenticate(_version: i16) -> SaslAuthenticateResponse {
 fn decode_body<T: Decodable>(frame: &mut Bytes, api: ApiKey, version: i16) -> Option<T> {
     RequestHeader::decode(frame, api.request_header_version(version)).ok()?;
     T::decode(frame, version).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kafka_protocol::messages::{MetadataRequest, RequestHeader};
+    use kafka_protocol::protocol::{Encodable, HeaderVersion};
+
+    fn frame<R: Encodable + HeaderVersion>(key: ApiKey, version: i16, body: &R) -> Bytes {
+        let mut buf = BytesMut::new();
+        RequestHeader::default()
+            .with_request_api_key(key as i16)
+            .with_request_api_version(version)
+            .encode(&mut buf, R::header_version(version))
+            .unwrap();
+        body.encode(&mut buf, version).unwrap();
+        buf.freeze()
+    }
+
+    fn session(mechanisms: &[&'static str], reauth: Option<Duration>) -> Session {
+        Session::new(
+            SecurityProtocol::SaslPlaintext,
+            mechanisms.into(),
+            ANON.into(),
+            reauth,
+        )
+    }
+
+    const ANON: &str = "User:ANONYMOUS";
+
+    fn plain_login(s: &mut Session, shared: &Shared, now: Instant) {
+        let hs = SaslHandshakeRequest::default().with_mechanism(sb("PLAIN"));
+        let r = s.route(shared, &frame(ApiKey::SaslHandshake, 1, &hs), now);
+        assert!(matches!(r, Route::Done(Outcome::Respond(_))), "{r:?}");
+        let token = SaslAuthenticateRequest::default()
+            .with_auth_bytes(Bytes::from_static(b"\0alice\0alice-secret"));
+        let r = s.route(shared, &frame(ApiKey::SaslAuthenticate, 2, &token), now);
+        assert!(matches!(r, Route::Done(Outcome::Respond(_))), "{r:?}");
+        assert_eq!(s.principal(), "User:alice");
+    }
+
+    fn shared_with_alice() -> Shared {
+        let config = crate::BrokerConfig {
+            users: vec!["alice:alice-secret".parse().unwrap()],
+            ..crate::BrokerConfig::default()
+        };
+        crate::Shared::new(config, "127.0.0.1:9092".parse().unwrap())
+    }
+
+    #[test]
+    fn a_session_past_its_lifetime_closes_on_the_next_request_but_may_reauthenticate() {
+        let shared = shared_with_alice();
+        let start = Instant::now();
+        let lifetime = Duration::from_secs(60);
+        let metadata = frame(ApiKey::Metadata, 9, &MetadataRequest::default());
+        let mut s = session(crate::listener::MECHANISMS, Some(lifetime));
+        plain_login(&mut s, &shared, start);
+        assert!(matches!(
+            s.route(&shared, &metadata, start + lifetime / 2),
+            Route::Broker
+        ));
+        let late = start + lifetime + Duration::from_millis(1);
+        assert!(matches!(
+            s.route(&shared, &metadata, late),
+            Route::Done(Outcome::Close(_))
+        ));
+        // Re-authenticating first renews the session.
+        let mut s = session(crate::listener::MECHANISMS, Some(lifetime));
+        plain_login(&mut s, &shared, start);
+        plain_login(&mut s, &shared, late);
+        assert!(matches!(s.route(&shared, &metadata, late), Route::Broker));
+    }
+
+    #[test]
+    fn only_the_listeners_mechanisms_are_offered() {
+        let shared = shared_with_alice();
+        let mut s = session(&["SCRAM-SHA-512"], None);
+        let hs = SaslHandshakeRequest::default().with_mechanism(sb("PLAIN"));
+        let r = s.route(
+            &shared,
+            &frame(ApiKey::SaslHandshake, 1, &hs),
+            Instant::now(),
+        );
+        let Route::Done(Outcome::RespondThenClose(mut body, _)) = r else {
+            panic!("{r:?}")
+        };
+        let body = body.split_off(4).freeze();
+        let resp = SaslHandshakeResponse::decode(&mut body.clone(), 1).unwrap();
+        assert_eq!(
+            resp.error_code,
+            ResponseError::UnsupportedSaslMechanism.code()
+        );
+        assert_eq!(resp.mechanisms, [sb("SCRAM-SHA-512")]);
+    }
 }
