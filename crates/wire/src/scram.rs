@@ -514,6 +514,8 @@ impl ScramServer {
         if binding != CHANNEL_BINDING && binding != "eSws" {
             return Err(ScramError::ChannelBinding);
         }
+        // Exact, as Kafka's ScramSaslServer checks it: a client that repeats its own part
+        // (librdkafka before 2.2) fails here as it fails on Kafka.
         if nonce != self.nonce {
             return Err(ScramError::NonceMismatch);
         }
@@ -638,6 +640,7 @@ mod tests {
         // A client-final whose nonce is not the combined one.
         let (_, client_final) = client.handle_server_first(&server_first).unwrap();
         let text = String::from_utf8(client_final).unwrap();
+        // A prefix too (librdkafka 2.0 doubles its part): Kafka refuses it, so do we.
         let tampered = text.replacen(",r=", ",r=X", 1);
         assert_eq!(
             server.verify_client_final(tampered.as_bytes()),
