@@ -629,3 +629,77 @@ async fn rdkafka_produces_and_consumes_over_sasl_ssl_with_each_mechanism() {
     );
     let _ = std::fs::remove_file(&ca);
 }
+
+/// The dashboard's own client keeps reading a KIP-848 group's epochs across SASL session
+/// ends (KIP-368 `connections.max.reauth.ms`), where the broker closes a connection whose
+/// session is over: the group must not fall back to "not a KIP-848 group".
+#[tokio::test(flavor = "multi_thread")]
+async fn own_client_describes_kip848_groups_across_sasl_session_ends() {
+    use kafka_dash::kafka::client::ClientSettings;
+    use kafka_dash::kafka::wire::GroupDescriber;
+    let config = broker::BrokerConfig {
+        listeners: vec!["SASL_PLAINTEXT://127.0.0.1:0".parse().unwrap()],
+        users: vec!["alice:alice-secret".parse().unwrap()],
+        reauth: Some(Duration::from_millis(1000)),
+        ..broker::BrokerConfig::default()
+    };
+    let b = broker::Broker::start(config).await.unwrap();
+    b.create_topic("kip848", 2).unwrap();
+    let bootstrap = b
+        .bootstrap_for(broker::SecurityProtocol::SaslPlaintext)
+        .unwrap()
+        .to_string();
+    let sasl = [
+        ("security.protocol", "SASL_PLAINTEXT"),
+        ("sasl.mechanism", "SCRAM-SHA-256"),
+        ("sasl.username", "alice"),
+        ("sasl.password", "alice-secret"),
+    ];
+    let mut c = rdkafka::ClientConfig::new();
+    c.set("bootstrap.servers", bootstrap.as_str());
+    for (k, v) in sasl {
+        c.set(k, v);
+    }
+    let m: StreamConsumer = c
+        .set("group.id", "reauth-grp")
+        .set("group.protocol", "consumer")
+        .create()
+        .expect("consumer");
+    m.subscribe(&["kip848"]).unwrap();
+    let settings = ClientSettings {
+        bootstrap,
+        overrides: sasl
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    };
+    let mut d = tokio::task::spawn_blocking(move || {
+        GroupDescriber::new(&settings, Duration::from_secs(5)).unwrap()
+    })
+    .await
+    .unwrap();
+    // Each round past the 1 s session: the describer must renew its connection.
+    for round in 0..3 {
+        let (found, member, back) = tokio::task::spawn_blocking(move || {
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            loop {
+                // Renewed before the broker would close it, the connection never fails.
+                let snap = d.describe("reauth-grp").0.expect("describe failed");
+                let member = snap.as_ref().is_some_and(|s| !s.members.is_empty());
+                if member || std::time::Instant::now() > deadline {
+                    return (snap.is_some(), member, d);
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        })
+        .await
+        .unwrap();
+        assert!(
+            found && member,
+            "round {round}: the group's epochs are gone"
+        );
+        d = back;
+        tokio::time::sleep(Duration::from_millis(1300)).await;
+    }
+    drop(m);
+}

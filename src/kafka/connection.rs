@@ -5,6 +5,7 @@
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use kafka_protocol::messages::{ApiKey, ApiVersionsRequest, ApiVersionsResponse};
@@ -59,6 +60,9 @@ pub struct Conn {
     correlation: i32,
     /// What the broker answered to ApiVersions: (key, min, max) per API.
     api_versions: Option<Vec<(i16, i16, i16)>>,
+    /// When to stop using this connection: a broker with `connections.max.reauth.ms`
+    /// (KIP-368) closes it at the first request after its SASL session ends.
+    renew_at: Option<Instant>,
 }
 
 impl Conn {
@@ -70,7 +74,21 @@ impl Conn {
             client_id,
             correlation: 0,
             api_versions: None,
+            renew_at: None,
         }
+    }
+
+    /// Notes the SASL session lifetime the broker granted (0: no limit). The connection
+    /// is retired at nine tenths of it, as librdkafka re-authenticates, so no request
+    /// meets a session that just ended.
+    pub(crate) fn set_session_lifetime(&mut self, lifetime_ms: i64) {
+        self.renew_at = (lifetime_ms > 0)
+            .then(|| Instant::now() + Duration::from_millis(lifetime_ms as u64 * 9 / 10));
+    }
+
+    /// Whether the broker's SASL session is (nearly) over: open a new connection.
+    pub fn session_ending(&self) -> bool {
+        self.renew_at.is_some_and(|t| Instant::now() >= t)
     }
 
     /// The broker's highest version of `key`, if it knows the API.

@@ -23,6 +23,9 @@ const GROUP_ID_NOT_FOUND: i16 = 69;
 /// One connection, with what the describer learned of its broker.
 struct Conn {
     conn: crate::kafka::connection::Conn,
+    /// Whether a ConsumerGroupDescribe went through on it: a close after that is a
+    /// dropped connection, not a broker refusing the API.
+    answered: bool,
 }
 
 impl Conn {
@@ -116,10 +119,23 @@ impl GroupDescriber {
     }
 
     fn conn(&mut self, addr: &str) -> Result<&mut Conn, String> {
+        if self
+            .conns
+            .get(addr)
+            .is_some_and(|c| c.conn.session_ending())
+        {
+            self.conns.remove(addr);
+        }
         if !self.conns.contains_key(addr) {
             self.opened += self.opening_cost;
             let conn = self.connector.open(addr).map_err(|f| f.to_string())?;
-            self.conns.insert(addr.to_string(), Conn { conn });
+            self.conns.insert(
+                addr.to_string(),
+                Conn {
+                    conn,
+                    answered: false,
+                },
+            );
         }
         Ok(self.conns.get_mut(addr).expect("just opened"))
     }
@@ -177,16 +193,22 @@ impl GroupDescriber {
             None => Ok(None),
         });
         let (resp, types) = match answer {
-            Ok(Some(r)) => r,
+            Ok(Some(r)) => {
+                if let Some(c) = self.conns.get_mut(&addr) {
+                    c.answered = true;
+                }
+                r
+            }
             Ok(None) => {
                 self.unsupported = true;
                 return (Ok(None), sent);
             }
             Err(e) => {
-                // A broker that does not know the API closes the connection.
-                self.conns.remove(&addr);
+                // A broker that does not know the API closes the connection at once; one
+                // that answered before dropped it (an idle or session timeout).
+                let answered_before = self.conns.remove(&addr).is_some_and(|c| c.answered);
                 self.coordinators.remove(group);
-                if e.contains("closed the connection") {
+                if e.contains("closed the connection") && !answered_before {
                     self.unsupported = true;
                 }
                 return (Err(e), sent);

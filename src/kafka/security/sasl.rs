@@ -137,7 +137,10 @@ fn round(conn: &mut Conn, bytes: Vec<u8>) -> Result<Bytes, Refusal> {
         .call(ApiKey::SaslAuthenticate, 1, &req)
         .map_err(|e| Refusal::Other(exchange(e, "SaslAuthenticate")))?;
     match resp.error_code {
-        0 => Ok(resp.auth_bytes),
+        0 => {
+            conn.set_session_lifetime(resp.session_lifetime_ms);
+            Ok(resp.auth_bytes)
+        }
         SASL_AUTHENTICATION_FAILED => Err(Refusal::Refused(
             resp.error_message
                 .map(|m| m.to_string())
