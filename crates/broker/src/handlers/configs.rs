@@ -285,6 +285,11 @@ fn static_broker_configs(ctx: &Ctx<'_>) -> Vec<(&'static str, String, i8)> {
             SOURCE_STATIC_BROKER,
         ),
         ("broker.id", "0".into(), SOURCE_STATIC_BROKER),
+        // What librdkafka's re-authentication test reads to time itself.
+        match cfg.reauth {
+            Some(d) => ("connections.max.reauth.ms", ms(d), SOURCE_STATIC_BROKER),
+            None => ("connections.max.reauth.ms", "0".into(), SOURCE_DEFAULT),
+        },
         (
             "group.initial.rebalance.delay.ms",
             ms(cfg.initial_rebalance_delay),
