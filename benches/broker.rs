@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 #[path = "support/real_kafka.rs"]
 mod real_kafka;
+use real_kafka::{sasl_ssl_settings, USER};
 
 use broker::{Broker, BrokerConfig, ListenerSpec, SecurityProtocol, TlsConfig, User};
 use rdkafka::config::ClientConfig;
@@ -245,9 +246,6 @@ const TOPICS: [(&str, i32); 4] = [
     ("first-sasl_ssl", 1),
 ];
 
-/// The SASL user both clusters know (as scripts/real-kafka.sh sets Kafka up).
-const USER: (&str, &str) = ("alice", "alice-secret");
-
 /// The embedded broker with a plaintext and a SASL_SSL listener (a generated CA written to
 /// `ca`), and the topics; measures both listeners, then stops it.
 fn measure_embedded(rt: &tokio::runtime::Runtime, n: usize) -> (Measured, Measured) {
@@ -297,21 +295,6 @@ fn measure_embedded(rt: &tokio::runtime::Runtime, n: usize) -> (Measured, Measur
     rt.block_on(broker.stop());
     let _ = std::fs::remove_file(&ca);
     measured
-}
-
-/// librdkafka settings for the embedded broker's SASL_SSL listener, as `real-kafka.sh
-/// client-args sasl_ssl` prints them for Kafka's.
-fn sasl_ssl_settings(ca: &str) -> Vec<(String, String)> {
-    [
-        ("security.protocol", "SASL_SSL"),
-        ("sasl.mechanisms", "SCRAM-SHA-512"),
-        ("sasl.username", USER.0),
-        ("sasl.password", USER.1),
-        ("ssl.ca.location", ca),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
 }
 
 /// One `--security all` Kafka node: both listeners measured, then stopped.
@@ -437,7 +420,7 @@ fn print_security(plain: &Measured, sasl: &Measured, kafka: Option<&(Measured, M
         "{:<44} {:>11} {:>11} {:>6} {:>11} {:>11} {:>6}",
         "", "ours plain", "ours sasl", "ratio", "Kafka plain", "Kafka sasl", "ratio"
     );
-    // A figure a client could not measure (kcat's SCRAM against Kafka 4.4) shows as -.
+    // A figure a client could not measure (kcat's SCRAM, librdkafka 2.0, on either broker) shows as -.
     let cell = |v: Option<f64>, unit: &str| {
         v.map_or(format!("{:>11}", "-"), |v| format!("{v:>8.0} {unit:<2}"))
     };

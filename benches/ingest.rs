@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 #[path = "support/real_kafka.rs"]
 mod real_kafka;
+use real_kafka::{sasl_ssl_settings, USER};
 
 use kafka_dash::action::{Action, KafkaCommand, StartFrom};
 use kafka_dash::app::App;
@@ -62,7 +63,7 @@ impl Listener {
 }
 
 /// Produces with librdkafka in a fresh process of this bench (so this process's memory
-/// is the dashboard's). Not kcat: its librdkafka 2.0.2 fails SCRAM against Kafka 4.4.
+/// is the dashboard's). Not kcat: its librdkafka 2.0.2 fails SCRAM on Kafka 4.4 and on ours.
 fn produce(listener: &Listener, n: usize) {
     let settings = listener.settings.iter().map(|(k, v)| format!("{k}={v}"));
     let status = Command::new(std::env::current_exe().unwrap())
@@ -110,9 +111,6 @@ fn producer_main(args: &[String]) {
         .flush(Duration::from_secs(120))
         .expect("every message delivered");
 }
-
-/// The SASL user of the embedded broker's secured listener (the same as on Kafka's).
-const USER: (&str, &str) = ("alice", "alice-secret");
 
 /// `kafka-dash broker` with a plaintext and (when this build has one) a SASL_SSL listener.
 struct Embedded {
@@ -221,21 +219,6 @@ fn read_listeners(
         });
     }
     Some(listeners)
-}
-
-/// librdkafka settings for the embedded broker's SASL_SSL listener (as `client-args
-/// sasl_ssl` prints them for Kafka's).
-fn sasl_ssl_settings(ca: &str) -> Vec<(String, String)> {
-    [
-        ("security.protocol", "SASL_SSL"),
-        ("sasl.mechanisms", "SCRAM-SHA-512"),
-        ("sasl.username", USER.0),
-        ("sasl.password", USER.1),
-        ("ssl.ca.location", ca),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
 }
 
 /// Kafka's plaintext and SASL_SSL listeners of one `--security all` node.

@@ -5,7 +5,8 @@
 # Safe to run again.
 set -euo pipefail
 
-APT_PACKAGES=(pkg-config libssl-dev zlib1g-dev make gcc g++ procps tmux kcat golang-go
+# cmake: rdkafka builds librdkafka with CMake (its curl for OIDC is linked that way).
+APT_PACKAGES=(pkg-config libssl-dev zlib1g-dev make gcc g++ cmake procps tmux kcat golang-go
   golang-github-shopify-sarama-dev golang-github-confluentinc-confluent-kafka-go-dev librdkafka-dev)
 # cryptography signs the test OIDC endpoint's tokens (tests/support/oidc_server.py).
 PY_PACKAGES=("kafka-python==2.3.3" "confluent-kafka==2.16.1" "cryptography==48.0.0")

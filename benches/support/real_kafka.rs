@@ -10,6 +10,27 @@ use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::config::ClientConfig;
 
+/// The SASL user both brokers' SASL_SSL listeners are measured with (the test users of
+/// `real-kafka.sh start --security all`).
+#[allow(dead_code)] // not every bench measures SASL_SSL
+pub const USER: (&str, &str) = ("alice", "alice-secret");
+
+/// librdkafka settings for the embedded broker's SASL_SSL listener with the CA at `ca`,
+/// as `real-kafka.sh client-args sasl_ssl` prints them for Kafka's.
+#[allow(dead_code)] // not every bench measures SASL_SSL
+pub fn sasl_ssl_settings(ca: &str) -> Vec<(String, String)> {
+    [
+        ("security.protocol", "SASL_SSL"),
+        ("sasl.mechanisms", "SCRAM-SHA-512"),
+        ("sasl.username", USER.0),
+        ("sasl.password", USER.1),
+        ("ssl.ca.location", ca),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
 /// A running single-node Kafka.
 pub struct RealKafka {
     /// Its bootstrap list.
