@@ -2112,3 +2112,42 @@ fn the_cluster_picker_at_80x24() {
         .contains("embedded broker 127.0.0.1:9092"));
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn the_topic_list_filters_by_name_and_says_so() {
+    let (mut app, _rx) = app();
+    key(&mut app, KeyCode::Char('/'));
+    for c in "STR".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    let (screen, _) = render(&mut app);
+    assert!(
+        screen.contains("Topics (1 of 3 · filter \"STR\")"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("strconv") && !screen.contains("sarama"),
+        "{screen}"
+    );
+    // Enter acts on the row shown, and the cluster still knows the hidden topics.
+    assert_eq!(
+        app.topics.selected_topic().map(|t| t.name.as_str()),
+        Some("strconv")
+    );
+    assert!(app.topics.has("sarama"));
+    // A new listing keeps the filter.
+    app.update(Action::Kafka(KafkaEvent::Topics(Ok(vec![TopicInfo {
+        name: "strings".into(),
+        partitions: 1,
+        replication: 1,
+        internal: false,
+        messages: Some(0),
+        partition_meta: healthy(1),
+    }]))));
+    let (screen, _) = render(&mut app);
+    assert!(
+        screen.contains("Topics (1 of 1 · filter \"STR\")"),
+        "{screen}"
+    );
+}

@@ -63,6 +63,8 @@ pub enum FormKind {
     AddPartitions(String),
     /// Topics pane: delete a topic (type its name to confirm).
     DeleteTopic(String),
+    /// Topics pane: filter the list.
+    TopicFilter,
     /// Live view: start at an offset.
     StartOffset,
     /// Live view: start at a time.
@@ -87,9 +89,10 @@ impl FormKind {
     /// The part that built the form and parses it when it is submitted.
     pub fn owner(&self) -> Pane {
         match self {
-            FormKind::CreateTopic | FormKind::AddPartitions(_) | FormKind::DeleteTopic(_) => {
-                Pane::Topics
-            }
+            FormKind::CreateTopic
+            | FormKind::AddPartitions(_)
+            | FormKind::DeleteTopic(_)
+            | FormKind::TopicFilter => Pane::Topics,
             FormKind::StartOffset
             | FormKind::StartTime
             | FormKind::Filter

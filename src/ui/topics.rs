@@ -55,6 +55,8 @@ pub enum TopicsKey {
     PartitionsUp,
     /// Scroll the selected topic's partitions down a page.
     PartitionsDown,
+    /// Filter the list by name.
+    Filter,
 }
 
 /// The topics pane's keys.
@@ -103,6 +105,12 @@ pub const KEYS: &[Binding<TopicsKey>] = &[
     .hinted("w compose"),
     Binding::new(&[Key::ch('c')], TopicsKey::Create, "create a topic").hinted("c create"),
     Binding::new(
+        &[Key::ch('/')],
+        TopicsKey::Filter,
+        "filter the list by name (empty: all)",
+    )
+    .hinted("/ filter"),
+    Binding::new(
         &[Key::ch('p'), Key::ch('+')],
         TopicsKey::AddPartitions,
         "add partitions",
@@ -128,8 +136,12 @@ pub const MOUSE: &[(&str, &str)] = &[("click  wheel", "select a topic")];
 /// State of the topics pane.
 #[derive(Debug, Clone, Default)]
 pub struct TopicsState {
-    /// Every topic, as the last metadata answer listed them.
+    /// The topics shown: those of the last metadata answer whose name passes the filter.
     pub list: Vec<TopicInfo>,
+    /// Every topic, as the last metadata answer listed them.
+    pub all: Vec<TopicInfo>,
+    /// Shown are the topics whose name contains this, in any case (empty: all).
+    pub filter: String,
     /// The brokers in that answer.
     pub brokers: Vec<BrokerInfo>,
     /// Selected row.
@@ -148,17 +160,35 @@ impl TopicsState {
         self.list.get(self.selected)
     }
 
-    /// Whether a topic of this name is listed.
+    /// Whether the cluster has a topic of this name (shown or filtered out).
     pub fn has(&self, name: &str) -> bool {
-        self.list.iter().any(|t| t.name == name)
+        self.all.iter().any(|t| t.name == name)
     }
 
     /// A new topic list; the selection stays within it.
     pub fn set(&mut self, list: Vec<TopicInfo>) {
+        self.all = list;
+        self.refilter();
+    }
+
+    /// A new filter: the list shows the topics whose name contains it.
+    pub fn set_filter(&mut self, filter: String) {
+        self.filter = filter;
+        self.refilter();
+    }
+
+    /// Rebuilds the shown list from every topic and the filter.
+    fn refilter(&mut self) {
         // The selection stays on its topic when others are created or deleted before
         // it (Enter or `p` must act on the topic the user chose, not on its old row).
         let chosen = self.selected_topic().map(|t| t.name.clone());
-        self.list = list;
+        let needle = self.filter.to_lowercase();
+        self.list = self
+            .all
+            .iter()
+            .filter(|t| needle.is_empty() || t.name.to_lowercase().contains(&needle))
+            .cloned()
+            .collect();
         let kept = chosen.and_then(|name| self.list.iter().position(|t| t.name == name));
         self.selected = kept.unwrap_or(self.selected.min(self.list.len().saturating_sub(1)));
     }
@@ -206,6 +236,7 @@ impl TopicsState {
             TopicsKey::Compose => return selected.map(Effect::Compose).into_iter().collect(),
             TopicsKey::Refresh => return vec![Effect::Command(KafkaCommand::RefreshTopics)],
             TopicsKey::Create => return vec![Effect::Form(forms::create())],
+            TopicsKey::Filter => return vec![Effect::Form(forms::filter(&self.filter))],
             TopicsKey::AddPartitions => {
                 if let Some(t) = self.selected_topic() {
                     let (name, current) = (t.name.clone(), t.partitions);
@@ -279,6 +310,10 @@ impl Component for TopicsState {
     }
 
     fn submit(&mut self, form: &Form, _ctx: &Ctx) -> Result<Vec<Effect>, String> {
+        if form.kind == crate::ui::form::FormKind::TopicFilter {
+            self.set_filter(forms::parse_filter(form));
+            return Ok(Vec::new());
+        }
         forms::submit(form).map(|c| vec![Effect::Command(c)])
     }
 
@@ -380,13 +415,24 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, s: &mut TopicsState, groups: &Gro
         ),
     };
     let rows_note = crate::ui::scroll::shown(first, shown, topics.len());
+    // Filtered: how many of how many, and by what (escaped: it is drawn).
+    let count = if s.filter.is_empty() {
+        topics.len().to_string()
+    } else {
+        format!(
+            "{} of {} · filter \"{}\"",
+            topics.len(),
+            s.all.len(),
+            escape_bytes(s.filter.as_bytes())
+        )
+    };
     let table = columns::table(&topic_columns, rows, list_area.width.saturating_sub(2))
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
         .block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(super::border_hint(
-                    &format!(" Topics ({}){rows_note} {up}", topics.len()),
+                    &format!(" Topics ({count}){rows_note} {up}"),
                     list_area,
                 ))
                 .title_bottom(super::border_hint(&hint, list_area)),

@@ -98,6 +98,22 @@ pub fn parse_delete(form: &Form, topic: &str) -> Result<KafkaCommand, String> {
 }
 
 /// Parses a submitted topics form into the command it asks for.
+/// The filter form, holding the current filter.
+pub fn filter(current: &str) -> Form {
+    Form::new(
+        FormKind::TopicFilter,
+        "Filter topics (empty: all)",
+        &[("name", current)],
+    )
+    .with_hints(&["topics whose name contains this text (any case)"])
+}
+
+/// The filter a filled-in filter form sets.
+pub fn parse_filter(form: &Form) -> String {
+    form.field("name").trim().to_string()
+}
+
+/// The command a filled-in create, grow or delete form asks for.
 pub fn submit(form: &Form) -> Result<KafkaCommand, String> {
     match &form.kind {
         FormKind::CreateTopic => parse_create(form),
