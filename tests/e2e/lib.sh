@@ -45,6 +45,15 @@ select_row() {
   done
   return 1
 }
+# In the topics pane of pane $1: the list filtered to names containing $2 (`/`), then the
+# row $2 selected; for clusters with more topics than a screen.
+find_topic() {
+  keys "$1" /
+  clear_field "$1"
+  type_text "$1" "$2"
+  keys "$1" Enter
+  select_row "$1" "$2"
+}
 # In the groups pane of pane $1: `a`, then group $2, topics $3, and assignor $4 (default:
 # the form's, range).
 add_member() {

@@ -84,8 +84,8 @@ walkthrough() {
   local s=walk cfg="cfg-$MODE-$RUN" seed="seed-$MODE-$RUN"
   client create "$seed:2" >/dev/null || { bad "cannot create $seed on $B" keeper; return; }
   dashboard $s "$B" "${XARGS[@]}"
-  # The list may be longer than the screen on a node that outlived other runs: select it.
-  if ! wait_screen $s "connected" 30 || ! wait_for "select_row $s $seed" 15; then
+  # The list may be longer than the screen on a node that outlived other runs: filter it.
+  if ! wait_screen $s "connected" 30 || ! wait_for "find_topic $s $seed" 15; then
     bad "the dashboard did not connect on $MODE" $s
     CONNECTED=no
     return
@@ -119,7 +119,7 @@ walkthrough() {
   keys $s Escape
   keys $s 1
   # Retried: under load one pass through a long list can miss the row.
-  wait_for "select_row $s $seed" 15
+  wait_for "find_topic $s $seed" 15
   keys $s Enter
   if wait_for "screen $s | grep -q '0@0 .*Hello secure!'" 15; then
     ok "the message appears in the live view at 0@0"
@@ -191,17 +191,43 @@ group_demo() {
   else bad "KIP-848 epochs and member types on $MODE" $s; fi
   # The watch screen follows the topic last sent to or watched: watch $topic first.
   keys $s 1
-  wait_for "select_row $s $topic" 15
+  wait_for "find_topic $s $topic" 15
   keys $s Enter
   keys $s 5
   if wait_screen $s "Groups reading" 15 && wait_for "screen $s | grep -qE '[│ ][01] +kafka-dash-[AB] '" 20; then
     ok "the watch screen shows the in-app members holding $topic's partitions"
   else bad "watch screen on $MODE" $s; fi
+  cluster_switch $s "$g" "$topic"
   keys $s q
   if wait_for "! T has-session -t $s 2>/dev/null" 15 &&
     [ "$(grep -c 'in-app member left its group' "$WORK/$s.log")" -ge 2 ]; then
     ok "q quits; the in-app members leave their groups cleanly"
   else bad "members leave on exit ($(grep -c 'in-app member left' "$WORK/$s.log") left)" $s; fi
+}
+
+# --- The cluster picker: to the embedded broker and back, members leaving first ----------
+cluster_switch() {
+  local s=$1 g=$2 topic=$3
+  # From a pane without text fields, where C is a key and not a letter typed.
+  keys $s 4
+  keys $s C
+  if ! wait_screen $s "embedded broker" 10; then
+    bad "C opens the cluster picker on $MODE" $s
+    return
+  fi
+  # The embedded broker is the first entry; the picker opens on the cluster in view.
+  keys $s Up Up Up Up Enter
+  if wait_for "status_line $s | grep -q 'embedded broker 127.0.0.1:'" 30 &&
+    wait_for "[ \"\$(client members $g 2>/dev/null)\" = 'EMPTY 0' ]" 20; then
+    ok "C switches to the embedded broker (the status bar names it); A left $g on $MODE first"
+  else bad "switch to the embedded broker ($(client members "$g" 2>&1 | tail -n 1))" $s; fi
+  keys $s C
+  wait_screen $s "embedded broker" 10
+  keys $s Down Down Down Down Enter
+  keys $s 1
+  if wait_for "status_line $s | grep -qF '$B'" 30 && wait_for "find_topic $s $topic" 20; then
+    ok "C switches back to $B: the status bar names it, $topic is listed"
+  else bad "switch back to $B" $s; fi
 }
 
 # --- Failures: each named in words in the status bar within 5 s; q still quits ----------

@@ -9,6 +9,7 @@ wheel's librdkafka has OIDC and SCRAM that work with Kafka 4 (Debian's kcat has 
       consume TOPIC                "key value name=value..." for every message, then exits
       member GROUP TOPIC           joins GROUP (classic protocol) as client.id secure-member
                                    and keeps polling until killed; prints "assigned" once
+      members GROUP                "STATE N": the group's state and how many members it has
 """
 
 import signal
@@ -97,10 +98,18 @@ def member(conf, args):
         c.close()
 
 
+def members(conf, args):
+    """Prints GROUP's state and member count, as the cluster describes the group."""
+    (group,) = args
+    admin = AdminClient(conf)  # kept: a collected client cancels its futures
+    g = admin.describe_consumer_groups([group])[group].result(timeout=10)
+    print(f"{g.state.name} {len(g.members)}")
+
+
 def main():
     conf, cmd, args = parse(sys.argv)
     {"metadata": metadata, "create": create, "config": config, "consume": consume,
-     "member": member}.get(cmd, lambda *_: sys.exit(__doc__))(conf, args)
+     "member": member, "members": members}.get(cmd, lambda *_: sys.exit(__doc__))(conf, args)
 
 
 if __name__ == "__main__":
