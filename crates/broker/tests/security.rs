@@ -389,6 +389,35 @@ async fn credentials_stored_through_alter_user_scram_credentials_authenticate() 
     assert_eq!(refused.error_code, SASL_AUTHENTICATION_FAILED);
 }
 
+/// Users given at start are described as Kafka describes users made at format time (both
+/// SCRAM mechanisms); an empty user list means every user, as Kafka's tools send it.
+#[tokio::test(flavor = "multi_thread")]
+async fn users_given_at_start_are_described_with_both_scram_mechanisms() {
+    let (b, _dir) = guarded(None).await;
+    let mut admin = connect(&addr(&b, SecurityProtocol::Plaintext)).await;
+    for users in [None, Some(Vec::new())] {
+        let req = DescribeUserScramCredentialsRequest::default().with_users(users.clone());
+        let described: DescribeUserScramCredentialsResponse =
+            call(&mut admin, ApiKey::DescribeUserScramCredentials, 0, &req)
+                .await
+                .unwrap();
+        let listed: Vec<(String, Vec<i8>)> = described
+            .results
+            .iter()
+            .map(|r| {
+                let mechs = r.credential_infos.iter().map(|c| c.mechanism).collect();
+                (r.user.to_string(), mechs)
+            })
+            .collect();
+        let names: Vec<&str> = listed.iter().map(|(n, _)| n.as_str()).collect();
+        assert!(names.contains(&"alice"), "users {users:?}: {listed:?}");
+        assert!(
+            listed.iter().all(|(_, m)| m == &vec![1, 2]),
+            "users {users:?}: {listed:?}"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn reauthentication_on_the_same_connection_keeps_it_open() {
     let (b, _dir) = guarded(Some(Duration::from_secs(3600))).await;

@@ -45,9 +45,10 @@ pub(crate) fn describe(
     req: DescribeUserScramCredentialsRequest,
 ) -> DescribeUserScramCredentialsResponse {
     let store = ctx.shared.scram.lock().unwrap_or_else(|e| e.into_inner());
+    // "null/empty to describe all users" (the request's schema); Kafka's tools send empty.
     let names: Vec<String> = match &req.users {
-        None => store.keys().cloned().collect(),
-        Some(users) => users.iter().map(|u| u.name.to_string()).collect(),
+        Some(users) if !users.is_empty() => users.iter().map(|u| u.name.to_string()).collect(),
+        _ => store.keys().cloned().collect(),
     };
     let results = names
         .iter()
