@@ -81,6 +81,13 @@ impl App {
                 self.watch_a_reader();
                 self.follow_selected_group();
             }
+            // While the cluster is unreachable, its reason stays: a groups time-out
+            // says less, and would take turns with it in the status bar.
+            KafkaEvent::Groups(Err(e))
+                if self.connected == Some(false) && self.last_error.is_some() =>
+            {
+                tracing::debug!("groups: {e}");
+            }
             KafkaEvent::Groups(Err(e)) => self.last_error = Some(format!("groups: {e}")),
             KafkaEvent::GroupDetail(d) => {
                 self.groups.now_ms = self.now.unix_ms;
@@ -144,6 +151,9 @@ mod tests {
         let why = "cannot connect to b:9093: the broker refused user alice's password (PLAIN)";
         app.on_kafka(KafkaEvent::Unreachable(why.into()));
         assert_eq!(app.connected, Some(false));
+        assert_eq!(app.last_error.as_deref(), Some(why));
+        // The group watcher's time-outs do not hide the reason.
+        app.on_kafka(KafkaEvent::Groups(Err("OperationTimedOut".into())));
         assert_eq!(app.last_error.as_deref(), Some(why));
         app.on_kafka(KafkaEvent::Topics(Ok(Vec::new())));
         assert_eq!(

@@ -21,7 +21,11 @@ pub struct ClientSettings {
 /// extensions, an unsecured JWT's config).
 pub fn is_secret(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    k.contains("password")
+    // Not only "password": a misspelt key (sasl.pasword, .passwd, .pwd) still holds the
+    // password, and only librdkafka's refusal says the key is wrong.
+    k.contains("pass")
+        || k.contains("pasw")
+        || k.contains("pwd")
         || k.contains("secret")
         || k.contains("jaas")
         || k.ends_with(".key.pem")
@@ -50,7 +54,18 @@ impl ClientSettings {
         c
     }
 
-    /// The overrides as `key=value`, secrets masked.
+    /// `text` with the value of every secret setting masked (librdkafka's errors may
+    /// quote the value of the property they refuse).
+    pub fn scrub(&self, text: &str) -> String {
+        self.overrides
+            .iter()
+            .filter(|(k, v)| is_secret(k) && !v.is_empty())
+            .fold(text.to_string(), |t, (_, v)| {
+                t.replace(v.as_str(), "******")
+            })
+    }
+
+    /// The overrides as `key=value`, secrets masked and PEM contents summarised.
     pub fn describe_overrides(&self) -> Vec<String> {
         self.overrides
             .iter()
@@ -94,6 +109,10 @@ mod tests {
         };
         let shown = s.describe_overrides().join(" ");
         assert!(!shown.contains("hunter2"));
+        assert_eq!(
+            s.scrub(r#"Invalid value "hunter2" for "sasl.password""#),
+            r#"Invalid value "******" for "sasl.password""#
+        );
         for key in [
             "sasl.jaas.config",
             "ssl.keystore.password",
@@ -103,6 +122,10 @@ mod tests {
             "ssl.key.pem",
             "ssl.keystore.key",
             "sasl.oauthbearer.extensions",
+            // Misspelt, but still a password: masked and never kept.
+            "sasl.pasword",
+            "sasl.passwd",
+            "ssl.keystore.pwd",
         ] {
             assert!(is_secret(key), "{key}");
         }
@@ -111,6 +134,8 @@ mod tests {
             "ssl.certificate.pem",
             "sasl.username",
             "sasl.oauthbearer.client.id",
+            "ssl.keystore.location",
+            "sasl.oauthbearer.token.endpoint.url",
         ] {
             assert!(!is_secret(key), "{key}");
         }

@@ -163,11 +163,18 @@ pub fn start(settings: &ClientSettings, config: WatchConfig, events: Outbox) -> 
                 .watcher_config()
                 .set("group.id", WATCHER_CLIENT_ID)
                 .create::<BaseConsumer>();
-            let Ok(admin) = admin else {
-                let _ = events.send(KafkaEvent::Groups(Err(
-                    "cannot create the group watcher's client".into(),
-                )));
-                return;
+            let admin = match admin {
+                Ok(a) => a,
+                Err(e) => {
+                    // librdkafka names the property it refused (an unknown or misspelt
+                    // key, a bad value, a missing file): that is what to fix.
+                    let why = settings.scrub(&e.to_string());
+                    tracing::warn!("cannot create the group watcher's client: {why}");
+                    let _ = events.send(KafkaEvent::Groups(Err(format!(
+                        "the client settings: {why}"
+                    ))));
+                    return;
+                }
             };
             let mut w = Watch::new(settings, config);
             while !stop.load(Ordering::Relaxed) {
@@ -306,6 +313,10 @@ struct Watch {
     describer: Option<GroupDescriber>,
     /// Groups found not to be KIP-848 groups, and when (asked again after a while).
     classic_seen: HashMap<String, i64>,
+    /// Groups ConsumerGroupDescribe last showed as KIP-848 groups: a listing that could
+    /// not ask again (too many memberless groups) keeps their last view rather than
+    /// librdkafka's "Dead", which would fake a rebalance on the timeline every listing.
+    kip848: std::collections::HashSet<String>,
     /// The last listing, with each group's last read lag.
     listing: Vec<GroupListing>,
     /// When each other group was last tried (read or failed), so a failing one waits its
@@ -334,6 +345,7 @@ impl Watch {
             as_group: HashMap::new(),
             describer,
             classic_seen: HashMap::new(),
+            kip848: Default::default(),
             thresholds: config.health,
             budget: Budget::new(config.requests_per_sec, now_ms()),
             histories: HashMap::new(),
@@ -499,12 +511,19 @@ impl Watch {
             .count();
         for g in list.groups() {
             let mut snap = snapshot_of(g);
+            let before = old.remove(&snap.name).unwrap_or_default();
             // librdkafka shows a KIP-848 group as Dead; a classic Empty one is what it says.
-            if memberless <= MEMBERLESS_ASKED && snap.state == "Dead" {
-                snap = self.consumer_protocol_view(snap);
+            if snap.state == "Dead" && snap.members.is_empty() {
+                if memberless <= MEMBERLESS_ASKED {
+                    snap = self.consumer_protocol_view(snap);
+                } else if self.kip848.contains(&snap.name) && before.name == snap.name {
+                    // Not asked this time: its last view stands, and the timeline waits
+                    // for the next real one (the followed group's reads bring it).
+                    out.push(before);
+                    continue;
+                }
             }
             self.timeline(&snap.name).observe(&snap, at);
-            let before = old.remove(&snap.name).unwrap_or_default();
             out.push(GroupListing {
                 name: snap.name.clone(),
                 state: snap.state.clone(),
@@ -611,6 +630,17 @@ impl Watch {
             consumer: None,
         });
         let snap = self.consumer_protocol_view(snap);
+        if snap.consumer.is_some() {
+            // The list row says what the detail says (librdkafka's listing says "Dead").
+            if let Some(row) = self.listing.iter_mut().find(|g| g.name == snap.name) {
+                row.state = snap.state.clone();
+                row.protocol_type = "consumer".into();
+                row.protocol = snap.protocol.clone();
+                row.members = snap.members.len();
+                row.member_list = snap.members.clone();
+                self.dirty = true;
+            }
+        }
         let timeline = self.timeline(group);
         timeline.observe(&snap, now_ms());
         let timeline = timeline.entries.clone();
@@ -643,8 +673,12 @@ impl Watch {
         let (view, sent) = d.describe(&snap.name);
         self.budget.charge(sent);
         match view {
-            Ok(Some(view)) => view,
+            Ok(Some(view)) => {
+                self.kip848.insert(view.name.clone());
+                view
+            }
             Ok(None) => {
+                self.kip848.remove(&snap.name);
                 // Not a KIP-848 group. One the classic view does not know either may
                 // become one any moment (a member joining): ask again next time.
                 if snap.state != "Dead" {

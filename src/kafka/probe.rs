@@ -27,6 +27,16 @@ pub const PROBE_CLIENT_ID: &str = "kafka-dash-probe";
 /// How long each step of a probe waits at most.
 pub const STEP_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// A failure in the status bar's words: the address only when there are several to
+/// tell apart (the status bar already names a single bootstrap server).
+pub fn said(settings: &ClientSettings, f: &Failure) -> String {
+    if settings.bootstrap.trim() == f.addr {
+        format!("cannot connect: {}", f.cause)
+    } else {
+        f.to_string()
+    }
+}
+
 /// `Ok` when some bootstrap server answers a request after connecting as the settings
 /// say (or the own client cannot use the settings); otherwise the first server's failure.
 pub fn probe(settings: &ClientSettings, step_timeout: Duration) -> Result<(), Failure> {
@@ -38,12 +48,19 @@ pub fn probe(settings: &ClientSettings, step_timeout: Duration) -> Result<(), Fa
         .unwrap_or("")
         .to_string();
     // Settings the own client cannot use may still suit librdkafka (Kerberos, say): the
-    // probe then has nothing to say, and librdkafka's own error stands.
+    // probe then has nothing to say, and librdkafka's own error stands. Any other fault
+    // in them (a missing password or CA file) is what the user must fix: said.
     let connector = match Connector::new(settings, step_timeout) {
         Ok(c) => c.with_client_id(PROBE_CLIENT_ID),
-        Err(e) => {
+        Err(e) if e.contains("not supported by kafka-dash's own client") => {
             tracing::info!("no probe: {e}");
             return Ok(());
+        }
+        Err(e) => {
+            return Err(Failure {
+                addr: first,
+                cause: Cause::Other(format!("the client settings: {e}")),
+            })
         }
     };
     let mut failure = None;
@@ -94,7 +111,7 @@ fn probe_one(connector: &Connector, addr: &str) -> Result<(), Failure> {
 /// a cause; `None` when neither knows more than the raw error.
 pub fn explain(settings: &ClientSettings, librdkafka_error: &str) -> Option<String> {
     match probe(settings, STEP_TIMEOUT) {
-        Err(f) => Some(f.to_string()),
+        Err(f) => Some(said(settings, &f)),
         Ok(()) => {
             let sasl =
                 crate::kafka::security::settings::Security::from_properties(&settings.overrides)
@@ -115,7 +132,7 @@ pub fn explain(settings: &ClientSettings, librdkafka_error: &str) -> Option<Stri
                 .unwrap_or("")
                 .trim()
                 .to_string();
-            Some(Failure { addr, cause }.to_string())
+            Some(said(settings, &Failure { addr, cause }))
         }
     }
 }
@@ -166,7 +183,7 @@ impl ProbingContext {
             .name("kafka-dash-probe".into())
             .spawn(move || {
                 if let Err(f) = probe(&settings, STEP_TIMEOUT) {
-                    let _ = events.send(KafkaEvent::Unreachable(f.to_string()));
+                    let _ = events.send(KafkaEvent::Unreachable(said(&settings, &f)));
                 }
                 running.store(false, Ordering::Release);
             });

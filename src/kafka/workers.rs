@@ -125,7 +125,7 @@ fn probe_at_start(settings: ClientSettings, events: Outbox) {
     tokio::task::spawn_blocking(move || {
         if let Err(f) = probe::probe(&settings, probe::STEP_TIMEOUT) {
             tracing::warn!("{f}");
-            let _ = events.send(KafkaEvent::Unreachable(f.to_string()));
+            let _ = events.send(KafkaEvent::Unreachable(probe::said(&settings, &f)));
         }
     });
 }
