@@ -239,7 +239,7 @@ failure() {
   shift 4
   dashboard "$s" "$b" "$@"
   if wait_for "status_line $s | grep -qiE '$words'" 5; then
-    ok "$name: the status bar says so within 5 s ($(status_line $s | sed -E 's/.*cannot connect to [^ ]+ //; s/ +\? help.*//'))"
+    ok "$name: the status bar says so within 5 s ($(status_line $s | sed -E 's/.*cannot connect( to [^ ]+)?: //; s/ +\? help.*//'))"
   else bad "$name: status bar within 5 s" "$s"; fi
   if wait_for "log_says $s '$logwords'" 5; then
     ok "$name: the log has librdkafka's detail"

@@ -40,6 +40,20 @@ impl Broker {
     /// Binds every listener and starts serving on the current tokio runtime.
     pub async fn start(config: BrokerConfig) -> std::io::Result<Broker> {
         let specs = config.effective_listeners();
+        // As Kafka refuses 0.0.0.0 in advertised.listeners: clients would be told to
+        // connect to an address that means "any" and reaches nothing.
+        if let Some(l) = specs
+            .iter()
+            .find(|l| l.addr.ip().is_unspecified() && config.advertised_host.is_none())
+        {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "listener {l} binds every address, which cannot be given to clients: \
+                     add --advertised-host with the host name clients use"
+                ),
+            ));
+        }
         let mut bound = Vec::with_capacity(specs.len());
         for spec in &specs {
             let listener = TcpListener::bind(spec.addr).await.map_err(|e| {
@@ -111,18 +125,38 @@ impl Broker {
     }
 
     /// What an operator should hear about at start: listeners beyond loopback that
-    /// anyone can use without a password.
+    /// anyone can use without a password or a client certificate, and SASL listeners no
+    /// one can log in to.
     pub fn warnings(&self) -> Vec<String> {
-        self.listeners
-            .iter()
-            .filter(|(l, _)| !l.protocol.sasl() && !l.addr.ip().is_loopback())
+        let config = &self.shared.config;
+        let certificates = config.tls.client_auth == crate::tls::ClientAuth::Required;
+        let open = self.listeners.iter().filter(|(l, _)| {
+            let guarded =
+                l.protocol.sasl() || (l.protocol == SecurityProtocol::Ssl && certificates);
+            !guarded && !l.addr.ip().is_loopback()
+        });
+        let mut out: Vec<String> = open
             .map(|(l, _)| {
                 format!(
                     "listener {l} is reachable beyond this machine and asks for no password: \
                      anyone who can reach it can read and write every topic (use SASL_SSL)"
                 )
             })
-            .collect()
+            .collect();
+        if config.users.is_empty() {
+            out.extend(
+                self.listeners
+                    .iter()
+                    .filter(|(l, _)| l.protocol.sasl())
+                    .map(|(l, _)| {
+                        format!(
+                            "listener {l} takes SASL but no user is given (--user, --users-file): \
+                     no one can log in until AlterUserScramCredentials adds one"
+                        )
+                    }),
+            );
+        }
+        out
     }
 
     /// `host:port` for a client's `bootstrap.servers`.

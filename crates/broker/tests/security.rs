@@ -707,3 +707,41 @@ async fn list_groups_shows_only_the_groups_a_principal_may_describe() {
         .await
         .is_empty());
 }
+
+/// Kafka refuses 0.0.0.0 as an advertised address; so does the broker without
+/// --advertised-host. Warnings name open listeners beyond loopback (not SSL with client
+/// certificates required) and SASL listeners without users.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_address_needs_an_advertised_host_and_open_listeners_are_warned_of() {
+    let refused = Broker::start(BrokerConfig {
+        listeners: vec![listener("PLAINTEXT://0.0.0.0:0")],
+        ..BrokerConfig::default()
+    })
+    .await
+    .err()
+    .expect("0.0.0.0 without --advertised-host is refused");
+    assert!(
+        refused.to_string().contains("--advertised-host"),
+        "{refused}"
+    );
+
+    let dir = tempdir::Dir::new();
+    let mut config = BrokerConfig {
+        listeners: vec![
+            listener("PLAINTEXT://0.0.0.0:0"),
+            listener("SSL://0.0.0.0:0"),
+            listener("SASL_PLAINTEXT://127.0.0.1:0"),
+        ],
+        advertised_host: Some("127.0.0.1".into()),
+        ..BrokerConfig::default()
+    };
+    let [clients_ca, _, _] = client_certificate(&dir, "anyone");
+    config.tls.ca_out = Some(dir.path("ca.pem"));
+    config.tls.client_ca = Some(clients_ca);
+    config.tls.client_auth = broker::ClientAuth::Required;
+    let b = Broker::start(config).await.expect("broker starts");
+    let warnings = b.warnings().join("\n");
+    assert!(warnings.contains("PLAINTEXT://0.0.0.0"), "{warnings}");
+    assert!(!warnings.contains("SSL://0.0.0.0"), "{warnings}");
+    assert!(warnings.contains("no user is given"), "{warnings}");
+}
