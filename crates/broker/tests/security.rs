@@ -718,8 +718,7 @@ async fn every_address_needs_an_advertised_host_and_open_listeners_are_warned_of
         ..BrokerConfig::default()
     })
     .await
-    .err()
-    .expect("0.0.0.0 without --advertised-host is refused");
+    .expect_err("0.0.0.0 without --advertised-host is refused");
     assert!(
         refused.to_string().contains("--advertised-host"),
         "{refused}"
