@@ -47,6 +47,9 @@ enum State {
     X10Mouse,
     /// Inside a bracketed paste.
     Paste,
+    /// After `ESC ]`, `ESC P` or `ESC _` (OSC, DCS, APC: a terminal's answer to a
+    /// query): its text up to BEL or `ESC \`, dropped; `esc` after an ESC inside it.
+    Text { intro: u8, esc: bool },
 }
 
 /// Turns terminal input bytes into the events the app consumes.
@@ -78,6 +81,10 @@ impl Parser {
                 out.push(key(KeyCode::Char('['), KeyModifiers::ALT))
             }
             State::Ss3 if self.pending.is_empty() => out.push(char_key('O', KeyModifiers::ALT)),
+            // Nothing after `ESC ]`: it was Alt+].
+            State::Text { intro, esc: false } if self.pending.is_empty() => {
+                out.push(char_key(intro as char, KeyModifiers::ALT))
+            }
             State::Paste => self.end_paste(out),
             // A sequence cut short: its bytes as keys would type garbage or act as
             // commands (`1` switches panes), so a lost key beats an invented one.
@@ -117,6 +124,31 @@ impl Parser {
             State::LinuxFn => self.linux_fn(b, out),
             State::X10Mouse => self.x10_mouse(b, out),
             State::Paste => self.paste_byte(b, out),
+            State::Text { intro, esc } => self.text(b, intro, esc, out),
+        }
+    }
+
+    /// A byte of an OSC, DCS or APC string: it ends at BEL or `ESC \`; its text never
+    /// becomes keys (an unfinished one used to type `52;c;…` into the focused field).
+    fn text(&mut self, b: u8, intro: u8, esc: bool, out: &mut Vec<Event>) {
+        match (esc, b) {
+            (_, CTRL_C) => {
+                self.reset();
+                out.push(Event::Key(control_key(b)));
+            }
+            (false, 0x07) | (true, b'\\') => self.reset(),
+            (false, ESC) => self.state = State::Text { intro, esc: true },
+            // Any other ESC starts a new sequence, as ECMA-48 has it.
+            (true, _) => {
+                self.reset();
+                self.state = State::Escape;
+                self.escape(b, out);
+            }
+            (false, _) => {
+                if self.pending.is_empty() {
+                    self.pending.push(b);
+                }
+            }
         }
     }
 
@@ -178,6 +210,12 @@ impl Parser {
             }
             b'[' => self.state = State::Csi,
             b'O' => self.state = State::Ss3,
+            b']' | b'P' | b'_' => {
+                self.state = State::Text {
+                    intro: b,
+                    esc: false,
+                }
+            }
             // Ctrl-C stands for itself even right after an ESC: it always quits.
             CTRL_C => {
                 out.push(key(KeyCode::Esc, KeyModifiers::NONE));
@@ -582,6 +620,21 @@ mod tests {
             row,
             modifiers,
         })
+    }
+
+    #[test]
+    fn osc_dcs_and_apc_strings_never_become_keys() {
+        // Finished by BEL or ST, then keys go on as usual.
+        check(b"\x1b]52;c;aGk=\x07x", &[ch('x')]);
+        check(b"\x1bP>|xterm(390)\x1b\\x", &[ch('x')]);
+        check(b"\x1b_Gi=1;OK\x1b\\x", &[ch('x')]);
+        // Unfinished: dropped when the wait runs out (the stranger's `5` and `2` switched
+        // panes); Ctrl-C inside still quits.
+        check(b"\x1b]52;c;", &[]);
+        check(b"\x1b]52;c\x03", &[ctrl('c')]);
+        // Another escape inside starts anew; a lone `ESC ]` is Alt+].
+        check(b"\x1b]52\x1b[A", &[k(KeyCode::Up)]);
+        check(b"\x1b]", &[alt(KeyCode::Char(']'))]);
     }
 
     /// The events of `chunks` fed in turn, then the wait running out.
