@@ -1120,6 +1120,16 @@ fn draw_timeline(frame: &mut Frame<'_>, area: Rect, s: &GroupsState, d: &GroupDe
             .find(|a| !a.member_id.is_empty() && a.member_id == id)
             .map(|a| a.running)
     };
+    // Numbers as wide as the largest, and a space before the time (#100 and on ran into it).
+    let seq_width = d
+        .timeline
+        .iter()
+        .map(|r| r.seq)
+        .max()
+        .unwrap_or(0)
+        .to_string()
+        .len()
+        .max(2);
     let lines: Vec<Line<'_>> = d
         .timeline
         .iter()
@@ -1127,7 +1137,10 @@ fn draw_timeline(frame: &mut Frame<'_>, area: Rect, s: &GroupsState, d: &GroupDe
         .rev()
         .flat_map(|(i, r)| {
             let mut spans = vec![
-                Span::styled(format!("#{:<3}", r.seq), Style::default().fg(Color::Cyan)),
+                Span::styled(
+                    format!("#{:<seq_width$} ", r.seq),
+                    Style::default().fg(Color::Cyan),
+                ),
                 Span::raw(format!(
                     "{} {} {:.1} s  ",
                     clock(Some(r.settled_ms)),

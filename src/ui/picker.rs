@@ -19,6 +19,10 @@ pub enum PickerKey {
     Up,
     /// The row below.
     Down,
+    /// The first row.
+    First,
+    /// The last row.
+    Last,
     /// Switch to the selected cluster.
     Choose,
     /// Close without switching.
@@ -38,6 +42,16 @@ pub const KEYS: &[Binding<PickerKey>] = &[
         "the cluster below",
     )
     .hinted("↑↓ select"),
+    Binding::new(
+        &[Key::plain(KeyCode::Home), Key::ch('g')],
+        PickerKey::First,
+        "the first cluster",
+    ),
+    Binding::new(
+        &[Key::plain(KeyCode::End), Key::ch('G')],
+        PickerKey::Last,
+        "the last cluster",
+    ),
     Binding::new(
         &[Key::plain(KeyCode::Enter)],
         PickerKey::Choose,
@@ -104,6 +118,8 @@ impl Picker {
             Some(PickerKey::Down) => {
                 self.selected = (self.selected + 1).min(self.rows.len().saturating_sub(1))
             }
+            Some(PickerKey::First) => self.selected = 0,
+            Some(PickerKey::Last) => self.selected = self.rows.len().saturating_sub(1),
             Some(PickerKey::Choose) if self.selected == self.current => return Outcome::Close,
             Some(PickerKey::Choose) => return Outcome::Choose(self.selected),
             Some(PickerKey::Close) => return Outcome::Close,
@@ -200,5 +216,9 @@ mod tests {
         assert_eq!(press(&mut p, KeyCode::Enter), Outcome::Choose(0));
         assert_eq!(press(&mut p, KeyCode::Esc), Outcome::Close);
         assert_eq!(press(&mut p, KeyCode::Char('x')), Outcome::Stay);
+        press(&mut p, KeyCode::End);
+        assert_eq!(p.selected, 2, "End: the last");
+        press(&mut p, KeyCode::Home);
+        assert_eq!(p.selected, 0, "Home: the first");
     }
 }
