@@ -241,9 +241,12 @@ def case_java_configs_group_synonyms(ctx):
 
 @case
 def case_java_configs_users_and_client_metrics(ctx):
-    """Nothing is set: both answer with empty lists (DescribeClientQuotas,
-    ListConfigResources), and the tool prints nothing."""
-    return {kind: configs_tool(ctx, "--describe", "--entity-type", kind) for kind in ("users", "client-metrics")}
+    """No quotas or client-metrics resources: empty answers (DescribeClientQuotas,
+    ListConfigResources). Users: the SCRAM users both brokers were given, one line each,
+    compared as a set (Kafka prints them in its hash map's order)."""
+    out = {kind: configs_tool(ctx, "--describe", "--entity-type", kind) for kind in ("users", "client-metrics")}
+    out["users"][1] = sorted(out["users"][1])
+    return out
 
 
 @case
