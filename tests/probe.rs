@@ -74,3 +74,27 @@ async fn a_port_nothing_listens_on_is_refused() {
         .unwrap_err();
     assert_eq!(f.cause, Cause::Refused, "{f}");
 }
+
+/// Settings that are wrong are said; settings librdkafka can use and the own client
+/// cannot (Kerberos, unsecured JWTs) leave librdkafka's own outcome standing.
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_settings_are_named_and_settings_beyond_the_own_client_are_not() {
+    let sasl = |extra: &[(&'static str, &'static str)]| {
+        let mut p = vec![("security.protocol", "SASL_PLAINTEXT")];
+        p.extend_from_slice(extra);
+        settings("127.0.0.1:1", &p)
+    };
+    let f = probed(sasl(&[
+        ("sasl.mechanism", "PLAIN"),
+        ("sasl.username", "alice"),
+    ]))
+    .await
+    .unwrap_err();
+    assert!(f.to_string().contains("needs sasl.password"), "{f}");
+    for beyond in [
+        &[("sasl.mechanism", "GSSAPI")][..],
+        &[("sasl.mechanism", "OAUTHBEARER")][..],
+    ] {
+        assert_eq!(probed(sasl(beyond)).await, Ok(()), "{beyond:?}");
+    }
+}

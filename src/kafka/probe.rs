@@ -19,7 +19,7 @@ use crate::kafka::connector::Connector;
 use crate::kafka::diagnose::{from_librdkafka, Cause, Failure};
 use crate::kafka::messages::KafkaEvent;
 use crate::kafka::outbox::Outbox;
-use crate::kafka::security::settings::SaslSettings;
+use crate::kafka::security::settings::{SaslSettings, Security};
 
 /// The probe's client id, told apart from the group watcher's.
 pub const PROBE_CLIENT_ID: &str = "kafka-dash-probe";
@@ -52,7 +52,7 @@ pub fn probe(settings: &ClientSettings, step_timeout: Duration) -> Result<(), Fa
     // in them (a missing password or CA file) is what the user must fix: said.
     let connector = match Connector::new(settings, step_timeout) {
         Ok(c) => c.with_client_id(PROBE_CLIENT_ID),
-        Err(e) if e.contains("not supported by kafka-dash's own client") => {
+        Err(e) if Security::beyond_own_client(&e) => {
             tracing::info!("no probe: {e}");
             return Ok(());
         }
@@ -113,10 +113,9 @@ pub fn explain(settings: &ClientSettings, librdkafka_error: &str) -> Option<Stri
     match probe(settings, STEP_TIMEOUT) {
         Err(f) => Some(said(settings, &f)),
         Ok(()) => {
-            let sasl =
-                crate::kafka::security::settings::Security::from_properties(&settings.overrides)
-                    .ok()
-                    .and_then(|s| s.sasl);
+            let sasl = Security::from_properties(&settings.overrides)
+                .ok()
+                .and_then(|s| s.sasl);
             let user = match &sasl {
                 Some(
                     SaslSettings::Plain { username, .. } | SaslSettings::Scram { username, .. },

@@ -189,6 +189,13 @@ impl Security {
         }
     }
 
+    /// Whether `error` (from [`Security::from_properties`]) says the settings ask for what
+    /// librdkafka can do and the own client cannot (Kerberos, unsecured JWTs), rather
+    /// than that they are wrong.
+    pub fn beyond_own_client(error: &str) -> bool {
+        error.contains(BEYOND_OWN_CLIENT)
+    }
+
     /// Reads the settings from librdkafka properties (later ones win, as in librdkafka).
     pub fn from_properties(props: &[(String, String)]) -> Result<Security, String> {
         let get = |key: &str| {
@@ -211,6 +218,9 @@ impl Security {
         })
     }
 }
+
+/// The words every "librdkafka can, the own client cannot" error carries.
+const BEYOND_OWN_CLIENT: &str = "beyond kafka-dash's own client";
 
 fn parse_protocol(p: &str) -> Result<Protocol, String> {
     match p.to_ascii_uppercase().as_str() {
@@ -302,7 +312,9 @@ fn sasl_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<SaslSettings, S
             password: password()?,
         }),
         "OAUTHBEARER" => oidc_settings(get).map(SaslSettings::OAuthBearer),
-        "GSSAPI" => Err("SASL GSSAPI (Kerberos) is not supported by kafka-dash's own client; set sasl.mechanism".into()),
+        "GSSAPI" => Err(format!(
+            "SASL GSSAPI (Kerberos) is {BEYOND_OWN_CLIENT}; set sasl.mechanism"
+        )),
         _ => Err(format!(
             "sasl.mechanism={mechanism} is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER"
         )),
@@ -313,7 +325,7 @@ fn oidc_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<OidcSettings, S
     let method = get("sasl.oauthbearer.method").unwrap_or_else(|| "default".into());
     if !method.eq_ignore_ascii_case("oidc") {
         return Err(format!(
-            "sasl.oauthbearer.method={method}: kafka-dash's own client gets tokens only from an OIDC endpoint (sasl.oauthbearer.method=oidc)"
+            "sasl.oauthbearer.method={method} is {BEYOND_OWN_CLIENT}: it gets tokens only from an OIDC endpoint (sasl.oauthbearer.method=oidc)"
         ));
     }
     let need = |k: &str| get(k).ok_or_else(|| format!("OIDC needs {k}"));
