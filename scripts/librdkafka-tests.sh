@@ -96,6 +96,25 @@ passed() {
     /=+ Test [0-9a-z_]+ PASSED =+/ { for (i = 1; i <= NF; i++) if ($i ~ /PASSED/) { n = split($i, w, " "); for (j = 1; j < n; j++) if (w[j] == "Test") print w[j+1] } }' | sort -u
 }
 
+# Compares the tests passed in Kafka's run log $1 and ours $2 (the run named $3, if any):
+# fails when one that passed on Kafka did not pass here, or none passed on Kafka.
+judge() {
+  local kafka=$1 ours=$2 label=${3:+ ($3)} missing rc=0
+  passed "$kafka" >"$kafka.passed"
+  passed "$ours" >"$ours.passed"
+  echo "librdkafka suite$label: $(wc -l <"$kafka.passed") passed on Apache Kafka, $(wc -l <"$ours.passed") on kafka-dash broker"
+  missing=$(comm -23 "$kafka.passed" "$ours.passed")
+  if [ -n "$missing" ]; then
+    echo "FAIL$label passed on Kafka but not on kafka-dash broker: $(echo $missing)"
+    sed 's/\x1b\[[0-9;]*m//g' "$ours" | grep -a '^| ' | grep -aF "$missing" | cut -c1-400
+    rc=1
+  else
+    echo "ok  $label every test that passed on Kafka passed on kafka-dash broker"
+  fi
+  [ "$(wc -l <"$kafka.passed")" -gt 0 ] || { echo "FAIL$label no test passed on Kafka"; rc=1; }
+  return $rc
+}
+
 compare() {
   local work kafka port pid rc=0
   build
@@ -118,20 +137,11 @@ compare() {
   echo "librdkafka suite on kafka-dash broker at 127.0.0.1:$port"
   run --bootstrap "127.0.0.1:$port" >"$work/ours.log" 2>&1 || true
   kill "$pid"
-  passed "$work/kafka.log" >"$work/kafka.passed"
-  passed "$work/ours.log" >"$work/ours.passed"
-  echo "librdkafka suite: $(wc -l <"$work/kafka.passed") passed on Apache Kafka, $(wc -l <"$work/ours.passed") on kafka-dash broker"
-  missing=$(comm -23 "$work/kafka.passed" "$work/ours.passed")
-  if [ -n "$missing" ]; then
-    echo "FAIL passed on Kafka but not on kafka-dash broker: $(echo $missing)"
-    sed 's/\x1b\[[0-9;]*m//g' "$work/ours.log" | grep -a '^| ' | grep -aF "$missing" | cut -c1-400
+  if ! judge "$work/kafka.log" "$work/ours.log"; then
     # The broker's log too: it names every topic created, auto-created and deleted.
     cp "$work/ours.log" "$work/kafka.log" "$work/broker.log" "${LIBRDKAFKA_LOGS:-/tmp}/" 2>/dev/null
     rc=1
-  else
-    echo "ok   every test that passed on Kafka passed on kafka-dash broker"
   fi
-  [ "$(wc -l <"$work/kafka.passed")" -gt 0 ] || { echo "FAIL no test passed on Kafka"; rc=1; }
   rm -rf "$work"
   return $rc
 }
@@ -205,17 +215,7 @@ compare_secure() {
   wait "$pid" 2>/dev/null
   for r in "${SECURE_RUNS[@]}"; do
     read -r name _ <<<"$r"
-    passed "$work/kafka-$name.log" >"$work/kafka-$name.passed"
-    passed "$work/ours-$name.log" >"$work/ours-$name.passed"
-    echo "librdkafka suite ($name): $(wc -l <"$work/kafka-$name.passed") passed on Apache Kafka, $(wc -l <"$work/ours-$name.passed") on kafka-dash broker"
-    missing=$(comm -23 "$work/kafka-$name.passed" "$work/ours-$name.passed")
-    if [ -n "$missing" ]; then
-      echo "FAIL ($name) passed on Kafka but not on kafka-dash broker: $(echo $missing)"
-      rc=1
-    else
-      echo "ok   ($name) every test that passed on Kafka passed on kafka-dash broker"
-    fi
-    [ "$(wc -l <"$work/kafka-$name.passed")" -gt 0 ] || { echo "FAIL ($name) no test passed on Kafka"; rc=1; }
+    judge "$work/kafka-$name.log" "$work/ours-$name.log" "$name" || rc=1
   done
   cp "$work"/*.log "${LIBRDKAFKA_LOGS:-/tmp}/" 2>/dev/null
   rm -rf "$work"
