@@ -1,0 +1,143 @@
+//! Avro: the schema with its named types, and the natural JSON codec over it.
+
+mod binary;
+mod decode;
+mod encode;
+mod logical;
+mod template;
+
+use std::collections::HashMap;
+
+use apache_avro::schema::{InnerDecimalSchema, Schema, UuidSchema};
+
+use crate::error::CompileError;
+
+/// A compiled Avro schema and every named type it or its references define.
+#[derive(Debug, Clone)]
+pub(crate) struct AvroSchema {
+    root: Schema,
+    /// Full name to definition, so `Schema::Ref` resolves.
+    names: HashMap<String, Schema>,
+}
+
+impl AvroSchema {
+    /// Parses `text`, with the named types of `references` (in any order) in scope.
+    pub(crate) fn compile(text: &str, references: &[&str]) -> Result<Self, CompileError> {
+        let (root, schemata) = Schema::parse_str_with_list(text, references.iter().copied())
+            .map_err(|e| CompileError::Avro(e.to_string()))?;
+        let mut names = HashMap::new();
+        for schema in schemata.iter().chain(std::iter::once(&root)) {
+            collect_names(schema, &mut names);
+        }
+        Ok(Self { root, names })
+    }
+
+    /// The schema's Parsing Canonical Form.
+    pub(crate) fn canonical(&self) -> String {
+        self.root.canonical_form()
+    }
+
+    /// The top-level type's name: a record's full name, else the type's own name.
+    pub(crate) fn type_name(&self) -> String {
+        branch_name(self.resolve(&self.root))
+    }
+
+    /// Follows a `Ref` to its definition.
+    fn resolve<'a>(&'a self, schema: &'a Schema) -> &'a Schema {
+        match schema {
+            Schema::Ref { name } => self.names.get(&name.fullname(None)).unwrap_or(schema),
+            other => other,
+        }
+    }
+}
+
+/// Records every named type (record, enum, fixed) under its full name.
+fn collect_names(schema: &Schema, names: &mut HashMap<String, Schema>) {
+    match schema {
+        Schema::Record(record) => {
+            names.insert(record.name.fullname(None), schema.clone());
+            for field in &record.fields {
+                collect_names(&field.schema, names);
+            }
+        }
+        Schema::Enum(e) => {
+            names.insert(e.name.fullname(None), schema.clone());
+        }
+        Schema::Fixed(fixed) | Schema::Duration(fixed) | Schema::Uuid(UuidSchema::Fixed(fixed)) => {
+            names.insert(fixed.name.fullname(None), schema.clone());
+        }
+        Schema::Decimal(decimal) => {
+            if let InnerDecimalSchema::Fixed(fixed) = &decimal.inner {
+                names.insert(fixed.name.fullname(None), schema.clone());
+            }
+        }
+        Schema::Array(array) => collect_names(&array.items, names),
+        Schema::Map(map) => collect_names(&map.types, names),
+        Schema::Union(union) => {
+            for variant in union.variants() {
+                collect_names(variant, names);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The name of a union branch in Avro's JSON encoding: a named type's full name, else
+/// the (underlying) type name.
+fn branch_name(schema: &Schema) -> String {
+    match schema {
+        Schema::Record(r) => r.name.fullname(None),
+        Schema::Enum(e) => e.name.fullname(None),
+        Schema::Fixed(f) | Schema::Duration(f) | Schema::Uuid(UuidSchema::Fixed(f)) => {
+            f.name.fullname(None)
+        }
+        Schema::Decimal(d) => match &d.inner {
+            InnerDecimalSchema::Fixed(f) => f.name.fullname(None),
+            InnerDecimalSchema::Bytes => "bytes".into(),
+        },
+        Schema::Ref { name } => name.fullname(None),
+        Schema::Null => "null".into(),
+        Schema::Boolean => "boolean".into(),
+        Schema::Int | Schema::Date | Schema::TimeMillis => "int".into(),
+        Schema::Long
+        | Schema::TimeMicros
+        | Schema::TimestampMillis
+        | Schema::TimestampMicros
+        | Schema::TimestampNanos
+        | Schema::LocalTimestampMillis
+        | Schema::LocalTimestampMicros
+        | Schema::LocalTimestampNanos => "long".into(),
+        Schema::Float => "float".into(),
+        Schema::Double => "double".into(),
+        Schema::Bytes | Schema::BigDecimal | Schema::Uuid(UuidSchema::Bytes) => "bytes".into(),
+        Schema::String | Schema::Uuid(UuidSchema::String) => "string".into(),
+        Schema::Array(_) => "array".into(),
+        Schema::Map(_) => "map".into(),
+        Schema::Union(_) => "union".into(),
+    }
+}
+
+/// Whether `key` names this branch: its full name, its short name, or for a logical
+/// type also the logical type's name (`timestamp-millis`).
+fn names_branch(schema: &Schema, key: &str) -> bool {
+    let full = branch_name(schema);
+    if full == key || full.rsplit('.').next() == Some(key) {
+        return true;
+    }
+    let logical = match schema {
+        Schema::Date => "date",
+        Schema::TimeMillis => "time-millis",
+        Schema::TimeMicros => "time-micros",
+        Schema::TimestampMillis => "timestamp-millis",
+        Schema::TimestampMicros => "timestamp-micros",
+        Schema::TimestampNanos => "timestamp-nanos",
+        Schema::LocalTimestampMillis => "local-timestamp-millis",
+        Schema::LocalTimestampMicros => "local-timestamp-micros",
+        Schema::LocalTimestampNanos => "local-timestamp-nanos",
+        Schema::Uuid(_) => "uuid",
+        Schema::Decimal(_) => "decimal",
+        Schema::Duration(_) => "duration",
+        _ => return false,
+    };
+    logical == key
+}
