@@ -15,6 +15,8 @@ const MAX_PROBLEMS: usize = 5;
 #[derive(Clone)]
 pub(crate) struct JsonSchema {
     schema: Value,
+    /// The references by name, for templates to follow `$ref`s into.
+    references: Arc<HashMap<String, Value>>,
     validator: Arc<jsonschema::Validator>,
 }
 
@@ -35,18 +37,25 @@ impl jsonschema::Retrieve for ReferenceRetriever {
         uri: &jsonschema::Uri<String>,
     ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         let uri = uri.as_str();
-        // A relative `$ref: "address.json"` arrives resolved against the default base
-        // (`json-schema:///address.json`), so match the name against the URI's tail too.
-        let found = self.0.get(uri).or_else(|| {
-            self.0.iter().find_map(|(name, schema)| {
-                let name = name.trim_start_matches("./").trim_start_matches('/');
-                (!name.is_empty() && uri.ends_with(&format!("/{name}"))).then_some(schema)
-            })
-        });
-        found
+        find_reference(&self.0, uri)
             .cloned()
             .ok_or_else(|| format!("no reference named {uri}").into())
     }
+}
+
+/// The reference a `$ref` URI means: by its exact name, or by the URI's tail, since a
+/// relative `$ref: "address.json"` arrives resolved against the default base
+/// (`json-schema:///address.json`).
+fn find_reference<'a>(references: &'a HashMap<String, Value>, uri: &str) -> Option<&'a Value> {
+    let uri = uri.split('#').next().unwrap_or(uri);
+    references.get(uri).or_else(|| {
+        references.iter().find_map(|(name, schema)| {
+            let name = name.trim_start_matches("./").trim_start_matches('/');
+            let tail = uri.trim_start_matches("./");
+            (!name.is_empty() && (tail == name || uri.ends_with(&format!("/{name}"))))
+                .then_some(schema)
+        })
+    })
 }
 
 impl JsonSchema {
@@ -61,11 +70,12 @@ impl JsonSchema {
             by_name.insert(reference.name.clone(), value);
         }
         let validator = jsonschema::options()
-            .with_retriever(ReferenceRetriever(by_name))
+            .with_retriever(ReferenceRetriever(by_name.clone()))
             .build(&schema)
             .map_err(|e| CompileError::Json(e.to_string()))?;
         Ok(Self {
             schema,
+            references: Arc::new(by_name),
             validator: Arc::new(validator),
         })
     }
@@ -129,13 +139,15 @@ impl JsonSchema {
     }
 
     /// Pretty JSON built from `default`, `const`, the first `enum` value, or a zero of the
-    /// `type`, for every property; local `$ref`s are followed.
+    /// `type`, for every property; `$ref`s to the schema itself or its references are
+    /// followed. Best effort: constraints such as `minLength` or `pattern` are not met.
     pub(crate) fn template(&self) -> String {
-        let value = self.zero(&self.schema, 0);
+        let value = self.zero(&self.schema, &self.schema, 0);
         serde_json::to_string_pretty(&value).unwrap_or_default()
     }
 
-    fn zero(&self, schema: &Value, depth: usize) -> Value {
+    /// The zero of `schema`, whose local `$ref`s point into `root`.
+    fn zero(&self, schema: &Value, root: &Value, depth: usize) -> Value {
         if depth > 16 {
             return Value::Null;
         }
@@ -151,15 +163,8 @@ impl JsonSchema {
         {
             return first.clone();
         }
-        if let Some(target) = schema
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        {
-            return self
-                .schema
-                .pointer(target)
-                .map_or(Value::Null, |s| self.zero(s, depth + 1));
+        if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
+            return self.zero_of_ref(target, root, depth);
         }
         let first_of = |key: &str| {
             schema
@@ -168,7 +173,7 @@ impl JsonSchema {
                 .and_then(|a| a.first())
         };
         if let Some(branch) = first_of("oneOf").or_else(|| first_of("anyOf")) {
-            return self.zero(branch, depth + 1);
+            return self.zero(branch, root, depth + 1);
         }
         let kind = match schema.get("type") {
             Some(Value::Array(kinds)) => kinds.first().and_then(Value::as_str).unwrap_or("null"),
@@ -181,7 +186,7 @@ impl JsonSchema {
                 let mut object = Map::new();
                 if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
                     for (name, property) in properties {
-                        object.insert(name.clone(), self.zero(property, depth + 1));
+                        object.insert(name.clone(), self.zero(property, root, depth + 1));
                     }
                 }
                 Value::Object(object)
@@ -192,6 +197,22 @@ impl JsonSchema {
             "boolean" => Value::Bool(false),
             _ => Value::Null,
         }
+    }
+
+    /// The zero of what a `$ref` points at: a local pointer, or a reference (with an
+    /// optional `#pointer` into it).
+    fn zero_of_ref(&self, target: &str, root: &Value, depth: usize) -> Value {
+        let (document, pointer) = target.split_once('#').unwrap_or((target, ""));
+        let root = if document.is_empty() {
+            root
+        } else {
+            match find_reference(&self.references, document) {
+                Some(reference) => reference,
+                None => return Value::Null,
+            }
+        };
+        root.pointer(pointer)
+            .map_or(Value::Null, |s| self.zero(s, root, depth + 1))
     }
 }
 
