@@ -6,6 +6,7 @@ mod avro;
 mod json;
 mod level;
 mod protobuf;
+mod protobuf_diff;
 mod schema_text;
 
 pub use level::{Level, ParseLevelError};
