@@ -4,6 +4,10 @@
 
 mod avro;
 mod json;
+mod json_diff;
+mod json_kinds;
+mod json_node;
+mod json_object;
 mod level;
 mod protobuf;
 mod protobuf_diff;
