@@ -169,6 +169,33 @@ impl Broker {
         self.shared.create_topic(name, partitions)
     }
 
+    /// Creates a topic with topic configs (`cleanup.policy=compact`, ...) directly.
+    pub fn create_topic_with_configs(
+        &self,
+        name: &str,
+        partitions: i32,
+        configs: &[(&str, &str)],
+    ) -> Result<(), TopicError> {
+        let configs = configs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.shared
+            .topics
+            .create(name, partitions, 1, configs)
+            .map(|_| ())
+    }
+
+    /// A handle that appends to and reads one partition in-process (no client, no
+    /// credentials); it keeps working while the broker runs.
+    pub fn local_partition(&self, topic: &str, partition: i32) -> crate::local::LocalPartition {
+        crate::local::LocalPartition {
+            shared: self.shared.clone(),
+            topic: topic.to_string(),
+            partition,
+        }
+    }
+
     /// A consumer group of the next generation (KIP-848), as its coordinator keeps it.
     pub fn consumer_group(
         &self,
