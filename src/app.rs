@@ -982,6 +982,7 @@ mod tests {
                 value: Some(vec![b'v']),
                 headers: vec![],
                 value_size: None,
+                shown: Default::default(),
             })
             .collect();
         let stats = vec![PartitionStats {

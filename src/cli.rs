@@ -40,6 +40,10 @@ pub struct Cli {
     /// --client-config, before -X.
     #[arg(long, value_name = "FILE")]
     pub kcat_config: Option<PathBuf>,
+    /// A Confluent-compatible schema registry to decode framed keys and values with
+    /// (http[s]://[user:password@]host:port; the embedded broker serves its own).
+    #[arg(long, env = "KAFKA_DASH_SCHEMA_REGISTRY", value_name = "URL")]
+    pub schema_registry: Option<String>,
     /// A named profile from the config file.
     #[arg(long, env = "KAFKA_DASH_PROFILE")]
     pub profile: Option<String>,

@@ -16,6 +16,8 @@ use crate::config::{Config, Profile};
 use crate::kafka;
 use crate::kafka::client::ClientSettings;
 use crate::kafka::client_config::{self, Format};
+use crate::kafka::registry::client::RegistryClient;
+use crate::kafka::registry::settings::{RegistrySettings, RegistryTable};
 use crate::state::RememberedCluster;
 
 /// The seed walkthrough's topics: `strconv` with 1 partition, `sarama` with 2.
@@ -35,6 +37,17 @@ pub enum Layer {
     Properties(Vec<(String, String)>),
     /// A client config file to read when connecting.
     File(PathBuf, Format),
+    /// A schema registry: a URL from the command line, or a profile's table.
+    Registry(RegistryLayer),
+}
+
+/// Where a registry layer came from (read when connecting, so its errors show there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegistryLayer {
+    /// `--schema-registry URL`.
+    Url(String),
+    /// A profile's `schema_registry` table.
+    Table(RegistryTable),
 }
 
 /// A cluster the picker offers.
@@ -58,6 +71,8 @@ pub struct Resolved {
     pub overrides: Vec<(String, String)>,
     /// Keys the client config files had no use for.
     pub ignored: Vec<String>,
+    /// The schema registry, if one was given (the embedded broker serves its own).
+    pub schema_registry: Option<RegistrySettings>,
 }
 
 impl Entry {
@@ -112,7 +127,7 @@ impl Entry {
     pub fn is_embedded(&self) -> bool {
         self.layers
             .iter()
-            .all(|l| matches!(l, Layer::Properties(_)))
+            .all(|l| matches!(l, Layer::Properties(_) | Layer::Registry(_)))
     }
 
     /// The name the status bar gives it, once connected to `bootstrap`.
@@ -146,6 +161,12 @@ impl Entry {
                     }
                     r.overrides.extend(t.properties);
                     r.ignored.extend(t.ignored);
+                }
+                Layer::Registry(RegistryLayer::Url(url)) => {
+                    r.schema_registry = Some(RegistrySettings::from_url(url)?)
+                }
+                Layer::Registry(RegistryLayer::Table(t)) => {
+                    r.schema_registry = Some(RegistrySettings::from_table(t)?)
                 }
             }
         }
@@ -181,6 +202,11 @@ fn profile_layers(p: &Profile) -> Vec<Layer> {
             .map(|f| Layer::File(f, Format::Java)),
     );
     layers.extend(p.kcat_config.clone().map(|f| Layer::File(f, Format::Kcat)));
+    layers.extend(
+        p.schema_registry
+            .clone()
+            .map(|t| Layer::Registry(RegistryLayer::Table(t))),
+    );
     layers
 }
 
@@ -197,6 +223,8 @@ pub struct CommandLine {
     pub kcat_config: Option<PathBuf>,
     /// `-X`, in order.
     pub properties: Vec<(String, String)>,
+    /// `--schema-registry`.
+    pub schema_registry: Option<String>,
 }
 
 impl CommandLine {
@@ -220,6 +248,11 @@ impl CommandLine {
             layers.push(Layer::Properties(self.properties.clone()));
         }
         layers.extend(self.bootstrap.clone().map(Layer::Bootstrap));
+        layers.extend(
+            self.schema_registry
+                .clone()
+                .map(|u| Layer::Registry(RegistryLayer::Url(u))),
+        );
         let name = match (&self.bootstrap, &self.profile) {
             (None, Some(p)) => Some(p.clone()),
             _ => self.bootstrap.clone(),
@@ -286,6 +319,8 @@ pub fn entries(
 pub struct Connector {
     /// The embedded broker, once started (kept across switches).
     embedded: Mutex<Option<Broker>>,
+    /// The embedded schema registry's URL, once it serves (beside the embedded broker).
+    registry_url: Mutex<Option<String>>,
     /// Whether the embedded broker gets the seed's background producer.
     seed_producer: bool,
     watch: kafka::groups::WatchConfig,
@@ -304,6 +339,8 @@ pub struct Connected {
     pub ignored: Vec<String>,
     /// Its settings, secrets masked, for the log.
     pub described: Vec<String>,
+    /// The schema registry its framed records are decoded through, if any.
+    pub schema_registry: Option<String>,
 }
 
 impl Connector {
@@ -311,6 +348,7 @@ impl Connector {
     pub fn new(watch: kafka::groups::WatchConfig, seed_producer: bool) -> Arc<Connector> {
         Arc::new(Connector {
             embedded: Mutex::new(None),
+            registry_url: Mutex::new(None),
             seed_producer,
             watch,
         })
@@ -343,6 +381,11 @@ impl Connector {
         Ok(bootstrap)
     }
 
+    /// The embedded schema registry's URL, if it serves.
+    async fn embedded_registry(&self) -> Option<String> {
+        self.registry_url.lock().await.clone()
+    }
+
     /// Connects to `entry` (its files read, the embedded broker started if needed).
     pub async fn connect(&self, entry: &Entry) -> Result<Connected, String> {
         let r = entry.resolve()?;
@@ -357,6 +400,20 @@ impl Connector {
                 (b.clone(), entry.label(None, &b), true)
             }
         };
+        let registry_settings = match (&r.schema_registry, embedded) {
+            (Some(s), _) => Some(s.clone()),
+            (None, true) => self
+                .embedded_registry()
+                .await
+                .map(|url| RegistrySettings::from_url(&url))
+                .transpose()?,
+            (None, false) => None,
+        };
+        let registry = registry_settings
+            .as_ref()
+            .map(RegistryClient::new)
+            .transpose()?;
+        let schema_registry = registry.as_ref().map(|c| c.url().to_string());
         let settings = ClientSettings {
             bootstrap,
             overrides: r.overrides,
@@ -365,10 +422,11 @@ impl Connector {
         log_connect(&label, &described, &r.ignored);
         Ok(Connected {
             label,
-            workers: kafka::workers::spawn(settings, self.watch),
+            workers: kafka::workers::spawn_with_registry(settings, self.watch, registry),
             embedded,
             ignored: r.ignored,
             described,
+            schema_registry,
         })
     }
 

@@ -23,6 +23,8 @@ pub struct Profile {
     pub client_config: Option<PathBuf>,
     /// A kcat `-F` file (as `--kcat-config`), read after `properties`.
     pub kcat_config: Option<PathBuf>,
+    /// The schema registry for this cluster's framed keys and values.
+    pub schema_registry: Option<crate::kafka::registry::settings::RegistryTable>,
 }
 
 /// A size in bytes, written as a number of bytes or as text with a unit: `"32 MiB"`,
@@ -210,6 +212,9 @@ impl Config {
                         .flatten()
                     {
                         *file = dir.join(&*file);
+                    }
+                    if let Some(ca) = p.schema_registry.as_mut().and_then(|r| r.ca.as_mut()) {
+                        *ca = dir.join(&*ca);
                     }
                 }
                 config.profiles.extend(user.profiles);

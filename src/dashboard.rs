@@ -51,6 +51,7 @@ fn on_switched(app: &mut App, workers: &mut Workers, result: Result<Connected, S
     match result {
         Ok(c) => {
             app.switched(c.label, c.workers.commands.clone());
+            app.live.schemas = crate::schemas::cache::Schemas::new(c.schema_registry.is_some());
             if let Some(n) = crate::cluster::ignored_notice(&c.ignored) {
                 app.notice = Some(n);
             }

@@ -12,6 +12,7 @@ pub mod kafka;
 pub mod keys;
 pub mod logging;
 pub mod pane;
+pub mod schemas;
 pub mod screen;
 pub mod state;
 pub mod tui;

@@ -82,6 +82,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         client_config: cli.client_config.clone(),
         kcat_config: cli.kcat_config.clone(),
         properties: cli.properties.clone(),
+        schema_registry: cli.schema_registry.clone(),
     };
     let start = command_line.entry(&config).map_err(anyhow::Error::msg)?;
     let state_path = kafka_dash::state::path();
@@ -116,6 +117,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     app.cluster_at = at;
     app.notice = cluster::ignored_notice(&first.ignored);
     app.live.limits = config.live;
+    app.live.schemas = kafka_dash::schemas::cache::Schemas::new(first.schema_registry.is_some());
     if first.embedded && !cli.no_producer {
         // The topic with traffic, and the walkthrough's message with its header.
         app.composer = ComposerState::seed_message(cluster::SEED_PRODUCER_TOPIC);

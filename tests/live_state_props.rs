@@ -56,6 +56,7 @@ proptest! {
                         value: Some(vec![b'v']),
                         headers: vec![],
                         value_size: None,
+                        shown: Default::default(),
                     });
                 }
                 Step::Marks { p, behind, low } => {

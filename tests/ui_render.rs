@@ -98,6 +98,7 @@ fn record(offset: i64, value: &[u8], headers: Vec<(String, Option<Vec<u8>>)>) ->
         value: Some(value.to_vec()),
         headers,
         value_size: None,
+        shown: Default::default(),
     }
 }
 

@@ -47,11 +47,16 @@ impl App {
             } => {
                 if self.live.topic.as_deref() == Some(topic.as_str()) {
                     self.live.ingest(records, stats, dropped);
+                    self.ask_for_schemas();
                 }
             }
             KafkaEvent::TailError(e) => self.live.error = Some(e),
             KafkaEvent::TailNotice(n) => self.live.notice = Some(n),
-            KafkaEvent::FullRecord(Ok(r)) => self.live.opened = Some(r),
+            KafkaEvent::FullRecord(Ok(r)) => {
+                self.live.schemas.note(r.value.as_deref());
+                self.live.opened = Some(r);
+                self.ask_for_schemas();
+            }
             KafkaEvent::FullRecord(Err(e)) => {
                 self.last_error = Some(format!("cannot read the whole message: {e}"))
             }
@@ -95,6 +100,17 @@ impl App {
             }
             KafkaEvent::Member(m) => {
                 self.groups.members.insert(m.id, m);
+            }
+            KafkaEvent::Schema(id, answer) => self.live.schemas.insert(id, answer),
+        }
+    }
+
+    /// Asks the workers for the schemas of framed records just seen; one they cannot
+    /// take now is asked for again when a record needs it next.
+    fn ask_for_schemas(&mut self) {
+        for id in self.live.schemas.take_wanted() {
+            if self.commands.try_send(KafkaCommand::FetchSchema(id)).is_err() {
+                self.live.schemas.forget_asked(id);
             }
         }
     }

@@ -3,6 +3,9 @@
 //! order, duplicates kept), `key`, `payload`. Bytes that are not UTF-8 are written as
 //! `{"base64": "..."}`, so a file carries any message losslessly; null stays null.
 //! Reading also takes kcat's own output and `timestamp` / `value` for `ts` / `payload`.
+//! A schema'd key or value also gets `key_schema` / `payload_schema` (`{"id", "type",
+//! "decoded"}`) beside its bytes: for people and tools reading the file; replay sends the
+//! bytes, so it stays byte-exact.
 
 use base64::prelude::{Engine, BASE64_STANDARD};
 use serde_json::{json, Map, Value};
@@ -69,6 +72,17 @@ pub fn to_line(topic: &str, r: &Record) -> String {
     o.insert("headers".into(), Value::Array(headers));
     o.insert("key".into(), bytes_value(r.key.as_deref()));
     o.insert("payload".into(), bytes_value(r.value.as_deref()));
+    if let Some(shown) = r.shown.get() {
+        for (name, s) in [("key_schema", &shown.0), ("payload_schema", &shown.1)] {
+            if let crate::schemas::shown::Shown::Decoded(d) = s {
+                let decoded = serde_json::from_str(&d.json).unwrap_or(Value::Null);
+                o.insert(
+                    name.into(),
+                    json!({ "id": d.id, "type": d.kind, "name": d.type_name, "decoded": decoded }),
+                );
+            }
+        }
+    }
     Value::Object(o).to_string()
 }
 
@@ -135,6 +149,7 @@ mod tests {
             key: Some(vec![0, 159, 146, 150]),
             value: Some(b"Hello Go!".to_vec()),
             value_size: None,
+            shown: Default::default(),
             headers: vec![
                 ("h".into(), Some(b"a".to_vec())),
                 ("h".into(), Some(vec![0xff, 0x00])),

@@ -67,6 +67,8 @@ pub enum KafkaEvent {
     GroupDetail(Box<GroupDetail>),
     /// An in-app member's counters (and whether it still runs).
     Member(InAppMember),
+    /// The registry's answer for a schema id: the schema compiled, or why not.
+    Schema(u32, crate::schemas::cache::Answer),
 }
 
 /// Where a group's offsets are reset to (as `kafka-consumer-groups.sh --reset-offsets`).
@@ -166,6 +168,8 @@ pub enum KafkaCommand {
     Replay(ReplaySpec),
     /// Stop in-app members (they leave their groups), then answer.
     Shutdown(tokio::sync::oneshot::Sender<()>),
+    /// Fetch and compile the schema with this id from the registry.
+    FetchSchema(u32),
 }
 
 /// What to replay, and how.

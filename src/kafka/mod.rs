@@ -22,6 +22,7 @@ pub mod model;
 pub mod outbox;
 pub mod partitioner;
 pub mod probe;
+pub mod registry;
 pub mod security;
 pub mod seed_producer;
 pub mod tail;

@@ -48,7 +48,7 @@ pub struct BrokerInfo {
 }
 
 /// A consumed record, copied out of librdkafka.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
     /// Partition.
     pub partition: i32,
@@ -65,6 +65,9 @@ pub struct Record {
     /// The value's true size when the bytes kept here were cut to the preview limit
     /// (the detail view reads the whole record again).
     pub value_size: Option<usize>,
+    /// Its key and value as shown through their schemas, once that answer is final (the
+    /// UI fills it; filtering then does not decode again).
+    pub shown: crate::schemas::shown::ShownCache,
 }
 
 impl Record {

@@ -240,6 +240,7 @@ mod tests {
                 value: None,
                 headers: Vec::new(),
                 value_size: None,
+                shown: Default::default(),
             })
             .collect();
         KafkaEvent::Tail {

@@ -155,6 +155,7 @@ pub fn to_record(m: &rdkafka::message::BorrowedMessage<'_>, value_limit: usize) 
         key: m.key().map(<[u8]>::to_vec),
         value: payload.map(|v| v[..v.len().min(value_limit)].to_vec()),
         value_size: cut.then(|| payload.map_or(0, <[u8]>::len)),
+        shown: Default::default(),
         headers: m
             .headers()
             .map(|h| {

@@ -23,6 +23,8 @@ use crate::kafka::model::{Delivery, OutgoingMessage, Record};
 use crate::kafka::outbox::Outbox;
 use crate::kafka::partitioner::Partitioner;
 use crate::kafka::probe::{self, ProbingContext};
+use crate::kafka::registry::client::RegistryClient;
+use crate::kafka::registry::fetcher::SchemaFetcher;
 use crate::kafka::tail::{self, TailHandle};
 
 /// How often the topic list is re-read.
@@ -46,6 +48,15 @@ pub fn spawn(settings: ClientSettings, watch: groups::WatchConfig) -> Workers {
     spawn_with_capacity(settings, watch, EVENTS)
 }
 
+/// Like [`spawn`], with a schema registry to decode framed records through.
+pub fn spawn_with_registry(
+    settings: ClientSettings,
+    watch: groups::WatchConfig,
+    registry: Option<RegistryClient>,
+) -> Workers {
+    spawn_full(settings, watch, EVENTS, registry)
+}
+
 /// Like [`spawn`], with room for `events` events in the UI's channel (tests use a small
 /// one to see the workers go on while the UI does not read).
 pub fn spawn_with_capacity(
@@ -53,10 +64,25 @@ pub fn spawn_with_capacity(
     watch: groups::WatchConfig,
     events: usize,
 ) -> Workers {
+    spawn_full(settings, watch, events, None)
+}
+
+fn spawn_full(
+    settings: ClientSettings,
+    watch: groups::WatchConfig,
+    events: usize,
+    registry: Option<RegistryClient>,
+) -> Workers {
     let (cmd_tx, cmd_rx) = mpsc::channel(COMMANDS);
     let (ev_tx, ev_rx) = mpsc::channel(events.max(1));
     let outbox = Outbox::new(ev_tx);
-    tokio::spawn(dispatch(settings, watch, cmd_rx, outbox, cmd_tx.clone()));
+    let schemas = registry.map(SchemaFetcher::new);
+    tokio::spawn(dispatch(
+        (settings, watch, schemas),
+        cmd_rx,
+        outbox,
+        cmd_tx.clone(),
+    ));
     Workers {
         commands: cmd_tx,
         events: ev_rx,
@@ -159,14 +185,14 @@ fn refresh_now_and_then(commands: mpsc::Sender<KafkaCommand>) {
 }
 
 async fn dispatch(
-    settings: ClientSettings,
-    watch: groups::WatchConfig,
+    (settings, watch, schemas): (ClientSettings, groups::WatchConfig, Option<SchemaFetcher>),
     mut commands: mpsc::Receiver<KafkaCommand>,
     events: Outbox,
     self_tx: mpsc::Sender<KafkaCommand>,
 ) {
     let (refresh_done_tx, mut refresh_done) = mpsc::channel::<()>(1);
     let mut worker = Worker::new(settings, watch, events, refresh_done_tx);
+    worker.schemas = schemas;
     refresh_now_and_then(self_tx);
     loop {
         let cmd = tokio::select! {
@@ -201,6 +227,8 @@ struct Worker {
     /// them up).
     refreshing: bool,
     refresh_done: mpsc::Sender<()>,
+    /// The schema registry's fetcher, when one is configured.
+    schemas: Option<SchemaFetcher>,
 }
 
 impl Worker {
@@ -240,6 +268,7 @@ impl Worker {
             marks: Arc::default(),
             refreshing: false,
             refresh_done,
+            schemas: None,
         }
     }
 
@@ -299,6 +328,15 @@ impl Worker {
                 path,
             } => self.save(topic, records, path),
             C::Replay(spec) => self.replay(spec),
+            C::FetchSchema(id) => match &self.schemas {
+                Some(f) => f.fetch(id, self.events.clone()),
+                None => {
+                    let answer = Err("no schema registry configured".to_string());
+                    let _ = self
+                        .events
+                        .send(KafkaEvent::Schema(id, std::sync::Arc::new(answer)));
+                }
+            },
             C::WatchGroup(g) => self.watcher.choose(g),
             C::AddMember(spec) => self.add_member(spec),
             C::RemoveMember(id) => self.remove_member(id),

@@ -18,6 +18,8 @@ use crate::config::LiveLimits;
 use crate::escape::{escape_bytes, escape_lines};
 use crate::kafka::messages::KafkaCommand;
 use crate::kafka::model::{PartitionStats, Record};
+use crate::schemas::cache::Schemas;
+use crate::schemas::shown::Shown;
 use crate::keys::{Binding, Key};
 use crate::ui::component::{Component, Ctx, DrawCtx};
 use crate::ui::drawn::{Hit, Part, Region};
@@ -25,6 +27,7 @@ use crate::ui::effect::Effect;
 use crate::ui::form::Form;
 use crate::ui::scroll::{by_rows, clamp_scroll, keep_in_view, page, rows_hint};
 
+pub mod decoded;
 pub mod forms;
 
 /// Messages PgUp/PgDn move the selection by.
@@ -259,6 +262,36 @@ pub enum ValueView {
     Json,
     /// Hex dump.
     Hex,
+    /// Decoded through its schema (Confluent-framed values).
+    Decoded,
+    /// The value's schema as registered.
+    Schema,
+}
+
+impl ValueView {
+    /// The view `v` goes to next: framed values go decoded → schema → text → hex.
+    pub fn next(self, framed: bool) -> ValueView {
+        match (self, framed) {
+            (ValueView::Decoded, _) => ValueView::Schema,
+            (ValueView::Schema, _) => ValueView::Text,
+            (ValueView::Text, true) => ValueView::Hex,
+            (ValueView::Text, false) => ValueView::Json,
+            (ValueView::Json, _) => ValueView::Hex,
+            (ValueView::Hex, true) => ValueView::Decoded,
+            (ValueView::Hex, false) => ValueView::Text,
+        }
+    }
+
+    /// Its name in the detail's title.
+    pub fn name(self) -> &'static str {
+        match self {
+            ValueView::Text => "text",
+            ValueView::Json => "json",
+            ValueView::Hex => "hex",
+            ValueView::Decoded => "decoded",
+            ValueView::Schema => "schema",
+        }
+    }
 }
 
 /// State of the live view.
@@ -310,10 +343,13 @@ pub struct LiveState {
     pub drawn: crate::ui::drawn::Drawn,
     /// The first message row of the last frame, so the list scrolls only when it must.
     pub msgs_top: usize,
+    /// Schemas fetched for framed keys and values (kept across topics).
+    pub schemas: Schemas,
 }
 
-/// Partition, offset, view, value length and width a detail text was built for.
-type DetailKeyParts = (i32, i64, ValueView, usize, usize);
+/// Partition, offset, view, value length, width, and whether the value's schema had
+/// answered, that a detail text was built for.
+type DetailKeyParts = (i32, i64, ValueView, usize, usize, bool);
 
 /// The open message's value rendered for one view: which message, and its lines.
 #[derive(Debug, Clone)]
@@ -350,11 +386,14 @@ impl Default for LiveState {
             limits: LiveLimits::default(),
             drawn: Default::default(),
             msgs_top: 0,
+            schemas: Schemas::default(),
         }
     }
 }
 
-fn matches(r: &Record, needle: &str) -> bool {
+/// Whether `r` holds `needle` (lower case) in its key, value (as bytes or decoded) or
+/// headers.
+fn matches(r: &Record, needle: &str, schemas: &Schemas) -> bool {
     if needle.is_empty() {
         return true;
     }
@@ -362,21 +401,44 @@ fn matches(r: &Record, needle: &str) -> bool {
         b.as_deref()
             .is_some_and(|b| escape_bytes(b).to_lowercase().contains(needle))
     };
-    hit(&r.key)
+    let shown = shown_of(r, schemas);
+    let decoded_hit = |s: &Shown| match s {
+        Shown::Decoded(d) => d.json.to_lowercase().contains(needle),
+        _ => false,
+    };
+    decoded_hit(&shown.0)
+        || decoded_hit(&shown.1)
+        || hit(&r.key)
         || hit(&r.value)
         || r.headers
             .iter()
             .any(|(k, v)| k.to_lowercase().contains(needle) || hit(v))
 }
 
+/// A record's key and value as shown through their schemas (kept in the record once
+/// final). A value cut to the preview limit is shown as bytes until read whole.
+pub fn shown_of(r: &Record, schemas: &Schemas) -> std::sync::Arc<(Shown, Shown)> {
+    if let Some(kept) = r.shown.get() {
+        return kept.clone();
+    }
+    let value = if r.value_size.is_some() {
+        Shown::Plain
+    } else {
+        schemas.show(r.value.as_deref())
+    };
+    r.shown.keep((schemas.show(r.key.as_deref()), value))
+}
+
 impl LiveState {
     /// Starts over on a topic.
     pub fn reset(&mut self, topic: String, from: StartFrom) {
         let filter = std::mem::take(&mut self.filter);
+        let schemas = std::mem::take(&mut self.schemas);
         *self = LiveState {
             topic: Some(topic),
             from,
             filter,
+            schemas,
             limits: self.limits,
             detail_width: self.detail_width,
             ..Default::default()
@@ -393,8 +455,15 @@ impl LiveState {
         self.dropped = dropped;
         // The selection indexes the filtered list: only new rows that pass the filter
         // push it down.
+        for r in &records {
+            self.schemas.note(r.key.as_deref());
+            self.schemas.note(r.value.as_deref());
+        }
         let needle = self.filter.to_lowercase();
-        let added = records.iter().filter(|r| matches(r, &needle)).count();
+        let added = records
+            .iter()
+            .filter(|r| matches(r, &needle, &self.schemas))
+            .count();
         self.kept_bytes += records.iter().map(Record::kept_bytes).sum::<usize>();
         self.records.extend(records);
         let (keep, keep_bytes) = (self.limits.keep_messages, self.limits.keep_bytes.0);
@@ -432,7 +501,7 @@ impl LiveState {
         self.records
             .iter()
             .rev()
-            .filter(|r| matches(r, &needle))
+            .filter(|r| matches(r, &needle, &self.schemas))
             .collect()
     }
 
@@ -477,15 +546,32 @@ impl LiveState {
         let view = self.detail?;
         let r = self.detail_record()?;
         let len = r.value.as_ref().map_or(0, Vec::len);
-        Some((r.partition, r.offset, view, len, self.detail_width))
+        let answered = shown_of(r, &self.schemas).1.is_final();
+        Some((r.partition, r.offset, view, len, self.detail_width, answered))
     }
 
     fn build_detail_lines(&self, key: DetailKeyParts) -> Vec<String> {
-        let value = self
-            .detail_record()
-            .and_then(|r| r.value.as_deref())
-            .unwrap_or_default();
-        wrap_by_width(value_lines(value, key.2, key.4), key.4)
+        let Some(r) = self.detail_record() else {
+            return Vec::new();
+        };
+        let value = r.value.as_deref().unwrap_or_default();
+        let lines = match key.2 {
+            ValueView::Decoded | ValueView::Schema => {
+                let shown = shown_of(r, &self.schemas);
+                decoded::lines(&shown.1, key.2, &self.schemas, value)
+            }
+            view => value_lines(value, view, key.4),
+        };
+        wrap_by_width(lines, key.4)
+    }
+
+    /// Schema facts for the open message's key and value (none for plain bytes).
+    pub fn detail_schema_lines(&self) -> Vec<String> {
+        let Some(r) = self.detail_record() else {
+            return Vec::new();
+        };
+        let shown = shown_of(r, &self.schemas);
+        decoded::summary(&shown, &self.schemas)
     }
 
     /// The open message's value lines: the cached ones when they are for this message
@@ -510,7 +596,18 @@ impl LiveState {
     /// Opens the selected message; a value that was cut in the list is read again whole
     /// (the command to do so is returned).
     pub fn open_detail(&mut self) -> Option<KafkaCommand> {
-        self.detail = Some(ValueView::Text);
+        let framed = self
+            .selected_record()
+            .is_some_and(|r| shown_of(r, &self.schemas).1 != Shown::Plain);
+        // A framed value opens decoded; paging to another message keeps a chosen view
+        // where it applies.
+        self.detail = Some(match (self.detail, framed) {
+            (Some(ValueView::Decoded | ValueView::Schema) | None, true) => ValueView::Decoded,
+            (Some(v @ (ValueView::Text | ValueView::Hex)), _) => v,
+            (Some(ValueView::Json), false) => ValueView::Json,
+            (_, true) => ValueView::Decoded,
+            (_, false) => ValueView::Text,
+        });
         let r = self.selected_record().filter(|r| r.value_size.is_some())?;
         let wanted = (r.partition, r.offset);
         let have = self.opened.as_ref().map(|o| (o.partition, o.offset));
@@ -577,11 +674,10 @@ impl LiveState {
         match action {
             DetailKey::Close => self.detail = None,
             DetailKey::View => {
-                self.detail = self.detail.map(|v| match v {
-                    ValueView::Text => ValueView::Json,
-                    ValueView::Json => ValueView::Hex,
-                    ValueView::Hex => ValueView::Text,
-                })
+                let framed = self
+                    .detail_record()
+                    .is_some_and(|r| shown_of(r, &self.schemas).1 != Shown::Plain);
+                self.detail = self.detail.map(|v| v.next(framed));
             }
             DetailKey::Newer | DetailKey::Older => {
                 self.move_selection(if action == DetailKey::Newer { -1 } else { 1 });
@@ -612,8 +708,15 @@ impl LiveState {
                 "the value is still being read whole; copy again in a moment".into(),
             ));
         }
+        let shown = shown_of(r, &self.schemas);
         Some(if what == DetailKey::CopyValue {
-            Effect::Copy(r.value.clone().unwrap_or_default(), "the value".into())
+            match (&shown.1, self.detail) {
+                // What is on screen is what is copied: the decoded JSON, not the frame.
+                (Shown::Decoded(d), Some(ValueView::Decoded)) => {
+                    Effect::Copy(d.json.clone().into_bytes(), "the decoded value".into())
+                }
+                _ => Effect::Copy(r.value.clone().unwrap_or_default(), "the value".into()),
+            }
         } else {
             let topic = self.topic.as_deref().unwrap_or_default();
             Effect::Copy(
@@ -731,7 +834,8 @@ impl Component for Detail<'_> {
         let s = &*self.0;
         if let (Some(view), Some(r), Some(lines)) = (s.detail, s.detail_record(), s.detail_lines())
         {
-            draw_detail(frame, area, r, view, &lines, s.detail_scroll);
+            let schema = s.detail_schema_lines();
+            draw_detail(frame, area, r, (view, &lines[..], &schema), s.detail_scroll);
             // The open message covers the view: a click there is not one on a row beneath.
             self.0.drawn.push(Region::new(Part::Overlay, area));
         }
@@ -789,6 +893,29 @@ pub fn clock(ms: Option<i64>) -> String {
         }
         _ => "--:--:--.---".into(),
     }
+}
+
+/// A key or value cell: decoded JSON, a schema being fetched, the bytes with why they
+/// were not decoded, or the bytes.
+fn shown_preview(b: &Option<Vec<u8>>, shown: &Shown, max: usize) -> String {
+    match shown {
+        Shown::Plain => preview(b, max),
+        Shown::Decoded(d) => crate::ui::fit_str(&escape_typed_cut(&d.json, max), max),
+        Shown::Pending(_) | Shown::Failed { .. } => {
+            let note = shown.preview().unwrap_or_default();
+            let bytes = preview(b, max);
+            crate::ui::fit_str(&format!("[{note}] {bytes}"), max)
+        }
+    }
+}
+
+/// JSON text for a row: escaped for the terminal, and only the part that can show.
+fn escape_typed_cut(json: &str, max: usize) -> String {
+    let end = json
+        .char_indices()
+        .nth(max * 2)
+        .map_or(json.len(), |(i, _)| i);
+    crate::escape::escape_typed(&json[..end])
 }
 
 fn preview(b: &Option<Vec<u8>>, max: usize) -> String {
@@ -953,6 +1080,7 @@ fn draw_messages(frame: &mut Frame<'_>, msgs_area: Rect, s: &LiveState) -> Regio
         .skip(skip)
         .take(inner_rows)
         .map(|(i, r)| {
+            let shown = shown_of(r, &s.schemas);
             let style = if Some(i) == s.selected {
                 Style::default().add_modifier(Modifier::REVERSED)
             } else {
@@ -961,8 +1089,8 @@ fn draw_messages(frame: &mut Frame<'_>, msgs_area: Rect, s: &LiveState) -> Regio
             Row::new(vec![
                 Cell::from(clock(r.timestamp)),
                 Cell::from(format!("{}@{}", r.partition, r.offset)),
-                Cell::from(preview(&r.key, key_w)),
-                Cell::from(preview(&r.value, value_w.max(8))),
+                Cell::from(shown_preview(&r.key, &shown.0, key_w)),
+                Cell::from(shown_preview(&r.value, &shown.1, value_w.max(8))),
                 Cell::from(if r.headers.is_empty() {
                     String::new()
                 } else {
@@ -1018,7 +1146,8 @@ fn draw_messages(frame: &mut Frame<'_>, msgs_area: Rect, s: &LiveState) -> Regio
 pub fn value_lines(value: &[u8], view: ValueView, width: usize) -> Vec<String> {
     let per_row = if width >= 75 { 16 } else { 8 };
     match view {
-        ValueView::Text => escape_lines(value),
+        // Without a schema at hand the decoded views show the bytes as text.
+        ValueView::Text | ValueView::Decoded | ValueView::Schema => escape_lines(value),
         ValueView::Json => match serde_json::from_slice::<serde_json::Value>(value) {
             Ok(v) => serde_json::to_string_pretty(&v)
                 .map(|s| escape_lines(s.as_bytes()))
@@ -1101,14 +1230,15 @@ fn folded_key(key: Option<&[u8]>, width: usize) -> String {
     }
 }
 
+/// Draws the open message; `shown` is its view, the value's lines and the schema facts.
 fn draw_detail(
     frame: &mut Frame<'_>,
     area: Rect,
     r: &Record,
-    view: ValueView,
-    value: &[String],
+    shown: (ValueView, &[String], &[String]),
     scroll: usize,
 ) {
+    let (view, value, schema) = shown;
     let rect = Rect {
         x: area.x + 2,
         y: area.y + 1,
@@ -1128,8 +1258,9 @@ fn draw_detail(
             "key: {}",
             folded_key(r.key.as_deref(), inner_width.saturating_sub(5))
         )),
-        Line::from(format!("headers ({}):", r.headers.len())),
     ];
+    lines.extend(schema.iter().map(|l| Line::from(l.as_str())));
+    lines.push(Line::from(format!("headers ({}):", r.headers.len())));
     for (k, v) in &r.headers {
         lines.push(Line::from(format!(
             "  {} = {}",
@@ -1137,11 +1268,7 @@ fn draw_detail(
             v.as_deref().map_or("null".into(), escape_bytes)
         )));
     }
-    let name = match view {
-        ValueView::Text => "text",
-        ValueView::Json => "json",
-        ValueView::Hex => "hex",
-    };
+    let name = view.name();
     let shown = if value.is_empty() {
         String::new()
     } else {
@@ -1196,6 +1323,7 @@ mod tests {
             value: Some(value.as_bytes().to_vec()),
             headers: Vec::new(),
             value_size: None,
+            shown: Default::default(),
         }
     }
 

@@ -140,7 +140,7 @@ impl TokenSource {
 }
 
 /// What a transport failure comes down to, in a few words ("connection refused").
-fn transport_detail(t: &ureq::Transport) -> String {
+pub(crate) fn transport_detail(t: &ureq::Transport) -> String {
     let mut source: Option<&dyn std::error::Error> = std::error::Error::source(t);
     while let Some(e) = source {
         if let Some(io) = e.downcast_ref::<std::io::Error>() {

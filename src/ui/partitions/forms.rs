@@ -102,6 +102,10 @@ impl LiveState {
                 let topic = topic()?;
                 // Oldest first, as they are in the log.
                 let records: Vec<_> = self.visible().into_iter().rev().cloned().collect();
+                // Decoded now, so the file carries the decoded JSON beside the bytes.
+                for r in &records {
+                    super::shown_of(r, &self.schemas);
+                }
                 let notice = format!("saving {} messages to {}…", records.len(), path.display());
                 Ok(vec![
                     Effect::Command(KafkaCommand::Save {
