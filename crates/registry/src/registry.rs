@@ -1,6 +1,7 @@
 //! The registry handle: the log, the checker and the state, with the rules shared by the
 //! operations (scopes, reference resolution, writing a record).
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::checker::{Checker, Reference, ResolvedRef};
@@ -24,6 +25,9 @@ struct Inner {
     log: Box<dyn Log>,
     checker: Box<dyn Checker>,
     state: Mutex<State>,
+    // Canonical forms by (id, normalize): an id's schema never changes and ids are never
+    // reused, so entries never go stale, and id reuse need not re-parse every schema.
+    canonical: Mutex<HashMap<(i32, bool), String>>,
 }
 
 impl Registry {
@@ -39,6 +43,7 @@ impl Registry {
                 log: Box::new(log),
                 checker: Box::new(checker),
                 state: Mutex::new(state),
+                canonical: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -51,6 +56,28 @@ impl Registry {
 
     pub(crate) fn checker(&self) -> &dyn Checker {
         self.inner.checker.as_ref()
+    }
+
+    /// The canonical form of a stored schema, computed once per id.
+    pub(crate) fn canonical_of(
+        &self,
+        v: &crate::records::SchemaValue,
+        refs: &[ResolvedRef],
+        normalize: bool,
+    ) -> String {
+        let mut cache = self
+            .inner
+            .canonical
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry((v.id, normalize))
+            .or_insert_with(|| {
+                self.inner
+                    .checker
+                    .canonical(v.kind(), &v.schema, refs, normalize)
+            })
+            .clone()
     }
 
     /// Appends a record and applies it to `state` once the log has it.

@@ -158,6 +158,26 @@ async fn version_soft_then_hard() {
 }
 
 #[tokio::test]
+async fn latest_skips_soft_deleted_versions() {
+    let (app, _) = app();
+    register(&app, "a", json!({"schema": record(&["a"])})).await;
+    register(&app, "a", json!({"schema": record(&["a", "b="])})).await;
+    assert_eq!(
+        call(&app, "DELETE", "/subjects/a/versions/latest", None).await,
+        (200, json!(2))
+    );
+    assert_eq!(
+        call(&app, "DELETE", "/subjects/a/versions/latest", None).await,
+        (200, json!(1))
+    );
+    assert_error(
+        &call(&app, "DELETE", "/subjects/a/versions/latest", None).await,
+        404,
+        40406,
+    );
+}
+
+#[tokio::test]
 async fn re_registering_a_soft_deleted_schema_reuses_its_id_in_a_new_version() {
     let (app, log) = app();
     let s = record(&["a"]);

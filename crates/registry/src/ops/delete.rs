@@ -15,6 +15,11 @@ impl Registry {
         permanent: bool,
     ) -> Result<i32, ApiError> {
         let mut state = self.lock();
+        // "latest" soft-deletes the latest live version, not an already deleted one.
+        let version = match state.get(subject, version, false) {
+            Some(v) if version == -1 && !permanent => v.version,
+            _ => version,
+        };
         // validateDeleteSchemaVersion: a soft-deleted version is only deleted again for good.
         if !permanent
             && state.get(subject, version, true).is_some()

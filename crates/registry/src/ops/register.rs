@@ -67,10 +67,7 @@ impl Registry {
         v.kind() == c.kind
             && v.references == c.refs
             && (v.schema == c.schema
-                || self
-                    .checker()
-                    .canonical(v.kind(), &v.schema, &c.resolved, c.normalize)
-                    == c.canonical)
+                || self.canonical_of(v, &c.resolved, c.normalize) == c.canonical)
     }
 
     /// POST /subjects/{s}/versions: the id the schema has (or gets) under the subject.
