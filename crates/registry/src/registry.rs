@@ -31,12 +31,15 @@ struct Inner {
 }
 
 impl Registry {
-    /// Opens a registry over `log`, replaying every record in it first.
+    /// Opens a registry over `log`, replaying every record in it first; records that do
+    /// not parse are skipped, as Confluent's KafkaStoreReaderThread skips them.
     pub fn open(log: impl Log, checker: impl Checker) -> Result<Registry, String> {
         let mut state = State::default();
         for (key, value) in log.read_all()? {
-            let key = Key::decode(&key)?;
-            state.apply(&key, value.as_deref())?;
+            if let Ok(key) = Key::decode(&key) {
+                // A value that does not parse leaves the state as it was.
+                let _ = state.apply(&key, value.as_deref());
+            }
         }
         Ok(Registry {
             inner: Arc::new(Inner {

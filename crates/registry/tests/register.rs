@@ -227,3 +227,12 @@ async fn list_schemas_with_filters() {
         (200, json!(["a"]))
     );
 }
+
+#[tokio::test]
+async fn contexts_lists_the_default_one() {
+    let (app, _) = app();
+    assert_eq!(
+        call(&app, "GET", "/contexts", None).await,
+        (200, json!(["."]))
+    );
+}

@@ -5,6 +5,8 @@ mod common;
 use common::*;
 use registry::records::Key;
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 fn decoded(log: &registry::MemoryLog) -> Vec<(Value, Option<Value>)> {
     log.records()
@@ -174,4 +176,69 @@ async fn a_reopened_registry_restores_everything() {
     );
     let (_, v) = call(&again, "GET", "/subjects/a/versions/latest", None).await;
     assert_eq!(v["version"], 3);
+}
+
+#[tokio::test]
+async fn unreadable_records_are_skipped_on_replay() {
+    use registry::Log;
+    let (app, log) = app();
+    register(&app, "a", json!({"schema": record(&["a"])})).await;
+    log.append(b"not json".to_vec(), Some(b"{}".to_vec()))
+        .unwrap();
+    let key = Key::Schema {
+        subject: "b".into(),
+        version: 1,
+    }
+    .encode();
+    log.append(key, Some(b"{\"broken\":".to_vec())).unwrap();
+    log.append(br#"{"keytype":"NOOP","magic":0}"#.to_vec(), None)
+        .unwrap();
+    let again = app_over(&log);
+    assert_eq!(
+        call(&again, "GET", "/subjects", None).await,
+        (200, json!(["a"]))
+    );
+}
+
+/// A log whose appends fail once `fail` is set, as over a broker that went away.
+struct FailingLog {
+    inner: registry::MemoryLog,
+    fail: Arc<AtomicBool>,
+}
+
+impl registry::Log for FailingLog {
+    fn append(&self, key: Vec<u8>, value: Option<Vec<u8>>) -> Result<(), String> {
+        if self.fail.load(Ordering::SeqCst) {
+            return Err("broker unavailable".into());
+        }
+        self.inner.append(key, value)
+    }
+    fn read_all(&self) -> Result<Vec<registry::LogRecord>, String> {
+        self.inner.read_all()
+    }
+}
+
+#[tokio::test]
+async fn a_failing_log_is_50001_and_changes_nothing() {
+    let fail = Arc::new(AtomicBool::new(false));
+    let log = FailingLog {
+        inner: registry::MemoryLog::new(),
+        fail: fail.clone(),
+    };
+    let app = registry::router(registry::Registry::open(log, FakeChecker).unwrap());
+    register(&app, "a", json!({"schema": record(&["a"])})).await;
+    fail.store(true, Ordering::SeqCst);
+    let got = call(
+        &app,
+        "POST",
+        "/subjects/a/versions",
+        Some(json!({"schema": record(&["a", "b="])})),
+    )
+    .await;
+    assert_error(&got, 500, 50001);
+    assert_error(&call(&app, "DELETE", "/subjects/a", None).await, 500, 50001);
+    assert_eq!(
+        call(&app, "GET", "/subjects/a/versions", None).await,
+        (200, json!([1]))
+    );
 }

@@ -1,4 +1,4 @@
-//! GET /, /schemas, /schemas/types and /schemas/ids/{id}/... (RootResource, SchemasResource).
+//! GET /, /contexts, /schemas, /schemas/types and /schemas/ids/{id}/... (RootResource, SchemasResource).
 
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
@@ -13,6 +13,7 @@ use crate::registry::Registry;
 pub(super) fn routes() -> Router<Registry> {
     Router::new()
         .route("/", get(root))
+        .route("/contexts", get(contexts))
         .route("/schemas", get(list))
         .route("/schemas/types", get(types))
         .route("/schemas/ids/{id}", get(by_id))
@@ -23,6 +24,11 @@ pub(super) fn routes() -> Router<Registry> {
 
 async fn root() -> ApiResult {
     ok(&serde_json::json!({}))
+}
+
+// Only the default context exists here (ContextsResource lists it as ".").
+async fn contexts() -> ApiResult {
+    ok(&["."])
 }
 
 async fn types(State(reg): State<Registry>) -> ApiResult {
