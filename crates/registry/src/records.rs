@@ -38,7 +38,9 @@ struct SchemaKeyJson<'a> {
 #[derive(Serialize)]
 struct SubjectKeyJson<'a> {
     keytype: &'a str,
-    // Serialized as null for the global config and mode, as Confluent's ConfigKey(null) is.
+    // Absent for the global config and mode: Confluent's keys are NON_EMPTY (older
+    // registries wrote null; both decode).
+    #[serde(skip_serializing_if = "Option::is_none")]
     subject: Option<&'a str>,
     magic: i32,
 }

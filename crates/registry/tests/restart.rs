@@ -57,7 +57,7 @@ async fn records_are_in_confluents_formats() {
         keys[0],
         r#"{"keytype":"SCHEMA","subject":"a","version":1,"magic":1}"#
     );
-    assert_eq!(keys[2], r#"{"keytype":"CONFIG","subject":null,"magic":0}"#);
+    assert_eq!(keys[2], r#"{"keytype":"CONFIG","magic":0}"#);
     assert_eq!(keys[3], r#"{"keytype":"CONFIG","subject":"a","magic":0}"#);
     assert_eq!(keys[4], r#"{"keytype":"MODE","subject":"a","magic":0}"#);
     assert_eq!(
@@ -88,6 +88,8 @@ async fn records_are_in_confluents_formats() {
     );
     assert_eq!(values[5].1, None, "deleting a mode writes a tombstone");
     assert_eq!(values[6].1, Some(json!({"subject": "p", "version": 1})));
+    let old_style = br#"{"keytype":"CONFIG","subject":null,"magic":0}"#;
+    assert_eq!(Key::decode(old_style), Ok(Key::Config(None)));
     for (k, _) in &recs {
         let key = Key::decode(k).unwrap();
         assert_eq!(&key.encode(), k, "keys round-trip");

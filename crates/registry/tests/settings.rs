@@ -324,12 +324,17 @@ async fn import_mode() {
         422,
         42205,
     );
+    // Soft-deleted versions in scope are hard-deleted on entering IMPORT.
+    register(&app, "new", json!({"schema": record(&["old"])})).await;
+    call(&app, "DELETE", "/subjects/new", None).await;
     assert_eq!(
         call(&app, "PUT", "/mode/new", Some(json!({"mode": "IMPORT"})))
             .await
             .0,
         200
     );
+    let gone = call(&app, "GET", "/subjects/new/versions?deleted=true", None).await;
+    assert_error(&gone, 404, 40401);
     // In IMPORT, ids and versions are given, and compatibility is not checked.
     let body = json!({"schema": record(&["x"]), "id": 100, "version": 5});
     assert_eq!(register(&app, "new", body).await, 100);

@@ -2,11 +2,12 @@
 
 use crate::errors::ApiError;
 use crate::ops::compat::LEVELS;
-use crate::records::{ConfigValue, Key, ModeValue};
+use crate::records::{ClearSubjectValue, ConfigValue, Key, ModeValue, SchemaValue};
 use crate::registry::{
     check_writable, compatibility_in_scope, mode_in_scope, Registry, DEFAULT_COMPATIBILITY,
     DEFAULT_MODE,
 };
+use crate::store::State;
 
 /// The modes Confluent accepts (storage/Mode.java).
 pub const MODES: [&str; 5] = [
@@ -125,6 +126,7 @@ impl Registry {
                     "Cannot import since found existing subjects",
                 ));
             }
+            self.clear_for_import(&mut state, subject)?;
         }
         let value = ModeValue {
             subject: subject.map(str::to_string),
@@ -136,6 +138,36 @@ impl Registry {
             Some(&value),
         )?;
         Ok(mode)
+    }
+
+    // As KafkaSchemaRegistry.setMode: entering IMPORT hard-deletes the soft-deleted
+    // versions left in scope, so imported versions and ids cannot collide with them.
+    fn clear_for_import(&self, state: &mut State, subject: Option<&str>) -> Result<(), ApiError> {
+        let doomed: Vec<(String, i32)> = state
+            .all()
+            .filter(|v| subject.is_none_or(|s| v.subject == s))
+            .map(|v| (v.subject.clone(), v.version))
+            .collect();
+        if let Some((s, v)) = doomed
+            .iter()
+            .find(|(s, v)| !state.referenced_by(s, *v, true).is_empty())
+        {
+            return Err(ApiError::reference_exists(s, *v));
+        }
+        for (s, v) in doomed {
+            let key = Key::Schema {
+                subject: s,
+                version: v,
+            };
+            self.write::<SchemaValue>(state, key, None)?;
+        }
+        if let Some(s) = subject {
+            let value = ClearSubjectValue {
+                subject: s.to_string(),
+            };
+            self.write(state, Key::ClearSubject(s.to_string()), Some(&value))?;
+        }
+        Ok(())
     }
 
     /// DELETE /mode[/{s}]: the mode removed (40401 for a subject without one).
