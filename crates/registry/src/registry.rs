@@ -120,12 +120,15 @@ pub(crate) fn mode_in_scope(state: &State, subject: Option<&str>) -> String {
         .to_string()
 }
 
-/// 42205 when the subject is read-only (AbstractSchemaRegistry.isReadOnlyMode).
-pub(crate) fn check_writable(state: &State, subject: &str) -> Result<(), ApiError> {
-    let mode = mode_in_scope(state, Some(subject));
+/// 42205 when the subject (`None`: the global scope) is read-only
+/// (AbstractSchemaRegistry.isReadOnlyMode).
+pub(crate) fn check_writable(state: &State, subject: Option<&str>) -> Result<(), ApiError> {
+    let mode = mode_in_scope(state, subject);
     if mode == "READONLY" || mode == "READONLY_OVERRIDE" {
+        // Confluent prints the global scope's subject as null.
+        let shown = subject.unwrap_or("null");
         return Err(ApiError::not_permitted(format!(
-            "Subject {subject} in context . is in read-only mode"
+            "Subject {shown} in context . is in read-only mode"
         )));
     }
     Ok(())

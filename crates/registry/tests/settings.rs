@@ -311,6 +311,18 @@ async fn modes() {
         422,
         42205,
     );
+    let got = call(
+        &app,
+        "PUT",
+        "/config",
+        Some(json!({"compatibility": "NONE"})),
+    )
+    .await;
+    assert_error(&got, 422, 42205);
+    assert_eq!(
+        got.1["message"],
+        "Subject null in context . is in read-only mode"
+    );
     call(&app, "PUT", "/mode", Some(json!({"mode": "READWRITE"}))).await;
 }
 

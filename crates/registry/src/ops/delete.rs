@@ -37,7 +37,7 @@ impl Registry {
             }
             None => return Err(ApiError::version_not_found(version)),
         };
-        check_writable(&state, subject)?;
+        check_writable(&state, Some(subject))?;
         if !state
             .referenced_by(subject, target.version, permanent)
             .is_empty()
@@ -75,7 +75,7 @@ impl Registry {
         if !permanent && !state.has_subject(subject, false) {
             return Err(ApiError::subject_soft_deleted(subject));
         }
-        check_writable(&state, subject)?;
+        check_writable(&state, Some(subject))?;
         let mut deleted = Vec::new();
         for v in state.versions(subject, permanent) {
             let mut others = state.referencing_subjects(subject, v.version, permanent);

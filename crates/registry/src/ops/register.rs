@@ -218,7 +218,7 @@ impl Registry {
 
 // AbstractSchemaRegistry.checkRegisterMode; returns the mode in force.
 fn check_register_mode(state: &State, subject: &str, with_id: bool) -> Result<String, ApiError> {
-    crate::registry::check_writable(state, subject)?;
+    crate::registry::check_writable(state, Some(subject))?;
     let mode = mode_in_scope(state, Some(subject));
     if with_id && mode != "IMPORT" {
         return Err(ApiError::not_permitted(format!(

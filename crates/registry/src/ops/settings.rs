@@ -50,7 +50,7 @@ impl Registry {
             .filter(|l| LEVELS.contains(&l.as_str()))
             .ok_or_else(ApiError::invalid_compatibility)?;
         let mut state = self.lock();
-        check_writable(&state, subject.unwrap_or("null"))?;
+        check_writable(&state, subject)?;
         let value = ConfigValue {
             subject: subject.map(str::to_string),
             compatibility_level: Some(level.clone()),
@@ -76,7 +76,7 @@ impl Registry {
                 .map(str::to_string)
                 .ok_or_else(|| ApiError::subject_not_found(s))?,
         };
-        check_writable(&state, subject.unwrap_or("null"))?;
+        check_writable(&state, subject)?;
         self.write::<ConfigValue>(&mut state, Key::Config(subject.map(str::to_string)), None)?;
         Ok(previous)
     }
