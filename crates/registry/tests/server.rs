@@ -1,0 +1,101 @@
+//! The server on a real loopback socket, and HTTP-level answers.
+
+mod common;
+
+use common::*;
+use registry::{MemoryLog, Registry};
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+// One HTTP/1.1 exchange; the status and the body.
+async fn http(addr: std::net::SocketAddr, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.unwrap();
+    let status = out[9..12].parse().unwrap();
+    let body = out
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[tokio::test]
+async fn serves_on_loopback_until_shut_down() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let reg = Registry::open(MemoryLog::new(), FakeChecker).unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(registry::serve_until(listener, reg, async {
+        let _ = stopped.await;
+    }));
+    let body = json!({"schema": record(&["a"])}).to_string();
+    assert_eq!(
+        http(addr, "POST", "/subjects/t-value/versions", &body).await,
+        (200, r#"{"id":1}"#.into())
+    );
+    assert_eq!(
+        http(addr, "GET", "/subjects", "").await,
+        (200, r#"["t-value"]"#.into())
+    );
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn http_level_errors() {
+    let (app, _) = app();
+    assert_error(
+        &call_raw_json(&app, "POST", "/subjects/a/versions", "{oops").await,
+        400,
+        400,
+    );
+    assert_error(
+        &call_raw_json(&app, "POST", "/subjects/a/versions", "").await,
+        422,
+        422,
+    );
+    assert_error(&call(&app, "PATCH", "/subjects", None).await, 405, 405);
+    assert_error(
+        &call(&app, "GET", "/schemas/ids/notanumber", None).await,
+        404,
+        404,
+    );
+}
+
+#[tokio::test]
+async fn subjects_with_escaped_characters() {
+    let (app, _) = app();
+    register(&app, "a%2Fb%20c", json!({"schema": record(&["a"])})).await;
+    assert_eq!(
+        call(&app, "GET", "/subjects", None).await.1,
+        json!(["a/b c"])
+    );
+    let (_, v) = call(&app, "GET", "/subjects/a%2Fb%20c/versions/1", None).await;
+    assert_eq!(v["subject"], "a/b c");
+}
+
+async fn call_raw_json(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    body: &str,
+) -> (u16, serde_json::Value) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let req = axum::http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status().as_u16();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
