@@ -109,7 +109,11 @@ impl App {
     /// take now is asked for again when a record needs it next.
     fn ask_for_schemas(&mut self) {
         for id in self.live.schemas.take_wanted() {
-            if self.commands.try_send(KafkaCommand::FetchSchema(id)).is_err() {
+            if self
+                .commands
+                .try_send(KafkaCommand::FetchSchema(id))
+                .is_err()
+            {
                 self.live.schemas.forget_asked(id);
             }
         }

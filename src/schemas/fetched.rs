@@ -30,4 +30,3 @@ pub struct FetchedRef {
     /// Its text.
     pub text: String,
 }
-

@@ -18,9 +18,9 @@ use crate::config::LiveLimits;
 use crate::escape::{escape_bytes, escape_lines};
 use crate::kafka::messages::KafkaCommand;
 use crate::kafka::model::{PartitionStats, Record};
+use crate::keys::{Binding, Key};
 use crate::schemas::cache::Schemas;
 use crate::schemas::shown::Shown;
-use crate::keys::{Binding, Key};
 use crate::ui::component::{Component, Ctx, DrawCtx};
 use crate::ui::drawn::{Hit, Part, Region};
 use crate::ui::effect::Effect;
@@ -547,7 +547,14 @@ impl LiveState {
         let r = self.detail_record()?;
         let len = r.value.as_ref().map_or(0, Vec::len);
         let answered = shown_of(r, &self.schemas).1.is_final();
-        Some((r.partition, r.offset, view, len, self.detail_width, answered))
+        Some((
+            r.partition,
+            r.offset,
+            view,
+            len,
+            self.detail_width,
+            answered,
+        ))
     }
 
     fn build_detail_lines(&self, key: DetailKeyParts) -> Vec<String> {

@@ -5,8 +5,7 @@
 use bytes::{Bytes, BytesMut};
 use kafka_protocol::indexmap::IndexMap;
 use kafka_protocol::records::{
-    Compression, Record, RecordBatchDecoder, RecordBatchEncoder, RecordEncodeOptions,
-    TimestampType,
+    Compression, Record, RecordBatchDecoder, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
 };
 
 use crate::records::parse_produce_payload;
@@ -134,7 +133,10 @@ mod tests {
         assert_eq!(log.append(k("b"), k("2")).unwrap(), 1);
         assert_eq!(log.append(k("a"), None).unwrap(), 2);
         let read = log.read_all().unwrap();
-        assert_eq!(read, vec![(k("a"), k("1")), (k("b"), k("2")), (k("a"), None)]);
+        assert_eq!(
+            read,
+            vec![(k("a"), k("1")), (k("b"), k("2")), (k("a"), None)]
+        );
         let missing = broker.local_partition("missing", 0);
         assert!(missing.append(k("a"), k("1")).is_err());
         assert!(broker.local_partition("_schemas", 1).read_all().is_err());

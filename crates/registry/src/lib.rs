@@ -8,6 +8,7 @@ pub mod log;
 pub mod ops;
 pub mod records;
 pub mod registry;
+pub mod schema_checker;
 pub mod store;
 
 use std::future::Future;
@@ -20,6 +21,7 @@ pub use log::{Log, LogRecord, MemoryLog};
 pub use ops::SchemaRequest;
 pub use records::SchemaValue;
 pub use registry::Registry;
+pub use schema_checker::SchemaChecker;
 
 /// Serves the registry's REST API on `listener` until the connection loop fails.
 pub async fn serve(listener: tokio::net::TcpListener, registry: Registry) -> io::Result<()> {

@@ -56,7 +56,9 @@ pub struct RegistryClient {
 
 impl std::fmt::Debug for RegistryClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RegistryClient").field("url", &self.url).finish()
+        f.debug_struct("RegistryClient")
+            .field("url", &self.url)
+            .finish()
     }
 }
 
@@ -65,9 +67,8 @@ impl RegistryClient {
     pub fn new(s: &RegistrySettings) -> Result<RegistryClient, String> {
         let mut tls = native_tls::TlsConnector::builder();
         if let Some(path) = &s.ca {
-            let pem = std::fs::read(path).map_err(|e| {
-                format!("schema registry CA {}: {e}", path.display())
-            })?;
+            let pem = std::fs::read(path)
+                .map_err(|e| format!("schema registry CA {}: {e}", path.display()))?;
             let ca = native_tls::Certificate::from_pem(&pem)
                 .map_err(|e| format!("schema registry CA {}: {e}", path.display()))?;
             tls.add_root_certificate(ca);
@@ -98,10 +99,10 @@ impl RegistryClient {
     }
 
     fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, String> {
-        let mut req = self
-            .agent
-            .get(&format!("{}{path}", self.url))
-            .set("Accept", "application/vnd.schemaregistry.v1+json, application/json");
+        let mut req = self.agent.get(&format!("{}{path}", self.url)).set(
+            "Accept",
+            "application/vnd.schemaregistry.v1+json, application/json",
+        );
         if let Some(a) = &self.authorization {
             req = req.set("Authorization", a);
         }
@@ -136,7 +137,10 @@ impl RegistryClient {
             kind: kind_of(s.schema_type),
             text: s.schema,
             references,
-            versions: versions.into_iter().map(|v| (v.subject, v.version)).collect(),
+            versions: versions
+                .into_iter()
+                .map(|v| (v.subject, v.version))
+                .collect(),
         })
     }
 
@@ -227,10 +231,16 @@ mod tests {
     #[test]
     fn refusals_are_told_in_the_registrys_words() {
         assert_eq!(
-            status_error(404, r#"{"error_code":40403,"message":"Schema 7 not found"}"#),
+            status_error(
+                404,
+                r#"{"error_code":40403,"message":"Schema 7 not found"}"#
+            ),
             "schema registry: Schema 7 not found (40403)"
         );
         assert!(status_error(401, "").contains("credentials"));
-        assert_eq!(status_error(502, "<html>"), "schema registry answered HTTP 502");
+        assert_eq!(
+            status_error(502, "<html>"),
+            "schema registry answered HTTP 502"
+        );
     }
 }

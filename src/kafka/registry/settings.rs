@@ -80,7 +80,9 @@ impl RegistrySettings {
             None => (RegistryAuth::None, host_part),
         };
         if host.is_empty() {
-            return Err(format!("schema registry {scheme}://: the URL names no host"));
+            return Err(format!(
+                "schema registry {scheme}://: the URL names no host"
+            ));
         }
         Ok(RegistrySettings {
             url: format!("{scheme}://{host}{path}"),
@@ -127,8 +129,9 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(!format!("{:?}", RegistrySettings::from_url("http://u:pw@h").unwrap())
-            .contains("pw"));
+        assert!(
+            !format!("{:?}", RegistrySettings::from_url("http://u:pw@h").unwrap()).contains("pw")
+        );
     }
 
     #[test]
@@ -136,8 +139,12 @@ mod tests {
         assert!(RegistrySettings::from_url("localhost:8081")
             .unwrap_err()
             .contains("http://localhost:8081"));
-        assert!(RegistrySettings::from_url("ftp://h").unwrap_err().contains("ftp"));
-        assert!(RegistrySettings::from_url("http://").unwrap_err().contains("no host"));
+        assert!(RegistrySettings::from_url("ftp://h")
+            .unwrap_err()
+            .contains("ftp"));
+        assert!(RegistrySettings::from_url("http://")
+            .unwrap_err()
+            .contains("no host"));
     }
 
     #[test]
