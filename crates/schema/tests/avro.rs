@@ -325,3 +325,41 @@ fn canonical_form() {
         r#"{"name":"R","type":"record","fields":[{"name":"a","type":"int"}]}"#
     );
 }
+
+#[test]
+fn deep_recursive_unions_stay_linear() {
+    // A linked list 60 deep: trying a union branch and then writing it again would cost
+    // 2^60 here, so this finishes only if every level is written once.
+    let schema = avro(
+        r#"{"type":"record","name":"Node","fields":[
+        {"name":"v","type":"int"},{"name":"next","type":["null","Node"]}]}"#,
+    );
+    let mut text = String::from("null");
+    let mut bytes = vec![0u8];
+    for v in 0..60 {
+        text = format!(r#"{{"v":{v},"next":{text}}}"#);
+        // v zigzags to 2v (< 128: one byte); branch 1 is 02.
+        let mut outer = vec![2 * v];
+        outer.extend_from_slice(&bytes);
+        bytes = [vec![2u8], outer].concat();
+    }
+    // The outermost record is not inside a union: drop its branch byte.
+    let bytes = bytes[1..].to_vec();
+    let value: Value = serde_json::from_str(&text).unwrap();
+    round_trip(&schema, &bytes, &value);
+}
+
+#[test]
+fn floats_without_json_numbers() {
+    let schema = avro(r#"{"type":"array","items":"double"}"#);
+    let decoded = schema.decode(
+        &schema
+            .encode(r#"["NaN","Infinity","-Infinity",0.5]"#, None)
+            .unwrap(),
+        &[],
+    );
+    assert_eq!(
+        decoded.unwrap().json,
+        json!(["NaN", "Infinity", "-Infinity", 0.5])
+    );
+}

@@ -4,7 +4,6 @@ use apache_avro::schema::{DecimalSchema, InnerDecimalSchema, Schema, UnionSchema
 use serde_json::{Map, Number, Value};
 
 use super::binary::Reader;
-use super::encode::Mode;
 use super::{logical, AvroSchema};
 use crate::error::DecodeError;
 use crate::path::FieldPath;
@@ -117,7 +116,7 @@ impl AvroSchema {
             .ok_or(format!("union branch {index} out of range"))?;
         let value = self.read(branch, r, path)?;
         let chosen = usize::try_from(index).unwrap_or(usize::MAX);
-        if self.select_branch(union, &value, Mode::Natural) == Some(chosen) {
+        if self.encodes_as(union, &value, chosen) {
             return Ok(value);
         }
         let mut wrapped = Map::new();

@@ -164,6 +164,9 @@ impl AvroSchema {
         Ok(())
     }
 
+    /// Writes the first candidate branch that takes the value (see [`Self::candidates`]).
+    /// Each try writes into its own buffer, which is kept on success: re-writing after a
+    /// trial would double the work at every level of nested unions.
     fn write_union(
         &self,
         union: &UnionSchema,
@@ -172,16 +175,23 @@ impl AvroSchema {
         out: &mut Vec<u8>,
         path: &mut FieldPath,
     ) -> Result<(), Fail> {
-        if let Some(index) = self.select_branch(union, value, mode) {
-            write_long(i64::try_from(index).unwrap_or(i64::MAX), out);
+        for (index, inner, inner_mode) in self.candidates(union, value, mode) {
+            let mut buffer = Vec::new();
             let branch = &union.variants()[index];
-            let inner = self.unwrap_for(branch, value).unwrap_or(value);
-            let inner_mode = if self.unwrap_for(branch, value).is_some() {
-                Mode::Natural
-            } else {
-                mode
-            };
-            return self.write(branch, inner, inner_mode, out, path);
+            if self
+                .write(
+                    branch,
+                    inner,
+                    inner_mode,
+                    &mut buffer,
+                    &mut FieldPath::default(),
+                )
+                .is_ok()
+            {
+                write_long(i64::try_from(index).unwrap_or(i64::MAX), out);
+                out.extend_from_slice(&buffer);
+                return Ok(());
+            }
         }
         // With one non-null branch its own error says most; otherwise list the branches.
         let non_null: Vec<&Schema> = union
@@ -216,34 +226,46 @@ impl AvroSchema {
         super::names_branch(self.resolve(branch), key).then_some(inner)
     }
 
-    /// Which branch `value` goes to: the wrapped form `{"string": "x"}` when its key names
-    /// a branch that takes the inner value, else the first branch that takes the value as
-    /// it is (for a field default, the first branch is tried first).
-    pub(crate) fn select_branch(
+    /// The branches to try for `value`, in order, with the value to write into each: for
+    /// a field default its first branch; then the wrapped form `{"string": "x"}` for a
+    /// branch its key names; then every branch with the value as it is.
+    fn candidates<'v>(
         &self,
         union: &UnionSchema,
-        value: &Value,
+        value: &'v Value,
         mode: Mode,
-    ) -> Option<usize> {
-        let fits = |branch: &Schema, value: &Value, mode: Mode| {
-            self.write(
-                branch,
-                value,
-                mode,
-                &mut Vec::new(),
-                &mut FieldPath::default(),
-            )
-            .is_ok()
-        };
+    ) -> Vec<(usize, &'v Value, Mode)> {
         let variants = union.variants();
-        if mode == Mode::Default && variants.first().is_some_and(|b| fits(b, value, mode)) {
-            return Some(0);
+        let mut candidates = Vec::with_capacity(variants.len() + 2);
+        if mode == Mode::Default && !variants.is_empty() {
+            candidates.push((0, value, mode));
         }
-        let wrapped = variants.iter().position(|branch| {
-            self.unwrap_for(branch, value)
-                .is_some_and(|inner| fits(branch, inner, Mode::Natural))
-        });
-        wrapped.or_else(|| variants.iter().position(|branch| fits(branch, value, mode)))
+        for (index, branch) in variants.iter().enumerate() {
+            if let Some(inner) = self.unwrap_for(branch, value) {
+                candidates.push((index, inner, Mode::Natural));
+            }
+        }
+        candidates.extend((0..variants.len()).map(|index| (index, value, mode)));
+        candidates
+    }
+
+    /// Whether encoding the natural `value` would pick branch `chosen` (the one it was
+    /// decoded from), so the decoder can leave it unwrapped.
+    pub(crate) fn encodes_as(&self, union: &UnionSchema, value: &Value, chosen: usize) -> bool {
+        for (index, inner, mode) in self.candidates(union, value, Mode::Natural) {
+            if index == chosen && std::ptr::eq(inner, value) {
+                return true;
+            }
+            let branch = &union.variants()[index];
+            let mut sink = Vec::new();
+            if self
+                .write(branch, inner, mode, &mut sink, &mut FieldPath::default())
+                .is_ok()
+            {
+                return false;
+            }
+        }
+        false
     }
 }
 
