@@ -185,3 +185,23 @@ fn missing_import_is_a_compile_error() {
     let err = Schema::compile(SchemaKind::Protobuf, include_str!("order.proto"), &[]).unwrap_err();
     assert!(err.to_string().contains("common/money.proto"), "{err}");
 }
+
+#[test]
+fn map_entries_show_in_key_order() {
+    let schema = order_schema();
+    let text = r#"{"tags": {"d": 4, "b": 2, "a": 1, "c": 3, "e": 5},
+        "extra": {"z": {"y": 1, "x": 2}, "a": 0}}"#;
+    let payload = schema.encode(text, None).unwrap();
+    // Hash maps are seeded per instance, so several decodes would disagree without sorting.
+    for _ in 0..8 {
+        let json = schema.decode(&payload[1..], &[0]).unwrap().json;
+        assert_eq!(
+            json["tags"].to_string(),
+            r#"{"a":1,"b":2,"c":3,"d":4,"e":5}"#
+        );
+        assert_eq!(
+            json["extra"].to_string(),
+            r#"{"a":0.0,"z":{"x":2.0,"y":1.0}}"#
+        );
+    }
+}

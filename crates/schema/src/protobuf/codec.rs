@@ -29,12 +29,13 @@ impl ProtoSchema {
                 path: String::new(),
                 message: e.to_string(),
             })?;
-        let json = message
+        let mut json = message
             .serialize_with_options(serde_json::value::Serializer, &serialize_options())
             .map_err(|e| DecodeError::Malformed {
                 path: String::new(),
                 message: e.to_string(),
             })?;
+        super::map_order::sort_maps(&mut json, &desc);
         Ok(Decoded {
             json,
             type_name: desc.full_name().to_string(),

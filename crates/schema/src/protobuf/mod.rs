@@ -1,6 +1,7 @@
 //! Protobuf: the main file compiled with its imports, and messages found by index path.
 
 mod codec;
+mod map_order;
 mod template;
 
 use std::collections::HashMap;
