@@ -3,6 +3,7 @@
 //! compatibility checks. No I/O: the dashboard and the embedded registry both use it.
 
 mod avro;
+pub mod display;
 pub mod error;
 pub mod frame;
 mod json_schema;
