@@ -363,3 +363,66 @@ fn floats_without_json_numbers() {
         json!(["NaN", "Infinity", "-Infinity", 0.5])
     );
 }
+
+#[test]
+fn more_logical_types() {
+    // fastavro wrote the raw values (UUID bytes, 1700000000123456789 ns, -1 µs, day
+    // -719162); Python's datetime gives their text: 2023-11-14T22:13:20 UTC,
+    // 1969-12-31 23:59:59.999999 and 0001-01-01.
+    let schema = avro(
+        r#"{"type":"record","name":"More","fields":[
+        {"name":"uf","type":{"type":"fixed","name":"U16","size":16,"logicalType":"uuid"}},
+        {"name":"tsn","type":{"type":"long","logicalType":"timestamp-nanos"}},
+        {"name":"ltu","type":{"type":"long","logicalType":"local-timestamp-micros"}},
+        {"name":"old","type":{"type":"int","logicalType":"date"}}]}"#,
+    );
+    let bytes = hex("123e4567e89b12d3a456426614174000aab4aed8c7bfce972f01f3e457");
+    let expected = json!({
+        "uf": "123e4567-e89b-12d3-a456-426614174000",
+        "tsn": "2023-11-14T22:13:20.123456789Z",
+        "ltu": "1969-12-31T23:59:59.999999",
+        "old": "0001-01-01"
+    });
+    round_trip(&schema, &bytes, &expected);
+}
+
+#[test]
+fn wrapped_named_branches() {
+    let schema = avro(NESTED);
+    let base = r#"{"inner":{"a":1},"again":{"a":-1},"list":[{"a":2},{"a":3}],"m":{"k":7},"opt":"#;
+    let plain = schema
+        .encode(&format!(r#"{base}{{"a":4}}}}"#), None)
+        .unwrap();
+    let full = schema
+        .encode(&format!(r#"{base}{{"n.Inner":{{"a":4}}}}}}"#), None)
+        .unwrap();
+    let short = schema
+        .encode(&format!(r#"{base}{{"Inner":{{"a":4}}}}}}"#), None)
+        .unwrap();
+    assert_eq!(plain, hex("02010404060002026b0e000208"));
+    assert_eq!(full, plain);
+    assert_eq!(short, plain);
+}
+
+#[test]
+fn templates_use_defaults() {
+    let schema = avro(
+        r#"{"type":"record","name":"T","fields":[
+        {"name":"n","type":"int","default":7},
+        {"name":"s","type":["string","null"],"default":"x"},
+        {"name":"u","type":["int","null"]},
+        {"name":"e","type":{"type":"enum","name":"E","symbols":["P","Q"]},"default":"Q"},
+        {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"},"default":1000},
+        {"name":"r","type":{"type":"record","name":"In","fields":[{"name":"b","type":"boolean"}]},
+         "default":{"b":true}},
+        {"name":"f","type":{"type":"fixed","name":"F","size":2}}]}"#,
+    );
+    let template = schema.template(None).unwrap();
+    let value: Value = serde_json::from_str(&template).unwrap();
+    assert_eq!(
+        value,
+        json!({"n": 7, "s": "x", "u": null, "e": "Q", "ts": "1970-01-01T00:00:01.000Z",
+            "r": {"b": true}, "f": "\u{0}\u{0}"})
+    );
+    schema.encode(&template, None).unwrap();
+}
