@@ -142,9 +142,15 @@ fn encode_errors() {
         .encode(r#"{"lines": [{"sku": "a"}, {"count": "x"}]}"#, None)
         .unwrap_err();
     match &err {
-        EncodeError::Mismatch { path, .. } => assert_eq!(path, "lines[1].count"),
+        EncodeError::Mismatch { path, message } => {
+            assert_eq!(path, "lines[1].count");
+            assert!(message.ends_with("(`count` is uint32)"), "{message}");
+        }
         other => panic!("{other:?}"),
     }
+    let err = schema.encode(r#"{"tags": {"k": "x"}}"#, None).unwrap_err();
+    assert!(err.to_string().starts_with("tags.k: "), "{err}");
+    assert!(err.to_string().ends_with("(`tags` is int32)"), "{err}");
     let err = schema.encode("{\"id\": }", None).unwrap_err();
     assert!(
         matches!(
@@ -184,6 +190,15 @@ fn templates_encode() {
 fn missing_import_is_a_compile_error() {
     let err = Schema::compile(SchemaKind::Protobuf, include_str!("order.proto"), &[]).unwrap_err();
     assert!(err.to_string().contains("common/money.proto"), "{err}");
+    let err = Schema::compile(
+        SchemaKind::Protobuf,
+        "syntax = \"proto3\";\nmessage A { Nope x = 1; }",
+        &[],
+    );
+    assert!(err
+        .unwrap_err()
+        .to_string()
+        .contains(":2:13: name 'Nope' is not defined"));
 }
 
 #[test]

@@ -51,7 +51,8 @@ impl ProtoSchema {
         let mut compiler = protox::Compiler::with_file_resolver(resolver);
         compiler
             .open_file(&main)
-            .map_err(|e| CompileError::Protobuf(e.to_string()))?;
+            // protox's Debug form leads with `file:line:column:`, its Display does not.
+            .map_err(|e| CompileError::Protobuf(format!("{e:?}")))?;
         let pool: DescriptorPool = compiler.descriptor_pool();
         let file = pool
             .get_file_by_name(&main)
