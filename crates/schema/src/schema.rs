@@ -146,14 +146,26 @@ impl Schema {
         }
     }
 
-    /// The schema as text for display: Avro's Parsing Canonical Form, the Protobuf file
-    /// as compiled, the JSON Schema pretty-printed.
+    /// The schema in a normal form, for comparing and fingerprints: Avro's Parsing
+    /// Canonical Form (which drops docs, defaults and logical types), the Protobuf source
+    /// as given, the JSON Schema compact with its keys in order.
     #[must_use]
     pub fn canonical(&self) -> String {
         match &self.inner {
             Inner::Avro(avro) => avro.canonical(),
-            Inner::Protobuf(proto) => proto.canonical(),
-            Inner::Json(json) => json.canonical(),
+            Inner::Protobuf(proto) => proto.source(),
+            Inner::Json(json) => json.compact(),
+        }
+    }
+
+    /// The schema as text for a person: Avro and JSON Schema pretty-printed with
+    /// everything kept (docs, defaults, logical types), the Protobuf source as given.
+    #[must_use]
+    pub fn pretty(&self) -> String {
+        match &self.inner {
+            Inner::Avro(avro) => avro.pretty(),
+            Inner::Protobuf(proto) => proto.source(),
+            Inner::Json(json) => json.pretty(),
         }
     }
 }

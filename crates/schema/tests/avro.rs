@@ -318,6 +318,21 @@ fn templates_encode() {
 }
 
 #[test]
+fn pretty_keeps_what_canonical_drops() {
+    let schema = avro(LOGICAL);
+    assert!(!schema.canonical().contains("logicalType"));
+    let pretty: Value = serde_json::from_str(&schema.pretty()).unwrap();
+    assert_eq!(pretty["fields"][0]["type"]["logicalType"], json!("date"));
+    assert!(schema.pretty().contains('\n'));
+}
+
+#[test]
+fn schemas_can_be_shared_across_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Schema>();
+}
+
+#[test]
 fn canonical_form() {
     assert_eq!(
         avro(r#"{"type":"record","name":"R","doc":"x","fields":[{"name":"a","type":"int"}]}"#)

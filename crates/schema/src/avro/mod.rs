@@ -37,6 +37,11 @@ impl AvroSchema {
         self.root.canonical_form()
     }
 
+    /// The schema as pretty JSON with docs, defaults and logical types kept.
+    pub(crate) fn pretty(&self) -> String {
+        serde_json::to_string_pretty(&self.root).unwrap_or_else(|_| self.canonical())
+    }
+
     /// The top-level type's name: a record's full name, else the type's own name.
     pub(crate) fn type_name(&self) -> String {
         branch_name(self.resolve(&self.root))

@@ -64,7 +64,7 @@ impl ProtoSchema {
     }
 
     /// The source as given (protox keeps no printer for descriptors).
-    pub(crate) fn canonical(&self) -> String {
+    pub(crate) fn source(&self) -> String {
         self.text.clone()
     }
 
