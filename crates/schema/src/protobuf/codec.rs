@@ -1,6 +1,5 @@
 //! Protobuf bytes to proto3 JSON and back, with prost-reflect's serde mapping.
 
-use prost_reflect::prost::Message;
 use prost_reflect::{
     DeserializeOptions, DynamicMessage, Kind, MessageDescriptor, SerializeOptions,
 };
@@ -53,7 +52,7 @@ impl ProtoSchema {
         let desc = self.message_named(type_name)?;
         let message = parse_message(&desc, json_text)?;
         let mut out = write_message_indexes(&index_path(&desc));
-        out.extend_from_slice(&message.encode_to_vec());
+        out.extend_from_slice(&super::sorted_encode::encode_sorted(&message));
         Ok(out)
     }
 }

@@ -2,6 +2,7 @@
 
 mod codec;
 mod map_order;
+mod sorted_encode;
 mod template;
 
 use std::collections::HashMap;
