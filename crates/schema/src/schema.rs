@@ -40,6 +40,21 @@ pub struct MessageName {
 }
 
 /// A compiled schema, ready to decode payloads and encode JSON.
+///
+/// ```
+/// use schema::{frame, Schema, SchemaKind};
+///
+/// let schema = Schema::compile(SchemaKind::Avro, r#""string""#, &[]).unwrap();
+/// let framed = [0, 0, 0, 0, 7, 0x04, b'h', b'i'];
+/// let parsed = frame::parse(&framed).unwrap();
+/// assert_eq!(parsed.schema_id, 7);
+/// // Protobuf: `frame::split_message_indexes(parsed.payload)` first, then decode the
+/// // rest with those indexes.
+/// let decoded = schema.decode(parsed.payload, &[]).unwrap();
+/// assert_eq!(decoded.json, "hi");
+/// let payload = schema.encode(r#""hi""#, None).unwrap();
+/// assert_eq!(frame::write(7, &payload), framed);
+/// ```
 #[derive(Debug, Clone)]
 pub struct Schema {
     inner: Inner,

@@ -365,6 +365,13 @@ fn deep_recursive_unions_stay_linear() {
 }
 
 #[test]
+fn floats_show_their_shortest_form() {
+    // 0.1f32 is 0x3dcccccd: cd cc cc 3d little-endian.
+    let schema = avro(r#""float""#);
+    round_trip(&schema, &hex("cdcccc3d"), &json!(0.1));
+}
+
+#[test]
 fn floats_without_json_numbers() {
     let schema = avro(r#"{"type":"array","items":"double"}"#);
     let decoded = schema.decode(

@@ -32,7 +32,9 @@ impl AvroSchema {
             Schema::Boolean => Value::Bool(r.boolean()?),
             Schema::Int => Value::from(r.int()?),
             Schema::Long => Value::from(r.long()?),
-            Schema::Float => float_value(f64::from(r.float()?)),
+            // Through the f32's shortest text, so 0.1f32 shows as 0.1, not 0.10000000149011612
+            // (it converts back to the same f32).
+            Schema::Float => float_value(r.float()?.to_string().parse().unwrap_or(f64::NAN)),
             Schema::Double => float_value(r.double()?),
             Schema::Bytes | Schema::BigDecimal => {
                 Value::String(logical::bytes_to_latin1(r.bytes()?))
