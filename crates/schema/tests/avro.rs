@@ -365,6 +365,25 @@ fn deep_recursive_unions_stay_linear() {
 }
 
 #[test]
+fn hostile_payloads_fail_cleanly() {
+    let list = avro(
+        r#"{"type":"record","name":"Node","fields":[
+        {"name":"v","type":"int"},{"name":"next","type":["null","Node"]}]}"#,
+    );
+    // 100 000 levels of v=0, branch 1: a stack overflow without a depth limit.
+    let deep = [0u8, 2].repeat(100_000);
+    let err = list.decode(&deep, &[]).unwrap_err();
+    assert!(err.to_string().contains("nested deeper than"), "{err}");
+    // An array claiming 2^40 nulls in 6 bytes.
+    let nulls = avro(r#"{"type":"array","items":"null"}"#);
+    assert!(nulls.decode(&hex("80808080804000"), &[]).is_err());
+    assert_eq!(
+        nulls.decode(&hex("0600"), &[]).unwrap().json,
+        json!([null, null, null])
+    );
+}
+
+#[test]
 fn floats_show_their_shortest_form() {
     // 0.1f32 is 0x3dcccccd: cd cc cc 3d little-endian.
     let schema = avro(r#""float""#);

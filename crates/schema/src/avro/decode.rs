@@ -8,6 +8,9 @@ use super::{logical, AvroSchema};
 use crate::error::DecodeError;
 use crate::path::FieldPath;
 
+/// The deepest nesting decoded; serde_json's own limit for parsing text is 128.
+const MAX_DEPTH: usize = 100;
+
 impl AvroSchema {
     /// Decodes one whole datum; bytes left over are an error.
     pub(crate) fn decode(&self, payload: &[u8]) -> Result<Value, DecodeError> {
@@ -27,6 +30,11 @@ impl AvroSchema {
 
     /// Reads one value of `schema`; on error `path` is left where it happened.
     fn read(&self, schema: &Schema, r: &mut Reader, path: &mut FieldPath) -> Result<Value, String> {
+        // A recursive schema lets a small payload nest deep enough to overflow the stack;
+        // serde_json could not read deeper text back either.
+        if path.depth() > MAX_DEPTH {
+            return Err(format!("nested deeper than {MAX_DEPTH} levels"));
+        }
         Ok(match self.resolve(schema) {
             Schema::Null => Value::Null,
             Schema::Boolean => Value::Bool(r.boolean()?),
