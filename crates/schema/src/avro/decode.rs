@@ -4,7 +4,7 @@ use apache_avro::schema::{DecimalSchema, InnerDecimalSchema, Schema, UnionSchema
 use serde_json::{Map, Number, Value};
 
 use super::binary::Reader;
-use super::{logical, AvroSchema};
+use super::{logical_text, AvroSchema};
 use crate::error::DecodeError;
 use crate::path::FieldPath;
 
@@ -45,14 +45,16 @@ impl AvroSchema {
             Schema::Float => float_value(r.float()?.to_string().parse().unwrap_or(f64::NAN)),
             Schema::Double => float_value(r.double()?),
             Schema::Bytes | Schema::BigDecimal => {
-                Value::String(logical::bytes_to_latin1(r.bytes()?))
+                Value::String(logical_text::bytes_to_latin1(r.bytes()?))
             }
             Schema::String => Value::String(
                 std::str::from_utf8(r.bytes()?)
                     .map_err(|e| format!("string is not UTF-8: {e}"))?
                     .to_string(),
             ),
-            Schema::Fixed(fixed) => Value::String(logical::bytes_to_latin1(r.fixed(fixed.size)?)),
+            Schema::Fixed(fixed) => {
+                Value::String(logical_text::bytes_to_latin1(r.fixed(fixed.size)?))
+            }
             Schema::Enum(e) => {
                 let index = r.int()?;
                 let symbol = usize::try_from(index).ok().and_then(|i| e.symbols.get(i));
@@ -153,23 +155,23 @@ fn read_logical(schema: &Schema, r: &mut Reader) -> Result<Value, String> {
         Schema::Uuid(UuidSchema::String) => std::str::from_utf8(r.bytes()?)
             .map_err(|e| format!("uuid is not UTF-8: {e}"))?
             .to_string(),
-        Schema::Uuid(UuidSchema::Fixed(_)) => logical::format_uuid(r.fixed(16)?),
+        Schema::Uuid(UuidSchema::Fixed(_)) => logical_text::format_uuid(r.fixed(16)?),
         Schema::Uuid(UuidSchema::Bytes) => {
             let bytes = r.bytes()?;
             if bytes.len() != 16 {
                 return Err(format!("uuid of {} bytes, expected 16", bytes.len()));
             }
-            logical::format_uuid(bytes)
+            logical_text::format_uuid(bytes)
         }
-        Schema::Date => logical::format_date(i64::from(r.int()?)),
-        Schema::TimeMillis => logical::format_time(i64::from(r.int()?), 3),
-        Schema::TimeMicros => logical::format_time(r.long()?, 6),
-        Schema::TimestampMillis => logical::format_timestamp(r.long()?, 3, true),
-        Schema::TimestampMicros => logical::format_timestamp(r.long()?, 6, true),
-        Schema::TimestampNanos => logical::format_timestamp(r.long()?, 9, true),
-        Schema::LocalTimestampMillis => logical::format_timestamp(r.long()?, 3, false),
-        Schema::LocalTimestampMicros => logical::format_timestamp(r.long()?, 6, false),
-        Schema::LocalTimestampNanos => logical::format_timestamp(r.long()?, 9, false),
+        Schema::Date => logical_text::format_date(i64::from(r.int()?)),
+        Schema::TimeMillis => logical_text::format_time(i64::from(r.int()?), 3),
+        Schema::TimeMicros => logical_text::format_time(r.long()?, 6),
+        Schema::TimestampMillis => logical_text::format_timestamp(r.long()?, 3, true),
+        Schema::TimestampMicros => logical_text::format_timestamp(r.long()?, 6, true),
+        Schema::TimestampNanos => logical_text::format_timestamp(r.long()?, 9, true),
+        Schema::LocalTimestampMillis => logical_text::format_timestamp(r.long()?, 3, false),
+        Schema::LocalTimestampMicros => logical_text::format_timestamp(r.long()?, 6, false),
+        Schema::LocalTimestampNanos => logical_text::format_timestamp(r.long()?, 9, false),
         Schema::Duration(_) => {
             let b = r.fixed(12)?;
             let part = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
@@ -186,7 +188,7 @@ fn read_decimal(decimal: &DecimalSchema, r: &mut Reader) -> Result<String, Strin
         InnerDecimalSchema::Bytes => r.bytes()?,
         InnerDecimalSchema::Fixed(fixed) => r.fixed(fixed.size)?,
     };
-    let unscaled = logical::unscaled_from_bytes(bytes)
+    let unscaled = logical_text::unscaled_from_bytes(bytes)
         .ok_or_else(|| format!("decimal of {} bytes is wider than 128 bits", bytes.len()))?;
-    Ok(logical::format_decimal(unscaled, decimal.scale))
+    Ok(logical_text::format_decimal(unscaled, decimal.scale))
 }

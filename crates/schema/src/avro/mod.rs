@@ -3,8 +3,10 @@
 mod binary;
 mod decode;
 mod encode;
-mod logical;
+mod encode_logical;
+mod logical_text;
 mod template;
+mod union;
 
 use std::collections::HashMap;
 
