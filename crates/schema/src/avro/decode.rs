@@ -44,9 +44,7 @@ impl AvroSchema {
             // (it converts back to the same f32).
             Schema::Float => float_value(r.float()?.to_string().parse().unwrap_or(f64::NAN)),
             Schema::Double => float_value(r.double()?),
-            Schema::Bytes | Schema::BigDecimal => {
-                Value::String(logical_text::bytes_to_latin1(r.bytes()?))
-            }
+            Schema::Bytes => Value::String(logical_text::bytes_to_latin1(r.bytes()?)),
             Schema::String => Value::String(
                 std::str::from_utf8(r.bytes()?)
                     .map_err(|e| format!("string is not UTF-8: {e}"))?
@@ -152,6 +150,7 @@ fn float_value(value: f64) -> Value {
 fn read_logical(schema: &Schema, r: &mut Reader) -> Result<Value, String> {
     let text = match schema {
         Schema::Decimal(decimal) => read_decimal(decimal, r)?,
+        Schema::BigDecimal => read_big_decimal(r)?,
         Schema::Uuid(UuidSchema::String) => std::str::from_utf8(r.bytes()?)
             .map_err(|e| format!("uuid is not UTF-8: {e}"))?
             .to_string(),
@@ -191,4 +190,31 @@ fn read_decimal(decimal: &DecimalSchema, r: &mut Reader) -> Result<String, Strin
     let unscaled = logical_text::unscaled_from_bytes(bytes)
         .ok_or_else(|| format!("decimal of {} bytes is wider than 128 bits", bytes.len()))?;
     Ok(logical_text::format_decimal(unscaled, decimal.scale))
+}
+
+/// A `big-decimal`: bytes holding the unscaled value (length-prefixed two's complement)
+/// and then its scale (a long), so each value carries its own scale.
+fn read_big_decimal(r: &mut Reader) -> Result<String, String> {
+    let mut inner = Reader::new(r.bytes()?);
+    let bytes = inner.bytes()?;
+    let unscaled = logical_text::unscaled_from_bytes(bytes).ok_or_else(|| {
+        format!(
+            "big-decimal of {} bytes is wider than 128 bits",
+            bytes.len()
+        )
+    })?;
+    let scale = inner.long()?;
+    if inner.remaining() != 0 {
+        return Err("bytes left inside a big-decimal".into());
+    }
+    match usize::try_from(scale) {
+        Ok(scale) => Ok(logical_text::format_decimal(unscaled, scale)),
+        // A negative scale multiplies by a power of ten.
+        Err(_) => u32::try_from(scale.unsigned_abs())
+            .ok()
+            .and_then(|exp| 10_i128.checked_pow(exp))
+            .and_then(|factor| unscaled.checked_mul(factor))
+            .map(|value| logical_text::format_decimal(value, 0))
+            .ok_or_else(|| format!("big-decimal with scale {scale} is too large")),
+    }
 }

@@ -61,7 +61,7 @@ impl AvroSchema {
                 out.extend_from_slice(&(float_value(value, "float")? as f32).to_le_bytes())
             }
             Schema::Double => out.extend_from_slice(&float_value(value, "double")?.to_le_bytes()),
-            Schema::Bytes | Schema::BigDecimal => write_bytes(&latin1_value(value)?, out),
+            Schema::Bytes => write_bytes(&latin1_value(value)?, out),
             Schema::String => write_bytes(
                 value
                     .as_str()

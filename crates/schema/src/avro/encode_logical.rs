@@ -22,6 +22,7 @@ pub(super) fn write_logical(
     match schema {
         Schema::Null => return Err(expected("null", value)),
         Schema::Decimal(decimal) => write_decimal(decimal, value, mode, out)?,
+        Schema::BigDecimal => write_big_decimal(value, mode, out)?,
         Schema::Uuid(inner) => {
             let text = value
                 .as_str()
@@ -84,6 +85,30 @@ pub(super) fn write_logical(
         Schema::Duration(_) => write_duration(value, out)?,
         other => return Err(format!("unsupported schema {other:?}")),
     }
+    Ok(())
+}
+
+/// A `big-decimal` from text or a JSON number, its scale the digits after the point (or,
+/// in a default, its Latin-1 bytes).
+fn write_big_decimal(value: &Value, mode: Mode, out: &mut Vec<u8>) -> Result<(), Fail> {
+    let text = match value {
+        Value::String(_) if mode == Mode::Default => {
+            write_bytes(&latin1_value(value)?, out);
+            return Ok(());
+        }
+        Value::String(text) => text.clone(),
+        Value::Number(number) => number.to_string(),
+        _ => return Err(expected("decimal string", value)),
+    };
+    let scale = text
+        .split_once('.')
+        .map_or(0, |(_, fraction)| fraction.len());
+    // 38 digits: what an i128 holds.
+    let unscaled = logical_text::parse_decimal(&text, scale, 38)?;
+    let mut inner = Vec::new();
+    write_bytes(&encode_unscaled(unscaled, None)?, &mut inner);
+    write_long(i64::try_from(scale).unwrap_or(i64::MAX), &mut inner);
+    write_bytes(&inner, out);
     Ok(())
 }
 

@@ -143,6 +143,7 @@ fn names_branch(schema: &Schema, key: &str) -> bool {
         Schema::LocalTimestampNanos => "local-timestamp-nanos",
         Schema::Uuid(_) => "uuid",
         Schema::Decimal(_) => "decimal",
+        Schema::BigDecimal => "big-decimal",
         Schema::Duration(_) => "duration",
         _ => return false,
     };

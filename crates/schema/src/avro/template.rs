@@ -24,7 +24,7 @@ impl AvroSchema {
         match self.resolve(schema) {
             Schema::Null => Value::Null,
             Schema::Boolean => Value::Bool(false),
-            Schema::Bytes | Schema::String | Schema::BigDecimal => Value::String(String::new()),
+            Schema::Bytes | Schema::String => Value::String(String::new()),
             Schema::Array(_) => Value::Array(Vec::new()),
             Schema::Map(_) => Value::Object(Map::new()),
             Schema::Fixed(fixed) => Value::String("\0".repeat(fixed.size)),
