@@ -80,6 +80,11 @@ impl JsonSchema {
         })
     }
 
+    /// The schema document.
+    pub(crate) fn document(&self) -> &Value {
+        &self.schema
+    }
+
     /// The schema pretty-printed.
     pub(crate) fn pretty(&self) -> String {
         serde_json::to_string_pretty(&self.schema).unwrap_or_default()

@@ -161,6 +161,34 @@ impl Schema {
         }
     }
 
+    /// The parsed Avro schema (named types from references appear as `Ref`s), for
+    /// checks beyond the codec such as compatibility.
+    #[must_use]
+    pub fn as_avro(&self) -> Option<&apache_avro::Schema> {
+        match &self.inner {
+            Inner::Avro(avro) => Some(avro.root()),
+            Inner::Protobuf(_) | Inner::Json(_) => None,
+        }
+    }
+
+    /// The compiled Protobuf file (its pool holds the imports too).
+    #[must_use]
+    pub fn as_protobuf(&self) -> Option<&prost_reflect::FileDescriptor> {
+        match &self.inner {
+            Inner::Protobuf(proto) => Some(proto.file()),
+            Inner::Avro(_) | Inner::Json(_) => None,
+        }
+    }
+
+    /// The JSON Schema document.
+    #[must_use]
+    pub fn as_json_schema(&self) -> Option<&Value> {
+        match &self.inner {
+            Inner::Json(json) => Some(json.document()),
+            Inner::Avro(_) | Inner::Protobuf(_) => None,
+        }
+    }
+
     /// The schema in a normal form, for comparing and fingerprints: Avro's Parsing
     /// Canonical Form (which drops docs, defaults and logical types), the Protobuf source
     /// as given, the JSON Schema compact with its keys in order.

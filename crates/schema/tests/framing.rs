@@ -74,3 +74,14 @@ fn message_names_are_protobuf_only() {
     assert!(schema.message_names().is_empty());
     assert_eq!(schema.kind(), SchemaKind::Avro);
 }
+
+#[test]
+fn the_parsed_schema_is_reachable() {
+    let avro = Schema::compile(SchemaKind::Avro, r#""int""#, &[]).unwrap();
+    assert!(matches!(avro.as_avro(), Some(apache_avro::Schema::Int)));
+    assert!(avro.as_protobuf().is_none() && avro.as_json_schema().is_none());
+    let file = order_schema();
+    assert_eq!(file.as_protobuf().unwrap().package_name(), "shop");
+    let json = Schema::compile(SchemaKind::Json, r#"{"type":"string"}"#, &[]).unwrap();
+    assert_eq!(json.as_json_schema(), Some(&json!({"type": "string"})));
+}

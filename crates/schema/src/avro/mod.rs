@@ -34,6 +34,11 @@ impl AvroSchema {
         Ok(Self { root, names })
     }
 
+    /// The parsed top-level schema.
+    pub(crate) fn root(&self) -> &Schema {
+        &self.root
+    }
+
     /// The schema's Parsing Canonical Form.
     pub(crate) fn canonical(&self) -> String {
         self.root.canonical_form()

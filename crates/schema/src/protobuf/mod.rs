@@ -64,6 +64,11 @@ impl ProtoSchema {
         })
     }
 
+    /// The compiled main file.
+    pub(crate) fn file(&self) -> &FileDescriptor {
+        &self.file
+    }
+
     /// The source as given (protox keeps no printer for descriptors).
     pub(crate) fn source(&self) -> String {
         self.text.clone()
