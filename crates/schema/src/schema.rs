@@ -25,8 +25,8 @@ pub struct Reference {
 pub struct Decoded {
     /// The value as JSON a person reads.
     pub json: Value,
-    /// The Avro type's full name, the Protobuf message's full name, or the JSON Schema's
-    /// `title` (empty when it has none).
+    /// The Avro type's full name (for a top-level union, the branch the value took), the
+    /// Protobuf message's full name, or the JSON Schema's `title` (empty when it has none).
     pub type_name: String,
 }
 
@@ -113,10 +113,10 @@ impl Schema {
     /// [`DecodeError`] saying where the bytes stopped fitting the schema.
     pub fn decode(&self, payload: &[u8], message_indexes: &[i32]) -> Result<Decoded, DecodeError> {
         match &self.inner {
-            Inner::Avro(avro) => Ok(Decoded {
-                json: avro.decode(payload)?,
-                type_name: avro.type_name(),
-            }),
+            Inner::Avro(avro) => {
+                let (json, type_name) = avro.decode(payload)?;
+                Ok(Decoded { json, type_name })
+            }
             Inner::Protobuf(proto) => proto.decode(payload, message_indexes),
             Inner::Json(json) => json.decode(payload),
         }
@@ -125,14 +125,15 @@ impl Schema {
     /// Encodes JSON text (the form [`Schema::decode`] produces) to a payload without the
     /// 5-byte frame. For Protobuf the payload begins with the message-index array of the
     /// chosen message (`type_name`, a full name; the first message when `None`), so
-    /// [`crate::frame::write`] completes it. Avro and JSON Schema ignore `type_name`.
+    /// [`crate::frame::write`] completes it. For Avro `type_name` may pick a branch of a
+    /// top-level union (several event types on one topic); JSON Schema ignores it.
     ///
     /// # Errors
     /// [`EncodeError`]: unparsable JSON with its line and column, or the field path and
     /// reason of a value that does not fit.
     pub fn encode(&self, json_text: &str, type_name: Option<&str>) -> Result<Vec<u8>, EncodeError> {
         match &self.inner {
-            Inner::Avro(avro) => avro.encode(&parse_json(json_text)?),
+            Inner::Avro(avro) => avro.encode_text(json_text, type_name),
             Inner::Protobuf(proto) => proto.encode(json_text, type_name),
             Inner::Json(json) => json.encode(json_text),
         }
@@ -142,10 +143,11 @@ impl Schema {
     /// edit and send; it encodes without error.
     ///
     /// # Errors
-    /// [`EncodeError::UnknownType`] when Protobuf's `type_name` names no message.
+    /// [`EncodeError::UnknownType`] when `type_name` names no Protobuf message or Avro
+    /// top-level type or union branch.
     pub fn template(&self, type_name: Option<&str>) -> Result<String, EncodeError> {
         match &self.inner {
-            Inner::Avro(avro) => Ok(avro.template()),
+            Inner::Avro(avro) => avro.template(type_name),
             Inner::Protobuf(proto) => proto.template(type_name),
             Inner::Json(json) => Ok(json.template()),
         }

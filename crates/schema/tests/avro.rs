@@ -141,7 +141,11 @@ fn unions_unwrap_and_accept_the_wrapped_form() {
         schema.encode(r#"{"string":"x"}"#, None).unwrap(),
         hex("020278")
     );
-    assert_eq!(schema.decode(&hex("00"), &[]).unwrap().type_name, "union");
+    assert_eq!(schema.decode(&hex("00"), &[]).unwrap().type_name, "null");
+    assert_eq!(
+        schema.decode(&hex("020278"), &[]).unwrap().type_name,
+        "string"
+    );
 }
 
 #[test]
@@ -486,4 +490,36 @@ fn templates_use_defaults() {
             "r": {"b": true}, "f": "\u{0}\u{0}"})
     );
     schema.encode(&template, None).unwrap();
+}
+
+#[test]
+fn top_level_union_of_event_types() {
+    let schema = avro(
+        r#"[{"type":"record","name":"Created","namespace":"ev","fields":[{"name":"id","type":"long"}]},
+           {"type":"record","name":"Deleted","namespace":"ev","fields":[{"name":"id","type":"long"},
+             {"name":"why","type":"string","default":"n/a"}]}]"#,
+    );
+    // Branch 1 (02), id 5 (0a), why "x" (02 78).
+    let decoded = schema.decode(&hex("020a0278"), &[]).unwrap();
+    assert_eq!(decoded.type_name, "ev.Deleted");
+    assert_eq!(decoded.json, json!({"id": 5, "why": "x"}));
+    // {"id": 5} alone would fit Created first; the type name picks Deleted.
+    let payload = schema.encode(r#"{"id":5}"#, Some("ev.Deleted")).unwrap();
+    assert_eq!(payload, hex("020a066e2f61"));
+    assert_eq!(schema.encode(r#"{"id":5}"#, None).unwrap(), hex("000a"));
+    let template = schema.template(Some("ev.Deleted")).unwrap();
+    let value: Value = serde_json::from_str(&template).unwrap();
+    assert_eq!(value, json!({"id": 0, "why": "n/a"}));
+    assert_eq!(
+        schema.encode(&template, Some("Deleted")).unwrap(),
+        hex("0200066e2f61")
+    );
+    assert_eq!(
+        schema.template(Some("ev.Nope")).unwrap_err(),
+        EncodeError::UnknownType("ev.Nope".into())
+    );
+    // A record's own name is accepted, another is not.
+    let record = avro(PRIMS);
+    assert!(record.template(Some("t.Prims")).is_ok());
+    assert!(record.encode("{}", Some("t.Other")).is_err());
 }

@@ -12,8 +12,8 @@ use crate::path::FieldPath;
 const MAX_DEPTH: usize = 100;
 
 impl AvroSchema {
-    /// Decodes one whole datum; bytes left over are an error.
-    pub(crate) fn decode(&self, payload: &[u8]) -> Result<Value, DecodeError> {
+    /// Decodes one whole datum, with its type's name; bytes left over are an error.
+    pub(crate) fn decode(&self, payload: &[u8]) -> Result<(Value, String), DecodeError> {
         let mut reader = Reader::new(payload);
         let mut path = FieldPath::default();
         let value = self
@@ -23,7 +23,7 @@ impl AvroSchema {
                 message,
             })?;
         match reader.remaining() {
-            0 => Ok(value),
+            0 => Ok((value, self.type_name(payload))),
             left => Err(DecodeError::TrailingBytes(left)),
         }
     }
