@@ -80,9 +80,19 @@ impl JsonSchema {
         })
     }
 
+    /// The schema document.
+    pub(crate) fn document(&self) -> &Value {
+        &self.schema
+    }
+
     /// The schema pretty-printed.
-    pub(crate) fn canonical(&self) -> String {
+    pub(crate) fn pretty(&self) -> String {
         serde_json::to_string_pretty(&self.schema).unwrap_or_default()
+    }
+
+    /// The schema without whitespace, keys in the order written.
+    pub(crate) fn compact(&self) -> String {
+        self.schema.to_string()
     }
 
     /// Parses the payload as JSON and validates it.

@@ -4,6 +4,7 @@
 
 mod avro;
 pub mod compat;
+pub mod display;
 pub mod error;
 pub mod frame;
 mod json_schema;

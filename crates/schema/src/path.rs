@@ -21,6 +21,11 @@ impl FieldPath {
         self.0.push(Segment::Index(index));
     }
 
+    /// How many segments deep the walk is.
+    pub(crate) fn depth(&self) -> usize {
+        self.0.len()
+    }
+
     /// Leaves the innermost segment.
     pub(crate) fn pop(&mut self) {
         self.0.pop();

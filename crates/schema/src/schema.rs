@@ -25,8 +25,8 @@ pub struct Reference {
 pub struct Decoded {
     /// The value as JSON a person reads.
     pub json: Value,
-    /// The Avro type's full name, the Protobuf message's full name, or the JSON Schema's
-    /// `title` (empty when it has none).
+    /// The Avro type's full name (for a top-level union, the branch the value took), the
+    /// Protobuf message's full name, or the JSON Schema's `title` (empty when it has none).
     pub type_name: String,
 }
 
@@ -40,6 +40,21 @@ pub struct MessageName {
 }
 
 /// A compiled schema, ready to decode payloads and encode JSON.
+///
+/// ```
+/// use schema::{frame, Schema, SchemaKind};
+///
+/// let schema = Schema::compile(SchemaKind::Avro, r#""string""#, &[]).unwrap();
+/// let framed = [0, 0, 0, 0, 7, 0x04, b'h', b'i'];
+/// let parsed = frame::parse(&framed).unwrap();
+/// assert_eq!(parsed.schema_id, 7);
+/// // Protobuf: `frame::split_message_indexes(parsed.payload)` first, then decode the
+/// // rest with those indexes.
+/// let decoded = schema.decode(parsed.payload, &[]).unwrap();
+/// assert_eq!(decoded.json, "hi");
+/// let payload = schema.encode(r#""hi""#, None).unwrap();
+/// assert_eq!(frame::write(7, &payload), framed);
+/// ```
 #[derive(Debug, Clone)]
 pub struct Schema {
     inner: Inner,
@@ -98,10 +113,10 @@ impl Schema {
     /// [`DecodeError`] saying where the bytes stopped fitting the schema.
     pub fn decode(&self, payload: &[u8], message_indexes: &[i32]) -> Result<Decoded, DecodeError> {
         match &self.inner {
-            Inner::Avro(avro) => Ok(Decoded {
-                json: avro.decode(payload)?,
-                type_name: avro.type_name(),
-            }),
+            Inner::Avro(avro) => {
+                let (json, type_name) = avro.decode(payload)?;
+                Ok(Decoded { json, type_name })
+            }
             Inner::Protobuf(proto) => proto.decode(payload, message_indexes),
             Inner::Json(json) => json.decode(payload),
         }
@@ -110,14 +125,15 @@ impl Schema {
     /// Encodes JSON text (the form [`Schema::decode`] produces) to a payload without the
     /// 5-byte frame. For Protobuf the payload begins with the message-index array of the
     /// chosen message (`type_name`, a full name; the first message when `None`), so
-    /// [`crate::frame::write`] completes it. Avro and JSON Schema ignore `type_name`.
+    /// [`crate::frame::write`] completes it. For Avro `type_name` may pick a branch of a
+    /// top-level union (several event types on one topic); JSON Schema ignores it.
     ///
     /// # Errors
     /// [`EncodeError`]: unparsable JSON with its line and column, or the field path and
     /// reason of a value that does not fit.
     pub fn encode(&self, json_text: &str, type_name: Option<&str>) -> Result<Vec<u8>, EncodeError> {
         match &self.inner {
-            Inner::Avro(avro) => avro.encode(&parse_json(json_text)?),
+            Inner::Avro(avro) => avro.encode_text(json_text, type_name),
             Inner::Protobuf(proto) => proto.encode(json_text, type_name),
             Inner::Json(json) => json.encode(json_text),
         }
@@ -127,10 +143,11 @@ impl Schema {
     /// edit and send; it encodes without error.
     ///
     /// # Errors
-    /// [`EncodeError::UnknownType`] when Protobuf's `type_name` names no message.
+    /// [`EncodeError::UnknownType`] when `type_name` names no Protobuf message or Avro
+    /// top-level type or union branch.
     pub fn template(&self, type_name: Option<&str>) -> Result<String, EncodeError> {
         match &self.inner {
-            Inner::Avro(avro) => Ok(avro.template()),
+            Inner::Avro(avro) => avro.template(type_name),
             Inner::Protobuf(proto) => proto.template(type_name),
             Inner::Json(json) => Ok(json.template()),
         }
@@ -146,14 +163,54 @@ impl Schema {
         }
     }
 
-    /// The schema as text for display: Avro's Parsing Canonical Form, the Protobuf file
-    /// as compiled, the JSON Schema pretty-printed.
+    /// The parsed Avro schema (named types from references appear as `Ref`s), for
+    /// checks beyond the codec such as compatibility.
+    #[must_use]
+    pub fn as_avro(&self) -> Option<&apache_avro::Schema> {
+        match &self.inner {
+            Inner::Avro(avro) => Some(avro.root()),
+            Inner::Protobuf(_) | Inner::Json(_) => None,
+        }
+    }
+
+    /// The compiled Protobuf file (its pool holds the imports too).
+    #[must_use]
+    pub fn as_protobuf(&self) -> Option<&prost_reflect::FileDescriptor> {
+        match &self.inner {
+            Inner::Protobuf(proto) => Some(proto.file()),
+            Inner::Avro(_) | Inner::Json(_) => None,
+        }
+    }
+
+    /// The JSON Schema document.
+    #[must_use]
+    pub fn as_json_schema(&self) -> Option<&Value> {
+        match &self.inner {
+            Inner::Json(json) => Some(json.document()),
+            Inner::Avro(_) | Inner::Protobuf(_) => None,
+        }
+    }
+
+    /// The schema in a normal form, for comparing and fingerprints: Avro's Parsing
+    /// Canonical Form (which drops docs, defaults and logical types), the Protobuf source
+    /// as given, the JSON Schema compact with its keys in order.
     #[must_use]
     pub fn canonical(&self) -> String {
         match &self.inner {
             Inner::Avro(avro) => avro.canonical(),
-            Inner::Protobuf(proto) => proto.canonical(),
-            Inner::Json(json) => json.canonical(),
+            Inner::Protobuf(proto) => proto.source(),
+            Inner::Json(json) => json.compact(),
+        }
+    }
+
+    /// The schema as text for a person: Avro and JSON Schema pretty-printed with
+    /// everything kept (docs, defaults, logical types), the Protobuf source as given.
+    #[must_use]
+    pub fn pretty(&self) -> String {
+        match &self.inner {
+            Inner::Avro(avro) => avro.pretty(),
+            Inner::Protobuf(proto) => proto.source(),
+            Inner::Json(json) => json.pretty(),
         }
     }
 }

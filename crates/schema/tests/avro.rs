@@ -141,7 +141,11 @@ fn unions_unwrap_and_accept_the_wrapped_form() {
         schema.encode(r#"{"string":"x"}"#, None).unwrap(),
         hex("020278")
     );
-    assert_eq!(schema.decode(&hex("00"), &[]).unwrap().type_name, "union");
+    assert_eq!(schema.decode(&hex("00"), &[]).unwrap().type_name, "null");
+    assert_eq!(
+        schema.decode(&hex("020278"), &[]).unwrap().type_name,
+        "string"
+    );
 }
 
 #[test]
@@ -318,10 +322,204 @@ fn templates_encode() {
 }
 
 #[test]
+fn pretty_keeps_what_canonical_drops() {
+    let schema = avro(LOGICAL);
+    assert!(!schema.canonical().contains("logicalType"));
+    let pretty: Value = serde_json::from_str(&schema.pretty()).unwrap();
+    assert_eq!(pretty["fields"][0]["type"]["logicalType"], json!("date"));
+    assert!(schema.pretty().contains('\n'));
+}
+
+#[test]
+fn schemas_can_be_shared_across_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Schema>();
+}
+
+#[test]
 fn canonical_form() {
     assert_eq!(
         avro(r#"{"type":"record","name":"R","doc":"x","fields":[{"name":"a","type":"int"}]}"#)
             .canonical(),
         r#"{"name":"R","type":"record","fields":[{"name":"a","type":"int"}]}"#
     );
+}
+
+#[test]
+fn deep_recursive_unions_stay_linear() {
+    // A linked list 60 deep: trying a union branch and then writing it again would cost
+    // 2^60 here, so this finishes only if every level is written once.
+    let schema = avro(
+        r#"{"type":"record","name":"Node","fields":[
+        {"name":"v","type":"int"},{"name":"next","type":["null","Node"]}]}"#,
+    );
+    let mut text = String::from("null");
+    let mut bytes = vec![0u8];
+    for v in 0..60 {
+        text = format!(r#"{{"v":{v},"next":{text}}}"#);
+        // v zigzags to 2v (< 128: one byte); branch 1 is 02.
+        let mut outer = vec![2 * v];
+        outer.extend_from_slice(&bytes);
+        bytes = [vec![2u8], outer].concat();
+    }
+    // The outermost record is not inside a union: drop its branch byte.
+    let bytes = bytes[1..].to_vec();
+    let value: Value = serde_json::from_str(&text).unwrap();
+    round_trip(&schema, &bytes, &value);
+}
+
+#[test]
+#[allow(deprecated)] // to_avro_datum: the plain call is the clearest cross-check
+fn big_decimals_carry_their_scale() {
+    let text = r#"{"type":"array","items":{"type":"bytes","logicalType":"big-decimal"}}"#;
+    let schema = avro(text);
+    let values = ["12.345", "-0.5", "7", "0"];
+    let payload = schema.encode(&json!(values).to_string(), None).unwrap();
+    // apache-avro writes the same bytes from its own BigDecimal values.
+    let parsed = apache_avro::Schema::parse_str(text).unwrap();
+    let items = values
+        .iter()
+        .map(|v| apache_avro::types::Value::BigDecimal(v.parse().unwrap()))
+        .collect();
+    let theirs = apache_avro::to_avro_datum(&parsed, apache_avro::types::Value::Array(items));
+    assert_eq!(payload, theirs.unwrap());
+    // By hand for the first: 12345 = 30 39, scale 3 (06): inner 04 30 39 06, outer 08 ….
+    assert_eq!(payload[..6], hex("080804303906")[..6]);
+    assert_eq!(schema.decode(&payload, &[]).unwrap().json, json!(values));
+}
+
+#[test]
+fn hostile_payloads_fail_cleanly() {
+    let list = avro(
+        r#"{"type":"record","name":"Node","fields":[
+        {"name":"v","type":"int"},{"name":"next","type":["null","Node"]}]}"#,
+    );
+    // 100 000 levels of v=0, branch 1: a stack overflow without a depth limit.
+    let deep = [0u8, 2].repeat(100_000);
+    let err = list.decode(&deep, &[]).unwrap_err();
+    assert!(err.to_string().contains("nested deeper than"), "{err}");
+    // An array claiming 2^40 nulls in 6 bytes.
+    let nulls = avro(r#"{"type":"array","items":"null"}"#);
+    assert!(nulls.decode(&hex("80808080804000"), &[]).is_err());
+    assert_eq!(
+        nulls.decode(&hex("0600"), &[]).unwrap().json,
+        json!([null, null, null])
+    );
+}
+
+#[test]
+fn floats_show_their_shortest_form() {
+    // 0.1f32 is 0x3dcccccd: cd cc cc 3d little-endian.
+    let schema = avro(r#""float""#);
+    round_trip(&schema, &hex("cdcccc3d"), &json!(0.1));
+}
+
+#[test]
+fn floats_without_json_numbers() {
+    let schema = avro(r#"{"type":"array","items":"double"}"#);
+    let decoded = schema.decode(
+        &schema
+            .encode(r#"["NaN","Infinity","-Infinity",0.5]"#, None)
+            .unwrap(),
+        &[],
+    );
+    assert_eq!(
+        decoded.unwrap().json,
+        json!(["NaN", "Infinity", "-Infinity", 0.5])
+    );
+}
+
+#[test]
+fn more_logical_types() {
+    // fastavro wrote the raw values (UUID bytes, 1700000000123456789 ns, -1 µs, day
+    // -719162); Python's datetime gives their text: 2023-11-14T22:13:20 UTC,
+    // 1969-12-31 23:59:59.999999 and 0001-01-01.
+    let schema = avro(
+        r#"{"type":"record","name":"More","fields":[
+        {"name":"uf","type":{"type":"fixed","name":"U16","size":16,"logicalType":"uuid"}},
+        {"name":"tsn","type":{"type":"long","logicalType":"timestamp-nanos"}},
+        {"name":"ltu","type":{"type":"long","logicalType":"local-timestamp-micros"}},
+        {"name":"old","type":{"type":"int","logicalType":"date"}}]}"#,
+    );
+    let bytes = hex("123e4567e89b12d3a456426614174000aab4aed8c7bfce972f01f3e457");
+    let expected = json!({
+        "uf": "123e4567-e89b-12d3-a456-426614174000",
+        "tsn": "2023-11-14T22:13:20.123456789Z",
+        "ltu": "1969-12-31T23:59:59.999999",
+        "old": "0001-01-01"
+    });
+    round_trip(&schema, &bytes, &expected);
+}
+
+#[test]
+fn wrapped_named_branches() {
+    let schema = avro(NESTED);
+    let base = r#"{"inner":{"a":1},"again":{"a":-1},"list":[{"a":2},{"a":3}],"m":{"k":7},"opt":"#;
+    let plain = schema
+        .encode(&format!(r#"{base}{{"a":4}}}}"#), None)
+        .unwrap();
+    let full = schema
+        .encode(&format!(r#"{base}{{"n.Inner":{{"a":4}}}}}}"#), None)
+        .unwrap();
+    let short = schema
+        .encode(&format!(r#"{base}{{"Inner":{{"a":4}}}}}}"#), None)
+        .unwrap();
+    assert_eq!(plain, hex("02010404060002026b0e000208"));
+    assert_eq!(full, plain);
+    assert_eq!(short, plain);
+}
+
+#[test]
+fn templates_use_defaults() {
+    let schema = avro(
+        r#"{"type":"record","name":"T","fields":[
+        {"name":"n","type":"int","default":7},
+        {"name":"s","type":["string","null"],"default":"x"},
+        {"name":"u","type":["int","null"]},
+        {"name":"e","type":{"type":"enum","name":"E","symbols":["P","Q"]},"default":"Q"},
+        {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"},"default":1000},
+        {"name":"r","type":{"type":"record","name":"In","fields":[{"name":"b","type":"boolean"}]},
+         "default":{"b":true}},
+        {"name":"f","type":{"type":"fixed","name":"F","size":2}}]}"#,
+    );
+    let template = schema.template(None).unwrap();
+    let value: Value = serde_json::from_str(&template).unwrap();
+    assert_eq!(
+        value,
+        json!({"n": 7, "s": "x", "u": null, "e": "Q", "ts": "1970-01-01T00:00:01.000Z",
+            "r": {"b": true}, "f": "\u{0}\u{0}"})
+    );
+    schema.encode(&template, None).unwrap();
+}
+
+#[test]
+fn top_level_union_of_event_types() {
+    let schema = avro(
+        r#"[{"type":"record","name":"Created","namespace":"ev","fields":[{"name":"id","type":"long"}]},
+           {"type":"record","name":"Deleted","namespace":"ev","fields":[{"name":"id","type":"long"},
+             {"name":"why","type":"string","default":"n/a"}]}]"#,
+    );
+    // Branch 1 (02), id 5 (0a), why "x" (02 78).
+    let decoded = schema.decode(&hex("020a0278"), &[]).unwrap();
+    assert_eq!(decoded.type_name, "ev.Deleted");
+    assert_eq!(decoded.json, json!({"id": 5, "why": "x"}));
+    // {"id": 5} alone would fit Created first; the type name picks Deleted.
+    let payload = schema.encode(r#"{"id":5}"#, Some("ev.Deleted")).unwrap();
+    assert_eq!(payload, hex("020a066e2f61"));
+    assert_eq!(schema.encode(r#"{"id":5}"#, None).unwrap(), hex("000a"));
+    let template = schema.template(Some("ev.Deleted")).unwrap();
+    let value: Value = serde_json::from_str(&template).unwrap();
+    assert_eq!(value, json!({"id": 0, "why": "n/a"}));
+    assert_eq!(
+        schema.encode(&template, Some("Deleted")).unwrap(),
+        hex("0200066e2f61")
+    );
+    assert_eq!(
+        schema.template(Some("ev.Nope")).unwrap_err(),
+        EncodeError::UnknownType("ev.Nope".into())
+    );
+    // A record's own name is accepted, another is not.
+    let record = avro(PRIMS);
+    assert!(record.template(Some("t.Prims")).is_ok());
+    assert!(record.encode("{}", Some("t.Other")).is_err());
 }

@@ -51,10 +51,8 @@ fn encodes_like_the_reference_runtime() {
         .unwrap();
     // [0] is the one-byte shortcut.
     assert_eq!(payload[0], 0);
-    // Map entries (Struct's fields) may be written in any order, so compare by decoding.
-    let decoded = schema.decode(&payload[1..], &[0]).unwrap();
-    assert_eq!(decoded.json, order_json());
-    assert_eq!(payload.len() - 1, hex(ORDER_BYTES).len());
+    // protoc's deterministic mode: fields by number, map entries (Struct's too) by key.
+    assert_eq!(payload[1..], hex(ORDER_BYTES));
 }
 
 #[test]
@@ -142,9 +140,15 @@ fn encode_errors() {
         .encode(r#"{"lines": [{"sku": "a"}, {"count": "x"}]}"#, None)
         .unwrap_err();
     match &err {
-        EncodeError::Mismatch { path, .. } => assert_eq!(path, "lines[1].count"),
+        EncodeError::Mismatch { path, message } => {
+            assert_eq!(path, "lines[1].count");
+            assert!(message.ends_with("(`count` is uint32)"), "{message}");
+        }
         other => panic!("{other:?}"),
     }
+    let err = schema.encode(r#"{"tags": {"k": "x"}}"#, None).unwrap_err();
+    assert!(err.to_string().starts_with("tags.k: "), "{err}");
+    assert!(err.to_string().ends_with("(`tags` is int32)"), "{err}");
     let err = schema.encode("{\"id\": }", None).unwrap_err();
     assert!(
         matches!(
@@ -184,4 +188,43 @@ fn templates_encode() {
 fn missing_import_is_a_compile_error() {
     let err = Schema::compile(SchemaKind::Protobuf, include_str!("order.proto"), &[]).unwrap_err();
     assert!(err.to_string().contains("common/money.proto"), "{err}");
+    let err = Schema::compile(
+        SchemaKind::Protobuf,
+        "syntax = \"proto3\";\nmessage A { Nope x = 1; }",
+        &[],
+    );
+    assert!(err
+        .unwrap_err()
+        .to_string()
+        .contains(":2:13: name 'Nope' is not defined"));
+}
+
+#[test]
+fn map_entries_show_in_key_order() {
+    let schema = order_schema();
+    let text = r#"{"tags": {"d": 4, "b": 2, "a": 1, "c": 3, "e": 5},
+        "extra": {"z": {"y": 1, "x": 2}, "a": 0}}"#;
+    let payload = schema.encode(text, None).unwrap();
+    for _ in 0..8 {
+        assert_eq!(schema.encode(text, None).unwrap(), payload);
+    }
+    // protoc's deterministic bytes for the same message (Python runtime).
+    let protoc = hex(concat!(
+        "2a050a016110012a050a016210022a050a016310032a050a016410042a050a0165100552390a0e0a01",
+        "6112091100000000000000000a270a017a12222a200a0e0a017812091100000000000000400a0e0a01",
+        "79120911000000000000f03f"
+    ));
+    assert_eq!(payload[1..], protoc);
+    // Hash maps are seeded per instance, so several decodes would disagree without sorting.
+    for _ in 0..8 {
+        let json = schema.decode(&payload[1..], &[0]).unwrap().json;
+        assert_eq!(
+            json["tags"].to_string(),
+            r#"{"a":1,"b":2,"c":3,"d":4,"e":5}"#
+        );
+        assert_eq!(
+            json["extra"].to_string(),
+            r#"{"a":0.0,"z":{"x":2.0,"y":1.0}}"#
+        );
+    }
 }

@@ -1,5 +1,8 @@
 //! Avro's binary primitives: zigzag varints, length-prefixed bytes, little-endian floats.
 
+/// How many items of a block may take no bytes at all (arrays of nulls).
+const ZERO_BYTE_ITEMS: usize = 1 << 16;
+
 /// A cursor over an Avro payload.
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
@@ -92,10 +95,14 @@ impl<'a> Reader<'a> {
             self.long()?;
         }
         let count = usize::try_from(count.unsigned_abs()).map_err(|_| "block too large")?;
-        // Every item takes at least... zero bytes (null), so bound by a sane maximum
-        // instead of the input size to keep a corrupt count from allocating gigabytes.
-        if count > 1 << 24 {
-            return Err(format!("block of {count} items is implausible"));
+        // Items take at least a byte unless they are nulls or empty records, so a count
+        // far beyond the bytes left is corrupt; refusing it keeps a few bytes from
+        // allocating gigabytes of values.
+        if count > self.remaining() + ZERO_BYTE_ITEMS {
+            return Err(format!(
+                "block of {count} items with {} bytes left",
+                self.remaining()
+            ));
         }
         Ok(count)
     }

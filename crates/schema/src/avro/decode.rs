@@ -4,14 +4,16 @@ use apache_avro::schema::{DecimalSchema, InnerDecimalSchema, Schema, UnionSchema
 use serde_json::{Map, Number, Value};
 
 use super::binary::Reader;
-use super::encode::Mode;
-use super::{logical, AvroSchema};
+use super::{logical_text, AvroSchema};
 use crate::error::DecodeError;
 use crate::path::FieldPath;
 
+/// The deepest nesting decoded; serde_json's own limit for parsing text is 128.
+const MAX_DEPTH: usize = 100;
+
 impl AvroSchema {
-    /// Decodes one whole datum; bytes left over are an error.
-    pub(crate) fn decode(&self, payload: &[u8]) -> Result<Value, DecodeError> {
+    /// Decodes one whole datum, with its type's name; bytes left over are an error.
+    pub(crate) fn decode(&self, payload: &[u8]) -> Result<(Value, String), DecodeError> {
         let mut reader = Reader::new(payload);
         let mut path = FieldPath::default();
         let value = self
@@ -21,29 +23,36 @@ impl AvroSchema {
                 message,
             })?;
         match reader.remaining() {
-            0 => Ok(value),
+            0 => Ok((value, self.type_name(payload))),
             left => Err(DecodeError::TrailingBytes(left)),
         }
     }
 
     /// Reads one value of `schema`; on error `path` is left where it happened.
     fn read(&self, schema: &Schema, r: &mut Reader, path: &mut FieldPath) -> Result<Value, String> {
+        // A recursive schema lets a small payload nest deep enough to overflow the stack;
+        // serde_json could not read deeper text back either.
+        if path.depth() > MAX_DEPTH {
+            return Err(format!("nested deeper than {MAX_DEPTH} levels"));
+        }
         Ok(match self.resolve(schema) {
             Schema::Null => Value::Null,
             Schema::Boolean => Value::Bool(r.boolean()?),
             Schema::Int => Value::from(r.int()?),
             Schema::Long => Value::from(r.long()?),
-            Schema::Float => float_value(f64::from(r.float()?)),
+            // Through the f32's shortest text, so 0.1f32 shows as 0.1, not 0.10000000149011612
+            // (it converts back to the same f32).
+            Schema::Float => float_value(r.float()?.to_string().parse().unwrap_or(f64::NAN)),
             Schema::Double => float_value(r.double()?),
-            Schema::Bytes | Schema::BigDecimal => {
-                Value::String(logical::bytes_to_latin1(r.bytes()?))
-            }
+            Schema::Bytes => Value::String(logical_text::bytes_to_latin1(r.bytes()?)),
             Schema::String => Value::String(
                 std::str::from_utf8(r.bytes()?)
                     .map_err(|e| format!("string is not UTF-8: {e}"))?
                     .to_string(),
             ),
-            Schema::Fixed(fixed) => Value::String(logical::bytes_to_latin1(r.fixed(fixed.size)?)),
+            Schema::Fixed(fixed) => {
+                Value::String(logical_text::bytes_to_latin1(r.fixed(fixed.size)?))
+            }
             Schema::Enum(e) => {
                 let index = r.int()?;
                 let symbol = usize::try_from(index).ok().and_then(|i| e.symbols.get(i));
@@ -117,7 +126,7 @@ impl AvroSchema {
             .ok_or(format!("union branch {index} out of range"))?;
         let value = self.read(branch, r, path)?;
         let chosen = usize::try_from(index).unwrap_or(usize::MAX);
-        if self.select_branch(union, &value, Mode::Natural) == Some(chosen) {
+        if self.encodes_as(union, &value, chosen) {
             return Ok(value);
         }
         let mut wrapped = Map::new();
@@ -141,26 +150,27 @@ fn float_value(value: f64) -> Value {
 fn read_logical(schema: &Schema, r: &mut Reader) -> Result<Value, String> {
     let text = match schema {
         Schema::Decimal(decimal) => read_decimal(decimal, r)?,
+        Schema::BigDecimal => read_big_decimal(r)?,
         Schema::Uuid(UuidSchema::String) => std::str::from_utf8(r.bytes()?)
             .map_err(|e| format!("uuid is not UTF-8: {e}"))?
             .to_string(),
-        Schema::Uuid(UuidSchema::Fixed(_)) => logical::format_uuid(r.fixed(16)?),
+        Schema::Uuid(UuidSchema::Fixed(_)) => logical_text::format_uuid(r.fixed(16)?),
         Schema::Uuid(UuidSchema::Bytes) => {
             let bytes = r.bytes()?;
             if bytes.len() != 16 {
                 return Err(format!("uuid of {} bytes, expected 16", bytes.len()));
             }
-            logical::format_uuid(bytes)
+            logical_text::format_uuid(bytes)
         }
-        Schema::Date => logical::format_date(i64::from(r.int()?)),
-        Schema::TimeMillis => logical::format_time(i64::from(r.int()?), 3),
-        Schema::TimeMicros => logical::format_time(r.long()?, 6),
-        Schema::TimestampMillis => logical::format_timestamp(r.long()?, 3, true),
-        Schema::TimestampMicros => logical::format_timestamp(r.long()?, 6, true),
-        Schema::TimestampNanos => logical::format_timestamp(r.long()?, 9, true),
-        Schema::LocalTimestampMillis => logical::format_timestamp(r.long()?, 3, false),
-        Schema::LocalTimestampMicros => logical::format_timestamp(r.long()?, 6, false),
-        Schema::LocalTimestampNanos => logical::format_timestamp(r.long()?, 9, false),
+        Schema::Date => logical_text::format_date(i64::from(r.int()?)),
+        Schema::TimeMillis => logical_text::format_time(i64::from(r.int()?), 3),
+        Schema::TimeMicros => logical_text::format_time(r.long()?, 6),
+        Schema::TimestampMillis => logical_text::format_timestamp(r.long()?, 3, true),
+        Schema::TimestampMicros => logical_text::format_timestamp(r.long()?, 6, true),
+        Schema::TimestampNanos => logical_text::format_timestamp(r.long()?, 9, true),
+        Schema::LocalTimestampMillis => logical_text::format_timestamp(r.long()?, 3, false),
+        Schema::LocalTimestampMicros => logical_text::format_timestamp(r.long()?, 6, false),
+        Schema::LocalTimestampNanos => logical_text::format_timestamp(r.long()?, 9, false),
         Schema::Duration(_) => {
             let b = r.fixed(12)?;
             let part = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
@@ -177,7 +187,34 @@ fn read_decimal(decimal: &DecimalSchema, r: &mut Reader) -> Result<String, Strin
         InnerDecimalSchema::Bytes => r.bytes()?,
         InnerDecimalSchema::Fixed(fixed) => r.fixed(fixed.size)?,
     };
-    let unscaled = logical::unscaled_from_bytes(bytes)
+    let unscaled = logical_text::unscaled_from_bytes(bytes)
         .ok_or_else(|| format!("decimal of {} bytes is wider than 128 bits", bytes.len()))?;
-    Ok(logical::format_decimal(unscaled, decimal.scale))
+    Ok(logical_text::format_decimal(unscaled, decimal.scale))
+}
+
+/// A `big-decimal`: bytes holding the unscaled value (length-prefixed two's complement)
+/// and then its scale (a long), so each value carries its own scale.
+fn read_big_decimal(r: &mut Reader) -> Result<String, String> {
+    let mut inner = Reader::new(r.bytes()?);
+    let bytes = inner.bytes()?;
+    let unscaled = logical_text::unscaled_from_bytes(bytes).ok_or_else(|| {
+        format!(
+            "big-decimal of {} bytes is wider than 128 bits",
+            bytes.len()
+        )
+    })?;
+    let scale = inner.long()?;
+    if inner.remaining() != 0 {
+        return Err("bytes left inside a big-decimal".into());
+    }
+    match usize::try_from(scale) {
+        Ok(scale) => Ok(logical_text::format_decimal(unscaled, scale)),
+        // A negative scale multiplies by a power of ten.
+        Err(_) => u32::try_from(scale.unsigned_abs())
+            .ok()
+            .and_then(|exp| 10_i128.checked_pow(exp))
+            .and_then(|factor| unscaled.checked_mul(factor))
+            .map(|value| logical_text::format_decimal(value, 0))
+            .ok_or_else(|| format!("big-decimal with scale {scale} is too large")),
+    }
 }

@@ -1,13 +1,11 @@
 //! Natural JSON (what decode produces, plus Avro's `{"type": value}` union form) to Avro
 //! binary, with the field path of whatever does not fit.
 
-use apache_avro::schema::{
-    DecimalSchema, InnerDecimalSchema, RecordSchema, Schema, UnionSchema, UuidSchema,
-};
+use apache_avro::schema::{RecordSchema, Schema};
 use serde_json::Value;
 
 use super::binary::{write_bytes, write_long};
-use super::{logical, AvroSchema};
+use super::{logical_text, AvroSchema};
 use crate::error::EncodeError;
 use crate::path::FieldPath;
 
@@ -22,7 +20,7 @@ pub(crate) enum Mode {
 }
 
 /// A mismatch: the message, with the path filled in at the top.
-type Fail = String;
+pub(super) type Fail = String;
 
 impl AvroSchema {
     /// Encodes one JSON value as a whole datum.
@@ -43,7 +41,7 @@ impl AvroSchema {
     }
 
     /// Writes `value` as `schema`; on error `path` is left where it happened.
-    fn write(
+    pub(super) fn write(
         &self,
         schema: &Schema,
         value: &Value,
@@ -63,7 +61,7 @@ impl AvroSchema {
                 out.extend_from_slice(&(float_value(value, "float")? as f32).to_le_bytes())
             }
             Schema::Double => out.extend_from_slice(&float_value(value, "double")?.to_le_bytes()),
-            Schema::Bytes | Schema::BigDecimal => write_bytes(&latin1_value(value)?, out),
+            Schema::Bytes => write_bytes(&latin1_value(value)?, out),
             Schema::String => write_bytes(
                 value
                     .as_str()
@@ -121,7 +119,7 @@ impl AvroSchema {
             }
             Schema::Union(union) => self.write_union(union, value, mode, out, path)?,
             Schema::Record(record) => self.write_record(record, value, mode, out, path)?,
-            other => write_logical(other, value, mode, out)?,
+            other => super::encode_logical::write_logical(other, value, mode, out)?,
         }
         Ok(())
     }
@@ -163,253 +161,15 @@ impl AvroSchema {
         }
         Ok(())
     }
-
-    fn write_union(
-        &self,
-        union: &UnionSchema,
-        value: &Value,
-        mode: Mode,
-        out: &mut Vec<u8>,
-        path: &mut FieldPath,
-    ) -> Result<(), Fail> {
-        if let Some(index) = self.select_branch(union, value, mode) {
-            write_long(i64::try_from(index).unwrap_or(i64::MAX), out);
-            let branch = &union.variants()[index];
-            let inner = self.unwrap_for(branch, value).unwrap_or(value);
-            let inner_mode = if self.unwrap_for(branch, value).is_some() {
-                Mode::Natural
-            } else {
-                mode
-            };
-            return self.write(branch, inner, inner_mode, out, path);
-        }
-        // With one non-null branch its own error says most; otherwise list the branches.
-        let non_null: Vec<&Schema> = union
-            .variants()
-            .iter()
-            .filter(|s| !matches!(s, Schema::Null))
-            .collect();
-        if let [only] = non_null[..] {
-            if !value.is_null() {
-                self.write(only, value, mode, &mut Vec::new(), path)?;
-            }
-        }
-        let names: Vec<String> = union
-            .variants()
-            .iter()
-            .map(|s| super::branch_name(self.resolve(s)))
-            .collect();
-        Err(format!(
-            "{} fits no branch of the union [{}]",
-            describe(value),
-            names.join(", ")
-        ))
-    }
-
-    /// The inner value when `value` is `{"<name of branch>": inner}`.
-    fn unwrap_for<'v>(&self, branch: &Schema, value: &'v Value) -> Option<&'v Value> {
-        let object = value.as_object()?;
-        if object.len() != 1 {
-            return None;
-        }
-        let (key, inner) = object.iter().next()?;
-        super::names_branch(self.resolve(branch), key).then_some(inner)
-    }
-
-    /// Which branch `value` goes to: the wrapped form `{"string": "x"}` when its key names
-    /// a branch that takes the inner value, else the first branch that takes the value as
-    /// it is (for a field default, the first branch is tried first).
-    pub(crate) fn select_branch(
-        &self,
-        union: &UnionSchema,
-        value: &Value,
-        mode: Mode,
-    ) -> Option<usize> {
-        let fits = |branch: &Schema, value: &Value, mode: Mode| {
-            self.write(
-                branch,
-                value,
-                mode,
-                &mut Vec::new(),
-                &mut FieldPath::default(),
-            )
-            .is_ok()
-        };
-        let variants = union.variants();
-        if mode == Mode::Default && variants.first().is_some_and(|b| fits(b, value, mode)) {
-            return Some(0);
-        }
-        let wrapped = variants.iter().position(|branch| {
-            self.unwrap_for(branch, value)
-                .is_some_and(|inner| fits(branch, inner, Mode::Natural))
-        });
-        wrapped.or_else(|| variants.iter().position(|branch| fits(branch, value, mode)))
-    }
 }
 
-/// The logical types, from their text forms or (as in defaults) their underlying numbers.
-fn write_logical(
-    schema: &Schema,
-    value: &Value,
-    mode: Mode,
-    out: &mut Vec<u8>,
-) -> Result<(), Fail> {
-    let text_or_number = |parse: &dyn Fn(&str) -> Option<i64>, what: &str| match value {
-        Value::String(text) => parse(text).ok_or_else(|| format!("expected {what}, found {value}")),
-        Value::Number(_) => value.as_i64().ok_or_else(|| expected(what, value)),
-        _ => Err(expected(what, value)),
-    };
-    match schema {
-        Schema::Null => return Err(expected("null", value)),
-        Schema::Decimal(decimal) => write_decimal(decimal, value, mode, out)?,
-        Schema::Uuid(inner) => {
-            let text = value
-                .as_str()
-                .ok_or_else(|| expected("uuid string", value))?;
-            let bytes = logical::parse_uuid(text)
-                .ok_or_else(|| format!("expected a uuid, found {value}"))?;
-            match inner {
-                UuidSchema::String => write_bytes(text.as_bytes(), out),
-                UuidSchema::Bytes => write_bytes(&bytes, out),
-                UuidSchema::Fixed(_) => out.extend_from_slice(&bytes),
-            }
-        }
-        Schema::Date => {
-            let days = text_or_number(&logical::parse_date, "date YYYY-MM-DD")?;
-            write_long(
-                i64::from(i32::try_from(days).map_err(|_| format!("date out of range: {value}"))?),
-                out,
-            );
-        }
-        Schema::TimeMillis => {
-            let millis = text_or_number(&|t| logical::parse_time(t, 3), "time HH:MM:SS.sss")?;
-            write_long(
-                i64::from(
-                    i32::try_from(millis).map_err(|_| format!("time out of range: {value}"))?,
-                ),
-                out,
-            );
-        }
-        Schema::TimeMicros => write_long(
-            text_or_number(&|t| logical::parse_time(t, 6), "time HH:MM:SS.ssssss")?,
-            out,
-        ),
-        Schema::TimestampMillis | Schema::LocalTimestampMillis => {
-            write_long(
-                text_or_number(
-                    &|t| logical::parse_timestamp(t, 3),
-                    "timestamp YYYY-MM-DDTHH:MM:SS.sssZ",
-                )?,
-                out,
-            );
-        }
-        Schema::TimestampMicros | Schema::LocalTimestampMicros => {
-            write_long(
-                text_or_number(
-                    &|t| logical::parse_timestamp(t, 6),
-                    "timestamp YYYY-MM-DDTHH:MM:SS.ssssssZ",
-                )?,
-                out,
-            );
-        }
-        Schema::TimestampNanos | Schema::LocalTimestampNanos => {
-            write_long(
-                text_or_number(
-                    &|t| logical::parse_timestamp(t, 9),
-                    "timestamp YYYY-MM-DDTHH:MM:SS.sssssssssZ",
-                )?,
-                out,
-            );
-        }
-        Schema::Duration(_) => write_duration(value, out)?,
-        other => return Err(format!("unsupported schema {other:?}")),
-    }
-    Ok(())
-}
-
-/// A decimal from text or a JSON number (or, in a default, its Latin-1 bytes).
-fn write_decimal(
-    decimal: &DecimalSchema,
-    value: &Value,
-    mode: Mode,
-    out: &mut Vec<u8>,
-) -> Result<(), Fail> {
-    let width = match &decimal.inner {
-        InnerDecimalSchema::Bytes => None,
-        InnerDecimalSchema::Fixed(fixed) => Some(fixed.size),
-    };
-    let bytes = match value {
-        Value::String(text) if mode == Mode::Default => {
-            latin1_value(value).map_err(|_| format!("bad decimal default {text:?}"))?
-        }
-        Value::String(text) => encode_unscaled(
-            logical::parse_decimal(text, decimal.scale, decimal.precision)?,
-            width,
-        )?,
-        Value::Number(number) => encode_unscaled(
-            logical::parse_decimal(&number.to_string(), decimal.scale, decimal.precision)?,
-            width,
-        )?,
-        _ => return Err(expected("decimal string", value)),
-    };
-    match width {
-        None => write_bytes(&bytes, out),
-        Some(size) if bytes.len() == size => out.extend_from_slice(&bytes),
-        Some(size) => {
-            return Err(format!(
-                "expected {size} bytes for a fixed decimal, found {}",
-                bytes.len()
-            ))
-        }
-    }
-    Ok(())
-}
-
-fn encode_unscaled(unscaled: i128, width: Option<usize>) -> Result<Vec<u8>, Fail> {
-    logical::unscaled_to_bytes(unscaled, width)
-        .ok_or_else(|| format!("decimal does not fit {} bytes", width.unwrap_or(16)))
-}
-
-/// `{"months", "days", "millis"}` (or, as in a default, 12 Latin-1 bytes).
-fn write_duration(value: &Value, out: &mut Vec<u8>) -> Result<(), Fail> {
-    if value.is_string() {
-        let bytes = latin1_value(value)?;
-        if bytes.len() != 12 {
-            return Err(format!(
-                "expected 12 bytes for a duration, found {}",
-                bytes.len()
-            ));
-        }
-        out.extend_from_slice(&bytes);
-        return Ok(());
-    }
-    let object = value
-        .as_object()
-        .ok_or_else(|| expected("object {months, days, millis}", value))?;
-    if let Some(unknown) = object
-        .keys()
-        .find(|k| !["months", "days", "millis"].contains(&k.as_str()))
-    {
-        return Err(format!("unknown duration part `{unknown}`"));
-    }
-    for part in ["months", "days", "millis"] {
-        let number = object
-            .get(part)
-            .map_or(Some(0), Value::as_u64)
-            .and_then(|n| u32::try_from(n).ok());
-        let number = number.ok_or_else(|| format!("duration `{part}` must be 0 to 4294967295"))?;
-        out.extend_from_slice(&number.to_le_bytes());
-    }
-    Ok(())
-}
-
-fn int_value(value: &Value) -> Result<i32, Fail> {
+pub(super) fn int_value(value: &Value) -> Result<i32, Fail> {
     let wide = value.as_i64().ok_or_else(|| expected("int", value))?;
     i32::try_from(wide).map_err(|_| format!("int out of range: {wide}"))
 }
 
 /// A JSON number, or one of the strings for values JSON has no number for.
-fn float_value(value: &Value, what: &str) -> Result<f64, Fail> {
+pub(super) fn float_value(value: &Value, what: &str) -> Result<f64, Fail> {
     match value {
         Value::Number(n) => n.as_f64().ok_or_else(|| expected(what, value)),
         Value::String(s) if s == "NaN" => Ok(f64::NAN),
@@ -419,22 +179,22 @@ fn float_value(value: &Value, what: &str) -> Result<f64, Fail> {
     }
 }
 
-fn latin1_value(value: &Value) -> Result<Vec<u8>, Fail> {
+pub(super) fn latin1_value(value: &Value) -> Result<Vec<u8>, Fail> {
     let text = value
         .as_str()
         .ok_or_else(|| expected("bytes as a string", value))?;
-    logical::latin1_to_bytes(text).ok_or_else(|| {
+    logical_text::latin1_to_bytes(text).ok_or_else(|| {
         format!("bytes must be characters U+0000 to U+00FF (one per byte), found {value}")
     })
 }
 
 /// "expected int, found string \"abc\"".
-fn expected(what: &str, value: &Value) -> String {
+pub(super) fn expected(what: &str, value: &Value) -> String {
     format!("expected {what}, found {}", describe(value))
 }
 
 /// A JSON value's type and (if short) the value itself.
-fn describe(value: &Value) -> String {
+pub(super) fn describe(value: &Value) -> String {
     let kind = match value {
         Value::Null => return "null".into(),
         Value::Bool(b) => return format!("boolean {b}"),

@@ -3,14 +3,18 @@
 mod binary;
 mod decode;
 mod encode;
-mod logical;
+mod encode_logical;
+mod logical_text;
 mod template;
+mod union;
 
 use std::collections::HashMap;
 
 use apache_avro::schema::{InnerDecimalSchema, Schema, UuidSchema};
 
-use crate::error::CompileError;
+use serde_json::Value;
+
+use crate::error::{CompileError, EncodeError};
 
 /// A compiled Avro schema and every named type it or its references define.
 #[derive(Debug, Clone)]
@@ -32,14 +36,76 @@ impl AvroSchema {
         Ok(Self { root, names })
     }
 
+    /// The parsed top-level schema.
+    pub(crate) fn root(&self) -> &Schema {
+        &self.root
+    }
+
     /// The schema's Parsing Canonical Form.
     pub(crate) fn canonical(&self) -> String {
         self.root.canonical_form()
     }
 
-    /// The top-level type's name: a record's full name, else the type's own name.
-    pub(crate) fn type_name(&self) -> String {
-        branch_name(self.resolve(&self.root))
+    /// The schema as pretty JSON with docs, defaults and logical types kept.
+    pub(crate) fn pretty(&self) -> String {
+        serde_json::to_string_pretty(&self.root).unwrap_or_else(|_| self.canonical())
+    }
+
+    /// The top-level type's name: a record's full name, else the type's own name; for
+    /// a top-level union, the name of the branch the payload holds.
+    pub(crate) fn type_name(&self, payload: &[u8]) -> String {
+        let root = self.resolve(&self.root);
+        if let Schema::Union(union) = root {
+            let index = binary::Reader::new(payload).long().ok();
+            let branch = index
+                .and_then(|i| usize::try_from(i).ok())
+                .and_then(|i| union.variants().get(i));
+            if let Some(branch) = branch {
+                return branch_name(self.resolve(branch));
+            }
+        }
+        branch_name(root)
+    }
+
+    /// The type a `type_name` asks for: the top-level type itself (`None`, or its own
+    /// name), or the named branch of a top-level union, with the name to wrap it in.
+    fn top_level_type(
+        &self,
+        type_name: Option<&str>,
+    ) -> Result<(&Schema, Option<String>), EncodeError> {
+        let root = self.resolve(&self.root);
+        let Some(name) = type_name else {
+            return Ok((root, None));
+        };
+        if names_branch(root, name) {
+            return Ok((root, None));
+        }
+        if let Schema::Union(union) = root {
+            if let Some(branch) = union
+                .variants()
+                .iter()
+                .find(|b| names_branch(self.resolve(b), name))
+            {
+                return Ok((branch, Some(name.to_string())));
+            }
+        }
+        Err(EncodeError::UnknownType(name.to_string()))
+    }
+
+    /// Encodes JSON text; `type_name` may name the top-level type or pick a branch of a
+    /// top-level union (the value is then written as that branch).
+    pub(crate) fn encode_text(
+        &self,
+        json_text: &str,
+        type_name: Option<&str>,
+    ) -> Result<Vec<u8>, EncodeError> {
+        let value = crate::schema::parse_json(json_text)?;
+        match self.top_level_type(type_name)? {
+            (_, Some(name)) => {
+                self.encode(&Value::Object(serde_json::Map::from_iter([(name, value)])))
+            }
+            (_, None) => self.encode(&value),
+        }
     }
 
     /// Follows a `Ref` to its definition.
@@ -136,6 +202,7 @@ fn names_branch(schema: &Schema, key: &str) -> bool {
         Schema::LocalTimestampNanos => "local-timestamp-nanos",
         Schema::Uuid(_) => "uuid",
         Schema::Decimal(_) => "decimal",
+        Schema::BigDecimal => "big-decimal",
         Schema::Duration(_) => "duration",
         _ => return false,
     };

@@ -3,28 +3,34 @@
 use apache_avro::schema::Schema;
 use serde_json::{Map, Value};
 
-use super::encode::Mode;
 use super::AvroSchema;
+use crate::error::EncodeError;
 
 impl AvroSchema {
     /// Pretty natural JSON of the schema's defaults and zeros; encodes without error.
-    pub(crate) fn template(&self) -> String {
-        let raw = self.zero(&self.root, &mut Vec::new());
-        // Through the codec and back, so logical types show as the decoder shows them.
-        let natural = self
-            .encode_as(&raw, Mode::Default)
-            .ok()
-            .and_then(|bytes| self.decode(&bytes).ok())
-            .unwrap_or(raw);
-        serde_json::to_string_pretty(&natural).unwrap_or_default()
+    /// `type_name` picks a branch of a top-level union.
+    pub(crate) fn template(&self, type_name: Option<&str>) -> Result<String, EncodeError> {
+        let (chosen, branch) = self.top_level_type(type_name)?;
+        let zero = self.zero(chosen, &mut Vec::new());
+        let raw = match branch {
+            // The wrapped form makes the union take the chosen branch.
+            Some(name) => Value::Object(Map::from_iter([(name, zero)])),
+            None => zero,
+        };
+        // Through the codec and back, so defaults fill in and logical types show as the
+        // decoder shows them.
+        let bytes = self.encode(&raw)?;
+        let natural = self.decode(&bytes).map_or(raw, |decoded| decoded.0);
+        Ok(serde_json::to_string_pretty(&natural).unwrap_or_default())
     }
 
-    /// The zero of a schema in default (Avro JSON) form; `seen` stops recursive records.
+    /// The zero of a schema as natural JSON. Record fields with a default are left out,
+    /// so the encoder writes their defaults; `seen` stops recursive records.
     fn zero(&self, schema: &Schema, seen: &mut Vec<String>) -> Value {
         match self.resolve(schema) {
             Schema::Null => Value::Null,
             Schema::Boolean => Value::Bool(false),
-            Schema::Bytes | Schema::String | Schema::BigDecimal => Value::String(String::new()),
+            Schema::Bytes | Schema::String => Value::String(String::new()),
             Schema::Array(_) => Value::Array(Vec::new()),
             Schema::Map(_) => Value::Object(Map::new()),
             Schema::Fixed(fixed) => Value::String("\0".repeat(fixed.size)),
@@ -44,13 +50,11 @@ impl AvroSchema {
                     return Value::Object(Map::new());
                 }
                 seen.push(name);
-                let fields = record.fields.iter().map(|field| {
-                    let value = field
-                        .default
-                        .clone()
-                        .unwrap_or_else(|| self.zero(&field.schema, seen));
-                    (field.name.clone(), value)
-                });
+                let fields = record
+                    .fields
+                    .iter()
+                    .filter(|field| field.default.is_none())
+                    .map(|field| (field.name.clone(), self.zero(&field.schema, seen)));
                 let object = Value::Object(fields.collect());
                 seen.pop();
                 object

@@ -1,7 +1,8 @@
 //! Protobuf bytes to proto3 JSON and back, with prost-reflect's serde mapping.
 
-use prost_reflect::prost::Message;
-use prost_reflect::{DeserializeOptions, DynamicMessage, SerializeOptions};
+use prost_reflect::{
+    DeserializeOptions, DynamicMessage, Kind, MessageDescriptor, SerializeOptions,
+};
 use serde_json::Value;
 
 use super::{index_path, ProtoSchema};
@@ -29,12 +30,13 @@ impl ProtoSchema {
                 path: String::new(),
                 message: e.to_string(),
             })?;
-        let json = message
+        let mut json = message
             .serialize_with_options(serde_json::value::Serializer, &serialize_options())
             .map_err(|e| DecodeError::Malformed {
                 path: String::new(),
                 message: e.to_string(),
             })?;
+        super::map_order::sort_maps(&mut json, &desc);
         Ok(Decoded {
             json,
             type_name: desc.full_name().to_string(),
@@ -50,14 +52,14 @@ impl ProtoSchema {
         let desc = self.message_named(type_name)?;
         let message = parse_message(&desc, json_text)?;
         let mut out = write_message_indexes(&index_path(&desc));
-        out.extend_from_slice(&message.encode_to_vec());
+        out.extend_from_slice(&super::sorted_encode::encode_sorted(&message));
         Ok(out)
     }
 }
 
 /// Deserializes proto3 JSON (either field-name spelling), tracking the field path.
 pub(crate) fn parse_message(
-    desc: &prost_reflect::MessageDescriptor,
+    desc: &MessageDescriptor,
     json_text: &str,
 ) -> Result<DynamicMessage, EncodeError> {
     let mut deserializer = serde_json::Deserializer::from_str(json_text);
@@ -78,15 +80,40 @@ pub(crate) fn parse_message(
             };
         }
         let (_, _, message) = crate::error::json_position(&e);
-        EncodeError::Mismatch {
-            path: track
-                .path()
-                .to_string()
-                .trim_start_matches('.')
-                .replace("?", ""),
-            message,
-        }
+        let path = track
+            .path()
+            .to_string()
+            .trim_start_matches('.')
+            .replace('?', "");
+        // prost-reflect's messages name no type ("invalid digit found in string").
+        let message = match field_type_at(desc, &path) {
+            Some((name, kind)) => format!("{message} (`{name}` is {kind})"),
+            None => message,
+        };
+        EncodeError::Mismatch { path, message }
     })
+}
+
+/// The name and type of the field a JSON path (`lines[1].count`, `tags.k`) ends at.
+fn field_type_at(desc: &MessageDescriptor, path: &str) -> Option<(String, String)> {
+    let mut message = desc.clone();
+    let mut found = None;
+    let mut segments = path.split('.').filter(|s| !s.is_empty());
+    while let Some(segment) = segments.next() {
+        let name = segment.split('[').next()?;
+        let mut field = message
+            .get_field_by_name(name)
+            .or_else(|| message.get_field_by_json_name(name))?;
+        // The segment after a map field is a key; what follows it is the entry's value.
+        if field.is_map() && segments.next().is_some() {
+            field = field.kind().as_message()?.map_entry_value_field();
+        }
+        if let Kind::Message(inner) = field.kind() {
+            message = inner;
+        }
+        found = Some((name.to_string(), format!("{:?}", field.kind())));
+    }
+    found
 }
 
 /// Serializes a message to JSON with [`serialize_options`].

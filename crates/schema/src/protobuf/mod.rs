@@ -1,6 +1,8 @@
 //! Protobuf: the main file compiled with its imports, and messages found by index path.
 
 mod codec;
+mod map_order;
+mod sorted_encode;
 mod template;
 
 use std::collections::HashMap;
@@ -50,7 +52,8 @@ impl ProtoSchema {
         let mut compiler = protox::Compiler::with_file_resolver(resolver);
         compiler
             .open_file(&main)
-            .map_err(|e| CompileError::Protobuf(e.to_string()))?;
+            // protox's Debug form leads with `file:line:column:`, its Display does not.
+            .map_err(|e| CompileError::Protobuf(format!("{e:?}")))?;
         let pool: DescriptorPool = compiler.descriptor_pool();
         let file = pool
             .get_file_by_name(&main)
@@ -61,8 +64,13 @@ impl ProtoSchema {
         })
     }
 
+    /// The compiled main file.
+    pub(crate) fn file(&self) -> &FileDescriptor {
+        &self.file
+    }
+
     /// The source as given (protox keeps no printer for descriptors).
-    pub(crate) fn canonical(&self) -> String {
+    pub(crate) fn source(&self) -> String {
         self.text.clone()
     }
 
