@@ -132,6 +132,10 @@ pub struct BrokerArgs {
     /// Turn off Kafka's auto.create.topics.enable.
     #[arg(long)]
     pub no_auto_create_topics: bool,
+    /// Also serve a Confluent-compatible schema registry on ADDR (e.g. 127.0.0.1:8081),
+    /// its schemas kept in the broker's _schemas topic.
+    #[arg(long, value_name = "ADDR")]
+    pub schema_registry: Option<SocketAddr>,
     /// Kafka's group.min.session.timeout.ms.
     #[arg(long, default_value_t = 6_000)]
     pub group_min_session_timeout_ms: u64,

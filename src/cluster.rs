@@ -370,6 +370,16 @@ impl Connector {
                 .map_err(|e| format!("embedded broker: {e}"))?;
         }
         let bootstrap = broker.bootstrap();
+        // The registry is a convenience beside the broker: without it framed records
+        // show as bytes, so a failure to start it is logged, not fatal.
+        let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        match crate::embedded_registry::start(&broker, loopback).await {
+            Ok(url) => {
+                tracing::info!("embedded schema registry at {url}");
+                *self.registry_url.lock().await = Some(url);
+            }
+            Err(e) => tracing::warn!("{e}"),
+        }
         if self.seed_producer {
             let settings = ClientSettings {
                 bootstrap: bootstrap.clone(),

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod cluster;
 pub mod config;
 pub mod dashboard;
+pub mod embedded_registry;
 pub mod escape;
 pub mod input;
 pub mod kafka;

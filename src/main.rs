@@ -66,6 +66,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             broker.create_topic(&name, partitions)?;
         }
         announce(&broker, cli.log_file.is_some());
+        if let Some(addr) = args.schema_registry {
+            let url = kafka_dash::embedded_registry::start(&broker, addr)
+                .await
+                .map_err(anyhow::Error::msg)?;
+            println!("  schema registry {url}");
+        }
         wait_for_shutdown().await;
         broker.stop().await;
         return Ok(());
