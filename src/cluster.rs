@@ -373,12 +373,29 @@ impl Connector {
         // The registry is a convenience beside the broker: without it framed records
         // show as bytes, so a failure to start it is logged, not fatal.
         let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-        match crate::embedded_registry::start(&broker, loopback).await {
-            Ok(url) => {
-                tracing::info!("embedded schema registry at {url}");
-                *self.registry_url.lock().await = Some(url);
+        let served = match crate::embedded_registry::start(&broker, loopback).await {
+            Ok(served) => {
+                tracing::info!("embedded schema registry at {}", served.url);
+                *self.registry_url.lock().await = Some(served.url.clone());
+                Some(served)
             }
-            Err(e) => tracing::warn!("{e}"),
+            Err(e) => {
+                tracing::warn!("{e}");
+                None
+            }
+        };
+        if let (true, Some(served)) = (self.seed_producer, &served) {
+            let settings = ClientSettings {
+                bootstrap: bootstrap.clone(),
+                overrides: overrides.to_vec(),
+            };
+            let started = broker
+                .create_topic(kafka::seed_orders::TOPIC, 1)
+                .map_err(|e| e.to_string())
+                .and_then(|()| kafka::seed_orders::spawn(&settings, &served.registry));
+            if let Err(e) = started {
+                tracing::warn!("first run's orders: {e}");
+            }
         }
         if self.seed_producer {
             let settings = ClientSettings {

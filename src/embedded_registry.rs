@@ -31,9 +31,18 @@ impl registry::Log for BrokerLog {
     }
 }
 
-/// Starts the registry over `broker` on `addr` (port 0: any free port); its base URL.
-/// It serves until the runtime stops.
-pub async fn start(broker: &Broker, addr: SocketAddr) -> Result<String, String> {
+/// A registry serving.
+#[derive(Clone)]
+pub struct Served {
+    /// Its base URL (`http://127.0.0.1:PORT`).
+    pub url: String,
+    /// The registry itself, for what runs in this process (the first run's producer).
+    pub registry: registry::Registry,
+}
+
+/// Starts the registry over `broker` on `addr` (port 0: any free port). It serves until
+/// the runtime stops.
+pub async fn start(broker: &Broker, addr: SocketAddr) -> Result<Served, String> {
     match broker.create_topic_with_configs(SCHEMAS_TOPIC, 1, &[("cleanup.policy", "compact")]) {
         Ok(()) | Err(TopicError::Exists(_)) => {}
         Err(e) => {
@@ -53,10 +62,14 @@ pub async fn start(broker: &Broker, addr: SocketAddr) -> Result<String, String> 
     let local = listener
         .local_addr()
         .map_err(|e| format!("schema registry: {e}"))?;
+    let served = Served {
+        url: format!("http://{local}"),
+        registry: registry.clone(),
+    };
     tokio::spawn(async move {
         if let Err(e) = registry::serve(listener, registry).await {
             tracing::warn!("schema registry stopped: {e}");
         }
     });
-    Ok(format!("http://{local}"))
+    Ok(served)
 }

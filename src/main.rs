@@ -67,10 +67,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         announce(&broker, cli.log_file.is_some());
         if let Some(addr) = args.schema_registry {
-            let url = kafka_dash::embedded_registry::start(&broker, addr)
+            let served = kafka_dash::embedded_registry::start(&broker, addr)
                 .await
                 .map_err(anyhow::Error::msg)?;
-            println!("  schema registry {url}");
+            println!("  schema registry {}", served.url);
         }
         wait_for_shutdown().await;
         broker.stop().await;
@@ -127,6 +127,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if first.embedded && !cli.no_producer {
         // The topic with traffic, and the walkthrough's message with its header.
         app.composer = ComposerState::seed_message(cluster::SEED_PRODUCER_TOPIC);
+        if let (None, Some(url)) = (&app.notice, &first.schema_registry) {
+            app.notice = Some(format!(
+                "{} holds Avro values, decoded through the schema registry at {url}",
+                kafka::seed_orders::TOPIC
+            ));
+        }
     }
     // `{letters}` differ from run to run; tests keep the fixed seed.
     app.seed_random(rand::random());

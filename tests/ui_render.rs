@@ -745,7 +745,7 @@ fn the_message_detail_hint_leads_with_esc() {
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
     let (text, _) = render_at(&mut app, 80, 24);
-    assert!(text.contains("└ Esc close · v text/json/hex"), "{text}");
+    assert!(text.contains("└ Esc close · v view"), "{text}");
 }
 
 /// An app with something in every pane: topics, a composed message and its reports, the

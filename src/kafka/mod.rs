@@ -24,6 +24,7 @@ pub mod partitioner;
 pub mod probe;
 pub mod registry;
 pub mod security;
+pub mod seed_orders;
 pub mod seed_producer;
 pub mod tail;
 pub mod timeline;

@@ -192,9 +192,9 @@ pub const DETAIL_KEYS: &[Binding<DetailKey>] = &[
     Binding::new(
         &[Key::ch('v')],
         DetailKey::View,
-        "value as text / JSON / hex",
+        "value as text / JSON / hex (schema'd: decoded / schema / text / hex)",
     )
-    .hinted("v text/json/hex"),
+    .hinted("v view"),
     Binding::new(
         &[Key::plain(KeyCode::Up), Key::ch('k')],
         DetailKey::Newer,

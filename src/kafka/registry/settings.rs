@@ -56,7 +56,7 @@ impl RegistrySettings {
     /// Settings from a URL that may hold `user:password@` (taken out of the URL, so it is
     /// never shown).
     pub fn from_url(url: &str) -> Result<RegistrySettings, String> {
-        let url = url.trim().trim_end_matches('/');
+        let url = url.trim();
         let (scheme, rest) = url.split_once("://").ok_or_else(|| {
             format!("schema registry {url:?}: give a URL such as http://localhost:8081")
         })?;
@@ -65,6 +65,7 @@ impl RegistrySettings {
                 "schema registry: {scheme}:// is not supported (http or https)"
             ));
         }
+        let rest = rest.trim_end_matches('/');
         let (host_part, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
         let (auth, host) = match host_part.rsplit_once('@') {
             Some((info, host)) => {
