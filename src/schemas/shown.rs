@@ -46,9 +46,9 @@ impl Shown {
     pub fn preview(&self) -> Option<String> {
         match self {
             Shown::Plain => None,
-            Shown::Pending(id) => Some(format!("⧗ schema {id}…")),
+            Shown::Pending(id) => Some(format!("schema {id} being fetched…")),
             Shown::Decoded(d) => Some(d.json.clone()),
-            Shown::Failed { id, reason } => Some(format!("⚠ schema {id}: {reason}")),
+            Shown::Failed { id, reason } => Some(format!("schema {id}: {reason}")),
         }
     }
 }
