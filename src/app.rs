@@ -36,6 +36,8 @@ mod worker_events;
 
 /// Seconds a status message stays once nothing new replaces it.
 pub const STATUS_SECONDS: u32 = 10;
+/// How often schemas the registry could not give are asked for again, in seconds.
+const SCHEMA_RETRY_SECONDS: i64 = 15;
 
 /// What is drawn over the panes and takes the keys first, innermost last.
 #[derive(Debug)]
@@ -267,6 +269,11 @@ impl App {
         if self.live.topic.is_some() {
             self.live.tick();
             self.dirty = true;
+        }
+        // Schemas the registry could not give are asked for again every 15 s.
+        if now.unix_ms / 1000 % SCHEMA_RETRY_SECONDS == 0 {
+            self.live.schemas.retry_unavailable();
+            self.ask_for_schemas();
         }
         let shown = (self.last_error.clone(), self.notice.clone());
         if shown != self.status_seen {

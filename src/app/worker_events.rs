@@ -107,7 +107,7 @@ impl App {
 
     /// Asks the workers for the schemas of framed records just seen; one they cannot
     /// take now is asked for again when a record needs it next.
-    fn ask_for_schemas(&mut self) {
+    pub(super) fn ask_for_schemas(&mut self) {
         for id in self.live.schemas.take_wanted() {
             if self
                 .commands

@@ -51,6 +51,24 @@ impl Schemas {
         std::mem::take(&mut self.wanted)
     }
 
+    /// Forgets the ids whose schema could not be had and asks for them again (the
+    /// registry may be back); the rows showing why are redrawn when the answers come.
+    pub fn retry_unavailable(&mut self) {
+        let failed: Vec<u32> = self
+            .known
+            .iter()
+            .filter(|(_, a)| a.is_err())
+            .map(|(id, _)| *id)
+            .collect();
+        for id in failed {
+            self.known.remove(&id);
+            self.order.retain(|o| *o != id);
+            if self.asked.insert(id) {
+                self.wanted.push(id);
+            }
+        }
+    }
+
     /// `id` could not be asked for now: ask again when a record needs it.
     pub fn forget_asked(&mut self, id: u32) {
         self.asked.remove(&id);
@@ -87,7 +105,7 @@ impl Schemas {
         }
         match self.known.get(&id).map(|a| a.as_ref()) {
             None => Shown::Pending(id),
-            Some(Err(e)) => Shown::Failed {
+            Some(Err(e)) => Shown::Unavailable {
                 id,
                 reason: e.clone(),
             },
@@ -96,5 +114,63 @@ impl Schemas {
                 Err(reason) => Shown::Failed { id, reason },
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn framed(id: u32) -> Vec<u8> {
+        schema::frame::write(id, b"\x02")
+    }
+
+    #[test]
+    fn an_id_is_asked_for_once_until_its_answer_comes() {
+        let mut s = Schemas::new(true);
+        s.note(Some(&framed(3)));
+        s.note(Some(&framed(3)));
+        s.note(Some(b"plain"));
+        s.note(None);
+        assert_eq!(s.take_wanted(), vec![3]);
+        assert_eq!(s.show(Some(&framed(3))), Shown::Pending(3));
+        assert_eq!(s.show(Some(b"plain")), Shown::Plain);
+        s.note(Some(&framed(3)));
+        assert!(s.take_wanted().is_empty(), "asked already");
+    }
+
+    #[test]
+    fn without_a_registry_nothing_is_asked_and_framed_bytes_are_plain() {
+        let mut s = Schemas::new(false);
+        s.note(Some(&framed(3)));
+        assert!(s.take_wanted().is_empty());
+        assert_eq!(s.show(Some(&framed(3))), Shown::Plain);
+    }
+
+    #[test]
+    fn a_schema_the_registry_could_not_give_is_asked_for_again() {
+        let mut s = Schemas::new(true);
+        s.note(Some(&framed(5)));
+        s.take_wanted();
+        s.insert(5, Arc::new(Err("registry unreachable".into())));
+        let shown = s.show(Some(&framed(5)));
+        assert!(
+            matches!(&shown, Shown::Unavailable { id: 5, .. }),
+            "{shown:?}"
+        );
+        assert!(!shown.is_final(), "rows must not keep it");
+        s.retry_unavailable();
+        assert_eq!(s.take_wanted(), vec![5]);
+        assert_eq!(s.show(Some(&framed(5))), Shown::Pending(5));
+    }
+
+    #[test]
+    fn at_most_kept_schemas_are_kept_oldest_answer_forgotten_first() {
+        let mut s = Schemas::new(true);
+        for id in 0..(KEPT as u32 + 2) {
+            s.insert(id, Arc::new(Err("x".into())));
+        }
+        assert!(s.get(0).is_none() && s.get(1).is_none());
+        assert!(s.get(2).is_some() && s.get(KEPT as u32 + 1).is_some());
     }
 }

@@ -27,7 +27,15 @@ pub enum Shown {
     Pending(u32),
     /// Decoded.
     Decoded(Arc<Decoded>),
-    /// Framed, but not decoded: why (unknown id, registry down, bytes not matching).
+    /// Framed, but its schema could not be had (registry down, unknown id, a schema that
+    /// does not compile): why. Asked for again now and then, so it is not kept.
+    Unavailable {
+        /// Schema id.
+        id: u32,
+        /// The reason, for the row.
+        reason: String,
+    },
+    /// Framed, but the bytes do not fit their schema: why (kept: the bytes never change).
     Failed {
         /// Schema id.
         id: u32,
@@ -39,7 +47,7 @@ pub enum Shown {
 impl Shown {
     /// Whether this answer can change (the schema is still coming).
     pub fn is_final(&self) -> bool {
-        !matches!(self, Shown::Pending(_))
+        !matches!(self, Shown::Pending(_) | Shown::Unavailable { .. })
     }
 
     /// The row's text for it, or None to show the bytes as today.
@@ -48,7 +56,9 @@ impl Shown {
             Shown::Plain => None,
             Shown::Pending(id) => Some(format!("schema {id} being fetched…")),
             Shown::Decoded(d) => Some(d.json.clone()),
-            Shown::Failed { id, reason } => Some(format!("schema {id}: {reason}")),
+            Shown::Failed { id, reason } | Shown::Unavailable { id, reason } => {
+                Some(format!("schema {id}: {reason}"))
+            }
         }
     }
 }

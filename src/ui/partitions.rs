@@ -908,7 +908,7 @@ fn shown_preview(b: &Option<Vec<u8>>, shown: &Shown, max: usize) -> String {
     match shown {
         Shown::Plain => preview(b, max),
         Shown::Decoded(d) => crate::ui::fit_str(&escape_typed_cut(&d.json, max), max),
-        Shown::Pending(_) | Shown::Failed { .. } => {
+        Shown::Pending(_) | Shown::Failed { .. } | Shown::Unavailable { .. } => {
             let note = shown.preview().unwrap_or_default();
             let bytes = preview(b, max);
             crate::ui::fit_str(&format!("[{note}] {bytes}"), max)

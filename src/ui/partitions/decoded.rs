@@ -15,7 +15,7 @@ pub fn summary(shown: &(Shown, Shown), schemas: &Schemas) -> Vec<String> {
         match s {
             Shown::Plain => {}
             Shown::Pending(id) => out.push(format!("{what} schema: id {id}, being fetched…")),
-            Shown::Failed { id, reason } => out.push(format!(
+            Shown::Failed { id, reason } | Shown::Unavailable { id, reason } => out.push(format!(
                 "{what} schema: id {id}, not decoded: {}",
                 escape_typed(reason)
             )),
@@ -56,7 +56,7 @@ pub fn lines(shown: &Shown, view: ValueView, schemas: &Schemas, raw: &[u8]) -> V
             Some(Ok(l)) => pretty(&l.text),
             _ => vec!["(the schema is no longer kept; reopen the message)".into()],
         },
-        (Shown::Failed { id, reason }, _) => {
+        (Shown::Failed { id, reason } | Shown::Unavailable { id, reason }, _) => {
             let mut l = vec![format!("(schema {id}: {reason}; shown as text)")];
             l.extend(escape_lines(raw));
             l
