@@ -69,6 +69,39 @@ async fn http_level_errors() {
     );
 }
 
+// Found by the registry differential test: a JSON array is not a request entity.
+#[tokio::test]
+async fn array_bodies_are_rejected_not_read_by_position() {
+    let (app, _) = app();
+    let body = json!([record(&["a"])]).to_string();
+    assert_error(
+        &call_raw_json(&app, "POST", "/subjects/a/versions", &body).await,
+        422,
+        422,
+    );
+    assert_eq!(call(&app, "GET", "/subjects", None).await.1, json!([]));
+    assert_error(
+        &call_raw_json(
+            &app,
+            "POST",
+            "/compatibility/subjects/a/versions/latest",
+            &body,
+        )
+        .await,
+        422,
+        422,
+    );
+    assert_error(
+        &call_raw_json(&app, "PUT", "/config/a", r#"["NONE"]"#).await,
+        422,
+        422,
+    );
+    assert_eq!(
+        call(&app, "GET", "/config", None).await.1,
+        json!({"compatibilityLevel": "BACKWARD"})
+    );
+}
+
 #[tokio::test]
 async fn subjects_with_escaped_characters() {
     let (app, _) = app();

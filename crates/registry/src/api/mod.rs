@@ -64,13 +64,19 @@ pub(crate) fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiErro
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request(422, "Request body is missing"));
     }
-    serde_json::from_slice(body).map_err(|e| {
-        if e.is_syntax() || e.is_eof() {
-            ApiError::bad_request(400, format!("Unexpected character in request body: {e}"))
-        } else {
-            ApiError::bad_request(422, format!("Invalid request body: {e}"))
-        }
-    })
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::bad_request(400, format!("Unexpected character in request body: {e}"))
+    })?;
+    // serde fills a struct from a JSON array too (fields by position), so `["text"]` would
+    // register; Jackson only maps objects onto Confluent's request entities.
+    if !value.is_object() {
+        return Err(ApiError::bad_request(
+            422,
+            format!("Invalid request body: expected a JSON object, found {value}"),
+        ));
+    }
+    serde_json::from_value(value)
+        .map_err(|e| ApiError::bad_request(422, format!("Invalid request body: {e}")))
 }
 
 /// A boolean query parameter (`?deleted=true`); absent or anything else is false.
