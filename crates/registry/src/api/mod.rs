@@ -3,6 +3,7 @@
 mod compat;
 mod config;
 mod mode;
+mod negotiate;
 mod schemas;
 mod subjects;
 
@@ -41,6 +42,7 @@ pub fn router(registry: Registry) -> Router {
         .method_not_allowed_fallback(|| async {
             ApiError::bad_request(405, "HTTP 405 Method Not Allowed")
         })
+        .layer(axum::middleware::from_fn(negotiate::negotiate))
         .with_state(registry)
 }
 
@@ -58,8 +60,7 @@ pub(crate) fn ok<T: Serialize>(body: &T) -> ApiResult {
     Ok(json_response(StatusCode::OK, body))
 }
 
-/// Parses a request body whatever its content type (Confluent takes its own type,
-/// application/json and application/octet-stream alike).
+/// Parses a request body (its content type was checked by `negotiate`).
 pub(crate) fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request(422, "Request body is missing"));
