@@ -85,6 +85,17 @@ DELIBERATE = {
                         "core/src/main/java/io/confluent/kafka/schemaregistry/rest/resources/SubjectsResource.java (list)"),
     "register-with-version": ("Karapace ignores a requested version; Confluent answers 42201 'Version is not one more than previous version' outside IMPORT mode",
                               "core/src/main/java/io/confluent/kafka/schemaregistry/storage/KafkaSchemaRegistry.java (register)"),
+    "delete-latest-permanent-live": ("Karapace names the version as given ('latest'); Confluent's exception carries the resolved number",
+                                     "core/src/main/java/io/confluent/kafka/schemaregistry/storage/KafkaSchemaRegistry.java (SchemaVersionNotSoftDeletedException(subject, schema.getVersion().toString()))"),
+    "content-type-text": ("Karapace's 415 body has no error_code; Confluent's rest-utils mapper writes the status as error_code",
+                          "rest-utils: core/src/main/java/io/confluent/rest/exceptions/WebApplicationExceptionMapper.java"),
+}
+# Differences where Karapace and Confluent agree and we do not yet: reported apart from new
+# differences so a run shows what is still open, and removed once fixed.
+KNOWN = {
+    "register-pb-whitespace-again": "Confluent (and Karapace) compare Protobuf schemas in their formatted "
+                                    "canonical text (ProtobufSchema.canonicalString()), so other whitespace "
+                                    "gives the same id; we compare the text as given",
 }
 # Bodies that are not the object expected: Karapace answers FastAPI's validation list (error_code
 # 422, message a list); Confluent's rest-utils/Jackson answer a string message.
@@ -103,9 +114,11 @@ for _name in ("compat-pb-bad", "compat-js-good", "compat-js-bad", "compat-avro-b
 # in Confluent's client; only whether messages are present is compared).
 
 
-def case(name, method, path, body=None, save=None):
-    """One REST call; `save` names a per-registry capture of the answer's `id`."""
-    return {"name": name, "method": method, "path": path, "body": body, "save": save}
+def case(name, method, path, body=None, save=None, headers=None):
+    """One REST call; `save` names a per-registry capture of the answer's `id`; `headers`
+    replace the default Content-Type/Accept (Confluent's v1 type)."""
+    return {"name": name, "method": method, "path": path, "body": body, "save": save,
+            "headers": headers}
 
 
 def avro(fields, name="Rd"):
@@ -277,6 +290,22 @@ def cases(p):
         case("delete-version-minus-1", "DELETE", f"/subjects/{js}/versions/-1"),
         case("register-json-after-delete", "POST", f"/subjects/{js}/versions", s(JS1, schemaType="JSON")),
         case("schema-types-with-accept", "GET", "/schemas/types"),
+        case("accept-json", "GET", "/subjects", headers={"Accept": "application/json"}),
+        case("accept-any", "GET", "/subjects", headers={"Accept": "*/*"}),
+        case("accept-none", "GET", "/subjects", headers={"Accept": None}),
+        case("accept-json-error", "GET", f"/subjects/{p}nosuch/versions", headers={"Accept": "application/json"}),
+        case("content-type-text", "POST", f"/subjects/{p}ct/versions", s(AV1), headers={"Content-Type": "text/plain"}),
+        case("content-type-json", "POST", f"/subjects/{js}/versions", s(JS1, schemaType="JSON"), headers={"Content-Type": "application/json"}),
+        case("content-type-octet", "POST", f"/subjects/{js}/versions", s(JS1, schemaType="JSON"), headers={"Content-Type": "application/octet-stream"}),
+        case("register-avro-reordered", "POST", f"/subjects/{p}ord/versions", s(AV1)),
+        case("register-avro-reordered-again", "POST", f"/subjects/{p}ord/versions",
+             s(json.dumps({"fields": [{"type": "int", "name": "a"}], "namespace": "rd", "name": "Rd", "type": "record"}))),
+        case("lookup-avro-reordered", "POST", f"/subjects/{p}ord",
+             s(json.dumps({"namespace": "rd", "fields": [{"type": "int", "name": "a"}], "type": "record", "name": "Rd"}))),
+        case("register-pb-whitespace", "POST", f"/subjects/{p}pbw/versions", s(PB1, schemaType="PROTOBUF")),
+        case("register-pb-whitespace-again", "POST", f"/subjects/{p}pbw/versions",
+             s('syntax = "proto3"; package rd; message Rd { int32 a = 1; }', schemaType="PROTOBUF")),
+        case("delete-latest-permanent-live", "DELETE", f"/subjects/{p}pbw/versions/latest?permanent=true"),
     ]
     return c
 
@@ -295,8 +324,10 @@ class Registry:
         data = None
         if body is not None:
             data = (body if isinstance(body, str) else json.dumps(body)).encode()
+        headers = {"Content-Type": CT, "Accept": CT}
+        headers.update(c.get("headers") or {})
         req = urllib.request.Request(self.url + path, data=data, method=c["method"],
-                                     headers={"Content-Type": CT, "Accept": CT})
+                                     headers={k: v for k, v in headers.items() if v is not None})
         try:
             with urllib.request.urlopen(req, timeout=30) as r:
                 status, ctype, raw = r.status, r.headers.get("Content-Type", ""), r.read()
@@ -361,7 +392,7 @@ def normalise(reg, c, ans, prefix):
         if "messages" in body:
             body["messages"] = "present" if body["messages"] else "empty"
     if c["path"] == "/subjects" or c["path"].startswith("/subjects?"):
-        body = sorted(x for x in body if isinstance(x, str) and x.startswith("P-") and x != "P-ro") if isinstance(body, list) else body
+        body = sorted(x for x in body if isinstance(x, str) and x.startswith("P-") and x not in ("P-ro", "P-ct")) if isinstance(body, list) else body
     if c["path"].startswith("/schemas?") and isinstance(body, list):
         body = sorted(body, key=lambda x: json.dumps(x, sort_keys=True))
     return {"status": ans["status"], "content_type": ans["content_type"], "body": body}
@@ -429,7 +460,7 @@ def main():
 def run(ours_url, theirs_url, args):
     prefix = "rd-" + uuid.uuid4().hex[:8] + "-"
     ours, theirs = Registry(ours_url), Registry(theirs_url)
-    differ, deliberate, records = [], [], []
+    differ, known, deliberate, records = [], [], [], []
     for c in cases(prefix):
         o = normalise(ours, c, ours.call(c), prefix)
         t = normalise(theirs, c, theirs.call(c), prefix)
@@ -438,17 +469,24 @@ def run(ours_url, theirs_url, args):
                         "same": same, "ours": o, "theirs": t})
         if same:
             continue
-        (deliberate if c["name"] in DELIBERATE else differ).append(records[-1])
+        if c["name"] in DELIBERATE:
+            deliberate.append(records[-1])
+        elif c["name"] in KNOWN:
+            known.append(records[-1])
+        else:
+            differ.append(records[-1])
     total = len(records)
-    print(f"{total} cases, {total - len(differ) - len(deliberate)} same, "
-          f"{len(differ)} different, {len(deliberate)} deliberate")
-    for r in differ + (deliberate if args.verbose else []):
-        tag = "DELIBERATE" if r["case"] in DELIBERATE else "DIFF"
+    print(f"{total} cases, {total - len(differ) - len(known) - len(deliberate)} same, "
+          f"{len(differ)} different, {len(known)} known open, {len(deliberate)} deliberate")
+    for r in differ + known + (deliberate if args.verbose else []):
+        tag = "DELIBERATE" if r["case"] in DELIBERATE else "KNOWN" if r["case"] in KNOWN else "DIFF"
         print(f"\n{tag} {r['case']}: {r['method']} {r['path']}")
         print("  ours:   " + json.dumps(r["ours"])[:600])
         print("  theirs: " + json.dumps(r["theirs"])[:600])
         if tag == "DELIBERATE":
             print("  why:    %s [%s]" % DELIBERATE[r["case"]])
+        if tag == "KNOWN":
+            print("  open:   " + KNOWN[r["case"]])
     if args.json:
         with open(args.json, "w") as f:
             json.dump(records, f, indent=1)
