@@ -53,7 +53,8 @@ impl Checker for SchemaChecker {
     }
 
     /// Avro and JSON Schema texts compared as parsed JSON written compactly (so a client
-    /// that pretty-prints gets the same id back); Protobuf as given.
+    /// that pretty-prints gets the same id back), Avro's also whatever its key order;
+    /// Protobuf as given.
     fn canonical(
         &self,
         kind: &str,
@@ -61,16 +62,38 @@ impl Checker for SchemaChecker {
         _refs: &[ResolvedRef],
         _normalize: bool,
     ) -> String {
-        let json = matches!(
-            Kind::from_schema_type(Some(kind)),
-            Ok(Kind::Avro | Kind::Json)
-        );
-        if json {
+        let kind = Kind::from_schema_type(Some(kind));
+        if matches!(kind, Ok(Kind::Avro | Kind::Json)) {
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(schema) {
-                return v.to_string();
+                // Confluent's Avro canonical form is Avro's Schema.toString(), which writes
+                // attributes in its own order whatever order they came in; its JSON Schema
+                // form is Jackson's tree, which keeps the order given.
+                return match kind {
+                    Ok(Kind::Avro) => keys_sorted(v).to_string(),
+                    _ => v.to_string(),
+                };
             }
         }
         schema.to_string()
+    }
+}
+
+/// The value with every object's keys in sorted order, so key order does not matter.
+fn keys_sorted(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, keys_sorted(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(keys_sorted).collect()),
+        other => other,
     }
 }
 
@@ -131,7 +154,10 @@ mod tests {
     fn json_whitespace_does_not_make_another_schema() {
         let c = SchemaChecker;
         let pretty = "{\n  \"type\": \"record\", \"name\": \"Order\",\n  \"fields\": [{\"name\": \"id\", \"type\": \"long\"}]\n}";
-        assert_eq!(c.canonical("AVRO", pretty, &[], false), V1);
+        assert_eq!(
+            c.canonical("AVRO", pretty, &[], false),
+            c.canonical("AVRO", V1, &[], false)
+        );
         let proto = "syntax = \"proto3\";\nmessage M {}\n";
         assert_eq!(c.canonical("PROTOBUF", proto, &[], false), proto);
     }

@@ -236,3 +236,45 @@ async fn contexts_lists_the_default_one() {
         (200, json!(["."]))
     );
 }
+
+// Found by the registry differential test: Confluent compares Avro schemas in Avro's own
+// canonical text (Schema.toString()), so attributes in another order are the same schema:
+// the id comes back and the lookup finds the version. JSON Schema keeps its key order.
+#[tokio::test]
+async fn avro_attribute_order_does_not_make_a_new_schema() {
+    let app = registry::router(
+        registry::Registry::open(registry::MemoryLog::new(), registry::SchemaChecker)
+            .expect("open"),
+    );
+    let first = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#;
+    let reordered = r#"{"fields":[{"type":"int","name":"a"}],"name":"R","type":"record"}"#;
+    let id = register(&app, "a", json!({"schema": first})).await;
+    assert_eq!(register(&app, "a", json!({"schema": reordered})).await, id);
+    assert_eq!(
+        call(&app, "GET", "/subjects/a/versions", None).await,
+        (200, json!([1]))
+    );
+    let (status, found) = call(
+        &app,
+        "POST",
+        "/subjects/a",
+        Some(json!({"schema": reordered})),
+    )
+    .await;
+    assert_eq!(
+        (status, &found["id"], &found["version"]),
+        (200, &json!(id), &json!(1))
+    );
+    assert_eq!(register(&app, "b", json!({"schema": reordered})).await, id);
+
+    let js = r#"{"type":"object","properties":{"a":{"type":"integer"}}}"#;
+    let js_reordered = r#"{"properties":{"a":{"type":"integer"}},"type":"object"}"#;
+    let js_id = register(&app, "j", json!({"schema": js, "schemaType": "JSON"})).await;
+    let other = register(
+        &app,
+        "j2",
+        json!({"schema": js_reordered, "schemaType": "JSON"}),
+    )
+    .await;
+    assert_ne!(js_id, other);
+}

@@ -69,6 +69,39 @@ async fn http_level_errors() {
     );
 }
 
+// Found by the registry differential test: a JSON array is not a request entity.
+#[tokio::test]
+async fn array_bodies_are_rejected_not_read_by_position() {
+    let (app, _) = app();
+    let body = json!([record(&["a"])]).to_string();
+    assert_error(
+        &call_raw_json(&app, "POST", "/subjects/a/versions", &body).await,
+        422,
+        422,
+    );
+    assert_eq!(call(&app, "GET", "/subjects", None).await.1, json!([]));
+    assert_error(
+        &call_raw_json(
+            &app,
+            "POST",
+            "/compatibility/subjects/a/versions/latest",
+            &body,
+        )
+        .await,
+        422,
+        422,
+    );
+    assert_error(
+        &call_raw_json(&app, "PUT", "/config/a", r#"["NONE"]"#).await,
+        422,
+        422,
+    );
+    assert_eq!(
+        call(&app, "GET", "/config", None).await.1,
+        json!({"compatibilityLevel": "BACKWARD"})
+    );
+}
+
 #[tokio::test]
 async fn subjects_with_escaped_characters() {
     let (app, _) = app();
@@ -98,4 +131,111 @@ async fn call_raw_json(
     let status = resp.status().as_u16();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
     (status, serde_json::from_slice(&bytes).unwrap())
+}
+
+// One request with the given headers; the status, the Content-Type and the body.
+async fn call_with_headers(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String, serde_json::Value) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let req = req.body(axum::body::Body::from(body.to_string())).unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status().as_u16();
+    let ct = resp.headers()[axum::http::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, ct, serde_json::from_slice(&bytes).unwrap())
+}
+
+// Found by the registry differential test: Jersey negotiates the response type from Accept
+// over the resources' @Produces (v1 first, vnd.schemaregistry+json qs=0.9, application/json qs=0.5).
+#[tokio::test]
+async fn response_type_follows_accept() {
+    let (app, _) = app();
+    let v1 = "application/vnd.schemaregistry.v1+json";
+    for (accept, want) in [
+        (None, v1),
+        (Some("*/*"), v1),
+        (Some("application/json"), "application/json"),
+        (
+            Some("application/vnd.schemaregistry+json"),
+            "application/vnd.schemaregistry+json",
+        ),
+        (
+            Some("application/json, application/vnd.schemaregistry.v1+json"),
+            v1,
+        ),
+        (
+            Some("application/json; q=0.9, */*; q=0.1"),
+            "application/json",
+        ),
+    ] {
+        let headers: Vec<_> = accept.iter().map(|a| ("Accept", *a)).collect();
+        let (status, ct, body) = call_with_headers(&app, "GET", "/subjects", &headers, "").await;
+        assert_eq!(
+            (status, ct.as_str(), body),
+            (200, want, json!([])),
+            "{accept:?}"
+        );
+    }
+    // Errors too.
+    let (status, ct, _) = call_with_headers(
+        &app,
+        "GET",
+        "/subjects/x/versions",
+        &[("Accept", "application/json")],
+        "",
+    )
+    .await;
+    assert_eq!((status, ct.as_str()), (404, "application/json"));
+}
+
+// Found by the registry differential test: bodies are read only in the @Consumes types.
+#[tokio::test]
+async fn unsupported_request_types_are_415() {
+    let (app, _) = app();
+    let body = json!({"schema": record(&["a"])}).to_string();
+    let (status, _, err) = call_with_headers(
+        &app,
+        "POST",
+        "/subjects/a/versions",
+        &[("Content-Type", "text/plain")],
+        &body,
+    )
+    .await;
+    assert_eq!(
+        (status, err),
+        (
+            415,
+            json!({"error_code": 415, "message": "HTTP 415 Unsupported Media Type"})
+        )
+    );
+    assert_eq!(call(&app, "GET", "/subjects", None).await.1, json!([]));
+    for ct in [
+        "application/vnd.schemaregistry.v1+json",
+        "application/vnd.schemaregistry+json",
+        "application/json; charset=utf-8",
+        "application/octet-stream",
+    ] {
+        let (status, _, _) = call_with_headers(
+            &app,
+            "POST",
+            "/subjects/a/versions",
+            &[("Content-Type", ct)],
+            &body,
+        )
+        .await;
+        assert_eq!(status, 200, "{ct}");
+    }
 }

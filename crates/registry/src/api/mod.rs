@@ -3,6 +3,7 @@
 mod compat;
 mod config;
 mod mode;
+mod negotiate;
 mod schemas;
 mod subjects;
 
@@ -41,6 +42,7 @@ pub fn router(registry: Registry) -> Router {
         .method_not_allowed_fallback(|| async {
             ApiError::bad_request(405, "HTTP 405 Method Not Allowed")
         })
+        .layer(axum::middleware::from_fn(negotiate::negotiate))
         .with_state(registry)
 }
 
@@ -58,19 +60,24 @@ pub(crate) fn ok<T: Serialize>(body: &T) -> ApiResult {
     Ok(json_response(StatusCode::OK, body))
 }
 
-/// Parses a request body whatever its content type (Confluent takes its own type,
-/// application/json and application/octet-stream alike).
+/// Parses a request body (its content type was checked by `negotiate`).
 pub(crate) fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request(422, "Request body is missing"));
     }
-    serde_json::from_slice(body).map_err(|e| {
-        if e.is_syntax() || e.is_eof() {
-            ApiError::bad_request(400, format!("Unexpected character in request body: {e}"))
-        } else {
-            ApiError::bad_request(422, format!("Invalid request body: {e}"))
-        }
-    })
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::bad_request(400, format!("Unexpected character in request body: {e}"))
+    })?;
+    // serde fills a struct from a JSON array too (fields by position), so `["text"]` would
+    // register; Jackson only maps objects onto Confluent's request entities.
+    if !value.is_object() {
+        return Err(ApiError::bad_request(
+            422,
+            format!("Invalid request body: expected a JSON object, found {value}"),
+        ));
+    }
+    serde_json::from_value(value)
+        .map_err(|e| ApiError::bad_request(422, format!("Invalid request body: {e}")))
 }
 
 /// A boolean query parameter (`?deleted=true`); absent or anything else is false.
