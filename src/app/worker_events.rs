@@ -102,7 +102,34 @@ impl App {
                 self.groups.members.insert(m.id, m);
             }
             KafkaEvent::Schema(id, answer) => self.live.schemas.insert(id, answer),
+            KafkaEvent::Subjects(subjects) => self.on_subjects(subjects),
+            KafkaEvent::SchemaChosen(choice, answer) => {
+                if let Some(said) = self.composer.schema_answered(&choice, answer) {
+                    self.apply(vec![said]);
+                }
+            }
+            KafkaEvent::Registered(spec, Ok((id, version))) => {
+                self.notice = Some(format!(
+                    "{}: registered as version {version}, schema id {id}",
+                    spec.subject
+                ));
+            }
+            KafkaEvent::Registered(_, Err(e)) => {
+                self.composer.error = Some(e.clone());
+                self.last_error = Some(e);
+            }
         }
+    }
+
+    /// The registry's subjects: kept for the composer's schema form, and listed in it if
+    /// it is open.
+    fn on_subjects(&mut self, subjects: Result<Vec<String>, String>) {
+        if let Some(super::Overlay::Form(f)) = self.overlays.last_mut() {
+            if f.kind == crate::ui::form::FormKind::SchemaChoice {
+                crate::ui::composer::schema_forms::show_subjects(f, &subjects);
+            }
+        }
+        self.composer.encoding.subjects = Some(subjects);
     }
 
     /// Asks the workers for the schemas of framed records just seen; one they cannot
