@@ -208,4 +208,81 @@ mod tests {
             (Some(true), None)
         );
     }
+
+    fn ctrl(app: &mut App, c: char) {
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        app.update(crate::action::Action::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
+    }
+
+    #[test]
+    fn the_schema_form_lists_the_registrys_subjects_and_its_choice_goes_to_the_workers() {
+        use crate::ui::form::FormKind;
+        let (tx, mut rx) = mpsc::channel(8);
+        let mut app = App::new("t".into(), tx);
+        app.switch(Pane::Composer);
+        app.composer.topic = tui_input::Input::new("orders".into());
+        ctrl(&mut app, 'g');
+        assert!(matches!(rx.try_recv(), Ok(KafkaCommand::ListSubjects)));
+        app.on_kafka(KafkaEvent::Subjects(Ok(vec!["orders-value".into()])));
+        let Some(super::super::Overlay::Form(form)) = app.overlays.last() else {
+            panic!("the schema form is open");
+        };
+        assert_eq!(form.kind, FormKind::SchemaChoice);
+        assert_eq!(form.hints[1], "registry subjects: orders-value");
+        app.submit_form();
+        match rx.try_recv() {
+            Ok(KafkaCommand::ChooseSchema(c)) => assert_eq!(c.subject, "orders-value"),
+            other => panic!("{other:?}"),
+        }
+        assert!(app.composer.encoding.pending.is_some());
+    }
+
+    #[test]
+    fn a_registration_is_told_in_words_where_the_user_looks() {
+        let (tx, _rx) = mpsc::channel(8);
+        let mut app = App::new("t".into(), tx);
+        let spec = crate::schemas::choice::RegisterSpec {
+            subject: "o-value".into(),
+            path: "o.avsc".into(),
+            kind: schema::SchemaKind::Avro,
+        };
+        app.on_kafka(KafkaEvent::Registered(spec.clone(), Ok((5, 2))));
+        assert_eq!(
+            app.notice.as_deref(),
+            Some("o-value: registered as version 2, schema id 5")
+        );
+        let why = "o-value: not registered, incompatible: field x has no default";
+        app.on_kafka(KafkaEvent::Registered(spec, Err(why.into())));
+        assert_eq!(app.last_error.as_deref(), Some(why));
+        assert_eq!(
+            app.composer.error.as_deref(),
+            Some(why),
+            "under the form too"
+        );
+    }
+
+    #[test]
+    fn a_failed_choice_is_said_under_the_form() {
+        use crate::schemas::choice::{SchemaChoice, Target};
+        let (tx, _rx) = mpsc::channel(8);
+        let mut app = App::new("t".into(), tx);
+        let choice = SchemaChoice {
+            target: Target::Value,
+            subject: "nope-value".into(),
+            version: None,
+            message: None,
+        };
+        app.composer.encoding.pending = Some(choice.clone());
+        app.on_kafka(KafkaEvent::SchemaChosen(
+            choice,
+            Err("schema registry: Subject 'nope-value' not found. (40401)".into()),
+        ));
+        let said = "value schema nope-value latest: schema registry: Subject 'nope-value' not found. (40401)";
+        assert_eq!(app.composer.error.as_deref(), Some(said));
+        assert_eq!(app.last_error.as_deref(), Some(said));
+        assert!(app.composer.encoding.value.is_none());
+    }
 }

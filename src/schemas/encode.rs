@@ -138,7 +138,7 @@ impl Walk<'_> {
     fn read_string(&mut self) -> Option<String> {
         let start = self.pos;
         self.skip_value();
-        serde_json::from_slice(&self.bytes[start..self.pos]).ok()
+        serde_json::from_slice(self.bytes.get(start..self.pos)?).ok()
     }
 
     /// Moves to the value at `steps` inside the value at `pos`.

@@ -114,9 +114,21 @@ fn refusal(subject: &str, status: u16, body: &str) -> String {
         .and_then(|e| e.message);
     match (status, message) {
         (0, _) => body.to_string(),
-        (409, Some(m)) => format!("{subject}: not registered, incompatible: {m}"),
+        (409, Some(m)) => format!(
+            "{subject}: not registered, incompatible: {}",
+            without_schemas(&m)
+        ),
         (422, Some(m)) => format!("{subject}: not registered, the schema is invalid: {m}"),
         _ => format!("{subject}: not registered: {}", status_error(status, body)),
+    }
+}
+
+/// A 409's message without the old schema's text and the settings Confluent's registry
+/// appends to the reasons: the reasons are what a person reads.
+fn without_schemas(message: &str) -> String {
+    match message.find(", {oldSchema:") {
+        Some(cut) => format!("{}]", &message[..cut]),
+        None => message.to_string(),
     }
 }
 
@@ -130,6 +142,11 @@ mod tests {
         assert_eq!(
             refusal("o-value", 409, conflict),
             "o-value: not registered, incompatible: Schema being registered is incompatible with an earlier schema for subject \"o-value\", details: [reader field x has no default]"
+        );
+        let long = r#"{"error_code":409,"message":"incompatible, details: [{errorType:'TYPE_MISMATCH'}, {oldSchema: '{\"type\":\"record\"}'}, {validateFields: 'false'}]"}"#;
+        assert_eq!(
+            refusal("o", 409, long),
+            "o: not registered, incompatible: incompatible, details: [{errorType:'TYPE_MISMATCH'}]"
         );
         let invalid = r#"{"error_code":42201,"message":"Invalid schema: no type"}"#;
         assert_eq!(
