@@ -544,6 +544,8 @@ impl App {
         send.in_flight = 0;
         send.repeat = None;
         send.replay = None;
+        // Another cluster has another registry: its ids and subjects are not these.
+        self.composer.encoding = Default::default();
         self.watching_group = None;
         self.overlays.retain(|o| !matches!(o, Overlay::Detail));
         self.dirty = true;

@@ -2152,3 +2152,83 @@ fn the_topic_list_filters_by_name_and_says_so() {
         "{screen}"
     );
 }
+
+/// The composer with `strconv-value` (an Avro record) chosen for the value through the
+/// schema form, the registry's answer fed back as the workers would send it.
+fn composer_with_a_schema() -> App {
+    use kafka_dash::action::KafkaCommand;
+    use kafka_dash::schemas::choice::Chosen;
+    use kafka_dash::schemas::fetched::Fetched;
+    let (mut app, mut rx) = app();
+    key(&mut app, KeyCode::Char('2'));
+    for c in "strconv".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char('g'),
+        KeyModifiers::CONTROL,
+    )));
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Enter);
+    }
+    let choice = loop {
+        match rx.try_recv().expect("the choice went to the workers") {
+            KafkaCommand::ChooseSchema(c) => break c,
+            _ => continue,
+        }
+    };
+    assert_eq!(choice.subject, "strconv-value");
+    let text = r#"{"type":"record","name":"Order","namespace":"shop","fields":[
+        {"name":"id","type":"string","default":""},
+        {"name":"price","type":{"type":"bytes","logicalType":"decimal","precision":9,"scale":2},"default":"\u0000"},
+        {"name":"qty","type":"int","default":1}]}"#;
+    let loaded = kafka_dash::schemas::codec::load(Fetched {
+        id: 12,
+        kind: "AVRO".into(),
+        text: text.into(),
+        references: Vec::new(),
+        versions: vec![("strconv-value".into(), 3)],
+    })
+    .unwrap();
+    let chosen = Chosen {
+        subject: "strconv-value".into(),
+        version: 3,
+        id: 12,
+        loaded,
+    };
+    app.update(Action::Kafka(KafkaEvent::SchemaChosen(
+        choice,
+        Ok(std::sync::Arc::new(chosen)),
+    )));
+    app
+}
+
+#[test]
+fn the_composer_names_the_schema_it_encodes_with() {
+    let mut app = composer_with_a_schema();
+    assert!(app.composer.value.value().contains("\"qty\": 1"));
+    for (w, h) in [(80, 24), (200, 60)] {
+        let (text, _) = render_at(&mut app, w, h);
+        assert!(
+            text.contains("value as strconv-value v3 · id 12 · AVRO"),
+            "{w}x{h}:\n{text}"
+        );
+        insta::assert_snapshot!(format!("composer_schema_{w}x{h}"), text);
+    }
+}
+
+#[test]
+fn a_value_that_does_not_fit_its_schema_is_refused_at_its_line() {
+    let mut app = composer_with_a_schema();
+    app.composer.value = tui_input::Input::new(
+        "{\n  \"id\": \"a\",\n  \"price\": \"1.50\",\n  \"qty\": \"three\"\n}".into(),
+    );
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    let error = app.composer.error.clone().expect("the send was refused");
+    assert!(error.starts_with("value: line 4: qty: "), "{error}");
+    let (text, _) = render_at(&mut app, 80, 24);
+    assert!(text.contains("line 4: qty"), "{text}");
+}

@@ -102,7 +102,34 @@ impl App {
                 self.groups.members.insert(m.id, m);
             }
             KafkaEvent::Schema(id, answer) => self.live.schemas.insert(id, answer),
+            KafkaEvent::Subjects(subjects) => self.on_subjects(subjects),
+            KafkaEvent::SchemaChosen(choice, answer) => {
+                if let Some(said) = self.composer.schema_answered(&choice, answer) {
+                    self.apply(vec![said]);
+                }
+            }
+            KafkaEvent::Registered(spec, Ok((id, version))) => {
+                self.notice = Some(format!(
+                    "{}: registered as version {version}, schema id {id}",
+                    spec.subject
+                ));
+            }
+            KafkaEvent::Registered(_, Err(e)) => {
+                self.composer.error = Some(e.clone());
+                self.last_error = Some(e);
+            }
         }
+    }
+
+    /// The registry's subjects: kept for the composer's schema form, and listed in it if
+    /// it is open.
+    fn on_subjects(&mut self, subjects: Result<Vec<String>, String>) {
+        if let Some(super::Overlay::Form(f)) = self.overlays.last_mut() {
+            if f.kind == crate::ui::form::FormKind::SchemaChoice {
+                crate::ui::composer::schema_forms::show_subjects(f, &subjects);
+            }
+        }
+        self.composer.encoding.subjects = Some(subjects);
     }
 
     /// Asks the workers for the schemas of framed records just seen; one they cannot
@@ -180,5 +207,82 @@ mod tests {
             (app.connected, app.last_error.as_deref()),
             (Some(true), None)
         );
+    }
+
+    fn ctrl(app: &mut App, c: char) {
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        app.update(crate::action::Action::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
+    }
+
+    #[test]
+    fn the_schema_form_lists_the_registrys_subjects_and_its_choice_goes_to_the_workers() {
+        use crate::ui::form::FormKind;
+        let (tx, mut rx) = mpsc::channel(8);
+        let mut app = App::new("t".into(), tx);
+        app.switch(Pane::Composer);
+        app.composer.topic = tui_input::Input::new("orders".into());
+        ctrl(&mut app, 'g');
+        assert!(matches!(rx.try_recv(), Ok(KafkaCommand::ListSubjects)));
+        app.on_kafka(KafkaEvent::Subjects(Ok(vec!["orders-value".into()])));
+        let Some(super::super::Overlay::Form(form)) = app.overlays.last() else {
+            panic!("the schema form is open");
+        };
+        assert_eq!(form.kind, FormKind::SchemaChoice);
+        assert_eq!(form.hints[1], "registry subjects: orders-value");
+        app.submit_form();
+        match rx.try_recv() {
+            Ok(KafkaCommand::ChooseSchema(c)) => assert_eq!(c.subject, "orders-value"),
+            other => panic!("{other:?}"),
+        }
+        assert!(app.composer.encoding.pending.is_some());
+    }
+
+    #[test]
+    fn a_registration_is_told_in_words_where_the_user_looks() {
+        let (tx, _rx) = mpsc::channel(8);
+        let mut app = App::new("t".into(), tx);
+        let spec = crate::schemas::choice::RegisterSpec {
+            subject: "o-value".into(),
+            path: "o.avsc".into(),
+            kind: schema::SchemaKind::Avro,
+        };
+        app.on_kafka(KafkaEvent::Registered(spec.clone(), Ok((5, 2))));
+        assert_eq!(
+            app.notice.as_deref(),
+            Some("o-value: registered as version 2, schema id 5")
+        );
+        let why = "o-value: not registered, incompatible: field x has no default";
+        app.on_kafka(KafkaEvent::Registered(spec, Err(why.into())));
+        assert_eq!(app.last_error.as_deref(), Some(why));
+        assert_eq!(
+            app.composer.error.as_deref(),
+            Some(why),
+            "under the form too"
+        );
+    }
+
+    #[test]
+    fn a_failed_choice_is_said_under_the_form() {
+        use crate::schemas::choice::{SchemaChoice, Target};
+        let (tx, _rx) = mpsc::channel(8);
+        let mut app = App::new("t".into(), tx);
+        let choice = SchemaChoice {
+            target: Target::Value,
+            subject: "nope-value".into(),
+            version: None,
+            message: None,
+        };
+        app.composer.encoding.pending = Some(choice.clone());
+        app.on_kafka(KafkaEvent::SchemaChosen(
+            choice,
+            Err("schema registry: Subject 'nope-value' not found. (40401)".into()),
+        ));
+        let said = "value schema nope-value latest: schema registry: Subject 'nope-value' not found. (40401)";
+        assert_eq!(app.composer.error.as_deref(), Some(said));
+        assert_eq!(app.last_error.as_deref(), Some(said));
+        assert!(app.composer.encoding.value.is_none());
     }
 }

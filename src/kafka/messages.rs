@@ -12,6 +12,7 @@ use crate::kafka::model::{
 };
 use crate::kafka::partitioner::Partitioner;
 use crate::kafka::timeline::Rebalance;
+use crate::schemas::choice::{ChosenAnswer, RegisterSpec, SchemaChoice};
 
 /// Where the live view starts reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +70,12 @@ pub enum KafkaEvent {
     Member(InAppMember),
     /// The registry's answer for a schema id: the schema compiled, or why not.
     Schema(u32, crate::schemas::cache::Answer),
+    /// The registry's subjects, or why they could not be listed.
+    Subjects(Result<Vec<String>, String>),
+    /// The schema the composer chose, compiled, or why there is none.
+    SchemaChosen(SchemaChoice, ChosenAnswer),
+    /// A schema file was registered (its id and version), or why not.
+    Registered(RegisterSpec, Result<(u32, i32), String>),
 }
 
 /// Where a group's offsets are reset to (as `kafka-consumer-groups.sh --reset-offsets`).
@@ -170,6 +177,12 @@ pub enum KafkaCommand {
     Shutdown(tokio::sync::oneshot::Sender<()>),
     /// Fetch and compile the schema with this id from the registry.
     FetchSchema(u32),
+    /// List the registry's subjects.
+    ListSubjects,
+    /// Fetch and compile a subject's version for the composer.
+    ChooseSchema(SchemaChoice),
+    /// Register a schema file as a new version of a subject.
+    RegisterSchema(RegisterSpec),
 }
 
 /// What to replay, and how.

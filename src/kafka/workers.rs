@@ -24,6 +24,7 @@ use crate::kafka::outbox::Outbox;
 use crate::kafka::partitioner::Partitioner;
 use crate::kafka::probe::{self, ProbingContext};
 use crate::kafka::registry::client::RegistryClient;
+use crate::kafka::registry::composer_calls::{self, ComposerCall};
 use crate::kafka::registry::fetcher::SchemaFetcher;
 use crate::kafka::tail::{self, TailHandle};
 
@@ -337,6 +338,9 @@ impl Worker {
                         .send(KafkaEvent::Schema(id, std::sync::Arc::new(answer)));
                 }
             },
+            C::ListSubjects => self.composer_call(ComposerCall::Subjects),
+            C::ChooseSchema(c) => self.composer_call(ComposerCall::Choose(c)),
+            C::RegisterSchema(s) => self.composer_call(ComposerCall::Register(s)),
             C::WatchGroup(g) => self.watcher.choose(g),
             C::AddMember(spec) => self.add_member(spec),
             C::RemoveMember(id) => self.remove_member(id),
@@ -344,6 +348,20 @@ impl Worker {
                 // Handled by the loop, which waits for the members to leave.
                 let _ = done.send(());
             }
+        }
+    }
+
+    /// A registry call of the composer's, or the answer that there is no registry.
+    fn composer_call(&self, call: ComposerCall) {
+        let Some(f) = &self.schemas else {
+            let _ = self.events.send(composer_calls::unconfigured(call));
+            return;
+        };
+        let events = self.events.clone();
+        match call {
+            ComposerCall::Subjects => f.list_subjects(events),
+            ComposerCall::Choose(c) => f.choose(c, events),
+            ComposerCall::Register(s) => f.register(s, events),
         }
     }
 

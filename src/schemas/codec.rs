@@ -19,6 +19,13 @@ pub struct Loaded {
     schema: schema::Schema,
 }
 
+impl Loaded {
+    /// The compiled schema (the composer encodes with it).
+    pub fn schema(&self) -> &schema::Schema {
+        &self.schema
+    }
+}
+
 /// The kind a registry's `schemaType` names.
 fn kind_of(schema_type: &str) -> Result<schema::SchemaKind, String> {
     schema::SchemaKind::from_schema_type(Some(schema_type))

@@ -3,6 +3,8 @@
 //! (`crate::kafka::registry`); this module does no I/O.
 
 pub mod cache;
+pub mod choice;
 pub mod codec;
+pub mod encode;
 pub mod fetched;
 pub mod shown;

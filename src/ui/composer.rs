@@ -22,11 +22,14 @@ use crate::kafka::messages::KafkaCommand;
 use crate::kafka::model::{Delivery, OutgoingMessage};
 use crate::kafka::partitioner::Partitioner;
 use crate::keys::{Binding, Key};
+use crate::schemas::choice::{ChosenAnswer, SchemaChoice, Target};
 use crate::ui::component::{Component, Ctx, DrawCtx};
 use crate::ui::effect::Effect;
 use crate::ui::send_state::SendState;
 
+pub mod encoding;
 pub mod forms;
+pub mod schema_forms;
 
 /// What a key does while the composer's fields have the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +56,14 @@ pub enum ComposerKey {
     Partitioner,
     /// Replay a file of messages into a topic.
     Replay,
+    /// Choose a registered schema for the key or the value.
+    ChooseSchema,
+    /// Fill the key or the value with its schema's template.
+    Template,
+    /// Send the key or the value as typed bytes again (no schema).
+    PlainBytes,
+    /// Register a schema file as a subject's new version.
+    RegisterSchema,
 }
 
 impl ComposerKey {
@@ -67,6 +78,10 @@ impl ComposerKey {
                 | ComposerKey::RemoveHeader
                 | ComposerKey::NullOrEmpty
                 | ComposerKey::Replay
+                | ComposerKey::ChooseSchema
+                | ComposerKey::Template
+                | ComposerKey::PlainBytes
+                | ComposerKey::RegisterSchema
         )
     }
 }
@@ -103,6 +118,27 @@ pub const KEYS: &[Binding<ComposerKey>] = &[
         "key: null ↔ empty \"\"; value: empty ↔ null (a tombstone)",
     )
     .hinted("Ctrl-N null/empty"),
+    Binding::new(
+        &[Key::ctrl('g')],
+        ComposerKey::ChooseSchema,
+        "encode the value (the key when it has the cursor) with a registered schema",
+    )
+    .hinted("Ctrl-G schema"),
+    Binding::new(
+        &[Key::ctrl('t')],
+        ComposerKey::Template,
+        "fill the value (or key) with its schema's fields at their defaults",
+    ),
+    Binding::new(
+        &[Key::ctrl('x')],
+        ComposerKey::PlainBytes,
+        "no schema for the value (or key): send it as typed bytes",
+    ),
+    Binding::new(
+        &[Key::ctrl('p')],
+        ComposerKey::RegisterSchema,
+        "register a schema file (.avsc, .proto, .json) as a subject's new version",
+    ),
     Binding::new(
         &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::Down)],
         ComposerKey::NextField,
@@ -191,6 +227,10 @@ pub enum ComposerOutcome {
     Leave,
     /// Ask where to replay a file from.
     Replay,
+    /// Ask which schema to encode with.
+    ChooseSchema,
+    /// Ask which schema file to register.
+    RegisterSchema,
 }
 
 /// The composer's own state.
@@ -224,6 +264,8 @@ pub struct ComposerState {
     pub editing: bool,
     /// What has been sent and how it went.
     pub send: SendState,
+    /// The schemas the key and the value are encoded with.
+    pub encoding: encoding::Encoding,
 }
 
 impl Default for ComposerState {
@@ -243,6 +285,7 @@ impl Default for ComposerState {
             null_value: false,
             editing: false,
             send: SendState::default(),
+            encoding: encoding::Encoding::default(),
         }
     }
 }
@@ -342,6 +385,13 @@ impl ComposerState {
             Some(ComposerKey::Repeat) => return ComposerOutcome::ToggleRepeat,
             Some(ComposerKey::Leave) => return ComposerOutcome::Leave,
             Some(ComposerKey::Replay) => return ComposerOutcome::Replay,
+            Some(ComposerKey::ChooseSchema) => return ComposerOutcome::ChooseSchema,
+            Some(ComposerKey::RegisterSchema) => return ComposerOutcome::RegisterSchema,
+            Some(ComposerKey::Template) => {
+                self.error = self.fill_template().err();
+                return ComposerOutcome::None;
+            }
+            Some(ComposerKey::PlainBytes) => self.encoding.set(self.target(), None),
             Some(ComposerKey::AddHeader) => self.add_header(),
             Some(ComposerKey::RemoveHeader) => self.remove_focused_header(),
             // Null and empty differ on compacted topics: make both expressible.
@@ -447,6 +497,17 @@ impl ComposerState {
             ComposerOutcome::Replay => {
                 vec![Effect::Form(forms::replay(self.topic.value().trim()))]
             }
+            ComposerOutcome::ChooseSchema => vec![
+                Effect::Form(schema_forms::choose(
+                    self.topic.value().trim(),
+                    self.target(),
+                    self.encoding.subjects.as_ref(),
+                )),
+                Effect::Command(KafkaCommand::ListSubjects),
+            ],
+            ComposerOutcome::RegisterSchema => vec![Effect::Form(schema_forms::register(
+                self.topic.value().trim(),
+            ))],
         }
     }
 
@@ -501,13 +562,99 @@ impl ComposerState {
         }
     }
 
-    /// Acts on the submitted replay form: what the app must do, or what is wrong.
+    /// Acts on a submitted form of the composer's: what the app must do, or what is
+    /// wrong.
     pub fn submit_form(&mut self, form: &crate::ui::form::Form) -> Result<Vec<Effect>, String> {
-        let spec = forms::parse_replay(form)?;
-        Ok(vec![
-            Effect::Command(KafkaCommand::Replay(spec)),
-            Effect::ReplayStarted,
-        ])
+        use crate::ui::form::FormKind;
+        match form.kind {
+            FormKind::SchemaChoice => {
+                let choice = schema_forms::parse_choice(form)?;
+                self.encoding.pending = Some(choice.clone());
+                Ok(vec![Effect::Command(KafkaCommand::ChooseSchema(choice))])
+            }
+            FormKind::RegisterSchema => {
+                let spec = schema_forms::parse_register(form)?;
+                Ok(vec![
+                    Effect::Command(KafkaCommand::RegisterSchema(spec)),
+                    Effect::Notice("registering…".into()),
+                ])
+            }
+            _ => {
+                let spec = forms::parse_replay(form)?;
+                Ok(vec![
+                    Effect::Command(KafkaCommand::Replay(spec)),
+                    Effect::ReplayStarted,
+                ])
+            }
+        }
+    }
+
+    /// The part of the message a schema key acts on: the key when it has the cursor,
+    /// else the value.
+    pub fn target(&self) -> Target {
+        if self.focus == Field::Key {
+            Target::Key
+        } else {
+            Target::Value
+        }
+    }
+
+    /// Fills the key or the value with its schema's template (the key in one line).
+    pub fn fill_template(&mut self) -> Result<(), String> {
+        let target = self.target();
+        let Some(schema) = self.encoding.of(target) else {
+            return Err(format!(
+                "no schema for the {}: Ctrl-G chooses one",
+                target.name()
+            ));
+        };
+        let template = schema.template()?;
+        match target {
+            Target::Key => {
+                let compact = serde_json::from_str::<serde_json::Value>(&template)
+                    .map_or(template, |v| v.to_string());
+                self.key = Input::new(compact);
+                self.empty_key = false;
+            }
+            Target::Value => {
+                self.value = Input::new(template);
+                self.null_value = false;
+            }
+        }
+        Ok(())
+    }
+
+    /// The registry answered a schema choice: the composer encodes with it from now on
+    /// (an empty field gets its template), or says why not. What to tell the user.
+    pub fn schema_answered(
+        &mut self,
+        choice: &SchemaChoice,
+        answer: ChosenAnswer,
+    ) -> Option<Effect> {
+        match self.encoding.answered(choice, answer)? {
+            Err(e) => {
+                self.error = Some(e.clone());
+                Some(Effect::Error(e))
+            }
+            Ok(in_use) => {
+                let said = format!("{} encoded as {}", choice.target.name(), in_use.label());
+                let empty = match choice.target {
+                    Target::Key => self.key.value().is_empty(),
+                    Target::Value => self.value.value().is_empty(),
+                };
+                let focus = self.focus;
+                self.focus = if choice.target == Target::Key {
+                    Field::Key
+                } else {
+                    Field::Value
+                };
+                if empty {
+                    self.error = self.fill_template().err();
+                }
+                self.focus = focus;
+                Some(Effect::Notice(said))
+            }
+        }
     }
 
     /// The fixed partition typed, `None` for `any`, or why it is not valid.
@@ -535,20 +682,31 @@ impl ComposerState {
         let topic = self.topic.value().trim().to_string();
         wire::validate_topic_name(&topic).map_err(|e| format!("topic: {e}"))?;
         let partition = self.fixed_partition()?;
-        let key = match self.key.value() {
-            "" if self.empty_key => Some(Vec::new()),
-            "" => None,
-            k => {
+        let key = match (self.key.value(), &self.encoding.key) {
+            ("", _) if self.empty_key => Some(Vec::new()),
+            ("", _) => None,
+            (k, Some(schema)) => Some(
+                schema
+                    .encode(&fill_template(k, vars, rng))
+                    .map_err(|e| format!("key: {e}"))?,
+            ),
+            (k, None) => {
                 Some(parse_escapes(&fill_template(k, vars, rng)).map_err(|e| format!("key: {e}"))?)
             }
         };
-        let value = if self.null_value && self.value.value().is_empty() {
-            None
-        } else {
-            Some(
-                parse_escapes(&fill_template(self.value.value(), vars, rng))
+        let text = self.value.value();
+        let value = match &self.encoding.value {
+            _ if self.null_value && text.is_empty() => None,
+            // The value is JSON: its backslashes are JSON's, not the composer's escapes.
+            Some(schema) => Some(
+                schema
+                    .encode(&fill_template(text, vars, rng))
                     .map_err(|e| format!("value: {e}"))?,
-            )
+            ),
+            None => Some(
+                parse_escapes(&fill_template(text, vars, rng))
+                    .map_err(|e| format!("value: {e}"))?,
+            ),
         };
         let mut headers = Vec::new();
         for (i, (k, v)) in self.headers.iter().enumerate() {
@@ -598,6 +756,9 @@ impl ComposerState {
                 Some(n) if p >= n => format!("partition {p} does not exist ({n} partitions)"),
                 _ => format!("→ partition {p} (fixed)"),
             },
+            Ok(None) if self.encoding.key.is_some() && !self.key.value().is_empty() => {
+                self.schema_key_prediction(partitions)
+            }
             Ok(None) => {
                 let key = self.key.value();
                 // A key that cannot be sent is the news, whatever the partition count.
@@ -628,6 +789,33 @@ impl ComposerState {
                     },
                 }
             }
+        }
+    }
+}
+
+impl ComposerState {
+    /// Where a message keyed through a schema lands: the encoded key decides.
+    fn schema_key_prediction(&self, partitions: Option<i32>) -> String {
+        let key = self.key.value();
+        let Some(schema) = &self.encoding.key else {
+            return String::new();
+        };
+        if ["{seq}", "{unix}", "{letters}"]
+            .iter()
+            .any(|t| key.contains(t))
+        {
+            return "→ depends on the template's expansion".into();
+        }
+        match (schema.encode(key), partitions) {
+            (Err(e), _) => format!("key: {e}"),
+            (Ok(_), None) => "→ unknown topic (it may be auto-created)".into(),
+            (Ok(k), Some(n)) => match self.partitioner.partition(Some(&k), n) {
+                Some(p) => format!(
+                    "→ partition {p} of {n} ({})",
+                    self.partitioner.config_name()
+                ),
+                None => "→ no partitions".into(),
+            },
         }
     }
 }
@@ -912,6 +1100,14 @@ fn feedback_lines(
         prediction.clone(),
         Style::default().fg(Color::Cyan),
     ))];
+    // What will be sent is never a guess: the schema each part is encoded with.
+    feedback.extend(
+        state
+            .encoding
+            .lines()
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, Style::default().fg(Color::LightBlue)))),
+    );
     if let Some((sent, total)) = repeat {
         feedback.push(Line::from(Span::styled(
             format!("repeating: {sent}/{total} sent (Ctrl-R stops)"),

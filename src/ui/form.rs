@@ -83,6 +83,10 @@ pub enum FormKind {
     SaveMessages,
     /// Composer: replay a file into a topic.
     Replay,
+    /// Composer: choose a registered schema for the key or the value.
+    SchemaChoice,
+    /// Composer: register a schema file as a subject's new version.
+    RegisterSchema,
 }
 
 impl FormKind {
@@ -101,7 +105,7 @@ impl FormKind {
             | FormKind::ResetOffsets(_)
             | FormKind::DeleteGroup(_)
             | FormKind::GroupFilter => Pane::Groups,
-            FormKind::Replay => Pane::Composer,
+            FormKind::Replay | FormKind::SchemaChoice | FormKind::RegisterSchema => Pane::Composer,
         }
     }
 }

@@ -19,16 +19,16 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_REFERENCES: usize = 256;
 
 #[derive(Deserialize)]
-struct SchemaAnswer {
-    schema: String,
+pub(super) struct SchemaAnswer {
+    pub(super) schema: String,
     #[serde(rename = "schemaType")]
-    schema_type: Option<String>,
+    pub(super) schema_type: Option<String>,
     #[serde(default)]
-    references: Vec<Reference>,
+    pub(super) references: Vec<Reference>,
 }
 
 #[derive(Deserialize, Clone)]
-struct Reference {
+pub(super) struct Reference {
     name: String,
     subject: String,
     version: i32,
@@ -41,17 +41,17 @@ struct SubjectVersion {
 }
 
 #[derive(Deserialize)]
-struct ErrorAnswer {
-    error_code: Option<i64>,
-    message: Option<String>,
+pub(super) struct ErrorAnswer {
+    pub(super) error_code: Option<i64>,
+    pub(super) message: Option<String>,
 }
 
 /// A client of one registry.
 #[derive(Clone)]
 pub struct RegistryClient {
     url: String,
-    authorization: Option<String>,
-    agent: ureq::Agent,
+    pub(super) authorization: Option<String>,
+    pub(super) agent: ureq::Agent,
 }
 
 impl std::fmt::Debug for RegistryClient {
@@ -98,7 +98,7 @@ impl RegistryClient {
         &self.url
     }
 
-    fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, String> {
+    pub(super) fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, String> {
         let mut req = self.agent.get(&format!("{}{path}", self.url)).set(
             "Accept",
             "application/vnd.schemaregistry.v1+json, application/json",
@@ -145,7 +145,7 @@ impl RegistryClient {
     }
 
     /// Every schema `refs` reach, depth first, each once, a schema after what it uses.
-    fn resolve(&self, refs: &[Reference]) -> Result<Vec<FetchedRef>, String> {
+    pub(super) fn resolve(&self, refs: &[Reference]) -> Result<Vec<FetchedRef>, String> {
         let mut out = Vec::new();
         let mut seen = BTreeSet::new();
         for r in refs {
@@ -185,12 +185,12 @@ impl RegistryClient {
     }
 }
 
-fn kind_of(schema_type: Option<String>) -> String {
+pub(super) fn kind_of(schema_type: Option<String>) -> String {
     schema_type.unwrap_or_else(|| "AVRO".into())
 }
 
 /// A subject as one URL path segment (subjects may hold `/`, `:` or spaces).
-fn path_segment(s: &str) -> String {
+pub(super) fn path_segment(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -203,7 +203,7 @@ fn path_segment(s: &str) -> String {
 }
 
 /// A registry's refusal in words: its own message, or what the status means.
-fn status_error(status: u16, body: &str) -> String {
+pub(super) fn status_error(status: u16, body: &str) -> String {
     let parsed: Option<ErrorAnswer> = serde_json::from_str(body).ok();
     let message = parsed.as_ref().and_then(|e| e.message.clone());
     let code = parsed.and_then(|e| e.error_code);

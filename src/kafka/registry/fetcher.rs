@@ -16,8 +16,8 @@ const PARALLEL: usize = 4;
 /// The registry client and the limit on requests in flight.
 #[derive(Debug, Clone)]
 pub struct SchemaFetcher {
-    client: RegistryClient,
-    permits: Arc<Semaphore>,
+    pub(super) client: RegistryClient,
+    pub(super) permits: Arc<Semaphore>,
 }
 
 impl SchemaFetcher {
