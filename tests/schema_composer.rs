@@ -44,7 +44,8 @@ async fn a_value_registered_chosen_encoded_sent_and_read_back_decoded() {
     let broker = common::broker().await;
     let url = kafka_dash::embedded_registry::start(&broker, "127.0.0.1:0".parse().unwrap())
         .await
-        .unwrap();
+        .unwrap()
+        .url;
     let registry = RegistryClient::new(&RegistrySettings::from_url(&url).unwrap()).unwrap();
     let settings = ClientSettings {
         bootstrap: broker.bootstrap(),
