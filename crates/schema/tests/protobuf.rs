@@ -263,8 +263,8 @@ fn base64_descriptors_decode_like_source() {
 
 #[test]
 fn base64_that_is_no_descriptor_is_a_compile_error() {
-    // Valid base64, but of bytes that are no FileDescriptorProto: read (and refused) as
-    // `.proto` source.
-    let err = Schema::compile(SchemaKind::Protobuf, "//8=", &[]).unwrap_err();
+    // Valid base64, but of bytes that are no FileDescriptorProto (field number 0): read
+    // (and refused) as `.proto` source.
+    let err = Schema::compile(SchemaKind::Protobuf, "AAAA", &[]).unwrap_err();
     assert!(err.to_string().contains("main.proto"), "{err}");
 }
