@@ -12,6 +12,7 @@ cargo fmt --all --check || failed+=("cargo fmt")
 cargo clippy --release --all-targets -- -D warnings || failed+=("cargo clippy")
 timeout 1800 cargo test --release || failed+=("cargo test")
 bash tests/interop/run.sh || failed+=("interop")
+bash tests/schemas/run.sh || failed+=("schemas")
 bash tests/e2e/run.sh || failed+=("e2e")
 bash scripts/test-real-kafka.sh || failed+=("real Kafka")
 if [ ${#failed[@]} -gt 0 ]; then

@@ -52,6 +52,14 @@ pub trait Checker: Send + Sync + 'static {
         schema.to_string()
     }
 
+    /// The schema in the form `?format=serialized` asks for (Protobuf: base64 of its
+    /// `FileDescriptorProto`, which confluent-kafka-python reads back); `None` keeps the
+    /// text as registered.
+    fn serialized(&self, kind: &str, schema: &str, refs: &[ResolvedRef]) -> Option<String> {
+        let _ = (kind, schema, refs);
+        None
+    }
+
     /// The schema types offered by GET /schemas/types.
     fn types(&self) -> Vec<String> {
         vec!["JSON".into(), "PROTOBUF".into(), "AVRO".into()]

@@ -52,6 +52,12 @@ impl Checker for SchemaChecker {
         }
     }
 
+    fn serialized(&self, kind: &str, schema: &str, refs: &[ResolvedRef]) -> Option<String> {
+        compat::serialized(&schema_text(kind, schema, refs).ok()?)
+            .ok()
+            .flatten()
+    }
+
     /// Avro and JSON Schema texts compared as parsed JSON written compactly (so a client
     /// that pretty-prints gets the same id back), Avro's also whatever its key order;
     /// Protobuf as given.

@@ -10,6 +10,7 @@ pub mod frame;
 mod json_schema;
 mod kind;
 mod path;
+mod proto_files;
 mod protobuf;
 mod schema;
 

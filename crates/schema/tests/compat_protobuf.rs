@@ -1,6 +1,6 @@
 //! Protobuf compatibility: the registry's diff kinds, per direction and level.
 
-use schema::compat::{check, validate, Kind, Level, SchemaText};
+use schema::compat::{check, serialized, validate, Kind, Level, SchemaText};
 
 fn proto(text: &str) -> SchemaText {
     SchemaText::new(Kind::Protobuf, text)
@@ -283,5 +283,67 @@ fn invalid_schemas() {
         )
         .len(),
         1
+    );
+}
+
+/// `order.proto` with its import, as text or as confluent-kafka-python's base64
+/// `FileDescriptorProto`s.
+fn order(serialized: bool) -> SchemaText {
+    let (main, money) = if serialized {
+        (
+            include_str!("order.desc.b64"),
+            include_str!("common/money.desc.b64"),
+        )
+    } else {
+        (
+            include_str!("order.proto"),
+            include_str!("common/money.proto"),
+        )
+    };
+    proto(main).with_reference("common/money.proto", proto(money).with_version(1))
+}
+
+#[test]
+fn base64_descriptors_validate_and_compare_with_source() {
+    validate(&order(true)).unwrap();
+    for level in Level::ALL {
+        assert!(
+            check(level, &order(true), &[order(false)]).is_empty(),
+            "{level}"
+        );
+        assert!(
+            check(level, &order(false), &[order(true)]).is_empty(),
+            "{level}"
+        );
+    }
+    // A real difference is still found across the two forms.
+    let retyped = include_str!("order.proto").replace("string id = 1;", "double id = 1;");
+    let changed = proto(&retyped).with_reference(
+        "common/money.proto",
+        proto(include_str!("common/money.proto")),
+    );
+    assert_eq!(
+        types_at(Level::Backward, &changed, &order(true)),
+        ["FIELD_SCALAR_KIND_CHANGED"]
+    );
+}
+
+#[test]
+fn serialized_form_is_base64_of_the_descriptor() {
+    // Registered as base64: returned as registered.
+    let text = include_str!("order.desc.b64");
+    assert_eq!(serialized(&order(true)).unwrap().as_deref(), Some(text));
+    // Registered as source: compiled, and the base64 compiles back to the same schema.
+    let from_source = serialized(&order(false)).unwrap().unwrap();
+    let back = proto(&from_source).with_reference(
+        "common/money.proto",
+        proto(include_str!("common/money.proto")),
+    );
+    for level in Level::ALL {
+        assert!(check(level, &back, &[order(false)]).is_empty(), "{level}");
+    }
+    assert_eq!(
+        serialized(&SchemaText::new(Kind::Avro, "\"int\"")),
+        Ok(None)
     );
 }

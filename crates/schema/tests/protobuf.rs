@@ -228,3 +228,43 @@ fn map_entries_show_in_key_order() {
         );
     }
 }
+
+/// `order.proto` and its import as confluent-kafka-python registers them: base64 of the
+/// `FileDescriptorProto` protoc generated (`serialized_pb`), not `.proto` source.
+fn serialized_reference(text: &str) -> Reference {
+    Reference {
+        name: "common/money.proto".into(),
+        kind: SchemaKind::Protobuf,
+        text: text.into(),
+    }
+}
+
+#[test]
+fn base64_descriptors_decode_like_source() {
+    let serialized = include_str!("order.desc.b64");
+    // Both serialized, then each form importing the other.
+    for (main, money) in [
+        (serialized, include_str!("common/money.desc.b64")),
+        (serialized, include_str!("common/money.proto")),
+        (
+            include_str!("order.proto"),
+            include_str!("common/money.desc.b64"),
+        ),
+    ] {
+        let schema =
+            Schema::compile(SchemaKind::Protobuf, main, &[serialized_reference(money)]).unwrap();
+        let decoded = schema.decode(&hex(ORDER_BYTES), &[0]).unwrap();
+        assert_eq!(decoded.type_name, "shop.Order");
+        assert_eq!(decoded.json, order_json());
+        // Kept as registered: the registry hands the same text back.
+        assert_eq!(schema.canonical(), main);
+    }
+}
+
+#[test]
+fn base64_that_is_no_descriptor_is_a_compile_error() {
+    // Valid base64, but of bytes that are no FileDescriptorProto (field number 0): read
+    // (and refused) as `.proto` source.
+    let err = Schema::compile(SchemaKind::Protobuf, "AAAA", &[]).unwrap_err();
+    assert!(err.to_string().contains("main.proto"), "{err}");
+}

@@ -65,7 +65,12 @@ async fn by_id(
 ) -> ApiResult {
     let id = parse_id(&id)?;
     let subject = q.get("subject").cloned();
-    let v = blocking(&reg, move |r| r.schema_by_id(id, subject.as_deref())).await?;
+    let format = q.get("format").cloned();
+    let v = blocking(&reg, move |r| {
+        let v = r.schema_by_id(id, subject.as_deref())?;
+        Ok(r.in_format(v, format.as_deref()))
+    })
+    .await?;
     ok(&SchemaString {
         schema_type: v.schema_type.as_deref().filter(|t| *t != "AVRO"),
         schema: &v.schema,

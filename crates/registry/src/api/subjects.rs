@@ -88,7 +88,12 @@ async fn get_version(
 ) -> ApiResult {
     let version = parse_version(&version)?;
     let deleted = flag(&q, "deleted");
-    let v = blocking(&reg, move |r| r.get_version(&subject, version, deleted)).await?;
+    let format = q.get("format").cloned();
+    let v = blocking(&reg, move |r| {
+        let v = r.get_version(&subject, version, deleted)?;
+        Ok(r.in_format(v, format.as_deref()))
+    })
+    .await?;
     ok(&SchemaView::of(&v))
 }
 

@@ -66,6 +66,21 @@ impl Registry {
             .collect()
     }
 
+    /// The schema in the `format` a read asks for: Protobuf as base64 of its descriptor
+    /// for `serialized`; otherwise (and when it cannot be converted) as registered.
+    pub fn in_format(&self, mut v: SchemaValue, format: Option<&str>) -> SchemaValue {
+        if format == Some("serialized") {
+            let refs = crate::registry::resolve_refs(&self.lock(), &v.references);
+            if let Some(text) = refs
+                .ok()
+                .and_then(|refs| self.checker().serialized(v.kind(), &v.schema, &refs))
+            {
+                v.schema = text;
+            }
+        }
+        v
+    }
+
     /// GET /schemas/ids/{id}: a version holding the id, preferring `subject`'s (40403).
     pub fn schema_by_id(&self, id: i32, subject: Option<&str>) -> Result<SchemaValue, ApiError> {
         let state = self.lock();

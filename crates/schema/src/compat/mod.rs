@@ -53,6 +53,19 @@ impl Parsed {
     }
 }
 
+/// A Protobuf schema as the registry's `?format=serialized` returns it (base64 of its
+/// `FileDescriptorProto`, what confluent-kafka-python reads back); `None` for other kinds,
+/// whose text is returned as registered.
+///
+/// # Errors
+/// The compile error, as [`validate`] words it.
+pub fn serialized(schema: &SchemaText) -> Result<Option<String>, String> {
+    match schema.kind {
+        Kind::Protobuf => protobuf::serialized(schema).map(Some),
+        Kind::Avro | Kind::Json => Ok(None),
+    }
+}
+
 /// Parses (compiles) a schema with its references; the error reads like the registry's.
 pub fn validate(schema: &SchemaText) -> Result<(), String> {
     Parsed::new(schema).map(|_| ())

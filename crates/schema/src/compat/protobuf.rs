@@ -3,10 +3,10 @@
 use std::collections::HashMap;
 
 use prost_reflect::{DescriptorPool, FileDescriptor};
-use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
 
 use super::protobuf_diff::Diff;
 use super::{Kind, SchemaText};
+use crate::proto_files;
 
 /// The main file's name inside the in-memory compilation (imports use their own paths).
 const MAIN_FILE: &str = "schema.proto";
@@ -38,19 +38,8 @@ impl Parsed {
     }
 }
 
-/// Opens the referenced files from memory, by import path.
-struct MemoryResolver(HashMap<String, String>);
-
-impl FileResolver for MemoryResolver {
-    fn open_file(&self, name: &str) -> Result<File, protox::Error> {
-        match self.0.get(name) {
-            Some(source) => File::from_source(name, source),
-            None => Err(protox::Error::file_not_found(name)),
-        }
-    }
-}
-
-/// Compiles `schema` with its references as imports; google/protobuf ones are built in.
+/// Compiles `schema` with its references as imports (each `.proto` source or a base64
+/// `FileDescriptorProto`); google/protobuf ones are built in.
 pub(super) fn parse(schema: &SchemaText) -> Result<Parsed, String> {
     let imports: HashMap<String, String> = schema
         .flat_references()
@@ -58,25 +47,25 @@ pub(super) fn parse(schema: &SchemaText) -> Result<Parsed, String> {
         .filter(|(_, r)| r.kind == Kind::Protobuf)
         .map(|(name, r)| (name.to_owned(), r.text.clone()))
         .collect();
-    let mut main = MAIN_FILE.to_owned();
-    while imports.contains_key(&main) {
-        main.insert(0, '_');
-    }
+    let main = proto_files::main_name(MAIN_FILE, &imports);
     let mut files = imports.clone();
     files.insert(main.clone(), schema.text.clone());
-    let mut resolver = ChainFileResolver::new();
-    resolver.add(MemoryResolver(files));
-    resolver.add(GoogleFileResolver::new());
-    let mut compiler = protox::Compiler::with_file_resolver(resolver);
-    compiler.include_imports(true);
-    compiler
-        .open_file(&main)
+    let pool = proto_files::compile(&main, files)
         .map_err(|e| format!("Invalid schema of type PROTOBUF, details: {e}"))?;
     Ok(Parsed {
-        pool: compiler.descriptor_pool(),
+        pool,
         main,
         imports,
     })
+}
+
+/// The schema as the registry's `format=serialized` returns it: a base64
+/// `FileDescriptorProto`, the text as given when it is one already.
+pub(super) fn serialized(schema: &SchemaText) -> Result<String, String> {
+    if proto_files::is_serialized(&schema.text) {
+        return Ok(schema.text.clone());
+    }
+    Ok(proto_files::serialized(&parse(schema)?.file()))
 }
 
 /// Incompatibility messages for `reader` reading data written with `writer`: the registry

@@ -7,10 +7,10 @@ mod template;
 
 use std::collections::HashMap;
 
-use prost_reflect::{DescriptorPool, FileDescriptor, MessageDescriptor};
-use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
+use prost_reflect::{FileDescriptor, MessageDescriptor};
 
 use crate::error::{CompileError, EncodeError};
+use crate::proto_files;
 use crate::schema::{MessageName, Reference};
 
 /// A compiled `.proto` file and the pool holding it and its imports.
@@ -20,41 +20,20 @@ pub(crate) struct ProtoSchema {
     text: String,
 }
 
-/// Serves the schema's own sources by import path, from memory.
-struct MemoryResolver(HashMap<String, String>);
-
-impl FileResolver for MemoryResolver {
-    fn open_file(&self, name: &str) -> Result<File, protox::Error> {
-        match self.0.get(name) {
-            Some(source) => File::from_source(name, source),
-            None => Err(protox::Error::file_not_found(name)),
-        }
-    }
-}
-
 impl ProtoSchema {
     /// Compiles `text` as a file importing `references` by their names; the well-known
-    /// `google/protobuf/*.proto` come with protox.
+    /// `google/protobuf/*.proto` come with protox. Each text may be `.proto` source or a
+    /// base64 `FileDescriptorProto` (as confluent-kafka-python registers them).
     pub(crate) fn compile(text: &str, references: &[Reference]) -> Result<Self, CompileError> {
         let mut sources: HashMap<String, String> = references
             .iter()
             .map(|r| (r.name.clone(), r.text.clone()))
             .collect();
-        // The main file needs a name no import uses.
-        let mut main = String::from("main.proto");
-        while sources.contains_key(&main) {
-            main.insert(0, '_');
-        }
+        let main = proto_files::main_name("main.proto", &sources);
         sources.insert(main.clone(), text.to_string());
-        let mut resolver = ChainFileResolver::new();
-        resolver.add(MemoryResolver(sources));
-        resolver.add(GoogleFileResolver::new());
-        let mut compiler = protox::Compiler::with_file_resolver(resolver);
-        compiler
-            .open_file(&main)
+        let pool = proto_files::compile(&main, sources)
             // protox's Debug form leads with `file:line:column:`, its Display does not.
             .map_err(|e| CompileError::Protobuf(format!("{e:?}")))?;
-        let pool: DescriptorPool = compiler.descriptor_pool();
         let file = pool
             .get_file_by_name(&main)
             .ok_or_else(|| CompileError::Protobuf("compiled file missing from its pool".into()))?;
