@@ -508,6 +508,10 @@ fn print_avro(rows: &[Row]) {
             f.live[0] / a.live[0],
             f.live[0] / p.live[0],
         );
+        if f.live[1] == 0.0 {
+            // The first count came when the queue was drained: after the whole read.
+            println!("  (steady 0: the live view took its first batches in one go with the whole read, so there is no steady part)");
+        }
     }
 }
 
@@ -527,6 +531,8 @@ struct Rounds {
     kcat: Vec<f64>,
     /// Frames the live view drew in the last round.
     frames: u64,
+    /// The longest time without a frame in any round.
+    longest_gap: Duration,
 }
 
 /// Produces `n` messages to each listener's topic and measures the live view reading
@@ -551,6 +557,7 @@ fn run(listeners: &[Listener], n: usize, cluster: &str) {
             }
             m.live.push(reading);
             m.frames = f;
+            m.longest_gap = m.longest_gap.max(sight.longest_gap);
             if dashboard_rss == 0.0 {
                 // Before any peer ran in this process: the dashboard's own peak.
                 dashboard_rss = peak_rss_mb();
@@ -612,11 +619,11 @@ fn medians(readings: &[Reading]) -> [f64; 3] {
 
 /// Prints one listener's figures, and its row for the table.
 fn report(cluster: &str, mode: &str, n: usize, m: &Rounds) {
-    let frames = m.frames;
+    let (frames, gap) = (m.frames, m.longest_gap.as_millis());
     let (live, peer) = (medians(&m.live), medians(&m.peer));
     let whole = |v: &[Reading]| v.iter().map(|r| r.whole.round()).collect::<Vec<_>>();
     println!(
-        "{cluster}, {mode}: {n} x 100 bytes, 2 partitions, the watch screen drawing at ≤ 30 fps ({frames} frames), median of {ROUNDS}"
+        "{cluster}, {mode}: {n} x 100 bytes, 2 partitions, the watch screen drawing at ≤ 30 fps ({frames} frames, at most {gap} ms apart), median of {ROUNDS}"
     );
     println!(
         "live view ingest: {:>10.0} msg/s (rounds: {:?}); from its first message {:.0} msg/s, start-up {:.0} ms",
@@ -671,9 +678,12 @@ impl Reading {
     }
 }
 
-/// What the frames drawn of a schema'd topic showed.
+/// How often frames came, and what those of a schema'd topic showed.
 #[derive(Default)]
 struct Sight {
+    /// The longest time without a frame until the read ended (the UI drains the events
+    /// queued before it draws, so a slow ingest delays frames).
+    longest_gap: Duration,
     /// Frames with a row waiting for its schema (`schema N…`).
     pending_frames: u64,
     /// When a decoded row was first drawn.
@@ -738,6 +748,7 @@ fn dashboard_rate(listener: &Listener, n: usize, linger: bool) -> (Reading, u64,
         let mut frames = 0u64;
         let mut sight = Sight::default();
         let mut done = None;
+        let mut last_frame = start;
         loop {
             tokio::select! {
                 Some(ev) = w.events.recv() => {
@@ -752,6 +763,10 @@ fn dashboard_rate(listener: &Listener, n: usize, linger: bool) -> (Reading, u64,
                         app.dirty = false;
                         terminal.draw(|f| kafka_dash::screen::draw(f, &mut app)).unwrap();
                         frames += 1;
+                        if done.is_none() {
+                            sight.longest_gap = sight.longest_gap.max(last_frame.elapsed());
+                            last_frame = Instant::now();
+                        }
                         if let Some(a) = &listener.avro {
                             sight.look(terminal.backend().buffer(), a, start);
                         }
@@ -764,6 +779,7 @@ fn dashboard_rate(listener: &Listener, n: usize, linger: bool) -> (Reading, u64,
             }
             if seen >= n as u64 && done.is_none() {
                 done = Some(Reading::new(start, first.unwrap(), n));
+                sight.longest_gap = sight.longest_gap.max(last_frame.elapsed());
             }
             if let Some(reading) = done {
                 let waited = start.elapsed() > Duration::from_secs(30);
