@@ -259,7 +259,7 @@ fn spawn_embedded(extra: &[String], ca: std::path::PathBuf) -> Option<Embedded> 
     match read_listeners(&mut stdout, !extra.is_empty(), &ca) {
         Some(listeners) => Some(Embedded {
             process,
-            stdout: stdout,
+            stdout,
             listeners,
             ca,
         }),
