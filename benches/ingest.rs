@@ -8,6 +8,11 @@
 //! Each cluster serves a plaintext and a SASL_SSL (SCRAM-SHA-512) listener at once, and
 //! every client (producer, live view, peers) of a listener takes the same settings, so the
 //! table ends with what TLS and SASL cost the live view: its sasl_ssl/plaintext ratio.
+//! On `kafka-dash broker`, which then also serves the schema registry, a third topic holds
+//! Confluent-framed Avro values of the same size: the live view reads it decoding through
+//! the registry (rows as drawn), and again with a filter set (every record decoded), so the
+//! table also gives the avro/plaintext ratio; a last read goes through a registry that
+//! answers after 2 s, to see reading go on meanwhile.
 //!
 //!     cargo bench --bench ingest [-- MESSAGES] [--cluster embedded|kafka]
 
@@ -15,6 +20,8 @@ use std::io::BufRead;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "support/avro.rs"]
+mod avro;
 #[path = "support/real_kafka.rs"]
 mod real_kafka;
 use real_kafka::{sasl_ssl_settings, USER};
@@ -22,12 +29,25 @@ use real_kafka::{sasl_ssl_settings, USER};
 use kafka_dash::action::{Action, KafkaCommand, StartFrom};
 use kafka_dash::app::App;
 use kafka_dash::kafka::client::ClientSettings;
+use kafka_dash::kafka::registry::client::RegistryClient;
+use kafka_dash::kafka::registry::settings::RegistrySettings;
 use kafka_dash::kafka::workers;
+use kafka_dash::schemas::cache::Schemas;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 /// The live view may keep at least this share of its plaintext rate on SASL_SSL.
 const GOAL: f64 = 0.67;
+
+/// The live view may read framed Avro values at least this fast (msg/s) while drawing.
+const AVRO_GOAL: f64 = 500_000.0;
+
+/// The filter of the `avro+filter` case: it matches a quarter of the decoded values, and
+/// every record is decoded to tell.
+const FILTER: &str = "widget";
+
+/// How late the slow registry answers.
+const SLOW: Duration = Duration::from_secs(2);
 
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -45,12 +65,25 @@ struct Listener {
     mode: &'static str,
     bootstrap: String,
     settings: Vec<(String, String)>,
+    /// For the framed Avro topic: the registry and schema the values were written with.
+    avro: Option<Avro>,
+}
+
+/// The registry a schema'd case decodes through, its schema and the live view's filter.
+#[derive(Clone)]
+struct Avro {
+    registry: String,
+    id: u32,
+    filter: Option<&'static str>,
 }
 
 impl Listener {
     /// Its topic: each listener reads data its own clients produced.
     fn topic(&self) -> String {
-        format!("ingest-{}", self.mode)
+        match self.avro {
+            Some(_) => avro::TOPIC.to_string(),
+            None => format!("ingest-{}", self.mode),
+        }
     }
 
     /// The settings as kcat arguments.
@@ -66,6 +99,10 @@ impl Listener {
 /// is the dashboard's). Not kcat: its librdkafka 2.0.2 fails SCRAM on Kafka 4.4 and on ours.
 fn produce(listener: &Listener, n: usize) {
     let settings = listener.settings.iter().map(|(k, v)| format!("{k}={v}"));
+    let avro = listener
+        .avro
+        .iter()
+        .flat_map(|a| ["--avro".into(), a.id.to_string()]);
     let status = Command::new(std::env::current_exe().unwrap())
         .args([
             "--produce",
@@ -73,18 +110,26 @@ fn produce(listener: &Listener, n: usize) {
             &listener.topic(),
             &n.to_string(),
         ])
+        .args(avro)
         .args(settings)
         .status()
         .expect("producer process");
     assert!(status.success(), "producing to {} failed", listener.topic());
 }
 
-/// The producer process: `--produce BOOTSTRAP TOPIC N [KEY=VALUE]...`, 99-byte values
-/// spread over partitions 0 and 1.
+/// The producer process: `--produce BOOTSTRAP TOPIC N [--avro ID] [KEY=VALUE]...`, 99-byte
+/// values (or, with `--avro`, 100-byte values framed with schema ID) spread over
+/// partitions 0 and 1.
 fn producer_main(args: &[String]) {
     use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
     let [bootstrap, topic, n, settings @ ..] = args else {
-        panic!("--produce BOOTSTRAP TOPIC N [KEY=VALUE]...");
+        panic!("--produce BOOTSTRAP TOPIC N [--avro ID] [KEY=VALUE]...");
+    };
+    let (values, settings) = match settings {
+        [flag, id, rest @ ..] if flag == "--avro" => {
+            (avro::values(id.parse().expect("--avro ID")), rest)
+        }
+        _ => (vec![vec![b'x'; 99]], settings),
     };
     let mut config = rdkafka::ClientConfig::new();
     config
@@ -97,10 +142,9 @@ fn producer_main(args: &[String]) {
     }
     let producer: ThreadedProducer<DefaultProducerContext> =
         config.create().expect("bench producer");
-    let value = [b'x'; 99];
     for i in 0..n.parse::<usize>().expect("N messages") {
         let mut record = BaseRecord::<(), [u8]>::to(topic)
-            .payload(&value[..])
+            .payload(&values[i % values.len()][..])
             .partition((i % 2) as i32);
         while let Err((_, r)) = producer.send(record) {
             record = r;
@@ -116,9 +160,46 @@ fn producer_main(args: &[String]) {
 struct Embedded {
     process: std::process::Child,
     /// Kept open: the broker may print more, and a closed pipe would end it.
-    _stdout: std::io::BufReader<std::process::ChildStdout>,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
     listeners: Vec<Listener>,
     ca: std::path::PathBuf,
+}
+
+impl Embedded {
+    /// Adds the Avro cases, on the plaintext listener: the registry the broker serves
+    /// (named on its stdout after the listeners), the schema registered there.
+    fn with_avro(mut self) -> Self {
+        let registry = read_registry(&mut self.stdout).expect("the broker serves a registry");
+        let id = avro::register(&registry);
+        let plaintext = &self.listeners[0];
+        let case = |mode, filter| Listener {
+            mode,
+            bootstrap: plaintext.bootstrap.clone(),
+            settings: plaintext.settings.clone(),
+            avro: Some(Avro {
+                registry: registry.clone(),
+                id,
+                filter,
+            }),
+        };
+        let cases = [case("avro", None), case("avro+filter", Some(FILTER))];
+        self.listeners.extend(cases);
+        self
+    }
+}
+
+/// The registry's URL from the broker's `  schema registry URL` line.
+fn read_registry(stdout: &mut impl BufRead) -> Option<String> {
+    for _ in 0..10 {
+        let mut line = String::new();
+        if stdout.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        if let Some(url) = line.trim().strip_prefix("schema registry ") {
+            return Some(url.to_string());
+        }
+    }
+    None
 }
 
 impl Drop for Embedded {
@@ -141,10 +222,12 @@ fn start_embedded() -> Embedded {
         "--user".into(),
         format!("{}:{}", USER.0, USER.1),
     ];
-    spawn_embedded(&secured, ca.clone()).unwrap_or_else(|| {
-        println!("sasl_ssl on kafka-dash broker skipped: the embedded broker has no SASL_SSL listener in this build");
-        spawn_embedded(&[], ca).expect("kafka-dash broker starts")
-    })
+    spawn_embedded(&secured, ca.clone())
+        .unwrap_or_else(|| {
+            println!("sasl_ssl on kafka-dash broker skipped: the embedded broker has no SASL_SSL listener in this build");
+            spawn_embedded(&[], ca).expect("kafka-dash broker starts")
+        })
+        .with_avro()
 }
 
 /// Spawns the broker with `extra` flags; `None` when it refuses them.
@@ -162,6 +245,10 @@ fn spawn_embedded(extra: &[String], ca: std::path::PathBuf) -> Option<Embedded> 
             "ingest-plaintext:2",
             "--topic",
             "ingest-sasl_ssl:2",
+            "--topic",
+            "ingest-avro:2",
+            "--schema-registry",
+            "127.0.0.1:0",
         ])
         .args(extra)
         .stdout(Stdio::piped())
@@ -172,7 +259,7 @@ fn spawn_embedded(extra: &[String], ca: std::path::PathBuf) -> Option<Embedded> 
     match read_listeners(&mut stdout, !extra.is_empty(), &ca) {
         Some(listeners) => Some(Embedded {
             process,
-            _stdout: stdout,
+            stdout,
             listeners,
             ca,
         }),
@@ -210,12 +297,14 @@ fn read_listeners(
         mode: "plaintext",
         bootstrap: address("PLAINTEXT")?,
         settings: vec![],
+        avro: None,
     }];
     if secured {
         listeners.push(Listener {
             mode: "sasl_ssl",
             bootstrap: address("SASL_SSL")?,
             settings: sasl_ssl_settings(&ca.display().to_string()),
+            avro: None,
         });
     }
     Some(listeners)
@@ -228,11 +317,13 @@ fn kafka_listeners(kafka: &real_kafka::RealKafka) -> Vec<Listener> {
             mode: "plaintext",
             bootstrap: kafka.bootstrap.clone(),
             settings: vec![],
+            avro: None,
         },
         Listener {
             mode: "sasl_ssl",
             bootstrap: kafka.bootstrap_of("sasl_ssl"),
             settings: kafka.client_settings("sasl_ssl"),
+            avro: None,
         },
     ]
 }
@@ -252,6 +343,13 @@ fn main() {
         .position(|a| a == "--cluster")
         .and_then(|i| args.get(i + 1))
         .map(String::as_str);
+    if !args.iter().any(|a| a == "--child") {
+        // Each cluster in a fresh process, one after the other.
+        let clusters = cluster.map_or(vec!["embedded", "kafka"], |c| vec![c]);
+        let rows: Vec<Row> = clusters.iter().flat_map(|c| run_child(c, n)).collect();
+        print_table(&rows, n);
+        return;
+    }
     match cluster {
         Some("embedded") => {
             let embedded = start_embedded();
@@ -269,14 +367,7 @@ fn main() {
                 ));
             run(&kafka_listeners(&kafka), n, "Apache Kafka");
         }
-        _ => {
-            // Each cluster in a fresh process, one after the other.
-            let mut rows = Vec::new();
-            for c in ["embedded", "kafka"] {
-                rows.extend(run_child(c, n));
-            }
-            print_table(&rows, n);
-        }
+        other => panic!("--cluster embedded|kafka, not {other:?}"),
     }
 }
 
@@ -298,7 +389,7 @@ const ROW: &str = "row\t";
 /// keeping its rows for the table.
 fn run_child(cluster: &str, n: usize) -> Vec<Row> {
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--cluster", cluster, &n.to_string()])
+        .args(["--child", "--cluster", cluster, &n.to_string()])
         .stdout(Stdio::piped())
         .spawn()
         .expect("bench process");
@@ -329,7 +420,7 @@ fn parse_row(row: &str) -> Option<Row> {
 /// Cluster × protocol, and what SASL_SSL costs the live view on each cluster.
 fn print_table(rows: &[Row], n: usize) {
     println!();
-    println!("security's cost: {n} x 100 bytes, 2 partitions; sasl_ssl = SASL_SSL with SCRAM-SHA-512; medians of {ROUNDS}");
+    println!("{n} x 100 bytes, 2 partitions; sasl_ssl = SASL_SSL with SCRAM-SHA-512; avro = framed Avro values decoded through the registry (avro+filter: with the filter {FILTER:?}); medians of {ROUNDS}");
     println!(
         "msg/s over the whole read (start-up included), and from the first message on (steady)"
     );
@@ -361,6 +452,9 @@ fn print_table(rows: &[Row], n: usize) {
         );
     }
     for cluster in ["kafka-dash broker", "Apache Kafka"] {
+        if !rows.iter().any(|r| r.cluster == cluster) {
+            continue;
+        }
         let find = |mode: &str| rows.iter().find(|r| r.cluster == cluster && r.mode == mode);
         let (Some(p), Some(s)) = (find("plaintext"), find("sasl_ssl")) else {
             println!("{cluster}: no sasl_ssl/plaintext ratio (a listener was not measured)");
@@ -379,6 +473,46 @@ fn print_table(rows: &[Row], n: usize) {
             s.peer[0] / p.peer[0],
         );
     }
+    print_avro(rows);
+}
+
+/// What decoding costs the live view on `kafka-dash broker`, and the goal's verdict.
+fn print_avro(rows: &[Row]) {
+    let find = |mode: &str| rows.iter().find(|r| r.mode == mode);
+    let (Some(p), Some(a)) = (find("plaintext"), find("avro")) else {
+        println!("no avro/plaintext ratio (the Avro cases run on kafka-dash broker only)");
+        return;
+    };
+    println!(
+        "avro/plaintext, live view: whole read {:.2}, steady {:.2}; peer whole read {:.2}",
+        a.live[0] / p.live[0],
+        a.live[1] / p.live[1],
+        a.peer[0] / p.peer[0],
+    );
+    let verdict = if a.live[0] >= AVRO_GOAL {
+        "meets the goal"
+    } else {
+        "does NOT meet the goal on this machine"
+    };
+    println!(
+        "avro live view while drawing: {:.0} msg/s whole read, {:.0} steady: {verdict} ≥ {:.1} M msg/s (judged on the whole read)",
+        a.live[0],
+        a.live[1],
+        AVRO_GOAL / 1e6
+    );
+    if let Some(f) = find("avro+filter") {
+        println!(
+            "avro with the filter {FILTER:?} (every record decoded): live view {:.0} msg/s whole read, {:.0} steady; {:.2} of avro's whole read, {:.2} of plaintext's",
+            f.live[0],
+            f.live[1],
+            f.live[0] / a.live[0],
+            f.live[0] / p.live[0],
+        );
+        if f.live[1] == 0.0 {
+            // The first count came when the queue was drained: after the whole read.
+            println!("  (steady 0: the live view took its first batches in one go with the whole read, so there is no steady part)");
+        }
+    }
 }
 
 /// Rounds of each measurement; the ratios use the medians.
@@ -395,24 +529,35 @@ struct Rounds {
     live: Vec<Reading>,
     peer: Vec<Reading>,
     kcat: Vec<f64>,
+    /// Frames the live view drew in the last round.
+    frames: u64,
+    /// The longest time without a frame in any round.
+    longest_gap: Duration,
 }
 
 /// Produces `n` messages to each listener's topic and measures the live view reading
 /// them, against the peers, in interleaved rounds (so a busy moment of the machine falls
 /// on every listener and reader).
 fn run(listeners: &[Listener], n: usize, cluster: &str) {
+    let mut produced = std::collections::HashSet::new();
     for l in listeners {
-        produce(l, n);
+        // The Avro cases share one topic.
+        if produced.insert(l.topic()) {
+            produce(l, n);
+        }
     }
     let baseline = peak_rss_mb();
     let mut measured: Vec<Rounds> = listeners.iter().map(|_| Rounds::default()).collect();
     let mut dashboard_rss = 0.0;
-    let mut frames = 0;
     for _ in 0..ROUNDS {
         for (l, m) in listeners.iter().zip(measured.iter_mut()) {
-            let (reading, f) = dashboard_rate(l, n);
+            let (reading, f, sight) = dashboard_rate(l, n, false);
+            if l.avro.is_some() && sight.decoded_at.is_none() {
+                println!("{}: no decoded row was drawn in this round", l.mode);
+            }
             m.live.push(reading);
-            frames = f;
+            m.frames = f;
+            m.longest_gap = m.longest_gap.max(sight.longest_gap);
             if dashboard_rss == 0.0 {
                 // Before any peer ran in this process: the dashboard's own peak.
                 dashboard_rss = peak_rss_mb();
@@ -424,9 +569,38 @@ fn run(listeners: &[Listener], n: usize, cluster: &str) {
         }
     }
     for (l, m) in listeners.iter().zip(measured) {
-        report(cluster, l.mode, n, frames, &m);
+        report(cluster, l.mode, n, &m);
     }
     println!("dashboard peak RSS: {dashboard_rss:.0} MiB (before ingest: {baseline:.0} MiB)");
+    if let Some(l) = listeners.iter().find(|l| l.avro.is_some()) {
+        slow_registry(l, n);
+    }
+}
+
+/// One more read of the Avro topic through a registry that answers after [`SLOW`]: the
+/// live view must go on reading (rows show `schema N…`) and decode once the answer comes.
+fn slow_registry(listener: &Listener, n: usize) {
+    let mut avro = listener.avro.clone().expect("an Avro case");
+    avro.registry = avro::slow_proxy(&avro.registry, SLOW);
+    avro.filter = None;
+    let slow = Listener {
+        mode: "avro-slow",
+        bootstrap: listener.bootstrap.clone(),
+        settings: listener.settings.clone(),
+        avro: Some(avro),
+    };
+    let (reading, frames, sight) = dashboard_rate(&slow, n, true);
+    println!(
+        "slow registry (every answer {} s late), one round: live view {:.0} msg/s, from its first message {:.0} msg/s; all {n} read after {:.2} s; {} of {frames} frames showed rows as `schema N…`; the first decoded row drawn after {}",
+        SLOW.as_secs(),
+        reading.whole,
+        reading.steady,
+        n as f64 / reading.whole,
+        sight.pending_frames,
+        sight
+            .decoded_at
+            .map_or("— none within 30 s".into(), |d| format!("{:.2} s", d.as_secs_f64())),
+    );
 }
 
 /// Medians of the rounds' readings: whole-read rate, steady rate, start-up in ms.
@@ -444,11 +618,12 @@ fn medians(readings: &[Reading]) -> [f64; 3] {
 }
 
 /// Prints one listener's figures, and its row for the table.
-fn report(cluster: &str, mode: &str, n: usize, frames: u64, m: &Rounds) {
+fn report(cluster: &str, mode: &str, n: usize, m: &Rounds) {
+    let (frames, gap) = (m.frames, m.longest_gap.as_millis());
     let (live, peer) = (medians(&m.live), medians(&m.peer));
     let whole = |v: &[Reading]| v.iter().map(|r| r.whole.round()).collect::<Vec<_>>();
     println!(
-        "{cluster}, {mode}: {n} x 100 bytes, 2 partitions, the watch screen drawing at ≤ 30 fps ({frames} frames), median of {ROUNDS}"
+        "{cluster}, {mode}: {n} x 100 bytes, 2 partitions, the watch screen drawing at ≤ 30 fps ({frames} frames, at most {gap} ms apart), median of {ROUNDS}"
     );
     println!(
         "live view ingest: {:>10.0} msg/s (rounds: {:?}); from its first message {:.0} msg/s, start-up {:.0} ms",
@@ -503,20 +678,58 @@ impl Reading {
     }
 }
 
-/// The live view reading the whole topic while the watch screen draws: messages a second
-/// and frames drawn.
-fn dashboard_rate(listener: &Listener, n: usize) -> (Reading, u64) {
+/// How often frames came, and what those of a schema'd topic showed.
+#[derive(Default)]
+struct Sight {
+    /// The longest time without a frame until the read ended (the UI drains the events
+    /// queued before it draws, so a slow ingest delays frames).
+    longest_gap: Duration,
+    /// Frames with a row waiting for its schema (`schema N…`).
+    pending_frames: u64,
+    /// When a decoded row was first drawn.
+    decoded_at: Option<Duration>,
+}
+
+impl Sight {
+    /// Looks at a drawn frame.
+    fn look(&mut self, buffer: &ratatui::buffer::Buffer, avro: &Avro, since: Instant) {
+        let text: String = buffer.content.iter().map(|c| c.symbol()).collect();
+        if text.contains(&format!("schema {}…", avro.id)) {
+            self.pending_frames += 1;
+        }
+        // The decoded JSON's first field; the raw bytes never show it.
+        if self.decoded_at.is_none() && text.contains(r#"{"id":1"#) {
+            self.decoded_at = Some(since.elapsed());
+        }
+    }
+}
+
+/// The live view reading the whole topic while the watch screen draws: messages a second,
+/// frames drawn, and (for a schema'd topic) what they showed. With `linger` it draws on
+/// after the read until a decoded row shows (at most 30 s).
+fn dashboard_rate(listener: &Listener, n: usize, linger: bool) -> (Reading, u64, Sight) {
     let topic = listener.topic();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let mut w = workers::spawn(
+        let registry = listener.avro.as_ref().map(|a| {
+            RegistryClient::new(&RegistrySettings::from_url(&a.registry).unwrap()).unwrap()
+        });
+        let mut w = workers::spawn_with_registry(
             ClientSettings {
                 bootstrap: listener.bootstrap.clone(),
                 overrides: listener.settings.clone(),
             },
             Default::default(),
+            registry,
         );
         let mut app = App::new("bench".into(), w.commands.clone());
+        app.live.schemas = Schemas::new(listener.avro.is_some());
+        app.live.filter = listener
+            .avro
+            .as_ref()
+            .and_then(|a| a.filter)
+            .unwrap_or_default()
+            .into();
         w.commands
             .send(KafkaCommand::Tail {
                 topic: topic.clone(),
@@ -533,6 +746,9 @@ fn dashboard_rate(listener: &Listener, n: usize) -> (Reading, u64) {
         let start = Instant::now();
         let mut first = None;
         let mut frames = 0u64;
+        let mut sight = Sight::default();
+        let mut done = None;
+        let mut last_frame = start;
         loop {
             tokio::select! {
                 Some(ev) = w.events.recv() => {
@@ -542,10 +758,18 @@ fn dashboard_rate(listener: &Listener, n: usize) -> (Reading, u64) {
                     }
                 }
                 _ = frame.tick() => {
-                    if app.dirty {
+                    // Lingering, it draws every tick: a schema's answer need not dirty.
+                    if app.dirty || done.is_some() {
                         app.dirty = false;
                         terminal.draw(|f| kafka_dash::screen::draw(f, &mut app)).unwrap();
                         frames += 1;
+                        if done.is_none() {
+                            sight.longest_gap = sight.longest_gap.max(last_frame.elapsed());
+                            last_frame = Instant::now();
+                        }
+                        if let Some(a) = &listener.avro {
+                            sight.look(terminal.backend().buffer(), a, start);
+                        }
                     }
                 }
             }
@@ -553,8 +777,15 @@ fn dashboard_rate(listener: &Listener, n: usize) -> (Reading, u64) {
             if seen > 0 && first.is_none() {
                 first = Some((Instant::now(), seen));
             }
-            if seen >= n as u64 {
-                return (Reading::new(start, first.unwrap(), n), frames);
+            if seen >= n as u64 && done.is_none() {
+                done = Some(Reading::new(start, first.unwrap(), n));
+                sight.longest_gap = sight.longest_gap.max(last_frame.elapsed());
+            }
+            if let Some(reading) = done {
+                let waited = start.elapsed() > Duration::from_secs(30);
+                if !linger || sight.decoded_at.is_some() || waited {
+                    return (reading, frames, sight);
+                }
             }
             if start.elapsed() > Duration::from_secs(300) {
                 panic!("ingest did not finish: seen {seen}");
