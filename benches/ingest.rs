@@ -753,8 +753,14 @@ fn dashboard_rate(listener: &Listener, n: usize, linger: bool) -> (Reading, u64,
             tokio::select! {
                 Some(ev) = w.events.recv() => {
                     app.update(Action::Kafka(ev));
+                    // As the dashboard's loop: queued events for 25 ms at most, then the
+                    // frame gets its turn.
+                    let until = Instant::now() + Duration::from_millis(25);
                     while let Ok(ev) = w.events.try_recv() {
                         app.update(Action::Kafka(ev));
+                        if Instant::now() >= until {
+                            break;
+                        }
                     }
                 }
                 _ = frame.tick() => {

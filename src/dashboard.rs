@@ -15,6 +15,8 @@ use crate::cluster::{Connected, Connector};
 use crate::kafka::workers::Workers;
 
 const FRAME: Duration = Duration::from_millis(33);
+/// Longest the loop applies queued worker events before it looks at keys and the frame.
+const DRAIN: Duration = Duration::from_millis(25);
 /// Terminal events read ahead of the UI (a paste or a held key arrives in bursts); the
 /// reader is in `crate::input`, on a thread of its own.
 const INPUT_QUEUE: usize = 4096;
@@ -105,9 +107,15 @@ pub async fn run(
             Some(ev) = workers.events.recv() => {
                 app.update(Action::Tick(Now::read()));
                 app.update(Action::Kafka(ev));
-                // Drain what else is queued before drawing.
+                // Drain what else is queued before drawing, for a frame's time at most:
+                // when the app is slower than the workers (a filter decoding every
+                // record) the queue never empties, and keys and frames must still come.
+                let until = std::time::Instant::now() + DRAIN;
                 while let Ok(ev) = workers.events.try_recv() {
                     app.update(Action::Kafka(ev));
+                    if std::time::Instant::now() >= until {
+                        break;
+                    }
                 }
             }
             _ = repeat_tick.tick(), if app.composer.send.repeat.is_some() => {

@@ -845,8 +845,7 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, s: &GroupsState) -> Region {
                 .title_bottom(super::border_hint(&s.hints(), area)),
         );
     let mut state = TableState::default().with_selected(
-        (!s.groups.is_empty())
-            .then(|| s.selected.min(s.groups.len() - 1).saturating_sub(first)),
+        (!s.groups.is_empty()).then(|| s.selected.min(s.groups.len() - 1).saturating_sub(first)),
     );
     frame.render_stateful_widget(table, area, &mut state);
     let drawn_first = first + state.offset();

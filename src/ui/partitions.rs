@@ -399,20 +399,36 @@ fn matches(r: &Record, needle: &str, schemas: &Schemas) -> bool {
     }
     let hit = |b: &Option<Vec<u8>>| {
         b.as_deref()
-            .is_some_and(|b| escape_bytes(b).to_lowercase().contains(needle))
+            .is_some_and(|b| contains_folded(&escape_bytes(b), needle))
     };
     let shown = shown_of(r, schemas);
-    let decoded_hit = |s: &Shown| match s {
-        Shown::Decoded(d) => d.json.to_lowercase().contains(needle),
-        _ => false,
+    // A decoded part is searched as shown (its JSON), not as its framed bytes as well:
+    // escaping the bytes of every record that does not match cost more than decoding.
+    let part_hit = |s: &Shown, b: &Option<Vec<u8>>| match s {
+        Shown::Decoded(d) => contains_folded(&d.json, needle),
+        _ => hit(b),
     };
-    decoded_hit(&shown.0)
-        || decoded_hit(&shown.1)
-        || hit(&r.key)
-        || hit(&r.value)
+    part_hit(&shown.0, &r.key)
+        || part_hit(&shown.1, &r.value)
         || r.headers
             .iter()
             .any(|(k, v)| k.to_lowercase().contains(needle) || hit(v))
+}
+
+/// Whether `hay` holds `needle` (already lower case) in any case, without copying `hay`
+/// when both are ASCII (the filter runs over every kept record).
+fn contains_folded(hay: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    if hay.is_ascii() && needle.is_ascii() {
+        let n = needle.as_bytes();
+        return hay
+            .as_bytes()
+            .windows(n.len())
+            .any(|w| w.eq_ignore_ascii_case(n));
+    }
+    hay.to_lowercase().contains(needle)
 }
 
 /// A record's key and value as shown through their schemas (kept in the record once
