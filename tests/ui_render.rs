@@ -1467,10 +1467,11 @@ fn a_group_whose_figures_missed_their_re_read_is_stale_not_ok() {
     use kafka_dash::kafka::model::GroupListing;
     let (mut app, _rx) = app();
     key(&mut app, KeyCode::Char('4'));
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64;
+    // The app's own clock, given as the loop gives it (not read again here: a second
+    // turning over between two readings made the ages off by one).
+    let moment = kafka_dash::action::Now::read();
+    app.update(Action::Second(moment));
+    let now = moment.unix_ms;
     // Both were judged OK when read; `ga` was read 100 s ago, past its 8 s.
     let listed = |name: &str, read_ago_ms: i64| GroupListing {
         name: name.into(),
