@@ -13,10 +13,10 @@ pub struct SchemaChecker;
 
 /// A schema of kind `kind` with its (flat, dependencies first) references.
 fn schema_text(kind: &str, text: &str, refs: &[ResolvedRef]) -> Result<SchemaText, String> {
-    let mut s = SchemaText::new(Kind::from_schema_type(Some(kind))?, text);
+    let mut s = SchemaText::new(kind.parse::<Kind>()?, text);
     for r in refs {
-        let referenced = SchemaText::new(Kind::from_schema_type(Some(&r.kind))?, &*r.schema)
-            .with_version(r.version);
+        let referenced =
+            SchemaText::new(r.kind.parse::<Kind>()?, &*r.schema).with_version(r.version);
         s = s.with_reference(&*r.name, referenced);
     }
     Ok(s)
@@ -68,7 +68,7 @@ impl Checker for SchemaChecker {
         _refs: &[ResolvedRef],
         _normalize: bool,
     ) -> String {
-        let kind = Kind::from_schema_type(Some(kind));
+        let kind = kind.parse::<Kind>();
         if matches!(kind, Ok(Kind::Avro | Kind::Json)) {
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(schema) {
                 // Confluent's Avro canonical form is Avro's Schema.toString(), which writes

@@ -3,9 +3,10 @@
 use std::fmt;
 
 /// The registry's `schemaType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum SchemaKind {
     /// Apache Avro (the registry's default).
+    #[default]
     Avro,
     /// Protocol Buffers (proto2 or proto3 source).
     Protobuf,
@@ -65,5 +66,14 @@ mod tests {
         );
         assert_eq!(SchemaKind::from_schema_type(Some("XML")), None);
         assert_eq!(SchemaKind::Protobuf.to_string(), "PROTOBUF");
+    }
+}
+
+impl std::str::FromStr for SchemaKind {
+    type Err = String;
+
+    /// A `schemaType` as given (case-insensitive), or the registry's complaint.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::from_schema_type(Some(s)).ok_or_else(|| format!("Invalid schema type {s}"))
     }
 }

@@ -1,55 +1,8 @@
 //! A schema as the registry stores it: language, text, references, version.
 
-use std::fmt;
-use std::str::FromStr;
-
-/// The schema language, the registry's `schemaType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Kind {
-    /// Avro, the registry's default when `schemaType` is absent.
-    #[default]
-    Avro,
-    /// Protocol Buffers (proto2 or proto3 source).
-    Protobuf,
-    /// JSON Schema.
-    Json,
-}
-
-impl Kind {
-    /// The registry's `schemaType` string.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Avro => "AVRO",
-            Kind::Protobuf => "PROTOBUF",
-            Kind::Json => "JSON",
-        }
-    }
-
-    /// The kind for an optional `schemaType` field: absent means Avro.
-    pub fn from_schema_type(schema_type: Option<&str>) -> Result<Kind, String> {
-        schema_type.map_or(Ok(Kind::Avro), str::parse)
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Kind {
-    type Err = String;
-
-    /// Case-insensitive, as the registry looks providers up by upper-cased type.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_uppercase().as_str() {
-            "AVRO" => Ok(Kind::Avro),
-            "PROTOBUF" => Ok(Kind::Protobuf),
-            "JSON" => Ok(Kind::Json),
-            _ => Err(format!("Invalid schema type {s}")),
-        }
-    }
-}
+/// The schema language: the crate's one [`crate::SchemaKind`], under the name the
+/// compatibility checks have always used.
+pub use crate::SchemaKind as Kind;
 
 /// A schema with the schemas it references, each under the name the referrer uses for it
 /// (Avro: the named type's full name; Protobuf: the import path; JSON: the `$ref` URI).
