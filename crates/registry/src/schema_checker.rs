@@ -1,7 +1,7 @@
 //! The registry's checks done by the `schema` crate: a schema is valid when it compiles
 //! with its references, compatibility follows the registry's rules for Avro, Protobuf
-//! and JSON Schema, and two registrations of one schema are recognised whatever their
-//! JSON whitespace.
+//! and JSON Schema, two registrations of one schema are recognised whatever their
+//! JSON whitespace, and Protobuf registered as a base64 descriptor is stored as source.
 
 use schema::compat::{self, Kind, Level, SchemaText};
 
@@ -54,6 +54,12 @@ impl Checker for SchemaChecker {
 
     fn serialized(&self, kind: &str, schema: &str, refs: &[ResolvedRef]) -> Option<String> {
         compat::serialized(&schema_text(kind, schema, refs).ok()?)
+            .ok()
+            .flatten()
+    }
+
+    fn stored_form(&self, kind: &str, schema: &str, refs: &[ResolvedRef]) -> Option<String> {
+        compat::proto_source(&schema_text(kind, schema, refs).ok()?)
             .ok()
             .flatten()
     }
@@ -166,5 +172,18 @@ mod tests {
         );
         let proto = "syntax = \"proto3\";\nmessage M {}\n";
         assert_eq!(c.canonical("PROTOBUF", proto, &[], false), proto);
+    }
+
+    #[test]
+    fn only_base64_protobuf_is_stored_in_another_form() {
+        let c = SchemaChecker;
+        let proto = "syntax = \"proto3\";\nmessage M { int32 a = 1; }\n";
+        assert_eq!(c.stored_form("PROTOBUF", proto, &[]), None);
+        assert_eq!(c.stored_form("AVRO", V1, &[]), None);
+        let b64 = c.serialized("PROTOBUF", proto, &[]).unwrap();
+        assert_eq!(
+            c.stored_form("PROTOBUF", &b64, &[]).as_deref(),
+            Some("syntax = \"proto3\";\n\nmessage M {\n  int32 a = 1;\n}\n")
+        );
     }
 }
