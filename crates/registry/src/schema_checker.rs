@@ -66,14 +66,21 @@ impl Checker for SchemaChecker {
 
     /// Avro and JSON Schema texts compared as parsed JSON written compactly (so a client
     /// that pretty-prints gets the same id back), Avro's also whatever its key order;
-    /// Protobuf as given.
+    /// Protobuf as given, a base64 descriptor as the source it is stored as.
     fn canonical(
         &self,
         kind: &str,
         schema: &str,
-        _refs: &[ResolvedRef],
+        refs: &[ResolvedRef],
         _normalize: bool,
     ) -> String {
+        if kind == "PROTOBUF" {
+            // Logs written before base64 was stored as source hold base64: it still
+            // matches its registration again, which is now source.
+            return self
+                .stored_form(kind, schema, refs)
+                .unwrap_or_else(|| schema.to_string());
+        }
         let kind = Kind::from_schema_type(Some(kind));
         if matches!(kind, Ok(Kind::Avro | Kind::Json)) {
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(schema) {

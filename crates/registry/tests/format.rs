@@ -4,7 +4,7 @@
 mod common;
 
 use common::call;
-use registry::{MemoryLog, Registry, SchemaChecker};
+use registry::{Checker, MemoryLog, Registry, ResolvedRef, SchemaChecker};
 use serde_json::{json, Value};
 
 const MONEY: &str =
@@ -167,4 +167,42 @@ async fn base64_descriptors_the_printer_cannot_express_are_stored_as_registered(
     let (_, id) = call(&app, "POST", "/subjects/bin/versions", Some(again)).await;
     let (_, stored) = call(&app, "GET", &format!("/schemas/ids/{}", id["id"]), None).await;
     assert_eq!(schema_of(&stored), b64);
+}
+
+/// The registry's checks as they were before base64 descriptors were stored as source.
+struct StoresAsGiven;
+
+impl Checker for StoresAsGiven {
+    fn validate(&self, kind: &str, schema: &str, refs: &[ResolvedRef]) -> Result<(), String> {
+        SchemaChecker.validate(kind, schema, refs)
+    }
+
+    fn check(
+        &self,
+        level: &str,
+        kind: &str,
+        new: (&str, &[ResolvedRef]),
+        existing: &[(String, Vec<ResolvedRef>)],
+    ) -> Vec<String> {
+        SchemaChecker.check(level, kind, new, existing)
+    }
+}
+
+#[tokio::test]
+async fn base64_stored_by_an_earlier_registry_keeps_its_id() {
+    let log = MemoryLog::new();
+    let old = registry::router(Registry::open(log.clone(), StoresAsGiven).unwrap());
+    let money = json!({"schemaType": "PROTOBUF", "schema": MONEY_B64});
+    let path = "/subjects/common%2Fmoney.proto/versions";
+    call(&old, "POST", path, Some(money.clone())).await;
+    let (_, stored) = call(&old, "GET", "/schemas/ids/1", None).await;
+    assert_eq!(schema_of(&stored), MONEY_B64);
+
+    let app = registry::router(Registry::open(log, SchemaChecker).unwrap());
+    assert_eq!(
+        call(&app, "POST", path, Some(money)).await,
+        (200, json!({"id": 1}))
+    );
+    let (_, versions) = call(&app, "GET", path, None).await;
+    assert_eq!(versions, json!([1]));
 }
