@@ -60,6 +60,15 @@ pub trait Checker: Send + Sync + 'static {
         None
     }
 
+    /// The text to store for a valid schema, when not the one registered: Confluent's
+    /// registry stores a Protobuf schema given as a base64 `FileDescriptorProto` as
+    /// `.proto` source, which is what clients that parse the text can read. `None`
+    /// stores the schema as registered.
+    fn stored_form(&self, kind: &str, schema: &str, refs: &[ResolvedRef]) -> Option<String> {
+        let _ = (kind, schema, refs);
+        None
+    }
+
     /// The schema types offered by GET /schemas/types.
     fn types(&self) -> Vec<String> {
         vec!["JSON".into(), "PROTOBUF".into(), "AVRO".into()]

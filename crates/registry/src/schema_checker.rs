@@ -1,7 +1,7 @@
 //! The registry's checks done by the `schema` crate: a schema is valid when it compiles
 //! with its references, compatibility follows the registry's rules for Avro, Protobuf
-//! and JSON Schema, and two registrations of one schema are recognised whatever their
-//! JSON whitespace.
+//! and JSON Schema, two registrations of one schema are recognised whatever their
+//! JSON whitespace, and Protobuf registered as a base64 descriptor is stored as source.
 
 use schema::compat::{self, Kind, Level, SchemaText};
 
@@ -58,16 +58,29 @@ impl Checker for SchemaChecker {
             .flatten()
     }
 
+    fn stored_form(&self, kind: &str, schema: &str, refs: &[ResolvedRef]) -> Option<String> {
+        compat::proto_source(&schema_text(kind, schema, refs).ok()?)
+            .ok()
+            .flatten()
+    }
+
     /// Avro and JSON Schema texts compared as parsed JSON written compactly (so a client
     /// that pretty-prints gets the same id back), Avro's also whatever its key order;
-    /// Protobuf as given.
+    /// Protobuf as given, a base64 descriptor as the source it is stored as.
     fn canonical(
         &self,
         kind: &str,
         schema: &str,
-        _refs: &[ResolvedRef],
+        refs: &[ResolvedRef],
         _normalize: bool,
     ) -> String {
+        if kind == "PROTOBUF" {
+            // Logs written before base64 was stored as source hold base64: it still
+            // matches its registration again, which is now source.
+            return self
+                .stored_form(kind, schema, refs)
+                .unwrap_or_else(|| schema.to_string());
+        }
         let kind = kind.parse::<Kind>();
         if matches!(kind, Ok(Kind::Avro | Kind::Json)) {
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(schema) {
@@ -166,5 +179,18 @@ mod tests {
         );
         let proto = "syntax = \"proto3\";\nmessage M {}\n";
         assert_eq!(c.canonical("PROTOBUF", proto, &[], false), proto);
+    }
+
+    #[test]
+    fn only_base64_protobuf_is_stored_in_another_form() {
+        let c = SchemaChecker;
+        let proto = "syntax = \"proto3\";\nmessage M { int32 a = 1; }\n";
+        assert_eq!(c.stored_form("PROTOBUF", proto, &[]), None);
+        assert_eq!(c.stored_form("AVRO", V1, &[]), None);
+        let b64 = c.serialized("PROTOBUF", proto, &[]).unwrap();
+        assert_eq!(
+            c.stored_form("PROTOBUF", &b64, &[]).as_deref(),
+            Some("syntax = \"proto3\";\n\nmessage M {\n  int32 a = 1;\n}\n")
+        );
     }
 }

@@ -11,6 +11,7 @@ mod json_schema;
 mod kind;
 mod path;
 mod proto_files;
+pub mod proto_print;
 mod protobuf;
 mod schema;
 

@@ -34,7 +34,7 @@ impl FileResolver for MemoryResolver {
 
 /// The `FileDescriptorProto` a text holds when it is base64 of one (never `.proto`
 /// source: source always has a space, `;` or `{` outside base64's alphabet).
-fn descriptor_from_base64(text: &str) -> Option<FileDescriptorProto> {
+pub(crate) fn descriptor_from_base64(text: &str) -> Option<FileDescriptorProto> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return None;
@@ -73,7 +73,10 @@ pub(crate) fn compile(
 }
 
 /// The file as the registry's `format=serialized` gives it: base64 of its
-/// `FileDescriptorProto`.
+/// `FileDescriptorProto`, without source positions (as Confluent's), so that one schema
+/// serializes alike whatever its layout as source.
 pub(crate) fn serialized(file: &FileDescriptor) -> String {
-    STANDARD.encode(file.file_descriptor_proto().encode_to_vec())
+    let mut descriptor = file.file_descriptor_proto().clone();
+    descriptor.source_code_info = None;
+    STANDARD.encode(descriptor.encode_to_vec())
 }

@@ -48,6 +48,12 @@ impl Registry {
                     "Invalid schema {schema} of type {kind}, details: {e}"
                 ))
             })?;
+        // Stored (and compared for id reuse) as the registry would store it, so the same
+        // base64 registered twice, or its printed source, gets one id.
+        let schema = self
+            .checker()
+            .stored_form(&kind, &schema, &resolved)
+            .unwrap_or(schema);
         let canonical = self
             .checker()
             .canonical(&kind, &schema, &resolved, normalize);

@@ -66,6 +66,19 @@ pub fn serialized(schema: &SchemaText) -> Result<Option<String>, String> {
     }
 }
 
+/// The `.proto` source Confluent's registry stores for a Protobuf schema registered as a
+/// base64 `FileDescriptorProto`; `None` for other schemas, and for descriptors that do not
+/// print to an equivalent source (extensions, custom options), which stay as registered.
+///
+/// # Errors
+/// The compile error, as [`validate`] words it.
+pub fn proto_source(schema: &SchemaText) -> Result<Option<String>, String> {
+    match schema.kind {
+        Kind::Protobuf => protobuf::source(schema),
+        Kind::Avro | Kind::Json => Ok(None),
+    }
+}
+
 /// Parses (compiles) a schema with its references; the error reads like the registry's.
 pub fn validate(schema: &SchemaText) -> Result<(), String> {
     Parsed::new(schema).map(|_| ())

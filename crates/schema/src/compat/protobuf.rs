@@ -2,11 +2,12 @@
 
 use std::collections::HashMap;
 
+use prost_reflect::prost_types::{DescriptorProto, FileDescriptorProto};
 use prost_reflect::{DescriptorPool, FileDescriptor};
 
 use super::protobuf_diff::Diff;
 use super::{Kind, SchemaText};
-use crate::proto_files;
+use crate::{proto_files, proto_print};
 
 /// The main file's name inside the in-memory compilation (imports use their own paths).
 const MAIN_FILE: &str = "schema.proto";
@@ -66,6 +67,41 @@ pub(super) fn serialized(schema: &SchemaText) -> Result<String, String> {
         return Ok(schema.text.clone());
     }
     Ok(proto_files::serialized(&parse(schema)?.file()))
+}
+
+/// The `.proto` source a base64 `FileDescriptorProto` schema prints as, checked to compile
+/// (with the references) back to the same descriptor; `None` for source, or when the
+/// descriptor holds what the printer does not print (then the base64 is kept).
+pub(super) fn source(schema: &SchemaText) -> Result<Option<String>, String> {
+    let Some(descriptor) = proto_files::descriptor_from_base64(&schema.text) else {
+        return Ok(None);
+    };
+    let original = parse(schema)?;
+    let mut printed = schema.clone();
+    printed.text = proto_print::print_file(&descriptor);
+    let Ok(reparsed) = parse(&printed) else {
+        return Ok(None);
+    };
+    let same = comparable(reparsed.file().file_descriptor_proto().clone())
+        == comparable(original.file().file_descriptor_proto().clone());
+    Ok(same.then_some(printed.text))
+}
+
+/// A descriptor stripped of what source and serialized forms of one file differ in:
+/// the file name, source positions, and `json_name`s that are the default ones.
+fn comparable(mut file: FileDescriptorProto) -> FileDescriptorProto {
+    fn strip(message: &mut DescriptorProto) {
+        for field in &mut message.field {
+            if field.json_name.as_deref() == Some(&*proto_print::default_json_name(field.name())) {
+                field.json_name = None;
+            }
+        }
+        message.nested_type.iter_mut().for_each(strip);
+    }
+    file.name = None;
+    file.source_code_info = None;
+    file.message_type.iter_mut().for_each(strip);
+    file
 }
 
 /// Incompatibility messages for `reader` reading data written with `writer`: the registry
