@@ -6,6 +6,10 @@
 # each saved line's payload_schema.decoded must equal what the same library's
 # deserializer makes of the same bytes (tests/schemas/clients.py says which
 # representation differences are normalised, and why).
+# The other way round: JSON typed into the dashboard's composer with a schema (Ctrl-G;
+# Avro, a Protobuf message at index [1], JSON Schema), sent with Ctrl-S, must read back
+# with confluent-kafka-python's deserializers equal to what was typed (clients.py
+# readback), and a typed mistake must be refused on screen with nothing sent.
 #
 #   tests/schemas/run.sh
 #
