@@ -2,6 +2,8 @@
 
     clients.py produce BOOTSTRAP REGISTRY_URL GENDIR   serialize and produce every case
     clients.py compare REGISTRY_URL GENDIR SAVED...    check the dashboard's saved decodes
+    clients.py readback BOOTSTRAP REGISTRY_URL GENDIR TOPIC EXPECTED.json
+                                                       read what the composer sent
 
 `produce` registers through the serializers (Avro with a reference, Protobuf as the
 base64 descriptors the Python serializer sends, with its import as a reference, JSON
@@ -324,8 +326,55 @@ def compare(url, gendir, paths):
     sys.exit(1 if failed or not passed else 0)
 
 
+def readback(bootstrap, url, gendir, topic, expected_path):
+    """The composer's one record on TOPIC (partition 0), read with the deserializer of its
+    type, must equal the JSON typed into the composer (EXPECTED.json, a file holding that
+    text). Avro is compared after `normalise`, as in `compare`; Protobuf as proto3 JSON
+    (json_format.MessageToDict with the proto field names, fields at their default left
+    out, so every typed field has a value other than its default); JSON Schema as is.
+    The topic must hold exactly one record: a refused value sent nothing."""
+    from confluent_kafka import Consumer, TopicPartition
+    from google.protobuf import json_format
+
+    expected = json.load(open(expected_path, encoding="utf-8"))
+    client = SchemaRegistryClient({"url": url})
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "sr-readback",
+                         "enable.auto.commit": False})
+    low, high = consumer.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)
+    said = [f"high watermark {high}"]
+    if (low, high) != (0, 1):
+        sys.exit(f"{topic}: expected exactly the composer's one record, high watermark {high}")
+    consumer.assign([TopicPartition(topic, 0, 0)])
+    msg = consumer.poll(10)
+    consumer.close()
+    if msg is None or msg.error():
+        sys.exit(f"{topic}: no record read ({msg and msg.error()})")
+    data = msg.value()
+    ctx = SerializationContext(topic, MessageField.VALUE)
+    schema_type = client.get_schema(int.from_bytes(data[1:5], "big")).schema_type
+    if schema_type == "AVRO":
+        theirs = normalise(AvroDeserializer(client)(data, ctx))
+    elif schema_type == "JSON":
+        theirs = normalise(JSONDeserializer(None, schema_registry_client=client)(data, ctx))
+    else:
+        order_pb2, _ = load_protos(gendir)
+        classes = {(1,): order_pb2.Order, (1, 2): order_pb2.Order.Line}
+        indexes = tuple(message_indexes(data))
+        said.append(f"message indexes {list(indexes)}")
+        msg = ProtobufDeserializer(classes[indexes], {"use.deprecated.format": False},
+                                   schema_registry_client=client)(data, ctx)
+        theirs = json_format.MessageToDict(msg, preserving_proto_field_name=True)
+    if same(expected, theirs):
+        print(f"{schema_type} as typed: " + ", ".join(said))
+    else:
+        sys.exit(f"{topic}: DIFF\n  typed:  {json.dumps(expected, ensure_ascii=False)}\n"
+                 f"  client: {theirs!r}")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "produce":
         produce(*sys.argv[2:5])
+    elif sys.argv[1] == "readback":
+        readback(*sys.argv[2:7])
     else:
         compare(sys.argv[2], sys.argv[3], sys.argv[4:])

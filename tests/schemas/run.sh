@@ -6,6 +6,10 @@
 # each saved line's payload_schema.decoded must equal what the same library's
 # deserializer makes of the same bytes (tests/schemas/clients.py says which
 # representation differences are normalised, and why).
+# The other way round: JSON typed into the dashboard's composer with a schema (Ctrl-G;
+# Avro, a Protobuf message at index [1], JSON Schema), sent with Ctrl-S, must read back
+# with confluent-kafka-python's deserializers equal to what was typed (clients.py
+# readback), and a typed mistake must be refused on screen with nothing sent.
 #
 #   tests/schemas/run.sh
 #
@@ -33,7 +37,7 @@ trap cleanup EXIT
 # A failure with files to show (lib.sh's bad shows a tmux screen).
 bad_files() { FAIL=$((FAIL + 1)); echo "FAIL $1"; shift; for f in "$@"; do echo "---- $f"; tail -n 40 "$f"; done; }
 
-TOPICS=(sr-avro sr-proto sr-json sr-go-avro sr-go-proto)
+TOPICS=(sr-avro sr-proto sr-json sr-go-avro sr-go-proto sr-typed-avro sr-typed-proto sr-typed-json)
 "$BIN" broker --listen 127.0.0.1:0 --schema-registry 127.0.0.1:0 "${TOPICS[@]/#/--topic=}" \
   >"$WORK/broker.out" 2>"$WORK/broker.log" &
 BROKER_PID=$!
@@ -109,6 +113,82 @@ if [ "$GO_OK" = 1 ]; then
     compare "python protobuf on go's .proto text" "$PY" tests/schemas/clients.py compare "$SR" "$GEN" "$WORK/sr-go-proto.jsonl"
   fi
 fi
+
+# --- The composer: typed JSON, encoded by the dashboard, read by the clients' deserializers -
+# Each typed value goes to a topic of its own, so its one record is at offset 0 and a
+# refused value would show as a second one.
+COMPOSER=composer
+T new-session -d -s $COMPOSER -x 200 -y 60 "$BIN -b $B --schema-registry $SR --log-file $WORK/composer.log"
+# Types the lines of $2 into pane $1's multi-line field, Enter between them.
+type_lines() {
+  local first=1 line
+  while IFS= read -r line; do
+    [ $first = 1 ] || keys "$1" Enter
+    first=0
+    type_text "$1" "$line"
+  done <<<"$2"
+}
+# Compose to topic $1: Ctrl-G on the value with subject $2, version latest and Protobuf
+# message $3 (none for the others), then the template replaced by the JSON of $4.
+compose_schema() {
+  local p=$COMPOSER
+  keys $p Escape 1
+  find_topic $p "$1"
+  keys $p w  # the cursor starts on the value
+  keys $p C-g Enter
+  clear_field $p
+  type_text $p "$2"
+  keys $p Enter Enter
+  clear_field $p
+  [ -n "$3" ] && type_text $p "$3"
+  keys $p Enter
+  wait_screen $p "value as $2 v1" 10 || return 1
+  T send-keys -t $p -N 3000 BSpace
+  type_lines $p "$4"
+}
+# $1 topic, $2 subject, $3 message, $4 the JSON typed, $5 what the check says it holds.
+typed_roundtrip() {
+  printf '%s\n' "$4" >"$WORK/$1.typed.json"
+  if ! compose_schema "$1" "$2" "$3" "$4"; then bad "$1: the schema form encodes the value with $2" $COMPOSER; return 1; fi
+  keys $COMPOSER C-s
+  if wait_screen $COMPOSER "$1 [0] @ 0" 10; then
+    ok "$1: the composer sends the typed JSON as $2 ($5)"
+  else bad "$1: composer send" $COMPOSER; return 1; fi
+}
+readback() {
+  if "$PY" tests/schemas/clients.py readback "$B" "$SR" "$GEN" "$1" "$WORK/$1.typed.json" >"$WORK/rb-$1.txt" 2>&1; then
+    ok "$1: $2 reads back what was typed ($(tail -n 1 "$WORK/rb-$1.txt"))"
+  else bad_files "$1: $2 read back" "$WORK/rb-$1.txt"; fi
+}
+if wait_screen $COMPOSER sr-typed 30; then
+  typed_roundtrip sr-typed-avro sr-avro-value "" '{"n": null, "b": true, "i": -7, "l": 9007199254740993, "f": 1.5, "d": -0.25,
+"by": "hi", "s": "typed", "dec": "-12345.67", "day": "2024-02-29",
+"tms": "12:34:56.789", "tus": "00:00:00.000001", "tsms": "2024-02-29T12:34:56.789Z",
+"tsus": "1969-12-31T23:59:59.999999Z", "id": "123e4567-e89b-12d3-a456-426614174000",
+"opt": "here", "multi": {"street": "Ring 2", "zip": "50667"}, "kind": "B",
+"nums": [1, -2], "attrs": {"w": 0.5}, "inner": {"x": 3, "deep": {"y": ["p"]}},
+"home": {"street": "Main 1", "zip": "10115"}, "fx": "abcd"}' \
+    "a decimal, timestamps, unions, nested records, an enum"
+  # A mistake on line 5: an enum symbol Kind does not have. Refused, with its line and field;
+  # readback below finds the topic's high watermark still 1.
+  T send-keys -t $COMPOSER -N 3000 BSpace
+  type_lines $COMPOSER "$(sed '5s/"kind": "B"/"kind": "D"/' "$WORK/sr-typed-avro.typed.json")"
+  keys $COMPOSER C-s
+  if wait_screen $COMPOSER "line 5: kind:" 5 && sleep 1 && ! screen $COMPOSER | grep -q "sr-typed-avro \[0\] @ 1"; then
+    ok "a typed mistake is refused on screen ($(screen $COMPOSER | grep -o "value: line 5: kind:[^│]*" | sed 's/ *$//')), nothing sent"
+  else bad "the composer refuses an enum symbol the schema does not have" $COMPOSER; fi
+  typed_roundtrip sr-typed-proto sr-proto-value shop.Order '{"id": "T1", "quantity": "-9007199254740993", "status": "SHIPPED",
+"lines": [{"sku": "X", "count": 2}], "tags": {"a": -1}, "voucher": "V7",
+"placed_at": "2024-01-02T03:04:05.500Z", "ttl": "90.500s", "note": "typed",
+"ship_to": {"street": "Rue 1", "zip": "75001", "country": "FR"}, "big": "18446744073709551615"}' \
+    "shop.Order, message index [1]"
+  typed_roundtrip sr-typed-json sr-json-value "" '{"id": "T1", "weight": 2.5, "count": 4, "fragile": true, "note": null,
+"tags": ["x", "y"], "to": {"city": "Lyon", "zip": "69001"}, "mode": "sea"}' "JSON Schema"
+  T kill-session -t $COMPOSER
+  readback sr-typed-avro "AvroDeserializer"
+  readback sr-typed-proto "ProtobufDeserializer"
+  readback sr-typed-json "JSONDeserializer"
+else bad "dashboard start (composer)" $COMPOSER; fi
 
 echo "schemas: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
