@@ -109,10 +109,14 @@ impl App {
                 }
             }
             KafkaEvent::Registered(spec, Ok((id, version))) => {
-                self.notice = Some(format!(
+                let said = format!(
                     "{}: registered as version {version}, schema id {id}",
                     spec.subject
-                ));
+                );
+                // An earlier refusal under the composer's form no longer holds.
+                self.composer.error = None;
+                self.last_error = None;
+                self.notice = Some(said);
             }
             KafkaEvent::Registered(_, Err(e)) => {
                 self.composer.error = Some(e.clone());
@@ -255,12 +259,19 @@ mod tests {
             Some("o-value: registered as version 2, schema id 5")
         );
         let why = "o-value: not registered, incompatible: field x has no default";
-        app.on_kafka(KafkaEvent::Registered(spec, Err(why.into())));
+        app.on_kafka(KafkaEvent::Registered(spec.clone(), Err(why.into())));
         assert_eq!(app.last_error.as_deref(), Some(why));
         assert_eq!(
             app.composer.error.as_deref(),
             Some(why),
             "under the form too"
+        );
+        // A later success clears the refusal in both places and says so.
+        app.on_kafka(KafkaEvent::Registered(spec, Ok((6, 3))));
+        assert_eq!((&app.last_error, &app.composer.error), (&None, &None));
+        assert_eq!(
+            app.notice.as_deref(),
+            Some("o-value: registered as version 3, schema id 6")
         );
     }
 

@@ -45,6 +45,15 @@ impl fmt::Display for SchemaKind {
     }
 }
 
+impl std::str::FromStr for SchemaKind {
+    type Err = String;
+
+    /// A `schemaType` as given (case-insensitive), or the registry's complaint.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::from_schema_type(Some(s)).ok_or_else(|| format!("Invalid schema type {s}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::SchemaKind;
@@ -66,14 +75,5 @@ mod tests {
         );
         assert_eq!(SchemaKind::from_schema_type(Some("XML")), None);
         assert_eq!(SchemaKind::Protobuf.to_string(), "PROTOBUF");
-    }
-}
-
-impl std::str::FromStr for SchemaKind {
-    type Err = String;
-
-    /// A `schemaType` as given (case-insensitive), or the registry's complaint.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::from_schema_type(Some(s)).ok_or_else(|| format!("Invalid schema type {s}"))
     }
 }
