@@ -18,9 +18,11 @@ import datetime
 import decimal
 import json
 import sys
+import urllib.request
 import uuid
 
 from confluent_kafka import Producer
+from google.protobuf import descriptor_pb2
 from confluent_kafka.schema_registry import Schema, SchemaReference, SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
@@ -148,6 +150,22 @@ def load_protos(gendir):
     return order_pb2, address_pb2
 
 
+def proto_shape(fdp):
+    """A file's package, imports and messages (fields by number: name, type, label,
+    type name; nested messages, enums, oneofs) — what a reader of its bytes relies on,
+    without the source positions and defaulted details a printed-and-compiled copy may
+    not repeat."""
+    def message(m):
+        return (m.name,
+                sorted((f.number, f.name, f.type, f.label, f.type_name.lstrip("."),
+                        f.HasField("oneof_index") and f.oneof_index) for f in m.field),
+                sorted(message(n) for n in m.nested_type),
+                sorted((e.name, [(v.name, v.number) for v in e.value]) for e in m.enum_type),
+                [o.name for o in m.oneof_decl])
+    return (fdp.package, sorted(fdp.dependency), sorted(message(m) for m in fdp.message_type),
+            sorted((e.name, [(v.name, v.number) for v in e.value]) for e in fdp.enum_type))
+
+
 def produce(bootstrap, url, gendir):
     client = SchemaRegistryClient({"url": url})
     producer = Producer({"bootstrap.servers": bootstrap})
@@ -191,9 +209,15 @@ def produce(bootstrap, url, gendir):
     proto = client.get_latest_version("sr-proto-value")
     refs = [(r.name, r.subject) for r in proto.schema.references]
     print("sr-proto-value references:", refs)
-    # Kept as the serializer registered it: base64 of protoc's FileDescriptorProto.
-    sent = base64.standard_b64encode(order_pb2.DESCRIPTOR.serialized_pb).decode()
-    print("sr-proto-value kept as registered:", proto.schema.schema_str == sent)
+    # As Confluent's registry does, the serializer's base64 FileDescriptorProto is kept as
+    # .proto text (clients that parse text, Go's among them, can read it), and
+    # ?format=serialized gives the same file back as a descriptor.
+    print("sr-proto-value kept as .proto text:", "message Order {" in proto.schema.schema_str)
+    with urllib.request.urlopen(f"{url}/subjects/sr-proto-value/versions/latest?format=serialized") as r:
+        served = json.load(r)["schema"]
+    back = descriptor_pb2.FileDescriptorProto.FromString(base64.standard_b64decode(served))
+    sent = descriptor_pb2.FileDescriptorProto.FromString(order_pb2.DESCRIPTOR.serialized_pb)
+    print("sr-proto-value serialized as registered:", proto_shape(back) == proto_shape(sent))
 
 
 def payload_bytes(line):

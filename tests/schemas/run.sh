@@ -59,8 +59,9 @@ else bad_files "python serializers" "$WORK/py-produce.txt"; fi
 # The Python serializer registers the import as a subject of its own, named by its path.
 if grep -q "sr-proto-value references: \[('common/address.proto', 'common/address.proto')\]" "$WORK/py-produce.txt" &&
    grep -q "^subjects: common/address.proto shop-address sr-avro-value sr-json-value sr-proto-value" "$WORK/py-produce.txt" &&
-   grep -q "^sr-proto-value kept as registered: True" "$WORK/py-produce.txt"; then
-  ok "the registry keeps schemas and references as registered (Avro shop.Address, Protobuf common/address.proto, base64 descriptors)"
+   grep -q "^sr-proto-value kept as .proto text: True" "$WORK/py-produce.txt" &&
+   grep -q "^sr-proto-value serialized as registered: True" "$WORK/py-produce.txt"; then
+  ok "the registry keeps schemas and references (Avro shop.Address, Protobuf common/address.proto; Python's base64 descriptor kept as .proto text, served back as the same descriptor)"
 else bad_files "references" "$WORK/py-produce.txt"; fi
 
 # --- Go: confluent-kafka-go v2's serdes ---------------------------------------------------
