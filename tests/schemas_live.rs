@@ -180,6 +180,18 @@ async fn a_registry_that_is_not_there_leaves_the_bytes_with_the_reason() {
         s.contains("[schema 1: schema registry http://127.0.0.1:") && s.contains("unreachable")
     })
     .await;
+    // Opened, it is not called decoded: its text, with why.
+    app.live.selected = Some(0);
+    app.update(Action::Key(key(crossterm::event::KeyCode::Enter)));
+    let text = screen(&mut app);
+    assert!(
+        text.contains("value (not decoded, as text, 6 bytes"),
+        "{text}"
+    );
+    assert!(
+        text.contains("value schema: id 1, not decoded: schema registry"),
+        "{text}"
+    );
     stop(w).await;
 }
 

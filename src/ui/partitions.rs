@@ -858,7 +858,13 @@ impl Component for Detail<'_> {
         if let (Some(view), Some(r), Some(lines)) = (s.detail, s.detail_record(), s.detail_lines())
         {
             let schema = s.detail_schema_lines();
-            draw_detail(frame, area, r, (view, &lines[..], &schema), s.detail_scroll);
+            // The decoded views of a value that could not be decoded show its text.
+            let decoded = matches!(shown_of(r, &s.schemas).1, Shown::Decoded(_));
+            let name = match view {
+                ValueView::Decoded | ValueView::Schema if !decoded => "not decoded, as text",
+                v => v.name(),
+            };
+            draw_detail(frame, area, r, (name, &lines[..], &schema), s.detail_scroll);
             // The open message covers the view: a click there is not one on a row beneath.
             self.0.drawn.push(Region::new(Part::Overlay, area));
         }
@@ -1253,15 +1259,16 @@ fn folded_key(key: Option<&[u8]>, width: usize) -> String {
     }
 }
 
-/// Draws the open message; `shown` is its view, the value's lines and the schema facts.
+/// Draws the open message; `shown` is its view's name, the value's lines and the schema
+/// facts.
 fn draw_detail(
     frame: &mut Frame<'_>,
     area: Rect,
     r: &Record,
-    shown: (ValueView, &[String], &[String]),
+    shown: (&str, &[String], &[String]),
     scroll: usize,
 ) {
-    let (view, value, schema) = shown;
+    let (name, value, schema) = shown;
     let rect = Rect {
         x: area.x + 2,
         y: area.y + 1,
@@ -1291,7 +1298,6 @@ fn draw_detail(
             v.as_deref().map_or("null".into(), escape_bytes)
         )));
     }
-    let name = view.name();
     let shown = if value.is_empty() {
         String::new()
     } else {
