@@ -50,8 +50,8 @@ pub(super) struct ErrorAnswer {
 #[derive(Clone)]
 pub struct RegistryClient {
     url: String,
-    pub(super) authorization: Option<String>,
-    pub(super) agent: ureq::Agent,
+    authorization: Option<String>,
+    agent: ureq::Agent,
 }
 
 impl std::fmt::Debug for RegistryClient {
@@ -98,15 +98,33 @@ impl RegistryClient {
         &self.url
     }
 
-    pub(super) fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, String> {
-        let mut req = self.agent.get(&format!("{}{path}", self.url)).set(
-            "Accept",
-            "application/vnd.schemaregistry.v1+json, application/json",
-        );
-        if let Some(a) = &self.authorization {
-            req = req.set("Authorization", a);
+    /// A `method` request to `path` asking for the registry's media type, with the
+    /// credentials.
+    pub(super) fn request(&self, method: &str, path: &str) -> ureq::Request {
+        let req = self
+            .agent
+            .request(method, &format!("{}{path}", self.url))
+            .set(
+                "Accept",
+                "application/vnd.schemaregistry.v1+json, application/json",
+            );
+        match &self.authorization {
+            Some(a) => req.set("Authorization", a),
+            None => req,
         }
-        match req.call() {
+    }
+
+    /// A request that found no registry, in words.
+    pub(super) fn unreachable(&self, t: &ureq::Transport) -> String {
+        format!(
+            "schema registry {} unreachable: {}",
+            self.url,
+            crate::kafka::security::oidc::transport_detail(t)
+        )
+    }
+
+    pub(super) fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, String> {
+        match self.request("GET", path).call() {
             Ok(r) => r
                 .into_string()
                 .map_err(|e| e.to_string())
@@ -116,11 +134,7 @@ impl RegistryClient {
                 let body = r.into_string().unwrap_or_default();
                 Err(status_error(status, &body))
             }
-            Err(ureq::Error::Transport(t)) => Err(format!(
-                "schema registry {} unreachable: {}",
-                self.url,
-                crate::kafka::security::oidc::transport_detail(&t)
-            )),
+            Err(ureq::Error::Transport(t)) => Err(self.unreachable(&t)),
         }
     }
 

@@ -79,30 +79,15 @@ impl RegistryClient {
     /// POSTs JSON `body` to `path`: the answer's text, or the status and text of a
     /// refusal (status 0 when the registry could not be reached).
     fn post(&self, path: &str, body: &str) -> Result<String, (u16, String)> {
-        let mut req = self
-            .agent
-            .post(&format!("{}{path}", self.url()))
-            .set("Content-Type", "application/vnd.schemaregistry.v1+json")
-            .set(
-                "Accept",
-                "application/vnd.schemaregistry.v1+json, application/json",
-            );
-        if let Some(a) = &self.authorization {
-            req = req.set("Authorization", a);
-        }
+        let req = self
+            .request("POST", path)
+            .set("Content-Type", "application/vnd.schemaregistry.v1+json");
         match req.send_string(body) {
             Ok(r) => r.into_string().map_err(|e| (0, e.to_string())),
             Err(ureq::Error::Status(status, r)) => {
                 Err((status, r.into_string().unwrap_or_default()))
             }
-            Err(ureq::Error::Transport(t)) => Err((
-                0,
-                format!(
-                    "schema registry {} unreachable: {}",
-                    self.url(),
-                    crate::kafka::security::oidc::transport_detail(&t)
-                ),
-            )),
+            Err(ureq::Error::Transport(t)) => Err((0, self.unreachable(&t))),
         }
     }
 }
