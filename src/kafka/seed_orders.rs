@@ -2,10 +2,10 @@
 //! under `orders-value` in the embedded schema registry, one a second — so the first
 //! screens show a decoded value, its schema and its id without any setup.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use rand::Rng;
-use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::producer::FutureProducer;
 
 use crate::kafka::client::ClientSettings;
 
@@ -71,25 +71,16 @@ pub fn spawn(settings: &ClientSettings, registry: &registry::Registry) -> Result
         .set("acks", "all")
         .create()
         .map_err(|e| format!("orders producer: {e}"))?;
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(1));
-        for n in 1u64.. {
-            every.tick().await;
-            let now_ms = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis() as i64);
-            let json = order_json(n, now_ms, &mut rand::thread_rng());
-            let value = match schema.encode(&json, None) {
-                Ok(payload) => schema::frame::write(id, &payload),
-                Err(e) => {
-                    tracing::error!("orders producer: {e}");
-                    return;
-                }
-            };
-            let key = format!("order-{n}");
-            let record = FutureRecord::to(TOPIC).key(&key).payload(&value);
-            if let Err((e, _)) = producer.send(record, Duration::from_secs(5)).await {
-                tracing::warn!("orders producer: {e}");
+    crate::kafka::seed_producer::every_second(producer, TOPIC, move |n| {
+        let now_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        let json = order_json(n, now_ms, &mut rand::thread_rng());
+        match schema.encode(&json, None) {
+            Ok(payload) => Some((format!("order-{n}"), schema::frame::write(id, &payload))),
+            Err(e) => {
+                tracing::error!("orders producer: {e}");
+                None
             }
         }
     });

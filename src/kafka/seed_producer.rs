@@ -27,27 +27,35 @@ pub fn spawn(settings: &ClientSettings, topic: &'static str) {
             return;
         }
     };
+    every_second(producer, topic, |_| {
+        let key = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+            .to_string();
+        Some((key, random_letters(&mut rand::thread_rng()).into_bytes()))
+    });
+}
+
+/// Sends the key and value `next` makes of 1, 2, 3… to `topic` once a second, until
+/// the runtime stops or `next` has nothing (a failure it has logged).
+pub fn every_second(
+    producer: FutureProducer,
+    topic: &'static str,
+    mut next: impl FnMut(u64) -> Option<(String, Vec<u8>)> + Send + 'static,
+) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(1));
-        let (mut enqueued, mut failed) = (0u64, 0u64);
-        loop {
+        let mut failed = 0u64;
+        for enqueued in 1u64.. {
             every.tick().await;
-            let key = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0)
-                .to_string();
-            let value = random_letters(&mut rand::thread_rng());
-            enqueued += 1;
-            if let Err((e, _)) = producer
-                .send(
-                    FutureRecord::to(topic).key(&key).payload(&value),
-                    Duration::from_secs(5),
-                )
-                .await
-            {
+            let Some((key, value)) = next(enqueued) else {
+                return;
+            };
+            let record = FutureRecord::to(topic).key(&key).payload(&value);
+            if let Err((e, _)) = producer.send(record, Duration::from_secs(5)).await {
                 failed += 1;
-                tracing::warn!(enqueued, failed, "background producer: {e}");
+                tracing::warn!(topic, enqueued, failed, "background producer: {e}");
             }
         }
     });
