@@ -384,25 +384,21 @@ impl Connector {
                 None
             }
         };
-        if let (true, Some(served)) = (self.seed_producer, &served) {
-            let settings = ClientSettings {
-                bootstrap: bootstrap.clone(),
-                overrides: overrides.to_vec(),
-            };
-            let started = broker
-                .create_topic(kafka::seed_orders::TOPIC, 1)
-                .map_err(|e| e.to_string())
-                .and_then(|()| kafka::seed_orders::spawn(&settings, &served.registry));
-            if let Err(e) = started {
-                tracing::warn!("first run's orders: {e}");
-            }
-        }
         if self.seed_producer {
             let settings = ClientSettings {
                 bootstrap: bootstrap.clone(),
                 overrides: overrides.to_vec(),
             };
             kafka::seed_producer::spawn(&settings, SEED_PRODUCER_TOPIC);
+            if let Some(served) = &served {
+                let started = broker
+                    .create_topic(kafka::seed_orders::TOPIC, 1)
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| kafka::seed_orders::spawn(&settings, &served.registry));
+                if let Err(e) = started {
+                    tracing::warn!("first run's orders: {e}");
+                }
+            }
         }
         *slot = Some(broker);
         Ok(bootstrap)
